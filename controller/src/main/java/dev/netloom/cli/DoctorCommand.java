@@ -1,0 +1,128 @@
+package dev.netloom.cli;
+
+import dev.netloom.nodes.host.HostSetup;
+import dev.netloom.nodes.host.Proc;
+import dev.netloom.nodes.image.ImageStore;
+import dev.netloom.nodes.image.TinyImageBuilder;
+import dev.netloom.nodes.qemu.Accel;
+import dev.netloom.nodes.qemu.AccelProbe;
+import dev.netloom.nodes.qemu.QemuCommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** Checks that this host can run labs, one line per check, with a remedy where one fails. */
+@Command(name = "doctor", mixinStandardHelpOptions = true,
+        description = {"Check the host: QEMU, acceleration (a real KVM test boot), /dev/net/tun, bridges and taps in a",
+                "scratch network namespace, host netem, ip and tc. Exit 0 if netloom can run labs here, 1 otherwise.",
+                "The KVM probe boots the tiny image; doctor builds it first when it is missing (as root)."})
+final class DoctorCommand implements Callable<Integer> {
+
+    @Option(names = "--accel", description = "Acceleration to check: kvm, tcg or auto (default: ${DEFAULT-VALUE}).", defaultValue = "auto")
+    String accel;
+
+    @Option(names = "--reprobe", description = "Forget the cached acceleration verdict and probe again.")
+    boolean reprobe;
+
+    private boolean ok = true;
+
+    @Override
+    public Integer call() {
+        Accel requested = Accel.parse(accel);
+        HostSetup.ensure(Say::line);
+        qemu();
+        acceleration(requested);
+        tun();
+        namespace();
+        tools();
+        System.out.println(ok ? "netloom can run labs on this host" : "netloom cannot run labs on this host yet: fix the lines marked FAIL");
+        return ok ? 0 : 1;
+    }
+
+    private void qemu() {
+        Proc.Result r = Proc.run(List.of(QemuCommandLine.QEMU, "--version"), Duration.ofSeconds(20));
+        check(r.ok(), "qemu", r.stdout().lines().findFirst().orElse(""), "install it: apt-get install qemu-system-x86");
+        Proc.Result img = Proc.run(List.of("qemu-img", "--version"), Duration.ofSeconds(20));
+        check(img.ok(), "qemu-img", img.stdout().lines().findFirst().orElse(""), "install it: apt-get install qemu-utils");
+    }
+
+    private void acceleration(Accel requested) {
+        ImageStore store = ImageStore.fromEnvironment();
+        if (requested == Accel.AUTO && store.find(TinyImageBuilder.NAME).isEmpty() && HostSetup.isRoot()) {
+            Say.line("building the tiny image, which the KVM probe boots");
+            new TinyImageBuilder(store, Say::line).build(false);
+        }
+        AccelProbe probe = AccelProbe.forHost();
+        if (reprobe) {
+            probe.forget();
+        }
+        Path tiny = store.find(TinyImageBuilder.NAME).isPresent() ? store.dir(TinyImageBuilder.NAME) : null;
+        AccelProbe.Verdict v = probe.resolve(requested, tiny);
+        line("OK", "acceleration", v.accel().qemuName().toUpperCase() + ": " + v.reason());
+    }
+
+    private void tun() {
+        Path tun = Path.of("/dev/net/tun");
+        boolean opens;
+        try (RandomAccessFile f = new RandomAccessFile(tun.toFile(), "rw")) {
+            opens = true;
+        } catch (IOException e) {
+            opens = false;
+        }
+        check(opens, "/dev/net/tun", opens ? "opens" : "missing or not openable",
+                Files.exists(tun) ? "run netloom as root" : "load the tun module: modprobe tun");
+    }
+
+    /** Creates a bridge and a tap in a scratch namespace, tries host netem there, and removes it all. */
+    private void namespace() {
+        String ns = "nl-doctor-" + ProcessHandle.current().pid();
+        Proc.Result add = Proc.run(List.of("ip", "netns", "add", ns), Duration.ofSeconds(20));
+        if (!check(add.ok(), "namespace", add.ok() ? "created " + ns : Proc.lastLine(add.stderr()), "run netloom as root on a kernel with network namespaces")) {
+            return;
+        }
+        try {
+            Proc.Result wiring = Proc.run(List.of("ip", "-n", ns, "-batch", "-"), null,
+                    ("link add nl-br0 type bridge\n"
+                            + "tuntap add dev nl-tap0 mode tap\n"
+                            + "link set nl-tap0 master nl-br0\n"
+                            + "link set nl-br0 up\n"
+                            + "link add nl-dummy0 type dummy\n"
+                            + "link set nl-dummy0 up\n").getBytes(), Duration.ofSeconds(20));
+            check(wiring.ok(), "bridge+tap", wiring.ok() ? "a bridge and a tap work in a network namespace" : Proc.lastLine(wiring.stderr()),
+                    "load the bridge and tun modules (modprobe bridge tun)");
+            Proc.Result netem = Proc.run(List.of("tc", "-n", ns, "qdisc", "add", "dev", "nl-dummy0", "root", "netem", "delay", "1ms"), Duration.ofSeconds(20));
+            line("OK", "host netem", netem.ok() ? "available: impairments run on the host's taps"
+                    : "not available (" + Proc.lastLine(netem.stderr()) + "): impairments run inside the guests (guest netem)");
+            Proc.Result tbf = Proc.run(List.of("tc", "-n", ns, "qdisc", "replace", "dev", "nl-dummy0", "root", "tbf", "rate", "1mbit", "burst", "32kbit", "latency", "50ms"),
+                    Duration.ofSeconds(20));
+            line("OK", "host tbf", tbf.ok() ? "available (rate limits on the host)" : "not available: " + Proc.lastLine(tbf.stderr()));
+        } finally {
+            Proc.Result del = Proc.run(List.of("ip", "netns", "del", ns), Duration.ofSeconds(20));
+            check(del.ok(), "namespace", del.ok() ? "removed " + ns : Proc.lastLine(del.stderr()), "remove it by hand: ip netns del " + ns);
+        }
+    }
+
+    private void tools() {
+        Proc.Result ip = Proc.run(List.of("ip", "-V"), Duration.ofSeconds(20));
+        check(ip.ok(), "ip", ip.stdout().strip(), "install it: apt-get install iproute2");
+        Proc.Result tc = Proc.run(List.of("tc", "-V"), Duration.ofSeconds(20));
+        check(tc.ok(), "tc", tc.stdout().strip(), "install it: apt-get install iproute2");
+    }
+
+    private boolean check(boolean passed, String what, String detail, String remedy) {
+        line(passed ? "OK" : "FAIL", what, passed ? detail : detail + " -> " + remedy);
+        ok &= passed;
+        return passed;
+    }
+
+    private static void line(String status, String what, String detail) {
+        System.out.printf("%-4s %-13s %s%n", status, what, detail);
+    }
+}

@@ -1,0 +1,79 @@
+package dev.netloom.cli;
+
+import dev.netloom.nodes.BadInputException;
+import dev.netloom.nodes.host.HostSetup;
+import dev.netloom.nodes.image.ImageStore;
+import dev.netloom.nodes.image.TinyImageBuilder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** Builds and lists node images in the image store (NETLOOM_IMAGES). */
+@Command(name = "images", mixinStandardHelpOptions = true,
+        description = "Build and list node images. The store is $NETLOOM_IMAGES (default ~/.local/share/netloom/images).",
+        subcommands = {ImagesCommand.Build.class, ImagesCommand.ListImages.class})
+final class ImagesCommand implements Runnable {
+
+    static final List<String> BUILDABLE = List.of(TinyImageBuilder.NAME);
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    @Command(name = "build", mixinStandardHelpOptions = true,
+            description = {"Build a node image from Debian packages into the image store.",
+                    "Building again when nothing changed does nothing; --force rebuilds."})
+    static final class Build implements Callable<Integer> {
+
+        @Parameters(paramLabel = "NAME", description = "Image to build: ${COMPLETION-CANDIDATES}", completionCandidates = Names.class)
+        String name;
+
+        @Option(names = "--force", description = "Rebuild even when the image is up to date.")
+        boolean force;
+
+        @Override
+        public Integer call() {
+            if (!BUILDABLE.contains(name)) {
+                throw new BadInputException("unknown image '" + name + "': netloom can build " + String.join(", ", BUILDABLE)
+                        + " (see `netloom images build --help`)");
+            }
+            HostSetup.ensure(Say::line);
+            new TinyImageBuilder(ImageStore.fromEnvironment(), Say::line).build(force);
+            return 0;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the images in the store: name, kind, size and path.")
+    static final class ListImages implements Callable<Integer> {
+
+        @Override
+        public Integer call() {
+            ImageStore store = ImageStore.fromEnvironment();
+            List<ImageStore.Entry> images = store.list();
+            if (images.isEmpty()) {
+                System.out.println("no images in " + store.root() + " (build one with `netloom images build tiny`)");
+                return 0;
+            }
+            System.out.printf("%-16s %-8s %10s  %s%n", "NAME", "KIND", "SIZE", "PATH");
+            for (ImageStore.Entry e : images) {
+                System.out.printf(Locale.ROOT, "%-16s %-8s %8.1fMB  %s%n", e.name(), e.kind(), e.sizeBytes() / 1e6, e.path());
+            }
+            return 0;
+        }
+    }
+
+    static final class Names implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return BUILDABLE.iterator();
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.netloom.cli;
+
+import dev.netloom.nodes.NetloomException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+
+/** The netloom command line: one picocli command per verb. Exit codes: 0 ok, 1 the work failed, 2 bad input. */
+@Command(name = "netloom",
+        mixinStandardHelpOptions = true,
+        versionProvider = Netloom.Version.class,
+        description = "Headless controller for virtual-network emulation: QEMU nodes, wired by scenario.",
+        subcommands = {
+                DoctorCommand.class,
+                SetupCommand.class,
+                ImagesCommand.class,
+                CommandLine.HelpCommand.class
+        },
+        footer = {"", "Run `netloom COMMAND --help` for a command's options. Docs: docs/README.md"})
+public final class Netloom implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the CLI and returns its exit code (tests call this instead of main). */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new Netloom());
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            PrintWriter err = commandLine.getErr();
+            if (ex instanceof NetloomException ne) {
+                err.println("netloom: error: " + ne.getMessage());
+                err.flush();
+                return ne.exitCode();
+            }
+            err.println("netloom: internal error: " + ex);
+            ex.printStackTrace(err);
+            err.flush();
+            return 1;
+        });
+        cli.setParameterExceptionHandler((ex, args1) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("netloom: error: " + ex.getMessage());
+            err.println("Run `" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help` for usage.");
+            err.flush();
+            return 2;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** The version from the jar's manifest, or "dev" when run from classes. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Netloom.class.getPackage().getImplementationVersion();
+            return new String[]{"netloom " + (v == null ? "0.1.0-dev" : v)};
+        }
+    }
+}

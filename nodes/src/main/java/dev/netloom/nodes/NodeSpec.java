@@ -1,0 +1,92 @@
+package dev.netloom.nodes;
+
+import dev.netloom.nodes.image.ImageManifest;
+import dev.netloom.nodes.qemu.Accel;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Everything needed to start one QEMU node. A spec is data: {@code QemuCommandLine} turns it and the
+ * node's {@link NodePaths} into QEMU's argument list.
+ *
+ * @param name          node name; also its hostname (netloom.hostname=NAME on the kernel command line)
+ * @param image         the image manifest
+ * @param imageDir      the directory the manifest's paths are relative to
+ * @param accel         KVM or TCG (resolve AUTO with {@code AccelProbe} first)
+ * @param cpus          virtual CPUs
+ * @param memoryMiB     guest memory
+ * @param nics          network interfaces, in guest order (eth0 first)
+ * @param netns         network namespace to run QEMU in, or null for the host's
+ * @param extraArgs     user's extra QEMU arguments; may not touch what netloom owns
+ * @param stallTimeout  a boot fails when the console is silent this long
+ * @param bootBudget    a boot fails when it takes longer than this overall
+ * @param restartBudget how many times a boot that stalled is retried with a fresh QEMU
+ */
+public record NodeSpec(
+        String name,
+        ImageManifest image,
+        Path imageDir,
+        Accel accel,
+        int cpus,
+        int memoryMiB,
+        List<Nic> nics,
+        String netns,
+        List<String> extraArgs,
+        Duration stallTimeout,
+        Duration bootBudget,
+        int restartBudget) {
+
+    /** Node names reach hostnames, file names and `ip`: strict. */
+    public static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,14}");
+
+    /**
+     * One NIC: a host tap joined to a virtio-net-pci device on a fixed PCI slot, so the guest's
+     * interface order (eth0, eth1, ...) follows the order of the list.
+     */
+    public record Nic(String tap, String mac, int pciSlot) {
+    }
+
+    public NodeSpec {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new BadInputException("invalid node name '" + name + "': use 1-15 characters of a-z, 0-9 and '-', starting with a letter");
+        }
+        if (accel == Accel.AUTO) {
+            throw new IllegalArgumentException("resolve AUTO acceleration with AccelProbe before building a NodeSpec");
+        }
+        if (cpus < 1 || memoryMiB < 16) {
+            throw new BadInputException("node " + name + ": needs at least 1 CPU and 16 MiB of memory (got " + cpus + " CPUs, " + memoryMiB + " MiB)");
+        }
+        nics = nics == null ? List.of() : List.copyOf(nics);
+        extraArgs = extraArgs == null ? List.of() : List.copyOf(extraArgs);
+        stallTimeout = stallTimeout == null ? Duration.ofSeconds(60) : stallTimeout;
+        bootBudget = bootBudget == null ? Duration.ofSeconds(600) : bootBudget;
+    }
+
+    /** A spec with the image's defaults: one CPU, the image's memory, no NICs, no namespace. */
+    public static NodeSpec of(String name, ImageManifest image, Path imageDir, Accel accel) {
+        return new NodeSpec(name, image, imageDir, accel, 1, image.memoryMiB(), List.of(), null, List.of(), null, null, 0);
+    }
+
+    public NodeSpec withNics(List<Nic> newNics) {
+        return new NodeSpec(name, image, imageDir, accel, cpus, memoryMiB, newNics, netns, extraArgs, stallTimeout, bootBudget, restartBudget);
+    }
+
+    public NodeSpec withNetns(String namespace) {
+        return new NodeSpec(name, image, imageDir, accel, cpus, memoryMiB, nics, namespace, extraArgs, stallTimeout, bootBudget, restartBudget);
+    }
+
+    public NodeSpec withResources(int newCpus, int newMemoryMiB) {
+        return new NodeSpec(name, image, imageDir, accel, newCpus, newMemoryMiB, nics, netns, extraArgs, stallTimeout, bootBudget, restartBudget);
+    }
+
+    public NodeSpec withExtraArgs(List<String> args) {
+        return new NodeSpec(name, image, imageDir, accel, cpus, memoryMiB, nics, netns, args, stallTimeout, bootBudget, restartBudget);
+    }
+
+    public NodeSpec withTimeouts(Duration stall, Duration budget, int restarts) {
+        return new NodeSpec(name, image, imageDir, accel, cpus, memoryMiB, nics, netns, extraArgs, stall, budget, restarts);
+    }
+}

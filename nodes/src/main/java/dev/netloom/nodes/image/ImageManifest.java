@@ -1,0 +1,87 @@
+package dev.netloom.nodes.image;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.netloom.nodes.BadInputException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The manifest ({@code image.json}) of a node image: what to boot and how to recognise each boot
+ * phase on the serial console. Paths are relative to the image directory.
+ *
+ * @param name            the image's name in the store
+ * @param kind            tiny, debian, cloud, openwrt or generic
+ * @param kernel          kernel for direct boot, or null for a disk that boots by itself
+ * @param initrd          initramfs, or null
+ * @param disk            base disk image (never written: nodes run on a qcow2 overlay), or null
+ * @param diskFormat      qcow2 or raw
+ * @param kernelArgs      kernel command line (netloom appends netloom.hostname=NODE)
+ * @param memoryMiB       default guest memory
+ * @param bootPattern     regex of the kernel/init line that says the system is up
+ * @param loginPattern    regex of a login prompt, or null for an auto-logged-in console
+ * @param username        user to log in as when there is a login prompt
+ * @param passwordPattern regex of the password prompt, or null
+ * @param password        password to send, or null
+ * @param promptPattern   regex of the shell prompt
+ * @param capabilities    e.g. {@code guest-netem}: the guest has tc and sch_netem
+ * @param fingerprint     hash of the build inputs; a rebuild with the same inputs is a no-op
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record ImageManifest(
+        String name,
+        String kind,
+        String kernel,
+        String initrd,
+        String disk,
+        String diskFormat,
+        String kernelArgs,
+        int memoryMiB,
+        String bootPattern,
+        String loginPattern,
+        String username,
+        String passwordPattern,
+        String password,
+        String promptPattern,
+        List<String> capabilities,
+        String fingerprint) {
+
+    public static final String FILE = "image.json";
+    public static final String GUEST_NETEM = "guest-netem";
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    public ImageManifest {
+        capabilities = capabilities == null ? List.of() : List.copyOf(capabilities);
+    }
+
+    @JsonIgnore
+    public boolean has(String capability) {
+        return capabilities.contains(capability);
+    }
+
+    /** Reads the manifest of the image in {@code dir}. */
+    public static ImageManifest read(Path dir) {
+        Path file = dir.resolve(FILE);
+        try {
+            return JSON.readValue(file.toFile(), ImageManifest.class);
+        } catch (IOException e) {
+            throw new BadInputException("cannot read image manifest " + file + ": " + e.getMessage()
+                    + " (rebuild the image with `./netloom images build NAME --force`)", e);
+        }
+    }
+
+    public void write(Path dir) throws IOException {
+        Files.writeString(dir.resolve(FILE), JSON.writeValueAsString(this) + "\n");
+    }
+}

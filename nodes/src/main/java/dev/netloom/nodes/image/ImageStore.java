@@ -1,0 +1,162 @@
+package dev.netloom.nodes.image;
+
+import dev.netloom.nodes.BadInputException;
+import dev.netloom.nodes.NetloomException;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The directory that holds node images, one sub-directory per image with its {@code image.json}.
+ * Set by {@code NETLOOM_IMAGES}; defaults to {@code $XDG_DATA_HOME/netloom/images} (or
+ * {@code ~/.local/share/netloom/images}).
+ */
+public final class ImageStore {
+
+    /** Image names reach file paths, so they are strict. */
+    public static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]{0,31}");
+
+    private final Path root;
+
+    public ImageStore(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    /** The store named by the environment, or the per-user default. */
+    public static ImageStore fromEnvironment() {
+        String env = System.getenv("NETLOOM_IMAGES");
+        if (env != null && !env.isBlank()) {
+            return new ImageStore(Path.of(env));
+        }
+        String xdg = System.getenv("XDG_DATA_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "share");
+        return new ImageStore(base.resolve("netloom").resolve("images"));
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public Path dir(String name) {
+        checkName(name);
+        return root.resolve(name);
+    }
+
+    public static void checkName(String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new BadInputException("invalid image name '" + name + "': use 1-32 characters of a-z, 0-9, '-' and '_', starting with a letter");
+        }
+    }
+
+    public Optional<ImageManifest> find(String name) {
+        Path dir = dir(name);
+        return Files.isRegularFile(dir.resolve(ImageManifest.FILE)) ? Optional.of(ImageManifest.read(dir)) : Optional.empty();
+    }
+
+    /** The image's manifest, or a BadInputException that says how to build it. */
+    public ImageManifest require(String name) {
+        return find(name).orElseThrow(() -> new BadInputException("image '" + name + "' is not in the image store " + root
+                + " (build it with `./netloom images build " + name + "`, or set NETLOOM_IMAGES to the store that has it)"));
+    }
+
+    /** An entry of {@link #list()}. */
+    public record Entry(String name, String kind, long sizeBytes, Path path) {
+    }
+
+    public List<Entry> list() {
+        List<Entry> out = new ArrayList<>();
+        if (!Files.isDirectory(root)) {
+            return out;
+        }
+        try (Stream<Path> dirs = Files.list(root)) {
+            for (Path dir : dirs.sorted().toList()) {
+                String name = dir.getFileName().toString();
+                if (NAME.matcher(name).matches() && Files.isRegularFile(dir.resolve(ImageManifest.FILE))) {
+                    out.add(new Entry(name, ImageManifest.read(dir).kind(), sizeOf(dir), dir));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    /**
+     * Makes a fresh staging directory in the store for a build of {@code name}; {@link #commit}
+     * renames it into place, so a failed build leaves nothing half-made under the image's name.
+     */
+    public Path stage(String name) {
+        checkName(name);
+        try {
+            Files.createDirectories(root);
+            return Files.createTempDirectory(root, "." + name + ".build-");
+        } catch (IOException e) {
+            throw new NetloomException("cannot create a build directory in the image store " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Replaces the image {@code name} with the finished staging directory. */
+    public void commit(Path staged, String name) {
+        Path target = dir(name);
+        try {
+            Path old = null;
+            if (Files.exists(target)) {
+                old = Files.createTempDirectory(root, "." + name + ".old-");
+                Files.delete(old);
+                Files.move(target, old);
+            }
+            Files.move(staged, target);
+            if (old != null) {
+                deleteTree(old);
+            }
+        } catch (IOException e) {
+            throw new NetloomException("cannot move the built image into " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Removes staging directories that a crashed build left behind. */
+    public void removeStaleBuilds() {
+        if (!Files.isDirectory(root)) {
+            return;
+        }
+        try (Stream<Path> dirs = Files.list(root)) {
+            for (Path d : dirs.toList()) {
+                String n = d.getFileName().toString();
+                if (n.startsWith(".") && (n.contains(".build-") || n.contains(".old-"))) {
+                    deleteTree(d);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static long sizeOf(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    public static void deleteTree(Path dir) {
+        if (dir == null || !Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + dir, e);
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.netloom.nodes.qemu;
+
+import dev.netloom.nodes.BadInputException;
+import dev.netloom.nodes.NodePaths;
+import dev.netloom.nodes.NodeSpec;
+import dev.netloom.nodes.image.ImageManifest;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * QEMU's argument list for a node: a pure function of the spec and the node's paths, assembled from
+ * small pieces (machine, memory, boot, console, QMP, NICs) so each can be tested on its own.
+ */
+public final class QemuCommandLine {
+
+    public static final String QEMU = "qemu-system-x86_64";
+
+    /** Options that would take over what netloom owns: the console, QMP, the pidfile, the process itself. */
+    private static final Set<String> OWNED_OPTIONS = Set.of("-serial", "-qmp", "-qmp-pretty", "-mon", "-monitor", "-pidfile",
+            "-daemonize", "-nographic", "-name", "-kernel", "-initrd", "-append");
+    /** Ids netloom gives its own chardevs and netdevs. */
+    private static final Pattern OWNED_IDS = Pattern.compile("(^|,)id=(console|qmp|net\\d+)(,|$)");
+
+    private QemuCommandLine() {
+    }
+
+    public static List<String> build(NodeSpec spec, NodePaths paths) {
+        List<String> args = new ArrayList<>();
+        args.add(QEMU);
+        args.addAll(List.of("-name", spec.name()));
+        args.addAll(machine(spec));
+        args.addAll(List.of("-smp", String.valueOf(spec.cpus()), "-m", spec.memoryMiB() + "M"));
+        args.addAll(List.of("-nodefaults", "-no-user-config", "-display", "none", "-no-reboot"));
+        args.addAll(boot(spec, paths));
+        args.addAll(console(paths));
+        args.addAll(qmp(paths));
+        for (int i = 0; i < spec.nics().size(); i++) {
+            args.addAll(nic(i, spec.nics().get(i)));
+        }
+        args.addAll(List.of("-pidfile", paths.pidfile().toString()));
+        args.addAll(checkExtraArgs(spec.extraArgs()));
+        return args;
+    }
+
+    static List<String> machine(NodeSpec spec) {
+        return spec.accel() == Accel.KVM
+                ? List.of("-machine", "pc,accel=kvm", "-cpu", "host")
+                : List.of("-machine", "pc,accel=tcg");
+    }
+
+    /** Direct kernel boot when the image has a kernel; a disk always runs on the node's qcow2 overlay. */
+    static List<String> boot(NodeSpec spec, NodePaths paths) {
+        ImageManifest image = spec.image();
+        List<String> args = new ArrayList<>();
+        if (image.kernel() != null) {
+            args.addAll(List.of("-kernel", spec.imageDir().resolve(image.kernel()).toString()));
+            if (image.initrd() != null) {
+                args.addAll(List.of("-initrd", spec.imageDir().resolve(image.initrd()).toString()));
+            }
+            String kernelArgs = image.kernelArgs() == null ? "" : image.kernelArgs().strip() + " ";
+            args.addAll(List.of("-append", kernelArgs + "netloom.hostname=" + spec.name()));
+        }
+        if (image.disk() != null) {
+            args.addAll(List.of("-drive", "file=" + paths.overlay() + ",format=qcow2,if=virtio,cache=unsafe"));
+        }
+        return args;
+    }
+
+    static List<String> console(NodePaths paths) {
+        return List.of("-chardev", "socket,id=console,path=" + paths.consoleSocket() + ",server=on,wait=off",
+                "-serial", "chardev:console");
+    }
+
+    static List<String> qmp(NodePaths paths) {
+        return List.of("-chardev", "socket,id=qmp,path=" + paths.qmpSocket() + ",server=on,wait=off",
+                "-mon", "chardev=qmp,mode=control");
+    }
+
+    /** A tap joined to a virtio NIC on a fixed PCI slot; {@code romfile=} skips the iPXE ROM nodes never use. */
+    static List<String> nic(int index, NodeSpec.Nic nic) {
+        String id = "net" + index;
+        return List.of("-netdev", "tap,id=" + id + ",ifname=" + nic.tap() + ",script=no,downscript=no",
+                "-device", "virtio-net-pci,netdev=" + id + ",mac=" + nic.mac() + ",addr=" + String.format("0x%x", nic.pciSlot()) + ",romfile=");
+    }
+
+    /** The user's extra arguments, unless one of them would override what netloom owns. */
+    static List<String> checkExtraArgs(List<String> extra) {
+        for (String arg : extra) {
+            String option = arg.startsWith("--") ? arg.substring(1) : arg;
+            if (OWNED_OPTIONS.contains(option)) {
+                throw new BadInputException("extra QEMU argument " + arg + " is not allowed: netloom owns the console, QMP, the pidfile and the boot"
+                        + " (remove it; attach to the console with `netloom console NODE`)");
+            }
+            if (!arg.startsWith("-") && OWNED_IDS.matcher(arg).find()) {
+                throw new BadInputException("extra QEMU argument '" + arg + "' reuses an id netloom owns (console, qmp, net0, net1, ...): pick another id");
+            }
+        }
+        return extra;
+    }
+}
