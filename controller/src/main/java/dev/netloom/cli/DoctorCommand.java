@@ -93,14 +93,14 @@ final class DoctorCommand implements Callable<Integer> {
                             + "tuntap add dev nl-tap0 mode tap\n"
                             + "link set nl-tap0 master nl-br0\n"
                             + "link set nl-br0 up\n"
-                            + "link add nl-dummy0 type dummy\n"
-                            + "link set nl-dummy0 up\n").getBytes(), Duration.ofSeconds(20));
+                            + "link add nl-veth0 type veth peer name nl-veth1\n"
+                            + "link set nl-veth0 up\n").getBytes(), Duration.ofSeconds(20));
             check(wiring.ok(), "bridge+tap", wiring.ok() ? "a bridge and a tap work in a network namespace" : Proc.lastLine(wiring.stderr()),
                     "load the bridge and tun modules (modprobe bridge tun)");
-            Proc.Result netem = Proc.run(List.of("tc", "-n", ns, "qdisc", "add", "dev", "nl-dummy0", "root", "netem", "delay", "1ms"), Duration.ofSeconds(20));
+            Proc.Result netem = Proc.run(List.of("tc", "-n", ns, "qdisc", "add", "dev", "nl-veth0", "root", "netem", "delay", "1ms"), Duration.ofSeconds(20));
             line("OK", "host netem", netem.ok() ? "available: impairments run on the host's taps"
                     : "not available (" + Proc.lastLine(netem.stderr()) + "): impairments run inside the guests (guest netem)");
-            Proc.Result tbf = Proc.run(List.of("tc", "-n", ns, "qdisc", "replace", "dev", "nl-dummy0", "root", "tbf", "rate", "1mbit", "burst", "32kbit", "latency", "50ms"),
+            Proc.Result tbf = Proc.run(List.of("tc", "-n", ns, "qdisc", "replace", "dev", "nl-veth0", "root", "tbf", "rate", "1mbit", "burst", "32kbit", "latency", "50ms"),
                     Duration.ofSeconds(20));
             line("OK", "host tbf", tbf.ok() ? "available (rate limits on the host)" : "not available: " + Proc.lastLine(tbf.stderr()));
         } finally {

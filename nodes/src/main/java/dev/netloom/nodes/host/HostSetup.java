@@ -24,6 +24,7 @@ public final class HostSetup {
         REQUIRED.put("iproute2", "ip");
         REQUIRED.put("kmod", "depmod");
         REQUIRED.put("binutils", "readelf");
+        REQUIRED.put("zstd", "zstd");
     }
 
     private HostSetup() {

@@ -1,0 +1,238 @@
+package dev.netloom.nodes.console;
+
+import dev.netloom.nodes.NetloomException;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The recent past of one console stream, with regex expectations over it. Pure Java, no Netty: the
+ * console handler appends, anyone may expect. Thread-safe; futures complete outside the lock, on the
+ * thread that appended the matching bytes (the event loop) or on the caller when the text is already there.
+ *
+ * <p>Matching maps bytes 1:1 to chars (ISO-8859-1), so invalid UTF-8 never breaks a match. To keep
+ * appends linear, each new chunk is scanned together with only the last {@link #OVERLAP} bytes
+ * before it: a match is guaranteed only if it is at most {@link #OVERLAP} bytes long. Offsets are
+ * absolute positions in the stream since the console opened.
+ */
+public final class ConsoleBuffer {
+
+    /** Bytes kept for expectations and {@link #lastLines}. */
+    public static final int DEFAULT_CAPACITY = 256 * 1024;
+    /** How far behind new data an expectation rescans; longer matches may be missed. */
+    public static final int OVERLAP = 4096;
+    /** How much of the tail {@link #lastLines} looks at, so a megabyte line cannot flood an error message. */
+    private static final int LAST_LINES_WINDOW = 32 * 1024;
+
+    private final int capacity;
+    private byte[] data = new byte[8192];
+    private int length;   // valid bytes in data, which hold stream offsets [end - length, end)
+    private long end;     // stream offset just past the last byte ever appended
+    private final List<Expectation> pending = new ArrayList<>();
+    private String closedReason;
+
+    public ConsoleBuffer() {
+        this(DEFAULT_CAPACITY);
+    }
+
+    public ConsoleBuffer(int capacity) {
+        if (capacity < OVERLAP) {
+            throw new IllegalArgumentException("capacity " + capacity + " is below the overlap " + OVERLAP);
+        }
+        this.capacity = capacity;
+    }
+
+    /** The absolute offset just past the last byte received; an expectation from here sees only new bytes. */
+    public synchronized long offset() {
+        return end;
+    }
+
+    /** The oldest offset still held. */
+    public synchronized long startOffset() {
+        return end - length;
+    }
+
+    public void append(byte[] bytes) {
+        append(bytes, 0, bytes.length);
+    }
+
+    /** Adds bytes to the stream and completes the expectations they satisfy. */
+    public void append(byte[] bytes, int off, int len) {
+        List<Runnable> completions;
+        synchronized (this) {
+            if (len == 0 || closedReason != null) {
+                return;
+            }
+            store(bytes, off, len);
+            completions = scanPending();
+        }
+        completions.forEach(Runnable::run);
+    }
+
+    /** Matches {@code pattern} against bytes that arrive after this call. */
+    public CompletableFuture<ConsoleMatch> expect(Pattern pattern) {
+        return expect(pattern, offset());
+    }
+
+    /**
+     * Matches {@code pattern} against the stream from absolute offset {@code fromOffset} on (clamped
+     * to what is still held), including bytes already received. No match may start before it.
+     */
+    public CompletableFuture<ConsoleMatch> expect(Pattern pattern, long fromOffset) {
+        Expectation e = new Expectation(pattern, fromOffset);
+        Runnable completion;
+        synchronized (this) {
+            if (closedReason != null) {
+                return CompletableFuture.failedFuture(closedFailure(pattern));
+            }
+            completion = scan(e);
+            if (completion == null) {
+                pending.add(e);
+            }
+        }
+        if (completion != null) {
+            completion.run();
+        }
+        return e.future;
+    }
+
+    /** Fails every pending and future expectation; later appends are ignored. */
+    public void close(String reason) {
+        List<Expectation> failed;
+        synchronized (this) {
+            if (closedReason != null) {
+                return;
+            }
+            closedReason = reason;
+            failed = new ArrayList<>(pending);
+            pending.clear();
+        }
+        for (Expectation e : failed) {
+            e.future.completeExceptionally(closedFailure(e.pattern));
+        }
+    }
+
+    /**
+     * The last {@code n} lines of console text for error messages: decoded as UTF-8 with replacement,
+     * CR LF as line ends, other control characters in caret notation (ESC as ^[).
+     */
+    public String lastLines(int n) {
+        byte[] tail;
+        synchronized (this) {
+            int take = Math.min(length, LAST_LINES_WINDOW);
+            tail = Arrays.copyOfRange(data, length - take, length);
+        }
+        return Printable.lastLines(new String(tail, StandardCharsets.UTF_8), n);
+    }
+
+    private NetloomException closedFailure(Pattern pattern) {
+        return new NetloomException("console " + closedReason + " before /" + pattern.pattern()
+                + "/ matched; last console lines:\n" + lastLines(30));
+    }
+
+    private void store(byte[] bytes, int off, int len) {
+        end += len; // counts every byte, also those of a huge chunk that are not kept
+        if (len >= capacity) {
+            // only the tail of a huge chunk is kept; expectations still see the whole chunk's tail
+            off += len - capacity;
+            len = capacity;
+            length = 0;
+        }
+        if (length + len > data.length) {
+            if (data.length < capacity + capacity / 4) {
+                data = Arrays.copyOf(data, Math.min(capacity + capacity / 4, Math.max(data.length * 2, length + len)));
+            }
+            if (length + len > data.length) {
+                // slide: keep the newest bytes so that at least `capacity` remain after this append
+                int keep = Math.min(length, capacity - len);
+                System.arraycopy(data, length - keep, data, 0, keep);
+                length = keep;
+            }
+        }
+        System.arraycopy(bytes, off, data, length, len);
+        length += len;
+    }
+
+    private List<Runnable> scanPending() {
+        List<Runnable> completions = new ArrayList<>(0);
+        for (Iterator<Expectation> it = pending.iterator(); it.hasNext(); ) {
+            Expectation e = it.next();
+            if (e.future.isDone()) { // cancelled or timed out by its owner
+                it.remove();
+                continue;
+            }
+            Runnable completion = scan(e);
+            if (completion != null) {
+                it.remove();
+                completions.add(completion);
+            }
+        }
+        return completions;
+    }
+
+    /** Scans for {@code e} in what is new to it, plus the overlap; returns its completion on a match. */
+    private Runnable scan(Expectation e) {
+        long start = end - length;
+        long from = Math.max(Math.max(e.fromOffset, e.scannedTo - OVERLAP), start);
+        if (from > end) {
+            return null;
+        }
+        // the view spans everything held so that lookbehind and ^ see real context, not the region edge
+        Matcher m = e.pattern.matcher(new Latin1View(data, length));
+        m.useTransparentBounds(true);
+        m.useAnchoringBounds(false);
+        m.region((int) (from - start), length);
+        e.scannedTo = end;
+        if (!m.find()) {
+            return null;
+        }
+        List<String> groups = new ArrayList<>(m.groupCount() + 1);
+        for (int i = 0; i <= m.groupCount(); i++) {
+            groups.add(m.group(i));
+        }
+        ConsoleMatch match = new ConsoleMatch(groups.get(0), groups, start + m.start(), start + m.end());
+        return () -> e.future.complete(match);
+    }
+
+    private static final class Expectation {
+        final Pattern pattern;
+        final long fromOffset;
+        long scannedTo;
+        final CompletableFuture<ConsoleMatch> future = new CompletableFuture<>();
+
+        Expectation(Pattern pattern, long fromOffset) {
+            this.pattern = pattern;
+            this.fromOffset = fromOffset;
+            this.scannedTo = fromOffset;
+        }
+    }
+
+    /** Bytes seen as chars without copying or decoding: byte b is char (b & 0xff). */
+    private record Latin1View(byte[] bytes, int length) implements CharSequence {
+
+        @Override
+        public char charAt(int index) {
+            return (char) (bytes[index] & 0xff);
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return toString(start, end);
+        }
+
+        @Override
+        public String toString() {
+            return toString(0, length());
+        }
+
+        private String toString(int start, int end) {
+            return new String(bytes, start, end - start, StandardCharsets.ISO_8859_1);
+        }
+    }
+}

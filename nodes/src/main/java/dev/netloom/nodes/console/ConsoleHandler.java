@@ -1,0 +1,59 @@
+package dev.netloom.nodes.console;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The business end of a console pipeline: hands inbound byte[] chunks and the end of the stream to
+ * one sink (the session's fan-out). Per channel, not shared.
+ */
+final class ConsoleHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(ConsoleHandler.class);
+
+    private final ConsoleListener sink;
+    private boolean closed;
+
+    ConsoleHandler(ConsoleListener sink) {
+        this.sink = sink;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof byte[] bytes) {
+            if (bytes.length > 0) {
+                sink.onData(bytes);
+            }
+        } else {
+            ReferenceCountUtil.release(msg);
+            throw new IllegalStateException("console pipeline delivered " + msg.getClass().getName() + ", not byte[]");
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        end();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        end();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.warn("console {} failed, closing it: {}", ctx.channel(), cause.toString());
+        ctx.close();
+    }
+
+    private void end() {
+        if (!closed) {
+            closed = true;
+            sink.onClose();
+        }
+    }
+}

@@ -1,0 +1,266 @@
+package dev.netloom.nodes.console;
+
+import dev.netloom.nodes.NetloomException;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.handler.codec.bytes.ByteArrayDecoder;
+import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
+
+/**
+ * Owns one node's serial console: every inbound byte goes to the transcript file, to a rolling buffer
+ * for expectations and error messages, and to any attached readers; one writer types at a time.
+ * Works over any Netty channel: a QEMU console socket in production, an EmbeddedChannel in tests.
+ */
+public final class ConsoleSession implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ConsoleSession.class);
+    private static final AttributeKey<ConsoleSession> SESSION = AttributeKey.valueOf("netloom.console");
+    /** QEMU creates its socket a moment after it starts; retry this often until the budget is spent. */
+    private static final long RETRY_MILLIS = 25;
+
+    private final Channel channel;
+    private final LongSupplier clock;
+    private final ConsoleBuffer buffer = new ConsoleBuffer();
+    private final List<ConsoleListener> readers = new CopyOnWriteArrayList<>();
+    private final AtomicReference<WriterLease> writer = new AtomicReference<>();
+    private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
+    private volatile long lastOutputNanos;
+
+    /** A session over {@code channel} with the system clock; {@code transcript} may be null. */
+    public ConsoleSession(Channel channel, Path transcript) {
+        this(channel, transcript, System::nanoTime);
+    }
+
+    /** A session whose output times come from {@code clock} (nanoseconds, like System.nanoTime). */
+    public ConsoleSession(Channel channel, Path transcript, LongSupplier clock) {
+        this.channel = channel;
+        this.clock = clock;
+        this.lastOutputNanos = clock.getAsLong();
+        initPipeline(channel.pipeline(), transcript, new Fanout());
+    }
+
+    /** The whole console pipeline, in order: bytes out of buffers, transcript, then the session. */
+    static void initPipeline(ChannelPipeline pipeline, Path transcript, ConsoleListener session) {
+        pipeline.addLast("decoder", new ByteArrayDecoder());
+        if (transcript != null) {
+            pipeline.addLast("transcript", new TranscriptHandler(transcript));
+        }
+        pipeline.addLast("console", new ConsoleHandler(session));
+    }
+
+    /** An epoll event loop group with daemon threads, fit for {@link #connect}. */
+    public static EventLoopGroup newEventLoopGroup(int threads) {
+        requireEpoll();
+        return new EpollEventLoopGroup(threads, new DefaultThreadFactory("netloom-console", true));
+    }
+
+    /**
+     * Connects to a console socket created by QEMU ({@code -chardev socket,path=...,server=on,wait=off}),
+     * retrying every 25 ms on the event loop while the socket is missing or not yet listening. Fails
+     * with a NetloomException naming the socket once {@code connectBudget} is spent.
+     */
+    public static CompletableFuture<ConsoleSession> connect(Path socket, Path transcript, EventLoopGroup group,
+                                                            Duration connectBudget) {
+        requireEpoll();
+        Bootstrap bootstrap = new Bootstrap()
+                .group(group)
+                .channel(EpollDomainSocketChannel.class)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.attr(SESSION).set(new ConsoleSession(ch, transcript));
+                    }
+                });
+        CompletableFuture<ConsoleSession> result = new CompletableFuture<>();
+        long deadline = System.nanoTime() + connectBudget.toNanos();
+        attempt(bootstrap, socket, deadline, connectBudget, result);
+        return result;
+    }
+
+    private static void attempt(Bootstrap bootstrap, Path socket, long deadline, Duration budget,
+                                CompletableFuture<ConsoleSession> result) {
+        bootstrap.connect(new DomainSocketAddress(socket.toString())).addListener((ChannelFuture f) -> {
+            if (f.isSuccess()) {
+                if (!result.complete(f.channel().attr(SESSION).get())) {
+                    f.channel().close(); // the caller gave up meanwhile
+                }
+            } else if (result.isDone()) {
+                return;
+            } else if (System.nanoTime() - deadline >= 0) {
+                result.completeExceptionally(new NetloomException("console socket " + socket
+                        + " did not accept a connection within " + budget.toMillis() + " ms (last error: "
+                        + f.cause().getMessage() + "); did QEMU start?", f.cause()));
+            } else {
+                f.channel().eventLoop().schedule(() -> attempt(bootstrap, socket, deadline, budget, result),
+                        RETRY_MILLIS, TimeUnit.MILLISECONDS);
+            }
+        });
+    }
+
+    private static void requireEpoll() {
+        if (!Epoll.isAvailable()) {
+            throw new NetloomException("native epoll transport is unavailable (netloom needs Linux x86-64): "
+                    + Epoll.unavailabilityCause());
+        }
+    }
+
+    /** Attaches a reader that sees every byte from now on, until the attachment is closed. */
+    public Attachment attach(ConsoleListener listener) {
+        readers.add(listener);
+        return () -> readers.remove(listener);
+    }
+
+    /** Types bytes on the console as automation; fails while a human holds the writer. */
+    public CompletableFuture<Void> send(byte[] bytes) {
+        WriterLease holder = writer.get();
+        if (holder != null) {
+            return CompletableFuture.failedFuture(new NetloomException("console " + name()
+                    + " is taken by " + holder.owner() + "; automation cannot type until it is released"));
+        }
+        return write(bytes);
+    }
+
+    /** Types text (UTF-8) on the console as automation. */
+    public CompletableFuture<Void> send(String text) {
+        return send(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Takes the writer for {@code owner}; automation's sends fail until the lease is closed. Fails
+     * at once if someone else holds it: two humans typing into one shell help nobody.
+     */
+    public WriterLease acquireWriter(String owner) {
+        WriterLease lease = new WriterLease(this, owner);
+        WriterLease holder = writer.compareAndExchange(null, lease);
+        if (holder != null) {
+            throw new NetloomException("console " + name() + " is already taken by " + holder.owner());
+        }
+        return lease;
+    }
+
+    void release(WriterLease lease) {
+        writer.compareAndSet(lease, null);
+    }
+
+    CompletableFuture<Void> write(byte[] bytes) {
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        channel.writeAndFlush(Unpooled.wrappedBuffer(bytes)).addListener(f -> {
+            if (f.isSuccess()) {
+                written.complete(null);
+            } else {
+                written.completeExceptionally(new NetloomException("typing on console " + name() + " failed: "
+                        + f.cause(), f.cause()));
+            }
+        });
+        return written;
+    }
+
+    /** Matches {@code pattern} against console bytes that arrive after this call; see {@link ConsoleBuffer}. */
+    public CompletableFuture<ConsoleMatch> expect(Pattern pattern) {
+        return buffer.expect(pattern);
+    }
+
+    /** Matches {@code pattern} against the stream from absolute offset {@code fromOffset} on. */
+    public CompletableFuture<ConsoleMatch> expect(Pattern pattern, long fromOffset) {
+        return buffer.expect(pattern, fromOffset);
+    }
+
+    /** The absolute stream offset just past the last byte received. */
+    public long offset() {
+        return buffer.offset();
+    }
+
+    /** The last lines of console text, made printable, for error messages. */
+    public String lastLines(int n) {
+        return buffer.lastLines(n);
+    }
+
+    /** When the last byte arrived, on {@link #clock()}; the session's creation time before any output. */
+    public long lastOutputNanos() {
+        return lastOutputNanos;
+    }
+
+    /** The clock output times are measured on. */
+    public LongSupplier clock() {
+        return clock;
+    }
+
+    /** The event loop the console's bytes arrive on; timers about this console belong here. */
+    public EventLoop eventLoop() {
+        return channel.eventLoop();
+    }
+
+    /** Completes when the console has closed and its transcript is flushed. */
+    public CompletableFuture<Void> closeFuture() {
+        return closeFuture;
+    }
+
+    public boolean isOpen() {
+        return !closeFuture.isDone();
+    }
+
+    @Override
+    public void close() {
+        channel.close();
+    }
+
+    /** The socket path, for messages. */
+    public String name() {
+        Object address = channel.remoteAddress();
+        return address == null ? channel.toString() : address.toString();
+    }
+
+    /** Where the handler's bytes go: rolling buffer, then readers. Runs on the event loop. */
+    private final class Fanout implements ConsoleListener {
+
+        @Override
+        public void onData(byte[] chunk) {
+            lastOutputNanos = clock.getAsLong();
+            buffer.append(chunk);
+            for (ConsoleListener reader : readers) {
+                try {
+                    reader.onData(chunk);
+                } catch (RuntimeException e) {
+                    log.warn("console reader {} failed on {} bytes: {}", reader, chunk.length, e.toString());
+                }
+            }
+        }
+
+        @Override
+        public void onClose() {
+            buffer.close("closed");
+            for (ConsoleListener reader : readers) {
+                try {
+                    reader.onClose();
+                } catch (RuntimeException e) {
+                    log.warn("console reader {} failed on close: {}", reader, e.toString());
+                }
+            }
+            closeFuture.complete(null);
+        }
+    }
+}

@@ -1,0 +1,263 @@
+package dev.netloom.nodes.console;
+
+import dev.netloom.nodes.BadInputException;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.regex.Pattern;
+
+/**
+ * Frames one command typed into a shell and parses its output back out of the console stream,
+ * incrementally: chunks may split markers anywhere and output may be megabytes.
+ *
+ * <p>The typed line prints a start marker line, runs the command through {@code eval} with stdin
+ * from /dev/null (so it cannot swallow the next typed line), then prints a newline and an end marker
+ * carrying {@code $?}. Each marker is typed as two adjacent quoted strings ({@code '@@NL''S<id>'}), so
+ * the marker text never appears in the typed line and an echoing shell cannot fake a match. Output is
+ * what lies between the start marker's line end and the newline before the end marker, with the
+ * terminal's CR LF turned back into LF and decoded as UTF-8 (invalid bytes become U+FFFD).
+ */
+public final class ExecFraming {
+
+    private static final String PREFIX = "@@NL";
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,32}");
+    /** A canonical-mode tty line holds 4095 bytes; stay well below so the shell sees the whole line. */
+    public static final int MAX_LINE_BYTES = 3500;
+
+    private enum State { SEEK_START, START_LINE_END, BODY, EXIT_CODE, DONE }
+
+    private final String id;
+    private final Kmp start;
+    private final Kmp end;
+    private State state = State.SEEK_START;
+    private byte[] out = new byte[256];
+    private int outLength;
+    private int markerAt;      // where the end marker candidate begins in out
+    private long exitCode;
+    private int exitDigits;
+
+    public ExecFraming(String id) {
+        if (!ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("exec id must match " + ID + ": " + id);
+        }
+        this.id = id;
+        this.start = new Kmp((PREFIX + "S" + id).getBytes(StandardCharsets.US_ASCII));
+        this.end = new Kmp((PREFIX + "E" + id + " ").getBytes(StandardCharsets.US_ASCII));
+    }
+
+    public String id() {
+        return id;
+    }
+
+    /**
+     * The line to type (with its final newline) that runs {@code command} between this id's markers.
+     * Rejects NUL and terminal control characters: the tty would act on them (Ctrl-C, Ctrl-D, Ctrl-U)
+     * instead of passing them to the shell.
+     */
+    public String line(String command) {
+        for (int i = 0; i < command.length(); i++) {
+            char c = command.charAt(i);
+            if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f) {
+                throw new BadInputException("command contains control character 0x"
+                        + Integer.toHexString(c) + " at index " + i + "; the terminal would interpret it."
+                        + " Write it as a printf escape instead: " + Printable.printable(command, 0, command.length()));
+            }
+        }
+        String line = "printf '%s\\n' '" + PREFIX + "''S" + id + "'; eval '" + command.replace("'", "'\\''")
+                + "' </dev/null; printf '\\n%s %d\\n' '" + PREFIX + "''E" + id + "' $?\n";
+        int bytes = line.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_LINE_BYTES) {
+            throw new BadInputException("command is too long for the serial console: " + bytes
+                    + " bytes once quoted and framed, the limit is " + MAX_LINE_BYTES
+                    + " (the terminal line limit is 4095); copy a script to the node instead");
+        }
+        return line;
+    }
+
+    /** Feeds console bytes; returns true once the end marker with its exit status has been read. */
+    public boolean feed(byte[] bytes, int off, int len) {
+        int i = off;
+        int limit = off + len;
+        while (i < limit && state != State.DONE) {
+            switch (state) {
+                case SEEK_START -> i = seekStart(bytes, i, limit);
+                case START_LINE_END -> i = startLineEnd(bytes[i], i);
+                case BODY -> i = body(bytes, i, limit);
+                case EXIT_CODE -> i = exitCode(bytes[i], i);
+                default -> throw new IllegalStateException(state.name());
+            }
+        }
+        return state == State.DONE;
+    }
+
+    public boolean feed(byte[] bytes) {
+        return feed(bytes, 0, bytes.length);
+    }
+
+    public boolean isDone() {
+        return state == State.DONE;
+    }
+
+    /** True once the start marker has been seen: the command is running. */
+    public boolean started() {
+        return state.ordinal() >= State.BODY.ordinal();
+    }
+
+    /** The command's exit status; only once {@link #isDone()}. */
+    public int exitCode() {
+        requireDone();
+        return (int) exitCode;
+    }
+
+    /** The command's whole output; only once {@link #isDone()}. */
+    public String output() {
+        requireDone();
+        return decode(outLength);
+    }
+
+    /** What the command has printed so far (for a command that timed out). */
+    public String partialOutput() {
+        return decode(state == State.DONE ? outLength : state == State.EXIT_CODE ? markerAt : outLength);
+    }
+
+    private int seekStart(byte[] bytes, int i, int limit) {
+        for (; i < limit; i++) {
+            if (start.advance(bytes[i])) {
+                state = State.START_LINE_END;
+                return i + 1;
+            }
+        }
+        return i;
+    }
+
+    private int startLineEnd(byte b, int i) {
+        if (b == '\r') {
+            return i + 1; // onlcr: the marker line ends in CR LF
+        }
+        if (b == '\n') {
+            state = State.BODY;
+            return i + 1;
+        }
+        // the id was only a prefix of a longer one (an old marker): look again from this byte
+        start.reset();
+        state = State.SEEK_START;
+        return i;
+    }
+
+    private int body(byte[] bytes, int i, int limit) {
+        for (; i < limit; i++) {
+            append(bytes[i]);
+            if (end.advance(bytes[i])) {
+                markerAt = outLength - end.length();
+                exitCode = 0;
+                exitDigits = 0;
+                state = State.EXIT_CODE;
+                return i + 1;
+            }
+        }
+        return i;
+    }
+
+    private int exitCode(byte b, int i) {
+        if (b >= '0' && b <= '9' && exitDigits < 9) {
+            exitCode = exitCode * 10 + (b - '0');
+            exitDigits++;
+            append(b);
+            return i + 1;
+        }
+        if (b == '\r' && exitDigits > 0) {
+            append(b);
+            return i + 1;
+        }
+        if (b == '\n' && exitDigits > 0) {
+            outLength = markerAt;
+            stripFramingNewline();
+            state = State.DONE;
+            return i + 1;
+        }
+        // not our marker after all (the command printed the marker text): it was output
+        end.reset();
+        state = State.BODY;
+        return i;
+    }
+
+    /** Drops the one newline the end marker's printf put before the marker. */
+    private void stripFramingNewline() {
+        if (outLength > 0 && out[outLength - 1] == '\n') {
+            outLength--;
+            if (outLength > 0 && out[outLength - 1] == '\r') {
+                outLength--;
+            }
+        }
+    }
+
+    private void append(byte b) {
+        if (outLength == out.length) {
+            out = Arrays.copyOf(out, out.length * 2);
+        }
+        out[outLength++] = b;
+    }
+
+    private String decode(int length) {
+        // the terminal turned each LF into CR LF (onlcr); undo exactly that
+        byte[] plain = new byte[length];
+        int n = 0;
+        for (int i = 0; i < length; i++) {
+            if (out[i] == '\r' && i + 1 < length && out[i + 1] == '\n') {
+                continue;
+            }
+            plain[n++] = out[i];
+        }
+        return new String(plain, 0, n, StandardCharsets.UTF_8);
+    }
+
+    private void requireDone() {
+        if (state != State.DONE) {
+            throw new IllegalStateException("exec " + id + " has not finished");
+        }
+    }
+
+    /** Streaming Knuth-Morris-Pratt search for one fixed byte string. */
+    private static final class Kmp {
+        private final byte[] needle;
+        private final int[] fallback;
+        private int matched;
+
+        Kmp(byte[] needle) {
+            this.needle = needle;
+            this.fallback = new int[needle.length];
+            for (int i = 1, k = 0; i < needle.length; i++) {
+                while (k > 0 && needle[i] != needle[k]) {
+                    k = fallback[k - 1];
+                }
+                if (needle[i] == needle[k]) {
+                    k++;
+                }
+                fallback[i] = k;
+            }
+        }
+
+        /** Consumes one byte; true when it completes the needle (and the search starts over). */
+        boolean advance(byte b) {
+            while (matched > 0 && b != needle[matched]) {
+                matched = fallback[matched - 1];
+            }
+            if (b == needle[matched]) {
+                matched++;
+            }
+            if (matched == needle.length) {
+                matched = 0;
+                return true;
+            }
+            return false;
+        }
+
+        void reset() {
+            matched = 0;
+        }
+
+        int length() {
+            return needle.length;
+        }
+    }
+}

@@ -1,0 +1,221 @@
+package dev.netloom.nodes.console;
+
+import dev.netloom.nodes.BadInputException;
+import dev.netloom.nodes.ExecResult;
+import dev.netloom.nodes.NetloomException;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Runs commands in the logged-in shell on a console and returns their output and exit codes. Commands
+ * are queued (one future chain, no threads); each is framed by {@link ExecFraming} with a unique id.
+ * Output is collected through an attached reader, so it comes back whole whatever its size.
+ * All state lives on the console's event loop.
+ */
+public final class ShellSession implements AutoCloseable {
+
+    /** The prompt after {@link #prepare()}; only humans look at it, exec relies on markers. */
+    public static final String PROMPT = "nl# ";
+    /**
+     * Makes the shell deterministic: no echo, a fixed prompt, no pagers, colours or history expansion,
+     * no line editing (bash readline would complete on a tab). {@code command set} keeps an option
+     * the shell lacks (busybox ash has no +H) from aborting the rest of the line.
+     */
+    static final String PREPARE_LINE = "stty -echo 2>/dev/null; export PS1='" + PROMPT + "' PS2='' PAGER=cat"
+            + " SYSTEMD_PAGER= TERM=dumb NO_COLOR=1 LANG=C; unset PROMPT_COMMAND;"
+            + " command set +H 2>/dev/null; command set +o emacs +o vi 2>/dev/null\n";
+    /** A sync waits this long for its marker before trying again. */
+    static final Duration SYNC_ATTEMPT = Duration.ofSeconds(2);
+    static final int SYNC_ATTEMPTS = 3;
+
+    private final ConsoleSession console;
+    private final EventLoop loop;
+    private final Attachment attachment;
+    private final String nonce = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0x1000000));
+    private long nextId;
+    private Frame current;          // the frame whose markers the console output is fed to; loop only
+    private boolean outOfStep;      // a resync failed: the next command resyncs first; loop only
+    private CompletableFuture<?> tail = CompletableFuture.completedFuture(null); // guarded by this
+
+    public ShellSession(ConsoleSession console) {
+        this.console = console;
+        this.loop = console.eventLoop();
+        this.attachment = console.attach(new ConsoleListener() {
+            @Override
+            public void onData(byte[] chunk) {
+                feed(chunk);
+            }
+
+            @Override
+            public void onClose() {
+                closed();
+            }
+        });
+    }
+
+    /**
+     * Makes the shell quiet and deterministic ({@link #PREPARE_LINE}), then proves it is in step with a
+     * framed {@code true}. Call once after login.
+     */
+    public CompletableFuture<Void> prepare() {
+        return enqueue(() -> console.send(PREPARE_LINE).thenCompose(v -> sync(false)));
+    }
+
+    /**
+     * Runs {@code command} in the shell. After {@code timeout} it sends Ctrl-C, resyncs the shell and
+     * completes with a timeout result holding the partial output; the next command works as usual.
+     * Fails with a BadInputException for NUL or control characters or a command over
+     * {@link ExecFraming#MAX_LINE_BYTES} once quoted; with a NetloomException if the console closes.
+     */
+    public CompletableFuture<ExecResult> exec(String command, Duration timeout) {
+        try {
+            new ExecFraming(nonce + "." + Long.MAX_VALUE).line(command); // validate now, with the longest id
+        } catch (BadInputException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return enqueue(() -> (outOfStep ? sync(true) : CompletableFuture.<Void>completedFuture(null))
+                .thenCompose(v -> run(command, timeout)));
+    }
+
+    /** Detaches from the console; commands still running fail. */
+    @Override
+    public void close() {
+        attachment.close();
+        loop.execute(() -> fail(new NetloomException("shell session on console " + console.name() + " closed")));
+    }
+
+    private <T> CompletableFuture<T> enqueue(Supplier<CompletableFuture<T>> step) {
+        synchronized (this) {
+            CompletableFuture<T> next = tail.handle((r, e) -> null).thenComposeAsync(x -> step.get(), loop);
+            tail = next;
+            return next;
+        }
+    }
+
+    private CompletableFuture<ExecResult> run(String command, Duration timeout) {
+        long started = console.clock().getAsLong();
+        Frame frame = begin();
+        CompletableFuture<ExecResult> result = new CompletableFuture<>();
+        ScheduledFuture<?> timer = loop.schedule(() -> timedOut(frame, started, result),
+                timeout.toNanos(), TimeUnit.NANOSECONDS);
+        frame.done.whenComplete((parsed, failure) -> {
+            if (failure instanceof CancellationException) {
+                return; // timed out: timedOut() completes the result after the resync
+            }
+            timer.cancel(false);
+            if (failure != null) {
+                result.completeExceptionally(failure);
+            } else {
+                result.complete(new ExecResult(parsed.exitCode(), parsed.output(), since(started), false));
+            }
+        });
+        send(frame, frame.framing.line(command).getBytes(StandardCharsets.UTF_8));
+        return result;
+    }
+
+    private void timedOut(Frame frame, long started, CompletableFuture<ExecResult> result) {
+        if (frame.done.isDone()) {
+            return;
+        }
+        Duration took = since(started);
+        String partial = frame.framing.partialOutput();
+        current = null;
+        frame.done.cancel(false);
+        sync(true).whenComplete((v, e) -> result.complete(ExecResult.timeout(partial, took)));
+    }
+
+    /**
+     * Brings the shell back in step: a framed {@code true} (after Ctrl-C when {@code interrupt}) whose
+     * end marker proves every earlier line is done. Tries {@link #SYNC_ATTEMPTS} times because a
+     * shell handling SIGINT may drop a line typed right behind the Ctrl-C.
+     */
+    private CompletableFuture<Void> sync(boolean interrupt) {
+        CompletableFuture<Void> synced = new CompletableFuture<>();
+        syncAttempt(interrupt, 1, synced);
+        return synced.whenComplete((v, e) -> outOfStep = e != null);
+    }
+
+    private void syncAttempt(boolean interrupt, int attempt, CompletableFuture<Void> synced) {
+        Frame frame = begin();
+        ScheduledFuture<?> timer = loop.schedule(() -> {
+            if (!frame.done.cancel(false)) {
+                return;
+            }
+            current = null;
+            if (attempt < SYNC_ATTEMPTS) {
+                syncAttempt(interrupt, attempt + 1, synced);
+            } else {
+                synced.completeExceptionally(new NetloomException("the shell on console " + console.name()
+                        + " did not answer " + SYNC_ATTEMPTS + " sync markers within "
+                        + SYNC_ATTEMPT.toMillis() + " ms each; last console lines:\n" + console.lastLines(30)));
+            }
+        }, SYNC_ATTEMPT.toNanos(), TimeUnit.NANOSECONDS);
+        frame.done.whenComplete((parsed, failure) -> {
+            if (failure instanceof CancellationException) {
+                return; // the timer above took over
+            }
+            timer.cancel(false);
+            if (failure != null) {
+                synced.completeExceptionally(failure);
+            } else {
+                synced.complete(null);
+            }
+        });
+        String line = frame.framing.line("true");
+        send(frame, (interrupt ? "\u0003" + line : line).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private Frame begin() {
+        Frame frame = new Frame(new ExecFraming(nonce + "." + nextId++));
+        current = frame;
+        return frame;
+    }
+
+    private void send(Frame frame, byte[] line) {
+        console.send(line).whenComplete((v, e) -> {
+            if (e != null) {
+                frame.done.completeExceptionally(e);
+            }
+        });
+    }
+
+    private void feed(byte[] chunk) {
+        Frame frame = current;
+        if (frame != null && frame.framing.feed(chunk, 0, chunk.length)) {
+            current = null;
+            frame.done.complete(frame.framing);
+        }
+    }
+
+    private void closed() {
+        fail(new NetloomException("console " + console.name() + " closed while a command ran; last console lines:\n"
+                + console.lastLines(30)));
+    }
+
+    private void fail(NetloomException e) {
+        Frame frame = current;
+        current = null;
+        if (frame != null) {
+            frame.done.completeExceptionally(e);
+        }
+    }
+
+    private Duration since(long startedNanos) {
+        return Duration.ofNanos(console.clock().getAsLong() - startedNanos);
+    }
+
+    /** One framed line in flight: its parser, completed with it when the end marker arrives. */
+    private record Frame(ExecFraming framing, CompletableFuture<ExecFraming> done) {
+        Frame(ExecFraming framing) {
+            this(framing, new CompletableFuture<>());
+        }
+    }
+}

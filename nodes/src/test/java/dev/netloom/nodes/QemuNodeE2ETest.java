@@ -1,0 +1,125 @@
+package dev.netloom.nodes;
+
+import dev.netloom.nodes.testing.TinyImage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Real QEMU, real tiny image: boot, exec, timeouts, crashes, many nodes at once, clean stop. */
+@Tag("e2e")
+class QemuNodeE2ETest {
+
+    private final List<QemuNode> nodes = new ArrayList<>();
+
+    @AfterEach
+    void stopAll() {
+        nodes.forEach(QemuNode::close);
+    }
+
+    private QemuNode start(String name) {
+        QemuNode node = QemuNode.start(TinyImage.spec(name));
+        nodes.add(node);
+        return node;
+    }
+
+    @Test
+    void exec_returnsOutputAndExitCodes() {
+        QemuNode node = start("exec1");
+        node.awaitReady();
+        assertThat(node.state()).isEqualTo(NodeState.READY);
+        assertThat(node.bootTime()).isPositive();
+
+        ExecResult hostname = node.exec("hostname");
+        assertThat(hostname.exitCode()).isZero();
+        assertThat(hostname.output()).isEqualTo("exec1\n");
+
+        assertThat(node.exec("false").exitCode()).isEqualTo(1);
+        ExecResult missing = node.exec("no-such-command-here");
+        assertThat(missing.exitCode()).isEqualTo(127);
+        assertThat(node.exec("echo 'quotes \"and\" $((6*7))'; exit_code=3; (exit $exit_code)").exitCode()).isEqualTo(3);
+        assertThat(node.exec("printf 'a\\nb'").output()).isEqualTo("a\nb");
+        assertThat(node.exec("tc qdisc add dev lo root netem delay 1ms && tc qdisc show dev lo").output()).contains("netem");
+    }
+
+    @Test
+    void exec_pastItsTimeout_returnsTimeoutAndTheNextExecWorks() {
+        QemuNode node = start("slow1");
+        node.awaitReady();
+        ExecResult slow = node.exec("echo started; sleep 30", Duration.ofSeconds(2));
+        assertThat(slow.timedOut()).isTrue();
+        assertThat(slow.output()).contains("started");
+        ExecResult next = node.exec("echo after");
+        assertThat(next.timedOut()).isFalse();
+        assertThat(next.exitCode()).isZero();
+        assertThat(next.output()).isEqualTo("after\n");
+    }
+
+    @Test
+    void exec_largeAndBinaryOutput_comesBackWhole() {
+        QemuNode node = start("big1");
+        node.awaitReady();
+        ExecResult big = node.exec("i=0; while [ $i -lt 2000 ]; do echo line-$i-abcdefghijklmnopqrstuvwxyz; i=$((i+1)); done");
+        List<String> lines = big.output().lines().toList();
+        assertThat(lines).hasSize(2000);
+        for (int i = 0; i < 2000; i++) {
+            assertThat(lines.get(i)).isEqualTo("line-" + i + "-abcdefghijklmnopqrstuvwxyz");
+        }
+        assertThat(node.exec("printf '\\377\\376 not utf-8\\n'").exitCode()).isZero();
+        assertThat(node.exec("echo still fine").output()).isEqualTo("still fine\n");
+    }
+
+    @Test
+    void kill9_isReportedAsFailedWithin2Seconds() throws Exception {
+        QemuNode node = start("crash1");
+        node.awaitReady();
+        CompletableFuture<QemuNode.StateChange> failed = new CompletableFuture<>();
+        node.addStateListener(c -> {
+            if (c.to() == NodeState.FAILED) {
+                failed.complete(c);
+            }
+        });
+        ProcessHandle.of(node.pid()).orElseThrow().destroyForcibly();
+        QemuNode.StateChange change = failed.get(2, TimeUnit.SECONDS);
+        assertThat(change.detail()).contains("exited unexpectedly");
+        assertThat(node.state()).isEqualTo(NodeState.FAILED);
+        assertThatThrownBy(() -> node.exec("true")).hasMessageContaining("not ready");
+    }
+
+    @Test
+    void eightNodesStartedAtOnce_allReachReady() {
+        for (int i = 0; i < 8; i++) {
+            start("many" + i);
+        }
+        CompletableFuture.allOf(nodes.stream().map(QemuNode::ready).toArray(CompletableFuture[]::new)).join();
+        for (QemuNode node : nodes) {
+            assertThat(node.state()).isEqualTo(NodeState.READY);
+            assertThat(node.exec("hostname").output()).isEqualTo(node.name() + "\n");
+        }
+    }
+
+    @Test
+    void stop_leavesNoProcessAndNoSocket() {
+        QemuNode node = start("stop1");
+        node.awaitReady();
+        long pid = node.pid();
+        Path dir = node.paths().dir();
+        assertThat(Files.exists(node.paths().consoleSocket())).isTrue();
+        node.stop();
+        assertThat(node.state()).isEqualTo(NodeState.STOPPED);
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertThat(dir).doesNotExist();
+        node.stop(); // idempotent
+        assertThat(node.state()).isEqualTo(NodeState.STOPPED);
+    }
+}

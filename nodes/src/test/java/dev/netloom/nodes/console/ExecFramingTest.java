@@ -1,0 +1,175 @@
+package dev.netloom.nodes.console;
+
+import dev.netloom.nodes.BadInputException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ExecFramingTest {
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** What a shell on a tty (onlcr) prints for the framed command of {@code id}. */
+    private static String framed(String id, String output, int exit) {
+        return "@@NLS" + id + "\r\n" + output.replace("\n", "\r\n") + "\r\n@@NLE" + id + " " + exit + "\r\n";
+    }
+
+    @Test
+    void line_neverContainsTheMarkersLiterally() {
+        String line = new ExecFraming("ab.7").line("echo it's");
+        assertThat(line).doesNotContain("@@NLSab.7").doesNotContain("@@NLEab.7")
+                .contains("'@@NL''Sab.7'", "'@@NL''Eab.7'")
+                .contains("eval 'echo it'\\''s' </dev/null")
+                .endsWith(" $?\n");
+    }
+
+    @Test
+    void feed_whenEchoedLineAndPromptsPrecedeOutput_ignoresThem() {
+        ExecFraming f = new ExecFraming("x.1");
+        String echo = f.line("uname").replace("\n", "\r\n");
+        assertThat(f.feed(bytes(echo + "nl# " + framed("x.1", "Linux\n", 0) + "nl# "))).isTrue();
+        assertThat(f.output()).isEqualTo("Linux\n");
+        assertThat(f.exitCode()).isZero();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 127, 255})
+    void feed_readsExitCode(int code) {
+        ExecFraming f = new ExecFraming("x.2");
+        assertThat(f.feed(bytes(framed("x.2", "out\n", code)))).isTrue();
+        assertThat(f.exitCode()).isEqualTo(code);
+    }
+
+    @Test
+    void feed_whenOutputHasNoTrailingNewline_keepsItByteExact() {
+        ExecFraming f = new ExecFraming("x.3");
+        f.feed(bytes(framed("x.3", "no newline", 0)));
+        assertThat(f.output()).isEqualTo("no newline");
+    }
+
+    @Test
+    void feed_whenOutputIsEmpty_returnsEmpty() {
+        ExecFraming f = new ExecFraming("x.4");
+        f.feed(bytes(framed("x.4", "", 0)));
+        assertThat(f.output()).isEmpty();
+    }
+
+    @Test
+    void feed_whenOutputEndsWithBlankLines_keepsThem() {
+        ExecFraming f = new ExecFraming("x.5");
+        f.feed(bytes(framed("x.5", "a\n\n", 0)));
+        assertThat(f.output()).isEqualTo("a\n\n");
+    }
+
+    @Test
+    void feed_whenMarkersSplitAtEveryPosition_parsesTheSame() {
+        String stream = "@@NLSx.8\r\nold\r\nnl# @@NLEx.8 0\r\n@@NLSx.91\r\n" + framed("x.9", "hello\nworld", 3) + "nl# ";
+        byte[] all = bytes(stream);
+        for (int split = 0; split <= all.length; split++) {
+            ExecFraming f = new ExecFraming("x.9");
+            boolean done = f.feed(Arrays.copyOfRange(all, 0, split));
+            done |= f.feed(Arrays.copyOfRange(all, split, all.length));
+            assertThat(done).as("split at %d", split).isTrue();
+            assertThat(f.output()).as("split at %d", split).isEqualTo("hello\nworld");
+            assertThat(f.exitCode()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void feed_whenFedOneByteAtATime_parses() {
+        ExecFraming f = new ExecFraming("x.10");
+        byte[] all = bytes(framed("x.10", "one\ntwo\n", 1));
+        boolean done = false;
+        for (byte b : all) {
+            done = f.feed(new byte[] {b});
+        }
+        assertThat(done).isTrue();
+        assertThat(f.output()).isEqualTo("one\ntwo\n");
+    }
+
+    @Test
+    void feed_whenOldMarkersOfOtherIdsSurround_ignoresThem() {
+        ExecFraming f = new ExecFraming("s.1");
+        String noise = framed("s.12", "not mine\n", 5) + "@@NLSs.10\r\n" + "@@NLEs.1x 4\r\n";
+        assertThat(f.feed(bytes(noise))).isFalse();
+        assertThat(f.started()).isFalse();
+        assertThat(f.feed(bytes(framed("s.1", "mine\n", 0) + framed("s.1", "later\n", 9)))).isTrue();
+        assertThat(f.output()).isEqualTo("mine\n");
+        assertThat(f.exitCode()).isZero();
+    }
+
+    @Test
+    void feed_whenOutputQuotesTheEndMarkerWithoutStatus_keepsItAsOutput() {
+        ExecFraming f = new ExecFraming("q.1");
+        f.feed(bytes(framed("q.1", "@@NLEq.1 oops\n", 0)));
+        assertThat(f.output()).isEqualTo("@@NLEq.1 oops\n");
+    }
+
+    @Test
+    void feed_whenOutputIsTwoMegabytesInSmallChunks_returnsItWhole() {
+        ExecFraming f = new ExecFraming("big.1");
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        StringBuilder tty = new StringBuilder("@@NLSbig.1\r\n");
+        for (int i = 0; expected.size() < 2_000_000; i++) {
+            String line = "line " + i + " " + "0123456789".repeat(6) + "\n";
+            expected.writeBytes(bytes(line));
+            tty.append(line.replace("\n", "\r\n"));
+        }
+        tty.append("\r\n@@NLEbig.1 0\r\nnl# ");
+        byte[] all = bytes(tty.toString());
+        boolean done = false;
+        for (int i = 0; i < all.length; i += 4093) {
+            done = f.feed(all, i, Math.min(4093, all.length - i));
+        }
+        assertThat(done).isTrue();
+        assertThat(f.output()).isEqualTo(expected.toString(StandardCharsets.ISO_8859_1));
+    }
+
+    @Test
+    void feed_whenOutputIsNotUtf8_replacesBadBytesAndFinishes() {
+        ExecFraming f = new ExecFraming("u.1");
+        byte[] head = bytes("@@NLSu.1\r\n");
+        byte[] body = {(byte) 0xff, (byte) 0xfe, 'o', 'k', (byte) 0xc3, (byte) 0xa9};
+        byte[] tail = bytes("\r\n@@NLEu.1 0\r\n");
+        f.feed(head);
+        f.feed(body);
+        assertThat(f.feed(tail)).isTrue();
+        assertThat(f.output()).isEqualTo("\uFFFD\uFFFDok\u00e9");
+    }
+
+    @Test
+    void partialOutput_beforeEndMarker_returnsWhatArrived() {
+        ExecFraming f = new ExecFraming("p.1");
+        f.feed(bytes("@@NLSp.1\r\ntick 1\r\ntick 2\r\n@@NLEp.1 "));
+        assertThat(f.isDone()).isFalse();
+        assertThat(f.partialOutput()).isEqualTo("tick 1\ntick 2\n");
+    }
+
+    @Test
+    void line_whenCommandHasNul_isRejected() {
+        assertThatThrownBy(() -> new ExecFraming("v.1").line("echo a\0b"))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("control character 0x0");
+    }
+
+    @Test
+    void line_whenCommandHasCtrlC_isRejected() {
+        assertThatThrownBy(() -> new ExecFraming("v.1").line("echo \u0003"))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("0x3");
+    }
+
+    @Test
+    void line_whenCommandIsTooLongForTheTty_isRejected() {
+        assertThatThrownBy(() -> new ExecFraming("v.1").line("echo " + "'".repeat(1000)))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("limit is 3500");
+        assertThat(new ExecFraming("v.1").line("echo " + "a".repeat(3000))).isNotEmpty();
+    }
+}

@@ -1,0 +1,137 @@
+package dev.netloom.nodes.console;
+
+import dev.netloom.nodes.ExecResult;
+import io.netty.channel.EventLoopGroup;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Boots a real tiny node under QEMU (TCG) and drives its console: boot detection, shell preparation,
+ * exec with exit codes, a timeout, a megabyte of output and non-UTF-8 output. Kernel and initramfs
+ * come from -Dnetloom.e2e.kernel / -Dnetloom.e2e.initrd; skipped when they are absent.
+ */
+@Tag("e2e")
+class TinyNodeConsoleE2ETest {
+
+    private static final Path KERNEL = Path.of(System.getProperty("netloom.e2e.kernel",
+            "/tmp/proto/root/boot/vmlinuz-6.1.0-56-amd64"));
+    private static final Path INITRD = Path.of(System.getProperty("netloom.e2e.initrd", "/tmp/proto/tiny.cpio"));
+    private static final Duration T = Duration.ofSeconds(10);
+
+    private Path dir;
+    private Process qemu;
+    private EventLoopGroup group;
+    private ConsoleSession console;
+
+    @BeforeEach
+    void boot() throws Exception {
+        assumeTrue(Files.isRegularFile(KERNEL) && Files.isRegularFile(INITRD),
+                "tiny node kernel/initrd not found: " + KERNEL + ", " + INITRD);
+        dir = Files.createTempDirectory("netloom-console-e2e");
+        Path socket = dir.resolve("console.sock");
+        List<String> command = List.of("qemu-system-x86_64", "-accel", "tcg", "-m", "96", "-nodefaults",
+                "-no-user-config", "-display", "none",
+                "-chardev", "socket,id=console,path=" + socket + ",server=on,wait=off",
+                "-serial", "chardev:console", "-kernel", KERNEL.toString(), "-initrd", INITRD.toString(),
+                "-append", "console=ttyS0 quiet panic=-1 netloom.hostname=n1", "-no-reboot");
+        qemu = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("qemu.log").toFile()).start();
+        group = ConsoleSession.newEventLoopGroup(1);
+        console = ConsoleSession.connect(socket, dir.resolve("console.log"), group, Duration.ofSeconds(10))
+                .get(15, TimeUnit.SECONDS);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (console != null) {
+            console.close();
+        }
+        if (qemu != null) {
+            qemu.destroy();
+            if (!qemu.waitFor(5, TimeUnit.SECONDS)) {
+                qemu.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+        if (group != null) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+        if (dir != null) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    @Test
+    void tinyNode_bootsAndRunsCommands() throws Exception {
+        BootSpec spec = BootSpec.autoLogin(Pattern.compile("netloom-tiny: boot complete on n1"),
+                Pattern.compile("n1:[^\\n]*# ")).withTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(120));
+        BootResult booted = BootDetector.detect(console, spec).get(130, TimeUnit.SECONDS);
+        System.out.println("boot phases " + booted.phases() + ", total " + booted.total());
+
+        ShellSession shell = new ShellSession(console);
+        shell.prepare().get(20, TimeUnit.SECONDS);
+
+        ExecResult hostname = shell.exec("hostname", T).get(20, TimeUnit.SECONDS);
+        assertThat(hostname.ok()).isTrue();
+        assertThat(hostname.output()).isEqualTo("n1\n");
+        assertThat(shell.exec("echo 'it'\\''s' \"$((6*7))\"; printf 'no newline'", T).get().output())
+                .isEqualTo("it's 42\nno newline");
+        assertThat(shell.exec("false", T).get().exitCode()).isEqualTo(1);
+        ExecResult missing = shell.exec("no-such-command", T).get();
+        assertThat(missing.exitCode()).isEqualTo(127);
+        assertThat(missing.output()).contains("not found");
+
+        ExecResult slow = shell.exec("echo started; sleep 30", Duration.ofSeconds(2)).get(20, TimeUnit.SECONDS);
+        assertThat(slow.timedOut()).isTrue();
+        assertThat(slow.exitCode()).isEqualTo(-1);
+        assertThat(slow.output()).isEqualTo("started\n");
+        assertThat(shell.exec("echo after", T).get().output()).isEqualTo("after\n");
+
+        long started = System.nanoTime();
+        ExecResult big = shell.exec("head -c 1000000 /dev/zero | tr '\\0' a", Duration.ofSeconds(120))
+                .get(130, TimeUnit.SECONDS);
+        System.out.printf("1 MB of output took %d ms%n", (System.nanoTime() - started) / 1_000_000);
+        assertThat(big.ok()).isTrue();
+        assertThat(big.output()).hasSize(1_000_000).matches("a+");
+
+        ExecResult binary = shell.exec("printf '\\377\\376'; echo; echo fine", T).get();
+        assertThat(binary.ok()).isTrue();
+        assertThat(binary.output()).isEqualTo("\uFFFD\uFFFD\nfine\n");
+        assertThat(shell.exec("echo still", T).get().output()).isEqualTo("still\n");
+
+        System.out.printf("median exec round trip of true: %.2f ms%n", medianRoundTripMillis(shell, 50));
+        assertThat(Files.size(dir.resolve("console.log"))).isGreaterThan(1_000_000);
+    }
+
+    private static double medianRoundTripMillis(ShellSession shell, int runs) throws Exception {
+        List<Long> nanos = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            long t0 = System.nanoTime();
+            ExecResult r = shell.exec("true", T).get();
+            nanos.add(System.nanoTime() - t0);
+            assertThat(r.ok()).isTrue();
+        }
+        Collections.sort(nanos);
+        System.out.println("exec round trips (ms): min " + nanos.get(0) / 1e6 + ", max "
+                + nanos.get(runs - 1) / 1e6);
+        return nanos.get(runs / 2) / 1e6;
+    }
+}
