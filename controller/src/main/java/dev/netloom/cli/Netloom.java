@@ -15,6 +15,7 @@ import java.io.PrintWriter;
                 DoctorCommand.class,
                 SetupCommand.class,
                 ImagesCommand.class,
+                DemoCommand.class,
                 CommandLine.HelpCommand.class
         },
         footer = {"", "Run `netloom COMMAND --help` for a command's options. Docs: docs/README.md"})

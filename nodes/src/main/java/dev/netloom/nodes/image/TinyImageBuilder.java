@@ -54,6 +54,7 @@ public final class TinyImageBuilder {
 
     private final ImageStore store;
     private final Consumer<String> say;
+    private boolean listsUpdated;
 
     public TinyImageBuilder(ImageStore store, Consumer<String> say) {
         this.store = store;
@@ -178,9 +179,13 @@ public final class TinyImageBuilder {
     }
 
     /** The versioned kernel package that the meta-package (linux-image-amd64) points at. */
-    private static String resolveKernelPackage(String meta) {
+    private String resolveKernelPackage(String meta) {
         Proc.Result r = Proc.run(List.of("apt-cache", "depends", meta), Duration.ofMinutes(1));
         Matcher m = Pattern.compile("Depends: (linux-image-[0-9][^\\s]*)").matcher(r.stdout());
+        if ((!r.ok() || !m.find()) && updatePackageLists()) {
+            r = Proc.run(List.of("apt-cache", "depends", meta), Duration.ofMinutes(1));
+            m = Pattern.compile("Depends: (linux-image-[0-9][^\\s]*)").matcher(r.stdout());
+        }
         if (!r.ok() || !m.find()) {
             throw new NetloomException("cannot find the Debian kernel package behind " + meta
                     + " (apt's package lists may be empty: run `apt-get update` and try again)");
@@ -206,15 +211,29 @@ public final class TinyImageBuilder {
         return new ArrayList<>(libs);
     }
 
-    private static void download(List<String> packages, Path dir) {
+    private void download(List<String> packages, Path dir) {
         List<String> cmd = new ArrayList<>(List.of("apt-get", "download", "-q"));
         cmd.addAll(packages);
         Proc.Result r = Proc.run(cmd, dir, null, Duration.ofMinutes(15));
+        if (!r.ok() && updatePackageLists()) {
+            // stale package lists name versions the archive no longer has
+            r = Proc.run(cmd, dir, null, Duration.ofMinutes(15));
+        }
         if (!r.ok()) {
             String cause = r.stderr().lines().filter(l -> l.startsWith("E:")).findFirst().orElse(Proc.lastLine(r.stderr()));
             throw new NetloomException("cannot download the tiny image's Debian packages: " + cause
                     + " (check that the Debian archive is reachable and run `apt-get update`)");
         }
+    }
+
+    /** Runs apt-get update once per build, as root only; true if it ran and succeeded. */
+    private boolean updatePackageLists() {
+        if (listsUpdated || !dev.netloom.nodes.host.HostSetup.isRoot()) {
+            return false;
+        }
+        listsUpdated = true;
+        say.accept("updating apt's package lists (apt-get update)");
+        return Proc.run(List.of("apt-get", "update", "-q"), Duration.ofMinutes(10)).ok();
     }
 
     /** Module files (relative to lib/modules/VERSION) in an order in which each one's dependencies come first. */

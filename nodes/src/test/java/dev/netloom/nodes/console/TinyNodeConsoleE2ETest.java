@@ -1,6 +1,9 @@
 package dev.netloom.nodes.console;
 
 import dev.netloom.nodes.ExecResult;
+import dev.netloom.nodes.image.ImageManifest;
+import dev.netloom.nodes.qemu.Accel;
+import dev.netloom.nodes.testing.TinyImage;
 import io.netty.channel.EventLoopGroup;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,19 +23,15 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Boots a real tiny node under QEMU (TCG) and drives its console: boot detection, shell preparation,
- * exec with exit codes, a timeout, a megabyte of output and non-UTF-8 output. Kernel and initramfs
- * come from -Dnetloom.e2e.kernel / -Dnetloom.e2e.initrd; skipped when they are absent.
+ * Boots the real tiny image (from the image store, built if missing) under QEMU and drives its
+ * console: boot detection, shell preparation, exec with exit codes, a timeout, a megabyte of output
+ * and non-UTF-8 output.
  */
 @Tag("e2e")
 class TinyNodeConsoleE2ETest {
 
-    private static final Path KERNEL = Path.of(System.getProperty("netloom.e2e.kernel",
-            "/tmp/proto/root/boot/vmlinuz-6.1.0-56-amd64"));
-    private static final Path INITRD = Path.of(System.getProperty("netloom.e2e.initrd", "/tmp/proto/tiny.cpio"));
     private static final Duration T = Duration.ofSeconds(10);
 
     private Path dir;
@@ -42,15 +41,22 @@ class TinyNodeConsoleE2ETest {
 
     @BeforeEach
     void boot() throws Exception {
-        assumeTrue(Files.isRegularFile(KERNEL) && Files.isRegularFile(INITRD),
-                "tiny node kernel/initrd not found: " + KERNEL + ", " + INITRD);
-        dir = Files.createTempDirectory("netloom-console-e2e");
+        ImageManifest image = TinyImage.manifest();
+        Path imageDir = TinyImage.dir();
+        // Unix socket paths must stay under 108 bytes: keep the directory short
+        dir = Files.createTempDirectory(Path.of("/tmp"), "conse2e");
         Path socket = dir.resolve("console.sock");
-        List<String> command = List.of("qemu-system-x86_64", "-accel", "tcg", "-m", "96", "-nodefaults",
+        List<String> command = new ArrayList<>(List.of("qemu-system-x86_64", "-accel", TinyImage.accel().qemuName()));
+        if (TinyImage.accel() == Accel.KVM) {
+            command.addAll(List.of("-cpu", "host"));
+        }
+        command.addAll(List.of("-m", String.valueOf(image.memoryMiB()), "-nodefaults",
                 "-no-user-config", "-display", "none",
                 "-chardev", "socket,id=console,path=" + socket + ",server=on,wait=off",
-                "-serial", "chardev:console", "-kernel", KERNEL.toString(), "-initrd", INITRD.toString(),
-                "-append", "console=ttyS0 quiet panic=-1 netloom.hostname=n1", "-no-reboot");
+                "-serial", "chardev:console",
+                "-kernel", imageDir.resolve(image.kernel()).toString(),
+                "-initrd", imageDir.resolve(image.initrd()).toString(),
+                "-append", image.kernelArgs() + " netloom.hostname=n1", "-no-reboot"));
         qemu = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("qemu.log").toFile()).start();
         group = ConsoleSession.newEventLoopGroup(1);
@@ -81,8 +87,11 @@ class TinyNodeConsoleE2ETest {
 
     @Test
     void tinyNode_bootsAndRunsCommands() throws Exception {
-        BootSpec spec = BootSpec.autoLogin(Pattern.compile("netloom-tiny: boot complete on n1"),
-                Pattern.compile("n1:[^\\n]*# ")).withTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(120));
+        ImageManifest image = TinyImage.manifest();
+        // the image's own patterns, narrowed to this node: its prompt may end in ESC [6n
+        BootSpec spec = BootSpec.autoLogin(Pattern.compile(image.bootPattern() + " on n1"),
+                        Pattern.compile("n1:[^\\n]*" + image.promptPattern(), Pattern.MULTILINE))
+                .withTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(120));
         BootResult booted = BootDetector.detect(console, spec).get(130, TimeUnit.SECONDS);
         System.out.println("boot phases " + booted.phases() + ", total " + booted.total());
 

@@ -1,5 +1,8 @@
 package dev.netloom.nodes.qmp;
 
+import dev.netloom.nodes.image.ImageManifest;
+import dev.netloom.nodes.qemu.Accel;
+import dev.netloom.nodes.testing.TinyImage;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollEventLoopGroup;
@@ -12,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -22,14 +26,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
- * QmpClient against a real QEMU (TCG) booting the tiny kernel: negotiation, status, reset, quit.
- * Kernel and initrd come from -Dnetloom.test.kernel / -Dnetloom.test.initrd; skipped when absent.
+ * QmpClient against a real QEMU booting the tiny image (from the image store, built if missing):
+ * negotiation, status, reset, quit.
  */
 @Tag("e2e")
 class QmpClientE2ETest {
 
-    private static final String KERNEL = System.getProperty("netloom.test.kernel", "/tmp/proto/root/boot/vmlinuz-6.1.0-56-amd64");
-    private static final String INITRD = System.getProperty("netloom.test.initrd", "/tmp/proto/tiny.cpio");
     private static final String QEMU = System.getProperty("netloom.test.qemu", "qemu-system-x86_64");
 
     private Path dir;
@@ -39,8 +41,6 @@ class QmpClientE2ETest {
 
     @BeforeEach
     void setUp() throws IOException {
-        assumeThat(Path.of(KERNEL)).as("test kernel").isRegularFile();
-        assumeThat(Path.of(INITRD)).as("test initrd").isRegularFile();
         assumeThat(Epoll.isAvailable()).as("epoll transport available").isTrue();
         // Unix socket paths must stay under 108 bytes: keep the directory short
         dir = Files.createTempDirectory(Path.of("/tmp"), "qmpe2e");
@@ -70,12 +70,19 @@ class QmpClientE2ETest {
         Path socket = dir.resolve("qmp.sock");
         Path log = dir.resolve("qemu.log");
         // no -no-reboot: with it, QEMU turns system_reset into a shutdown instead of a RESET
-        List<String> command = List.of(QEMU, "-accel", "tcg", "-m", "96", "-nodefaults", "-no-user-config",
+        ImageManifest image = TinyImage.manifest();
+        Path imageDir = TinyImage.dir();
+        List<String> command = new ArrayList<>(List.of(QEMU, "-accel", TinyImage.accel().qemuName()));
+        if (TinyImage.accel() == Accel.KVM) {
+            command.addAll(List.of("-cpu", "host"));
+        }
+        command.addAll(List.of("-m", String.valueOf(image.memoryMiB()), "-nodefaults", "-no-user-config",
                 "-display", "none",
                 "-chardev", "socket,id=qmp,path=" + socket + ",server=on,wait=off",
                 "-mon", "chardev=qmp,mode=control",
-                "-kernel", KERNEL, "-initrd", INITRD,
-                "-append", "console=ttyS0 quiet panic=-1");
+                "-kernel", imageDir.resolve(image.kernel()).toString(),
+                "-initrd", imageDir.resolve(image.initrd()).toString(),
+                "-append", image.kernelArgs() + " netloom.hostname=qmp1"));
         qemu = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 
         // connect starts before QEMU has created the socket, so this also exercises the retry

@@ -20,12 +20,34 @@ public final class TinyImage {
     }
 
     public static synchronized NodeSpec spec(String name) {
+        load();
+        return NodeSpec.of(name, manifest, dir, accel);
+    }
+
+    /** The tiny image's manifest. */
+    public static synchronized ImageManifest manifest() {
+        load();
+        return manifest;
+    }
+
+    /** The directory the manifest's kernel and initrd paths are relative to. */
+    public static synchronized Path dir() {
+        load();
+        return dir;
+    }
+
+    /** KVM or TCG, as the acceleration probe decided for this host. */
+    public static synchronized Accel accel() {
+        load();
+        return accel;
+    }
+
+    private static void load() {
         if (manifest == null) {
             ImageStore store = ImageStore.fromEnvironment();
             manifest = new TinyImageBuilder(store, line -> System.err.println("tiny image: " + line)).build(false);
             dir = store.dir(TinyImageBuilder.NAME);
             accel = AccelProbe.forHost().resolve(Accel.AUTO, dir).accel();
         }
-        return NodeSpec.of(name, manifest, dir, accel);
     }
 }

@@ -1,0 +1,101 @@
+package dev.netloom.scenario;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A loaded and validated scenario file (format version 1): the nodes, links and LANs of a lab, how
+ * they are addressed and routed, what runs on them and what is checked. Immutable.
+ *
+ * @param name       lab name ({@link Names#LAB})
+ * @param defaults   image, memory and CPUs for nodes that do not say
+ * @param nodes      listed nodes plus generated ones, in file order (generated ones after listed ones)
+ * @param links      point-to-point links, listed plus generated, in order
+ * @param lans       shared segments (one bridge, N members)
+ * @param addressing the pool automatic addresses come from
+ * @param routing    STATIC (shortest paths installed on every node) or NONE
+ * @param commands   run on every node once it is configured, in order
+ * @param timeline   events at offsets from READY, sorted by time
+ * @param checks     run after bring-up; a failed check makes `run` exit 1
+ * @param duration   how long `run` keeps the lab up after the checks (null: until the timeline ends)
+ */
+public record Scenario(
+        String name,
+        Defaults defaults,
+        List<NodeDef> nodes,
+        List<LinkDef> links,
+        List<LanDef> lans,
+        Addressing addressing,
+        Routing routing,
+        List<String> commands,
+        List<TimelineEvent> timeline,
+        List<Check> checks,
+        Duration duration) {
+
+    public Scenario {
+        nodes = List.copyOf(nodes);
+        links = List.copyOf(links);
+        lans = List.copyOf(lans);
+        commands = List.copyOf(commands);
+        timeline = List.copyOf(timeline);
+        checks = List.copyOf(checks);
+    }
+
+    /** Node settings that apply unless a node overrides them. */
+    public record Defaults(String image, int memoryMiB, int cpus) {
+        public static final Defaults BUILT_IN = new Defaults("tiny", 96, 1);
+    }
+
+    /**
+     * A node. {@code memoryMiB}/{@code cpus}/{@code image} are already resolved against the defaults.
+     * {@code commands} run on this node after the global ones.
+     */
+    public record NodeDef(String name, String image, int memoryMiB, int cpus, List<String> commands) {
+        public NodeDef {
+            commands = List.copyOf(commands);
+        }
+    }
+
+    /** One end of a link or LAN membership; {@code address} is a CIDR like 10.9.0.1/24 or null for automatic. */
+    public record Endpoint(String node, String address) {
+    }
+
+    /**
+     * A point-to-point link between two endpoints (the two nodes may be the same pair as another
+     * link: parallel links are allowed; a node linked to itself is not). {@code name} defaults to
+     * "A-B" (with "-2", "-3"... for parallel links). {@code aToB} is the impairment on traffic from
+     * endpoints[0] to endpoints[1], {@code bToA} the other way; {@link Impairment#NONE} when unset.
+     */
+    public record LinkDef(String name, Endpoint a, Endpoint b, Impairment aToB, Impairment bToA) {
+    }
+
+    /** A shared segment: one bridge with every member's interface on it; the impairment applies to every member's egress. */
+    public record LanDef(String name, List<Endpoint> members, Impairment impairment) {
+        public LanDef {
+            members = List.copyOf(members);
+        }
+    }
+
+    /** The pool automatic addresses come from (a CIDR such as 10.0.0.0/16). */
+    public record Addressing(String pool) {
+        public static final Addressing DEFAULT = new Addressing("10.0.0.0/16");
+    }
+
+    public enum Routing { STATIC, NONE }
+
+    /**
+     * Something that happens {@code at} after READY. Exactly one kind: {@code link} with {@code set}
+     * (an impairment; {@code direction} null for both ways, else "A->B") or with {@code up} (true/false);
+     * or {@code node} with {@code exec} (a command) or {@code action} ("stop", "start", "restart").
+     */
+    public record TimelineEvent(Duration at, String link, Impairment set, String direction, Boolean up,
+                                String node, String exec, String action) {
+    }
+
+    /** A check: a ping from one node to another (by name), or {@code all} pairs when {@code from} and {@code to} are null. */
+    public record Check(String from, String to, int count) {
+        public boolean all() {
+            return from == null && to == null;
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package dev.netloom.nodes.qemu;
+
+import dev.netloom.nodes.BadInputException;
+import dev.netloom.nodes.NodePaths;
+import dev.netloom.nodes.NodeSpec;
+import dev.netloom.nodes.image.ImageManifest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class QemuCommandLineTest {
+
+    private static final Path IMAGE_DIR = Path.of("/images/tiny");
+    private static final NodePaths PATHS = new NodePaths(Path.of("/run/nl/r1"));
+
+    private static ImageManifest kernelImage(String kernelArgs) {
+        return new ImageManifest("tiny", "tiny", "vmlinuz", "initrd.img", null, null, kernelArgs, 96,
+                "boot complete", null, null, null, null, "# $", List.of("guest-netem"), "f");
+    }
+
+    private static ImageManifest diskImage() {
+        return new ImageManifest("deb", "debian", null, null, "disk.qcow2", "qcow2", null, 512,
+                "login:", "login: $", "root", null, null, "# $", List.of(), "f");
+    }
+
+    /** Everything after the NICs' place: the pidfile. */
+    private static List<String> tail() {
+        return List.of("-pidfile", "/run/nl/r1/qemu.pid");
+    }
+
+    private static List<String> consoleAndQmp() {
+        return List.of(
+                "-chardev", "socket,id=console,path=/run/nl/r1/console.sock,server=on,wait=off",
+                "-serial", "chardev:console",
+                "-chardev", "socket,id=qmp,path=/run/nl/r1/qmp.sock,server=on,wait=off",
+                "-mon", "chardev=qmp,mode=control");
+    }
+
+    @Test
+    void build_kernelImageWithoutNicsUnderTcg_givesTheExactArguments() {
+        NodeSpec spec = NodeSpec.of("r1", kernelImage("console=ttyS0 quiet panic=-1"), IMAGE_DIR, Accel.TCG);
+
+        List<String> expected = new ArrayList<>(List.of(
+                "qemu-system-x86_64",
+                "-name", "r1",
+                "-machine", "pc,accel=tcg",
+                "-smp", "1", "-m", "96M",
+                "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
+                "-kernel", "/images/tiny/vmlinuz",
+                "-initrd", "/images/tiny/initrd.img",
+                "-append", "console=ttyS0 quiet panic=-1 netloom.hostname=r1"));
+        expected.addAll(consoleAndQmp());
+        expected.addAll(tail());
+        assertThat(QemuCommandLine.build(spec, PATHS)).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void build_withTwoNicsUnderKvm_putsThemOnFixedSlotsWithoutRom() {
+        NodeSpec spec = NodeSpec.of("r1", kernelImage("console=ttyS0"), IMAGE_DIR, Accel.KVM)
+                .withResources(2, 256)
+                .withNics(List.of(new NodeSpec.Nic("nl1-r1-0", "52:54:00:00:01:00", 3),
+                        new NodeSpec.Nic("nl1-r1-1", "52:54:00:00:01:01", 16)));
+
+        List<String> expected = new ArrayList<>(List.of(
+                "qemu-system-x86_64",
+                "-name", "r1",
+                "-machine", "pc,accel=kvm", "-cpu", "host",
+                "-smp", "2", "-m", "256M",
+                "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
+                "-kernel", "/images/tiny/vmlinuz",
+                "-initrd", "/images/tiny/initrd.img",
+                "-append", "console=ttyS0 netloom.hostname=r1"));
+        expected.addAll(consoleAndQmp());
+        expected.addAll(List.of(
+                "-netdev", "tap,id=net0,ifname=nl1-r1-0,script=no,downscript=no",
+                "-device", "virtio-net-pci,netdev=net0,mac=52:54:00:00:01:00,addr=0x3,romfile=",
+                "-netdev", "tap,id=net1,ifname=nl1-r1-1,script=no,downscript=no",
+                "-device", "virtio-net-pci,netdev=net1,mac=52:54:00:00:01:01,addr=0x10,romfile="));
+        expected.addAll(tail());
+        assertThat(QemuCommandLine.build(spec, PATHS)).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void machine_tcgAndKvm_differOnlyInAccelAndCpu() {
+        ImageManifest image = kernelImage(null);
+        assertThat(QemuCommandLine.machine(NodeSpec.of("r1", image, IMAGE_DIR, Accel.TCG)))
+                .containsExactly("-machine", "pc,accel=tcg");
+        assertThat(QemuCommandLine.machine(NodeSpec.of("r1", image, IMAGE_DIR, Accel.KVM)))
+                .containsExactly("-machine", "pc,accel=kvm", "-cpu", "host");
+    }
+
+    @Test
+    void boot_withoutKernelArgs_appendsOnlyTheHostname() {
+        NodeSpec spec = NodeSpec.of("r1", kernelImage(null), IMAGE_DIR, Accel.TCG);
+        assertThat(QemuCommandLine.boot(spec, PATHS)).containsExactly(
+                "-kernel", "/images/tiny/vmlinuz",
+                "-initrd", "/images/tiny/initrd.img",
+                "-append", "netloom.hostname=r1");
+    }
+
+    @Test
+    void boot_diskImage_runsOnTheNodesOverlayWithVirtio() {
+        NodeSpec spec = NodeSpec.of("r1", diskImage(), Path.of("/images/deb"), Accel.TCG);
+        assertThat(QemuCommandLine.boot(spec, PATHS)).containsExactly(
+                "-drive", "file=/run/nl/r1/overlay.qcow2,format=qcow2,if=virtio,cache=unsafe");
+        assertThat(QemuCommandLine.build(spec, PATHS))
+                .doesNotContain("-kernel", "-initrd", "-append")
+                .containsSubsequence("-m", "512M", "-drive", "file=/run/nl/r1/overlay.qcow2,format=qcow2,if=virtio,cache=unsafe",
+                        "-chardev");
+    }
+
+    @Test
+    void build_withAllowedExtraArgs_putsThemLast() {
+        NodeSpec spec = NodeSpec.of("r1", kernelImage(null), IMAGE_DIR, Accel.TCG)
+                .withExtraArgs(List.of("-rtc", "base=utc"));
+        List<String> args = QemuCommandLine.build(spec, PATHS);
+        assertThat(args.subList(args.size() - 4, args.size()))
+                .containsExactly("-pidfile", "/run/nl/r1/qemu.pid", "-rtc", "base=utc");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-serial", "-qmp", "-pidfile", "-mon", "-monitor", "-daemonize", "--serial", "-kernel", "-append"})
+    void checkExtraArgs_ownedOption_isRejectedByName(String option) {
+        assertThatThrownBy(() -> QemuCommandLine.checkExtraArgs(List.of(option, "x")))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining(option);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"socket,id=console,path=/tmp/c.sock,server=on", "tap,id=net0,ifname=x", "socket,id=qmp,path=/tmp/q",
+            "id=net12"})
+    void checkExtraArgs_reusedId_isRejectedByName(String value) {
+        assertThatThrownBy(() -> QemuCommandLine.checkExtraArgs(List.of("-chardev", value)))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining(value);
+    }
+
+    @Test
+    void checkExtraArgs_netdevTapReusingNet0_isRejected() {
+        assertThatThrownBy(() -> QemuCommandLine.checkExtraArgs(List.of("-netdev", "tap,id=net0,ifname=evil")))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("tap,id=net0,ifname=evil")
+                .hasMessageContaining("net0");
+    }
+
+    @Test
+    void build_withOwnedExtraArg_fails() {
+        NodeSpec spec = NodeSpec.of("r1", kernelImage(null), IMAGE_DIR, Accel.TCG)
+                .withExtraArgs(List.of("-serial", "stdio"));
+        assertThatThrownBy(() -> QemuCommandLine.build(spec, PATHS))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("-serial");
+    }
+
+    @Test
+    void checkExtraArgs_harmlessArgsAndLookalikeIds_areAllowed() {
+        List<String> extra = List.of("-rtc", "base=utc", "-chardev", "socket,id=mine,path=/tmp/m.sock",
+                "-netdev", "user,id=net0x", "-object", "rng-random,id=rng0,filename=/dev/urandom");
+        assertThat(QemuCommandLine.checkExtraArgs(extra)).isEqualTo(extra);
+        assertThat(QemuCommandLine.checkExtraArgs(List.of())).isEmpty();
+    }
+}
