@@ -13,7 +13,7 @@ public record NodePaths(Path dir) {
 
     public NodePaths {
         dir = dir.toAbsolutePath().normalize();
-        int longest = dir.resolve("console.sock").toString().length();
+        int longest = dir.resolve("console.sock").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
         if (longest > MAX_SOCKET_PATH) {
             throw new BadInputException("run directory " + dir + " is too long for Unix socket paths (" + longest
                     + " > " + MAX_SOCKET_PATH + " bytes): use a shorter run directory");

@@ -86,7 +86,7 @@ public final class QemuNode implements AutoCloseable {
 
     /** Starts a node in a fresh run directory of its own, removed again by {@link #close()}. */
     public static QemuNode start(NodeSpec spec) {
-        Path base = RunDirs.base();
+        Path base = RunDirs.base().resolve("nodes");
         try {
             Files.createDirectories(base);
             Path dir = Files.createTempDirectory(base, spec.name() + "-");

@@ -41,7 +41,11 @@ public final class HostSetup {
     }
 
     public static boolean isRoot() {
-        return "root".equals(System.getProperty("user.name")) || "0".equals(System.getenv("EUID"));
+        try {
+            return ((Integer) java.nio.file.Files.getAttribute(java.nio.file.Path.of("/proc/self"), "unix:uid")) == 0;
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            return "root".equals(System.getProperty("user.name"));
+        }
     }
 
     /** Installs what is missing (as root) or throws with the command to run. */

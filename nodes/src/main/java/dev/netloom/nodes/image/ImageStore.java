@@ -113,7 +113,14 @@ public final class ImageStore {
                 Files.delete(old);
                 Files.move(target, old);
             }
-            Files.move(staged, target);
+            try {
+                Files.move(staged, target);
+            } catch (IOException e) {
+                if (old != null) {
+                    Files.move(old, target); // put the previous image back
+                }
+                throw e;
+            }
             if (old != null) {
                 deleteTree(old);
             }

@@ -9,6 +9,9 @@ public enum Accel {
     KVM, TCG, AUTO;
 
     public static Accel parse(String text) {
+        if (text == null) {
+            throw new BadInputException("no acceleration given: use one of kvm, tcg, auto");
+        }
         try {
             return valueOf(text.strip().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {

@@ -20,9 +20,9 @@ public final class QemuCommandLine {
 
     /** Options that would take over what netloom owns: the console, QMP, the pidfile, the process itself. */
     private static final Set<String> OWNED_OPTIONS = Set.of("-serial", "-qmp", "-qmp-pretty", "-mon", "-monitor", "-pidfile",
-            "-daemonize", "-nographic", "-name", "-kernel", "-initrd", "-append");
-    /** Ids netloom gives its own chardevs and netdevs. */
-    private static final Pattern OWNED_IDS = Pattern.compile("(^|,)id=(console|qmp|net\\d+)(,|$)");
+            "-daemonize", "-nographic", "-name", "-kernel", "-initrd", "-append", "-accel");
+    /** Ids netloom gives its own chardevs and netdevs, defined or referred to. */
+    private static final Pattern OWNED_IDS = Pattern.compile("(^|,)(id|netdev|chardev)=(console|qmp|net\\d+)(,|$)");
 
     private QemuCommandLine() {
     }

@@ -1,0 +1,75 @@
+package dev.netloom.nodes.image;
+
+import dev.netloom.nodes.BadInputException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ImageManifestTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void writeThenRead_givesTheSameManifest() throws IOException {
+        ImageManifest tiny = new ImageManifest("tiny", "tiny", "vmlinuz", "initrd.img", null, null,
+                "console=ttyS0 quiet panic=-1", 96, "netloom-tiny: boot complete", null, null, null, null,
+                "[#$] (\\x1b\\[6n)?$", List.of("guest-netem"), "78aa70b0");
+        tiny.write(dir);
+        assertThat(ImageManifest.read(dir)).isEqualTo(tiny);
+    }
+
+    @Test
+    void writeThenRead_diskImageWithLogin_keepsEveryField() throws IOException {
+        ImageManifest debian = new ImageManifest("deb12", "debian", null, null, "disk.qcow2", "qcow2", null, 512,
+                "Debian GNU/Linux 12", "login: $", "root", "Password: $", "netloom", "root@[^:]+:[^#]*# $", List.of(), "fp");
+        debian.write(dir);
+        assertThat(ImageManifest.read(dir)).isEqualTo(debian);
+    }
+
+    @Test
+    void write_leavesOutAbsentFields() throws IOException {
+        new ImageManifest("tiny", "tiny", "vmlinuz", "initrd.img", null, null, null, 96, "boot", null, null, null, null,
+                "# $", null, "fp").write(dir);
+        String json = Files.readString(dir.resolve(ImageManifest.FILE));
+        assertThat(json).contains("\"kernel\"").doesNotContain("\"disk\"", "\"loginPattern\"", "\"password\"", "null");
+    }
+
+    @Test
+    void read_ignoresUnknownFieldsAndDefaultsCapabilities() throws IOException {
+        Files.writeString(dir.resolve(ImageManifest.FILE),
+                "{\"name\":\"x\",\"kind\":\"generic\",\"memoryMiB\":64,\"future\":true,\"promptPattern\":\"# \"}");
+        ImageManifest m = ImageManifest.read(dir);
+        assertThat(m.name()).isEqualTo("x");
+        assertThat(m.memoryMiB()).isEqualTo(64);
+        assertThat(m.capabilities()).isEmpty();
+        assertThat(m.has(ImageManifest.GUEST_NETEM)).isFalse();
+    }
+
+    @Test
+    void has_namedCapability_isTrue() {
+        ImageManifest m = new ImageManifest("tiny", "tiny", null, null, null, null, null, 96, "b", null, null, null, null,
+                "# ", List.of(ImageManifest.GUEST_NETEM), null);
+        assertThat(m.has(ImageManifest.GUEST_NETEM)).isTrue();
+        assertThat(m.has("other")).isFalse();
+    }
+
+    @Test
+    void read_missingOrBrokenManifest_namesTheFileAndTheRemedy() throws IOException {
+        assertThatThrownBy(() -> ImageManifest.read(dir))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining(dir.resolve(ImageManifest.FILE).toString())
+                .hasMessageContaining("--force");
+        Files.writeString(dir.resolve(ImageManifest.FILE), "{ not json");
+        assertThatThrownBy(() -> ImageManifest.read(dir))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining(ImageManifest.FILE);
+    }
+}
