@@ -15,6 +15,12 @@ import java.io.PrintWriter;
                 DoctorCommand.class,
                 SetupCommand.class,
                 ImagesCommand.class,
+                RunCommand.class,
+                ValidateCommand.class,
+                GraphCommand.class,
+                StatusCommand.class,
+                DownCommand.class,
+                CleanupCommand.class,
                 DemoCommand.class,
                 CommandLine.HelpCommand.class
         },

@@ -1,0 +1,159 @@
+package dev.netloom.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.netloom.lab.Checks;
+import dev.netloom.lab.Lab;
+import dev.netloom.lab.Timeline;
+import dev.netloom.nodes.QemuNode;
+import dev.netloom.nodes.host.HostSetup;
+import dev.netloom.nodes.image.ImageStore;
+import dev.netloom.nodes.image.TinyImageBuilder;
+import dev.netloom.nodes.qemu.Accel;
+import dev.netloom.nodes.qemu.AccelProbe;
+import dev.netloom.scenario.Quantities;
+import dev.netloom.scenario.Scenario;
+import dev.netloom.topology.InterfacePlan;
+import dev.netloom.topology.NodePlan;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+/** Runs a scenario in the foreground: up, checks, timeline, summary, down. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Run a scenario in the foreground: bring the lab up (nodes READY, wired, addressed, routed),",
+                "run its checks and its timeline, keep it up for its duration, print a summary and tear it down.",
+                "Ctrl-C tears the lab down at once. Exit 0 when every check passed, 1 when one failed, 2 for bad input."})
+final class RunCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "FILE", description = "Scenario file (JSON; see docs/scenarios.md).")
+    Path file;
+
+    @Option(names = "--duration", paramLabel = "D", description = "Keep the lab up this long after the checks (e.g. 30s, 2m); overrides the file's duration.")
+    String duration;
+
+    @Option(names = "--json", description = "Print the summary as JSON on stdout.")
+    boolean json;
+
+    @Option(names = "--accel", defaultValue = "auto", description = "kvm, tcg or auto (default: ${DEFAULT-VALUE}).")
+    String accel;
+
+    @Override
+    public Integer call() throws Exception {
+        Accel requested = Accel.parse(accel);
+        Duration keep = duration == null ? null : durationOption(duration);
+        HostSetup.ensure(Say::line);
+        Scenario scenario = Scenarios.load(file);
+        ImageStore store = ImageStore.fromEnvironment();
+        Path tiny = store.find(TinyImageBuilder.NAME).isPresent() ? store.dir(TinyImageBuilder.NAME) : null;
+        Accel resolved = AccelProbe.forHost().resolve(requested, tiny).accel();
+        Say.line("lab " + scenario.name() + ": " + scenario.nodes().size() + " nodes, " + scenario.links().size() + " links, "
+                + scenario.lans().size() + " LANs (" + resolved.qemuName() + ")");
+
+        Instant t0 = Instant.now();
+        Lab lab = Lab.up(scenario, resolved, store, e -> {
+            if (!json && (e.kind().equals("lab") || e.kind().equals("timeline") || e.detail().startsWith("configured"))) {
+                Say.line(e.subject() + ": " + e.detail());
+            }
+        });
+        Thread hook = new Thread(lab::down, "netloom-down");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            Duration upTime = Duration.between(t0, Instant.now());
+            List<Checks.Result> checks = Checks.run(lab, scenario.checks());
+            Instant timelineStart = Instant.now();
+            List<Timeline.Played> played = Timeline.play(lab, scenario.timeline(), timelineStart);
+            Duration hold = keep != null ? keep : scenario.duration();
+            if (hold != null) {
+                Timeline.waitUntil(timelineStart.plus(hold));
+            }
+            boolean ok = checks.stream().allMatch(Checks.Result::ok) && played.stream().allMatch(Timeline.Played::ok);
+            if (json) {
+                System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(summary(lab, upTime, checks, played, ok)));
+            } else {
+                printSummary(lab, upTime, checks, played);
+            }
+            return ok ? 0 : 1;
+        } finally {
+            lab.down();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is already shutting down (Ctrl-C): the hook runs down() anyway
+            }
+        }
+    }
+
+    static Duration durationOption(String text) {
+        try {
+            return Quantities.duration(text);
+        } catch (IllegalArgumentException e) {
+            throw new dev.netloom.nodes.BadInputException("--duration: " + e.getMessage());
+        }
+    }
+
+    private static void printSummary(Lab lab, Duration upTime, List<Checks.Result> checks, List<Timeline.Played> played) {
+        System.out.printf("lab %s READY in %.1f s%n%n", lab.name(), upTime.toMillis() / 1000.0);
+        System.out.printf("%-15s %-8s %8s  %s%n", "NODE", "STATE", "BOOT", "ADDRESSES");
+        for (NodePlan n : lab.plan().nodes()) {
+            QemuNode node = lab.nodes().get(n.name());
+            System.out.printf("%-15s %-8s %7.1fs  %s%n", n.name(), node == null ? "-" : node.state(),
+                    node == null || node.bootTime() == null ? 0.0 : node.bootTime().toMillis() / 1000.0,
+                    n.interfaces().stream().map(i -> i.guestName() + "=" + i.address()).collect(Collectors.joining(" ")));
+        }
+        System.out.printf("%n%-20s %-14s %s%n", "LINK", "ENGINE", "DIRECTION");
+        lab.engines().forEach((k, v) -> {
+            int sp = k.indexOf(' ');
+            System.out.printf("%-20s %-14s %s%n", k.substring(0, sp), v, k.substring(sp + 1));
+        });
+        if (!played.isEmpty()) {
+            System.out.printf("%n%-9s %-9s %-6s %s%n", "PLANNED", "ACTUAL", "RESULT", "TIMELINE EVENT");
+            for (Timeline.Played p : played) {
+                System.out.printf("%7.1fs %7.1fs  %-6s %s%s%n", p.planned().toMillis() / 1000.0, p.actual().toMillis() / 1000.0,
+                        p.ok() ? "ok" : "FAIL", p.what(), p.detail().isEmpty() ? "" : " (" + p.detail() + ")");
+            }
+        }
+        if (!checks.isEmpty()) {
+            System.out.printf("%n%-24s %-6s %s%n", "CHECK", "RESULT", "DETAIL");
+            for (Checks.Result c : checks) {
+                System.out.printf("%-24s %-6s %s%n", c.name(), c.ok() ? "ok" : "FAIL", c.detail());
+            }
+            long failed = checks.stream().filter(c -> !c.ok()).count();
+            System.out.printf("%n%d checks, %d passed, %d failed%n", checks.size(), checks.size() - failed, failed);
+        }
+    }
+
+    private static Map<String, Object> summary(Lab lab, Duration upTime, List<Checks.Result> checks, List<Timeline.Played> played, boolean ok) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("lab", lab.name());
+        out.put("ok", ok);
+        out.put("upMillis", upTime.toMillis());
+        List<Map<String, Object>> nodes = new ArrayList<>();
+        for (NodePlan n : lab.plan().nodes()) {
+            QemuNode node = lab.nodes().get(n.name());
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", n.name());
+            m.put("state", node == null ? null : node.state().name());
+            m.put("bootMillis", node == null || node.bootTime() == null ? null : node.bootTime().toMillis());
+            m.put("interfaces", n.interfaces().stream().map(i -> Map.of("name", i.guestName(), "address", i.address(), "segment", i.segment())).toList());
+            nodes.add(m);
+        }
+        out.put("nodes", nodes);
+        Map<String, String> engines = new LinkedHashMap<>();
+        lab.engines().forEach((k, v) -> engines.put(k, v.name()));
+        out.put("engines", engines);
+        out.put("timeline", played);
+        out.put("checks", checks);
+        return out;
+    }
+}

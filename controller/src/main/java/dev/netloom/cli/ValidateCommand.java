@@ -1,0 +1,31 @@
+package dev.netloom.cli;
+
+import dev.netloom.lab.Lab;
+import dev.netloom.scenario.Scenario;
+import dev.netloom.topology.Plan;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** Checks a scenario file without creating anything. */
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        description = {"Check a scenario file and compute its plan (interfaces, addresses, routes) without creating anything.",
+                "Exit 0 when it is valid, 2 with the field, line:column and fix when it is not."})
+final class ValidateCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "FILE", description = "Scenario file.")
+    Path file;
+
+    @Override
+    public Integer call() {
+        Scenario scenario = Scenarios.load(file);
+        Plan plan = Lab.planOf(scenario);
+        long interfaces = plan.nodes().stream().mapToLong(n -> n.interfaces().size()).sum();
+        System.out.println(file + ": valid: lab " + scenario.name() + ", " + plan.nodes().size() + " nodes, "
+                + scenario.links().size() + " links, " + scenario.lans().size() + " LANs, " + interfaces + " interfaces, "
+                + scenario.checks().size() + " checks, " + scenario.timeline().size() + " timeline events");
+        return 0;
+    }
+}
