@@ -1,0 +1,45 @@
+package dev.netloom.topology;
+
+import dev.netloom.nodes.NodeSpec;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One node of a plan.
+ *
+ * @param name       node name
+ * @param index      position in the scenario's node list; used in tap names
+ * @param image      image name
+ * @param memoryMiB  guest memory
+ * @param cpus       virtual CPUs
+ * @param interfaces eth0, eth1, ... in guest order (links in scenario order, then LANs in scenario order)
+ * @param routes     static routes to every subnet the node is not attached to (empty with routing NONE)
+ * @param hosts      every node's name to one IPv4 address of it (its eth0's), in node order; nodes
+ *                   without interfaces are left out
+ * @param commands   the scenario's commands, then this node's own
+ */
+public record NodePlan(String name, int index, String image, int memoryMiB, int cpus,
+                       List<InterfacePlan> interfaces, List<Route> routes, Map<String, String> hosts,
+                       List<String> commands) {
+
+    public NodePlan {
+        interfaces = List.copyOf(interfaces);
+        routes = List.copyOf(routes);
+        hosts = Collections.unmodifiableMap(new LinkedHashMap<>(hosts));
+        commands = List.copyOf(commands);
+    }
+
+    /** The interface on that link or LAN, if the node is attached to it. */
+    public Optional<InterfacePlan> interfaceOn(String segment) {
+        return interfaces.stream().filter(i -> i.segment().equals(segment)).findFirst();
+    }
+
+    /** The QEMU NICs, in guest order. */
+    public List<NodeSpec.Nic> nics() {
+        return interfaces.stream().map(InterfacePlan::nic).toList();
+    }
+}

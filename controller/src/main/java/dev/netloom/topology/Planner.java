@@ -1,0 +1,278 @@
+package dev.netloom.topology;
+
+import dev.netloom.nodes.BadInputException;
+import dev.netloom.scenario.Impairment;
+import dev.netloom.scenario.Scenario;
+import dev.netloom.topology.SegmentPlan.Kind;
+import dev.netloom.topology.SegmentPlan.Member;
+import dev.netloom.topology.Topology.Segment;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns a scenario and its addresses into a {@link Plan}: interface order, tap and bridge names,
+ * MACs, PCI slots and static routes. A pure function: the same inputs always give an equal plan.
+ * See docs/topology.md for the rules.
+ */
+public final class Planner {
+
+    /** PCI slots 0x03..0x1f are free on QEMU's pc machine: 29 NICs per node. */
+    public static final int FIRST_PCI_SLOT = 0x03;
+    public static final int MAX_INTERFACES = 0x1f - FIRST_PCI_SLOT + 1;
+    /** QEMU's own default MAC; never handed out, so a NIC without an explicit MAC cannot clash. */
+    static final String QEMU_DEFAULT_MAC = "52:54:00:12:34:56";
+
+    private Planner() {
+    }
+
+    /**
+     * The plan of a scenario.
+     *
+     * @param scenario  a validated scenario
+     * @param addresses for every link and LAN name, the CIDR of each endpoint/member in scenario order
+     *                  (as {@code AddressPlan.allocate} gives them)
+     * @throws BadInputException when the topology or the addresses cannot work (a node with more than
+     *                           {@value #MAX_INTERFACES} interfaces, members of a segment in different
+     *                           subnets, an address used twice, overlapping subnets)
+     */
+    public static Plan plan(Scenario scenario, Map<String, List<String>> addresses) {
+        Topology topology = Topology.of(scenario);
+        List<String> nodes = topology.nodes();
+        List<Segment> segments = topology.segments();
+        List<List<Cidr>> cidrs = checkAddresses(segments, addresses);
+
+        // Interface order: segments are links then LANs, each in scenario order, so walking them in
+        // order and appending gives every node its ethN list.
+        List<List<int[]>> attachments = new ArrayList<>(); // per node: {segment index, member position}
+        nodes.forEach(n -> attachments.add(new ArrayList<>()));
+        int[][] interfaceOf = new int[segments.size()][];
+        for (Segment s : segments) {
+            interfaceOf[s.index()] = new int[s.members().size()];
+            for (int pos = 0; pos < s.members().size(); pos++) {
+                List<int[]> list = attachments.get(topology.indexOf(s.members().get(pos)));
+                interfaceOf[s.index()][pos] = list.size();
+                list.add(new int[] {s.index(), pos});
+            }
+        }
+        for (int n = 0; n < nodes.size(); n++) {
+            int count = attachments.get(n).size();
+            if (count > MAX_INTERFACES) {
+                throw new BadInputException("node " + nodes.get(n) + " has " + count + " interfaces (links and LANs); at most "
+                        + MAX_INTERFACES + " fit in its PCI slots: split it across a LAN or use fewer links");
+            }
+        }
+
+        Set<String> usedMacs = new HashSet<>();
+        usedMacs.add(QEMU_DEFAULT_MAC);
+        List<List<InterfacePlan>> interfaces = new ArrayList<>();
+        for (int n = 0; n < nodes.size(); n++) {
+            List<InterfacePlan> list = new ArrayList<>();
+            for (int i = 0; i < attachments.get(n).size(); i++) {
+                int[] at = attachments.get(n).get(i);
+                list.add(new InterfacePlan(i, "eth" + i, segments.get(at[0]).name(), tap(n, i),
+                        mac(scenario.name(), nodes.get(n), i, usedMacs), FIRST_PCI_SLOT + i,
+                        cidrs.get(at[0]).get(at[1]).toString()));
+            }
+            interfaces.add(list);
+        }
+
+        List<SegmentPlan> segmentPlans = new ArrayList<>();
+        for (Segment s : segments) {
+            List<Member> members = new ArrayList<>();
+            for (int pos = 0; pos < s.members().size(); pos++) {
+                int n = topology.indexOf(s.members().get(pos));
+                int i = interfaceOf[s.index()][pos];
+                members.add(new Member(nodes.get(n), i, tap(n, i), cidrs.get(s.index()).get(pos).toString()));
+            }
+            segmentPlans.add(new SegmentPlan(s.name(), s.index(), s.kind(), "b" + s.index(), members,
+                    impairments(scenario, s)));
+        }
+
+        Map<String, String> hosts = new LinkedHashMap<>();
+        for (int n = 0; n < nodes.size(); n++) {
+            if (!interfaces.get(n).isEmpty()) {
+                hosts.put(nodes.get(n), interfaces.get(n).get(0).ip());
+            }
+        }
+
+        Routing routing = scenario.routing() == Scenario.Routing.STATIC
+                ? new Routing(topology, segmentPlans, interfaces) : null;
+        List<NodePlan> nodePlans = new ArrayList<>();
+        for (int n = 0; n < nodes.size(); n++) {
+            Scenario.NodeDef def = scenario.nodes().get(n);
+            List<String> commands = new ArrayList<>(scenario.commands());
+            commands.addAll(def.commands());
+            nodePlans.add(new NodePlan(def.name(), n, def.image(), def.memoryMiB(), def.cpus(), interfaces.get(n),
+                    routing == null ? List.of() : routing.routes(n), hosts, commands));
+        }
+        return new Plan(scenario.name(), nodePlans, segmentPlans);
+    }
+
+    /** Host tap names carry indexes only, never user strings: {@code t<node>x<interface>}. */
+    static String tap(int node, int iface) {
+        return "t" + node + "x" + iface;
+    }
+
+    /**
+     * A locally administered unicast MAC: 52:54 and the first four bytes of
+     * SHA-256("lab/node/index"); on a clash within the lab, of SHA-256("lab/node/index/k") for k = 1, 2, ...
+     */
+    static String mac(String lab, String node, int iface, Set<String> used) {
+        for (int attempt = 0; ; attempt++) {
+            String seed = lab + "/" + node + "/" + iface + (attempt == 0 ? "" : "/" + attempt);
+            byte[] h = sha256(seed);
+            String mac = String.format("52:54:%02x:%02x:%02x:%02x", h[0] & 0xff, h[1] & 0xff, h[2] & 0xff, h[3] & 0xff);
+            if (used.add(mac)) {
+                return mac;
+            }
+        }
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
+    private static Map<String, Impairment> impairments(Scenario scenario, Segment s) {
+        Map<String, Impairment> map = new LinkedHashMap<>();
+        if (s.kind() == Kind.LINK) {
+            Scenario.LinkDef link = scenario.links().get(s.index());
+            map.put(SegmentPlan.direction(link.a().node(), link.b().node()), orNone(link.aToB()));
+            map.put(SegmentPlan.direction(link.b().node(), link.a().node()), orNone(link.bToA()));
+        } else {
+            Scenario.LanDef lan = scenario.lans().get(s.index() - scenario.links().size());
+            s.members().forEach(m -> map.put(m, orNone(lan.impairment())));
+        }
+        return map;
+    }
+
+    private static Impairment orNone(Impairment i) {
+        return i == null ? Impairment.NONE : i;
+    }
+
+    /** Parses every address and checks that each segment is one subnet, addresses are unique and subnets do not overlap. */
+    private static List<List<Cidr>> checkAddresses(List<Segment> segments, Map<String, List<String>> addresses) {
+        List<List<Cidr>> result = new ArrayList<>();
+        Map<Integer, String> owners = new HashMap<>();
+        List<Cidr> subnets = new ArrayList<>();
+        for (Segment s : segments) {
+            String what = (s.kind() == Kind.LINK ? "link " : "LAN ") + s.name();
+            List<String> given = addresses.get(s.name());
+            if (given == null || given.size() != s.members().size()) {
+                throw new IllegalArgumentException(what + ": expected " + s.members().size() + " addresses, got "
+                        + (given == null ? "none" : given.size()));
+            }
+            List<Cidr> parsed = new ArrayList<>();
+            for (int pos = 0; pos < given.size(); pos++) {
+                String node = s.members().get(pos);
+                Cidr c;
+                try {
+                    c = Cidr.parse(given.get(pos));
+                } catch (IllegalArgumentException e) {
+                    throw new BadInputException(what + ": address of " + node + ": " + e.getMessage());
+                }
+                if (c.prefix() < 1 || c.prefix() > 31) {
+                    throw new BadInputException(what + ": address " + c + " of " + node + ": use a prefix length of 1..31 (/30 or /31 for a link, /24 for a LAN)");
+                }
+                if (c.prefix() < 31 && (c.address() == c.network().address() || c.address() == (c.address() | ~c.mask()))) {
+                    throw new BadInputException(what + ": address " + c + " of " + node + " is the network or broadcast address of " + c.network());
+                }
+                if (!parsed.isEmpty() && !parsed.get(0).network().equals(c.network())) {
+                    throw new BadInputException(what + ": address " + c + " of " + node + " is not in the subnet "
+                            + parsed.get(0).network() + " of " + s.members().get(0) + "'s " + parsed.get(0) + ": members of one segment share a subnet");
+                }
+                String owner = owners.putIfAbsent(c.address(), node + " on " + what);
+                if (owner != null) {
+                    throw new BadInputException(what + ": address " + c.ip() + " of " + node + " is already used by " + owner);
+                }
+                parsed.add(c);
+            }
+            Cidr subnet = parsed.get(0).network();
+            for (int other = 0; other < subnets.size(); other++) {
+                if (subnets.get(other).overlaps(subnet)) {
+                    throw new BadInputException(what + ": subnet " + subnet + " overlaps " + subnets.get(other) + " of "
+                            + segments.get(other).name() + ": every link and LAN needs its own subnet");
+                }
+            }
+            subnets.add(subnet);
+            result.add(parsed);
+        }
+        return result;
+    }
+
+    /** Static routes along hop-count shortest paths (see docs/topology.md). */
+    private static final class Routing {
+        private final Topology topology;
+        private final List<SegmentPlan> segments;
+        private final List<List<InterfacePlan>> interfaces;
+        /** hops[node][segment]: fewest hops from the node to any member of the segment; -1 if unreachable. */
+        private final int[][] hops;
+        private final Map<String, Integer> segmentIndex = new HashMap<>();
+
+        Routing(Topology topology, List<SegmentPlan> segments, List<List<InterfacePlan>> interfaces) {
+            this.topology = topology;
+            this.segments = segments;
+            this.interfaces = interfaces;
+            segments.forEach(s -> segmentIndex.put(s.name(), s.index()));
+            List<String> nodes = topology.nodes();
+            hops = new int[nodes.size()][segments.size()];
+            for (int n = 0; n < nodes.size(); n++) {
+                int[] toNode = topology.hopsFrom(nodes.get(n));
+                for (SegmentPlan s : segments) {
+                    int best = -1;
+                    for (Member m : s.members()) {
+                        int d = toNode[topology.indexOf(m.node())];
+                        if (d >= 0 && (best < 0 || d < best)) {
+                            best = d;
+                        }
+                    }
+                    hops[n][s.index()] = best;
+                }
+            }
+        }
+
+        /**
+         * For every segment the node is not on and can reach: a route via the neighbour one hop closer
+         * to it, the neighbour with the lowest node index first, then the lowest local interface index.
+         */
+        List<Route> routes(int node) {
+            List<Route> routes = new ArrayList<>();
+            for (SegmentPlan target : segments) {
+                int distance = hops[node][target.index()];
+                if (distance <= 0) {
+                    continue; // attached (0) or unreachable (-1)
+                }
+                int bestNeighbour = Integer.MAX_VALUE;
+                Route best = null;
+                for (InterfacePlan local : interfaces.get(node)) {
+                    SegmentPlan shared = segments.get(indexOf(local.segment()));
+                    for (Member neighbour : shared.members()) {
+                        int v = topology.indexOf(neighbour.node());
+                        if (v != node && hops[v][target.index()] == distance - 1 && v < bestNeighbour) {
+                            bestNeighbour = v;
+                            best = new Route(target.subnet(), neighbour.ip(), local.guestName());
+                        }
+                    }
+                }
+                routes.add(best);
+            }
+            return routes;
+        }
+
+        private int indexOf(String segment) {
+            return segmentIndex.get(segment);
+        }
+    }
+}

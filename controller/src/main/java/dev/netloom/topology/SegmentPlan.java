@@ -1,0 +1,89 @@
+package dev.netloom.topology;
+
+import dev.netloom.scenario.Impairment;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One link or LAN: a bridge with one tap per attached interface.
+ *
+ * <p>Impairment keys: for a link "A->B" and "B->A" (node names, both always present, NONE when
+ * unset); for a LAN the member's node name. Where a direction is shaped depends on the engine:
+ * the guest engine shapes the sender's ethN egress ({@link #guestMember}); the host engine shapes
+ * the receiver's tap egress ({@link #hostTap}), because a frame from A to B leaves the bridge
+ * through B's tap.
+ *
+ * @param name        link or LAN name
+ * @param index       position among segments (links first, then LANs); used in the bridge name
+ * @param kind        LINK or LAN
+ * @param bridge      host bridge device, {@code b<index>}
+ * @param members     attached interfaces: for a link A then B; for a LAN in member order
+ * @param impairments per direction (see above)
+ */
+public record SegmentPlan(String name, int index, Kind kind, String bridge, List<Member> members,
+                          Map<String, Impairment> impairments) {
+
+    public enum Kind { LINK, LAN }
+
+    /** One attached interface: the node, its ethN index, its tap and its address (CIDR). */
+    public record Member(String node, int interfaceIndex, String tap, String address) {
+
+        public String dev() {
+            return "eth" + interfaceIndex;
+        }
+
+        public String ip() {
+            return Cidr.parse(address).ip();
+        }
+    }
+
+    public SegmentPlan {
+        members = List.copyOf(members);
+        impairments = Collections.unmodifiableMap(new LinkedHashMap<>(impairments));
+    }
+
+    /** "A->B" for a link's two endpoints. */
+    public static String direction(String from, String to) {
+        return from + "->" + to;
+    }
+
+    /** The subnet the members share, e.g. 10.0.0.0/30. */
+    public String subnet() {
+        return Cidr.parse(members.get(0).address()).network().toString();
+    }
+
+    public Member member(String node) {
+        return members.stream().filter(m -> m.node().equals(node)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(node + " is not on " + name));
+    }
+
+    /** The member whose ethN egress the guest engine shapes for that direction: a link's sender, or the LAN member named. */
+    public Member guestMember(String direction) {
+        return switch (kind) {
+            case LINK -> member(endsOf(direction)[0]);
+            case LAN -> member(direction);
+        };
+    }
+
+    /**
+     * The tap whose egress the host engine shapes for that direction: a link's receiver's tap (A->B
+     * traffic leaves the bridge through B's tap), or the tap of the LAN member named (what it receives).
+     */
+    public String hostTap(String direction) {
+        return switch (kind) {
+            case LINK -> member(endsOf(direction)[1]).tap();
+            case LAN -> member(direction).tap();
+        };
+    }
+
+    private String[] endsOf(String direction) {
+        if (!impairments.containsKey(direction)) {
+            throw new IllegalArgumentException("link " + name + " has no direction '" + direction + "'; directions: "
+                    + String.join(", ", impairments.keySet()));
+        }
+        return direction.split("->", 2);
+    }
+}
