@@ -53,7 +53,11 @@ final class RunCommand implements Callable<Integer> {
         Accel requested = Accel.parse(accel);
         Duration keep = duration == null ? null : durationOption(duration);
         HostSetup.ensure(Say::line);
-        Scenario scenario = Scenarios.load(file);
+        return run(Scenarios.load(file), requested, keep, json);
+    }
+
+    /** Runs a loaded scenario in the foreground; returns the exit code (0 all checks passed, 1 otherwise). */
+    static int run(Scenario scenario, Accel requested, Duration keep, boolean json) throws Exception {
         ImageStore store = ImageStore.fromEnvironment();
         Path tiny = store.find(TinyImageBuilder.NAME).isPresent() ? store.dir(TinyImageBuilder.NAME) : null;
         Accel resolved = AccelProbe.forHost().resolve(requested, tiny).accel();

@@ -46,7 +46,11 @@ final class ConsoleHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.warn("console {} failed, closing it: {}", ctx.channel(), cause.toString());
+        if (cause instanceof java.io.IOException) {
+            log.debug("console {} lost: {}", ctx.channel(), cause.toString());
+        } else {
+            log.warn("console {} failed, closing it: {}", ctx.channel(), cause.toString());
+        }
         ctx.close();
     }
 

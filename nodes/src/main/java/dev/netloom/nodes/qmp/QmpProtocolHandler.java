@@ -127,7 +127,12 @@ final class QmpProtocolHandler extends SimpleChannelInboundHandler<JsonNode> {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // a bad or oversized line loses a response we cannot attribute; failing everything beats hanging
-        log.warn("QMP {}: closing after protocol error: {}", peer, cause.toString());
+        if (cause instanceof java.io.IOException) {
+            // QEMU went away (quit, kill): the connection's end, not a protocol problem
+            log.debug("QMP {}: connection lost: {}", peer, cause.toString());
+        } else {
+            log.warn("QMP {}: closing after protocol error: {}", peer, cause.toString());
+        }
         if (failure == null) {
             failure = cause;
         }
