@@ -72,6 +72,7 @@ public final class Lab implements AutoCloseable {
     private final Map<String, QemuNode> nodes = new ConcurrentHashMap<>();
     private final Map<String, Impairment> current = new ConcurrentHashMap<>(); // "segment|direction" -> impairment
     private final Map<String, Boolean> segmentUp = new ConcurrentHashMap<>();
+    private final java.util.Set<String> everDown = ConcurrentHashMap.newKeySet();
     private final ExecutorService workers;
     private volatile Journal journal;
     private Fabric fabric;
@@ -365,44 +366,111 @@ public final class Lab implements AutoCloseable {
         SegmentPlan s = plan.segment(segmentName);
         fabric.setState(s, up);
         segmentUp.put(s.name(), up);
-        event("link", s.name(), up ? "up" : "down");
+        if (!up) {
+            everDown.add(s.name());
+        }
         if (scenario.routing() == Scenario.Routing.STATIC) {
+            // the guests' interfaces follow the link, so their connected routes go and come with it
+            for (SegmentPlan.Member m : s.members()) {
+                QemuNode node = nodes.get(m.node());
+                if (node != null && node.state() == NodeState.READY) {
+                    node.exec("ip link set dev " + m.dev() + (up ? " up" : " down"), CONFIG_TIMEOUT);
+                }
+            }
             reroute();
         }
+        event("link", s.name(), up ? "up" : "down");
     }
 
-    /** Replaces every node's routes with shortest paths over the links that are up. */
+    /**
+     * Replaces every node's routes with shortest paths over the links and LANs that are up. The
+     * addresses on segments that are down stay reachable through host routes to their nodes, since
+     * names resolve to them (Linux answers for a local address on any interface).
+     */
     private void reroute() {
         List<Scenario.LinkDef> links = scenario.links().stream().filter(l -> segmentUp.getOrDefault(l.name(), true)).toList();
         List<Scenario.LanDef> lans = scenario.lans().stream().filter(l -> segmentUp.getOrDefault(l.name(), true)).toList();
         Scenario reduced = new Scenario(scenario.name(), scenario.defaults(), scenario.nodes(), links, lans, scenario.addressing(),
                 scenario.routing(), scenario.commands(), List.of(), List.of(), scenario.duration());
-        Map<String, List<String>> addresses = AddressPlan.allocate(scenario);
-        Plan rerouted = Planner.plan(reduced, addresses);
+        Plan live = Planner.plan(reduced, AddressPlan.allocate(scenario));
+        List<SegmentPlan.Member> downMembers = plan.segments().stream().filter(seg -> !segmentUp.getOrDefault(seg.name(), true))
+                .flatMap(seg -> seg.members().stream()).toList();
+        // host routes to the members of segments that came back up are dropped again
+        List<SegmentPlan.Member> restoredMembers = plan.segments().stream()
+                .filter(seg -> segmentUp.getOrDefault(seg.name(), true) && everDown.contains(seg.name()))
+                .flatMap(seg -> seg.members().stream()).toList();
         List<CompletableFuture<Void>> jobs = new ArrayList<>();
-        for (NodePlan n : rerouted.nodes()) {
+        for (NodePlan n : live.nodes()) {
             QemuNode node = nodes.get(n.name());
             if (node == null || node.state() != NodeState.READY) {
                 continue;
             }
-            jobs.add(CompletableFuture.runAsync(() -> {
-                List<String> cmds = new ArrayList<>();
-                for (dev.netloom.topology.Route r : n.routes()) {
-                    cmds.add(GuestConfig.routeCommand(r));
-                }
-                // drop routes to subnets that are no longer reachable; the rest were replaced in place
-                for (dev.netloom.topology.Route old : plan.node(n.name()).routes()) {
-                    if (n.routes().stream().noneMatch(r -> r.destination().equals(old.destination()))) {
-                        cmds.add("ip route del " + dev.netloom.topology.Cidr.parse(old.destination()) + " 2>/dev/null || true");
-                    }
-                }
-                for (String c : cmds) {
-                    node.exec(c, CONFIG_TIMEOUT);
-                }
-            }, workers));
+            List<String> cmds = routeCommands(plan.node(n.name()), live, downMembers, restoredMembers);
+            jobs.add(CompletableFuture.runAsync(() -> cmds.forEach(c -> node.exec(c, CONFIG_TIMEOUT)), workers));
         }
         CompletableFuture.allOf(jobs.toArray(CompletableFuture[]::new)).join();
         event("routing", name(), "routes recomputed on the links that are up");
+    }
+
+    /**
+     * The next hop (address, original ethN) from {@code from} towards node {@code target} in the live
+     * plan: the target itself when they share a live segment, else the gateway of a route to one of
+     * the target's live subnets; null when the target is unreachable.
+     */
+    private static String[] hopTowards(String target, NodePlan from, Plan live) {
+        for (SegmentPlan seg : live.segments()) {
+            boolean mine = seg.members().stream().anyMatch(x -> x.node().equals(from.name()));
+            var theirs = seg.members().stream().filter(x -> x.node().equals(target)).findFirst();
+            if (mine && theirs.isPresent()) {
+                return new String[]{theirs.get().ip(), from.interfaceOn(seg.name()).orElseThrow().guestName()};
+            }
+        }
+        NodePlan liveFrom = live.node(from.name());
+        for (dev.netloom.topology.Route r : liveFrom.routes()) {
+            dev.netloom.topology.Cidr dest = dev.netloom.topology.Cidr.parse(r.destination());
+            boolean targets = live.node(target).interfaces().stream()
+                    .anyMatch(i -> dest.contains(dev.netloom.topology.Cidr.parse(i.address()).address()));
+            if (targets) {
+                String segment = liveFrom.interfaces().stream().filter(i -> i.guestName().equals(r.dev())).findFirst().orElseThrow().segment();
+                return new String[]{r.via(), from.interfaceOn(segment).orElseThrow().guestName()};
+            }
+        }
+        return null;
+    }
+
+    /** The route changes that take node {@code original} to the routes of {@code live} (a plan without the segments that are down). */
+    private static List<String> routeCommands(NodePlan original, Plan livePlan, List<SegmentPlan.Member> downMembers,
+                                              List<SegmentPlan.Member> restoredMembers) {
+        NodePlan live = livePlan.node(original.name());
+        List<String> cmds = new ArrayList<>();
+        List<String> kept = new ArrayList<>();
+        for (dev.netloom.topology.Route r : live.routes()) {
+            // interface numbers differ in the reduced plan: map through the segment the route leaves on
+            String segment = live.interfaces().stream().filter(i -> i.guestName().equals(r.dev())).findFirst().orElseThrow().segment();
+            String dev = original.interfaceOn(segment).orElseThrow().guestName();
+            cmds.add(GuestConfig.routeCommand(new dev.netloom.topology.Route(r.destination(), r.via(), dev)));
+            kept.add(r.destination());
+        }
+        for (dev.netloom.topology.Route old : original.routes()) {
+            if (!kept.contains(old.destination())) {
+                cmds.add("ip route del " + dev.netloom.topology.Cidr.parse(old.destination()) + " 2>/dev/null || true");
+            }
+        }
+        for (SegmentPlan.Member m : downMembers) {
+            if (m.node().equals(original.name())) {
+                continue;
+            }
+            String[] hop = hopTowards(m.node(), original, livePlan);
+            String host = m.ip() + "/32";
+            cmds.add(hop == null ? "ip route del " + host + " 2>/dev/null || true"
+                    : GuestConfig.routeCommand(new dev.netloom.topology.Route(host, hop[0], hop[1])));
+        }
+        for (SegmentPlan.Member m : restoredMembers) {
+            if (!m.node().equals(original.name())) {
+                cmds.add("ip route del " + m.ip() + "/32 2>/dev/null || true");
+            }
+        }
+        return cmds;
     }
 
     /** stop, start or restart one node; a started node is configured again before this returns. */

@@ -1,0 +1,32 @@
+package dev.netloom.lab;
+
+import dev.netloom.cli.Netloom;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every example in scenarios/ runs end to end through `netloom run` and passes its checks. */
+@Tag("e2e")
+class ScenarioFilesE2ETest {
+
+    static Stream<Path> scenarioFiles() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of("..", "scenarios"))) {
+            return files.filter(f -> f.toString().endsWith(".json")).sorted().toList().stream();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("scenarioFiles")
+    void scenario_runsAndPassesItsChecks(Path file) {
+        LabFixture.images();
+        assertThat(Netloom.run("run", file.toString())).as("exit code of netloom run " + file).isZero();
+        assertThat(Cleanup.labs()).isEmpty();
+    }
+}
