@@ -37,7 +37,8 @@ public final class Timeline {
                 } else if (e.node() != null && e.exec() != null) {
                     ExecResult r = lab.exec(e.node(), e.exec(), Duration.ofSeconds(60));
                     ok = r.exitCode() == 0;
-                    detail = "exit " + r.exitCode() + (r.output().isBlank() ? "" : ": " + r.output().strip());
+                    String out = r.output().strip();
+                    detail = "exit " + r.exitCode() + (out.isEmpty() ? "" : ": " + out.substring(out.lastIndexOf('\n') + 1));
                 } else if (e.node() != null && e.action() != null) {
                     lab.nodeAction(e.node(), e.action());
                 }

@@ -84,6 +84,10 @@ final class ScenarioReader {
         List<NodeIn> listed = listedNodes(root.get("nodes"));
         List<GeneratedIn> generated = generated(root.get("generate"));
         List<NodeIn> nodes = mergeNodes(listed, generated);
+        if (nodes.isEmpty()) {
+            Located at = root.get("nodes") != null ? root.get("nodes") : root;
+            throw at.error("the scenario has no nodes; list them in \"nodes\": [\"a\", \"b\"] or add a \"generate\" object");
+        }
         if (nodes.size() > ScenarioLoader.MAX_NODES) {
             Located at = root.get("generate") != null ? root.get("generate") : root.get("nodes");
             throw at.error("the scenario has " + nodes.size() + " nodes; netloom runs at most " + ScenarioLoader.MAX_NODES
@@ -515,8 +519,8 @@ final class ScenarioReader {
             for (int i = layers.length - 1; i >= 0; i--) {
                 Located at = layers[i].fields().get(key);
                 if (at != null) {
-                    throw at.error(key + " needs a delay (netem " + (key.equals("jitter") ? "varies" : "reorders by skipping")
-                            + " the delay); add \"delay\": \"10ms\" beside it");
+                    throw at.error(key + " needs a delay (netem " + (key.equals("jitter") ? "varies the delay it adds"
+                            : "reorders by sending some packets without the delay") + "); add \"delay\": \"10ms\" beside it");
                 }
             }
         }

@@ -1,0 +1,107 @@
+package dev.netloom.bench;
+
+import dev.netloom.nodes.NetloomException;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The least a program needs to drive a guest shell on a QEMU console socket: blocking java.nio, write
+ * a line, read until a marker line. It is the exec baseline, so it does nothing netloom does not have to.
+ * A read that outlives its budget is ended by closing the channel from a watchdog thread.
+ */
+final class RawShell implements AutoCloseable {
+
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "raw-shell-watchdog");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final SocketChannel channel;
+    private final ByteBuffer in = ByteBuffer.allocate(1 << 16).flip();
+    private final LineScanner scanner = new LineScanner(Pattern.compile("$^"));
+
+    private RawShell(SocketChannel channel) {
+        this.channel = channel;
+    }
+
+    /** Connects to a console socket that QEMU already listens on. */
+    static RawShell connect(Path socket) {
+        try {
+            SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+            ch.connect(UnixDomainSocketAddress.of(socket));
+            return new RawShell(ch);
+        } catch (IOException e) {
+            throw new NetloomException("cannot connect to console socket " + socket + ": " + e.getMessage(), e);
+        }
+    }
+
+    void send(String text) {
+        ByteBuffer out = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+        try {
+            while (out.hasRemaining()) {
+                channel.write(out);
+            }
+        } catch (IOException e) {
+            throw new NetloomException("console write failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads until a line matches {@code marker}; returns the match. {@code counted[0]} (when given)
+     * grows by the bytes read up to the end of that line. Bytes after it stay for the next read.
+     */
+    Matcher readUntil(Pattern marker, Duration budget, long[] counted) {
+        scanner.expect(marker);
+        ScheduledFuture<?> watchdog = WATCHDOG.schedule(this::close, budget.toNanos(), TimeUnit.NANOSECONDS);
+        try {
+            while (true) {
+                if (!in.hasRemaining()) {
+                    in.clear();
+                    int n = channel.read(in);
+                    in.flip();
+                    if (n < 0) {
+                        throw new NetloomException("the console closed; last output:\n" + scanner.lastLines());
+                    }
+                }
+                int start = in.position();
+                int end = scanner.feed(in.array(), start, in.remaining());
+                int consumed = (end < 0 ? in.limit() : end) - start;
+                in.position(start + consumed);
+                if (counted != null) {
+                    counted[0] += consumed;
+                }
+                if (end >= 0) {
+                    return scanner.match();
+                }
+            }
+        } catch (IOException e) {
+            throw new NetloomException("no console line matching '" + marker + "' within " + budget.toMillis()
+                    + " ms (" + e.getClass().getSimpleName() + "); last output:\n" + scanner.lastLines(), e);
+        } finally {
+            watchdog.cancel(false);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // closing is all that is left to do
+        }
+    }
+}

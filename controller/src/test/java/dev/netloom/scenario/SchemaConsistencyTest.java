@@ -1,0 +1,64 @@
+package dev.netloom.scenario;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** docs/scenario.schema.json must name exactly the keys the loader accepts, object by object. */
+class SchemaConsistencyTest {
+
+    private static JsonNode schema;
+
+    @BeforeAll
+    static void read() throws Exception {
+        schema = new ObjectMapper().readTree(Path.of("..", "docs", "scenario.schema.json").toFile());
+    }
+
+    private static List<String> keys(JsonNode object, boolean withImpairment) {
+        List<String> out = new ArrayList<>();
+        object.get("properties").fieldNames().forEachRemaining(out::add);
+        if (withImpairment) {
+            out.addAll(ScenarioReader.IMPAIRMENT_KEYS);
+        }
+        return out;
+    }
+
+    private static JsonNode def(String name) {
+        return schema.get("$defs").get(name);
+    }
+
+    @Test
+    void schema_isDraft2020_12() {
+        assertThat(schema.get("$schema").asText()).isEqualTo("https://json-schema.org/draft/2020-12/schema");
+    }
+
+    @Test
+    void schemaKeys_matchTheLoader() {
+        assertThat(keys(schema, false)).containsExactlyInAnyOrderElementsOf(ScenarioReader.TOP_KEYS);
+        assertThat(keys(def("defaults"), false)).containsExactlyInAnyOrderElementsOf(ScenarioReader.DEFAULTS_KEYS);
+        assertThat(keys(def("nodeObject"), false)).containsExactlyInAnyOrderElementsOf(ScenarioReader.NODE_KEYS);
+        assertThat(keys(def("impairmentFields"), false)).containsExactlyInAnyOrderElementsOf(ScenarioReader.IMPAIRMENT_KEYS);
+        assertThat(keys(def("link"), true)).containsExactlyInAnyOrderElementsOf(ScenarioReader.LINK_KEYS);
+        assertThat(keys(def("endpointObject"), false)).containsExactlyInAnyOrderElementsOf(ScenarioReader.ENDPOINT_KEYS);
+        assertThat(keys(def("lan"), true)).containsExactlyInAnyOrderElementsOf(ScenarioReader.LAN_KEYS);
+        assertThat(keys(def("generator"), true)).containsExactlyInAnyOrderElementsOf(ScenarioReader.GENERATE_KEYS);
+        assertThat(keys(def("event"), false)).containsExactlyInAnyOrderElementsOf(ScenarioReader.TIMELINE_KEYS);
+    }
+
+    @Test
+    void schemaNamePatterns_matchNames() {
+        assertThat(def("labName").get("pattern").asText()).isEqualTo("^" + Names.LAB.pattern() + "$");
+        assertThat(def("nodeName").get("pattern").asText()).isEqualTo("^" + Names.NODE.pattern() + "$");
+        assertThat(def("linkName").get("pattern").asText()).isEqualTo("^" + Names.LINK.pattern() + "$");
+        assertThat(def("imageName").get("pattern").asText())
+                .isEqualTo("^" + dev.netloom.nodes.image.ImageStore.NAME.pattern() + "$");
+        assertThat(def("generator").get("properties").get("topology").get("enum"))
+                .extracting(JsonNode::asText).containsExactlyElementsOf(Generators.Topology.keys());
+    }
+}
