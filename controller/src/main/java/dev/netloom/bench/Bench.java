@@ -77,19 +77,30 @@ public final class Bench implements Callable<Integer> {
         }, "bench-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
         List<Figure> figures = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
         long t0 = System.nanoTime();
         try {
             for (Benchmark b : selected) {
                 say("running " + b.name() + ": " + b.description());
-                figures.addAll(b.run(ctx));
+                try {
+                    figures.addAll(b.run(ctx));
+                } catch (Exception e) {
+                    // the other benchmarks still tell something; the exit code says one failed
+                    say("error: " + b.name() + " failed: " + e.getMessage());
+                    failed.add(b.name());
+                }
             }
         } finally {
             ctx.stopAll();
             ImageStore.deleteTree(scratch);
             Runtime.getRuntime().removeShutdownHook(cleanup);
         }
-        say(String.format("done in %.0f s", (System.nanoTime() - t0) / 1e9));
-        System.out.print(json ? Report.json(host, quick, figures) + "\n" : Report.table(figures));
+        say(String.format("done in %.0f s; load average now %.2f", (System.nanoTime() - t0) / 1e9, HostFacts.readLoadAverage()));
+        System.out.print(json ? Report.json(host, quick, figures, failed) + "\n" : Report.table(figures));
+        if (!failed.isEmpty()) {
+            say("failed: " + String.join(", ", failed) + " (see the errors above)");
+            return 1;
+        }
         return 0;
     }
 

@@ -47,7 +47,8 @@ record HostFacts(int cores, long memoryMiB, String kernel, String accel, String 
         return -1;
     }
 
-    private static double readLoadAverage() {
+    /** The 1-minute load average now, or -1. */
+    static double readLoadAverage() {
         try {
             return Double.parseDouble(read("/proc/loadavg").split(" ")[0]);
         } catch (NumberFormatException e) {

@@ -86,7 +86,7 @@ final class Report {
         return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
     }
 
-    static String json(HostFacts host, boolean quick, List<Figure> figures) throws Exception {
+    static String json(HostFacts host, boolean quick, List<Figure> figures, List<String> failed) throws Exception {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("host", host);
         doc.put("quick", quick);
@@ -107,6 +107,7 @@ final class Report {
             list.add(m);
         }
         doc.put("figures", list);
+        doc.put("failed", failed);
         return JSON.writeValueAsString(doc);
     }
 

@@ -65,11 +65,7 @@ final class RunCommand implements Callable<Integer> {
                 + scenario.lans().size() + " LANs (" + resolved.qemuName() + ")");
 
         Instant t0 = Instant.now();
-        Lab lab = Lab.up(scenario, resolved, store, e -> {
-            if (!json && (e.kind().equals("lab") || e.kind().equals("timeline") || e.detail().startsWith("configured"))) {
-                Say.line(e.subject() + ": " + e.detail());
-            }
-        });
+        Lab lab = Lab.up(scenario, resolved, store, new Progress(json));
         Thread hook = new Thread(lab::down, "netloom-down");
         Runtime.getRuntime().addShutdownHook(hook);
         try {

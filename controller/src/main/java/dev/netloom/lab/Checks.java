@@ -28,6 +28,9 @@ public final class Checks {
         for (Scenario.Check check : checks) {
             results.addAll(check.all() ? pingAll(lab) : List.of(ping(lab, check.from(), check.to(), check.count())));
         }
+        for (Result r : results) {
+            lab.event("check", r.name(), (r.ok() ? "ok" : "FAIL") + (r.detail().isEmpty() ? "" : ": " + r.detail()));
+        }
         return results;
     }
 

@@ -534,7 +534,7 @@ public final class Lab implements AutoCloseable {
         listeners.add(listener);
     }
 
-    void event(String kind, String subject, String detail) {
+    public void event(String kind, String subject, String detail) {
         Event e = new Event(Instant.now(), kind, subject, detail);
         log.debug("{}", e);
         if (!down || kind.equals("lab")) {
