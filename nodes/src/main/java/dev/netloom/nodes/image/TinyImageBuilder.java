@@ -180,17 +180,22 @@ public final class TinyImageBuilder {
 
     /** The versioned kernel package that the meta-package (linux-image-amd64) points at. */
     private String resolveKernelPackage(String meta) {
-        Proc.Result r = Proc.run(List.of("apt-cache", "depends", meta), Duration.ofMinutes(1));
-        Matcher m = Pattern.compile("Depends: (linux-image-[0-9][^\\s]*)").matcher(r.stdout());
-        if ((!r.ok() || !m.find()) && updatePackageLists()) {
-            r = Proc.run(List.of("apt-cache", "depends", meta), Duration.ofMinutes(1));
-            m = Pattern.compile("Depends: (linux-image-[0-9][^\\s]*)").matcher(r.stdout());
+        String found = kernelPackageOf(meta);
+        if (found == null && updatePackageLists()) {
+            found = kernelPackageOf(meta);
         }
-        if (!r.ok() || !m.find()) {
+        if (found == null) {
             throw new NetloomException("cannot find the Debian kernel package behind " + meta
                     + " (apt's package lists may be empty: run `apt-get update` and try again)");
         }
-        return m.group(1);
+        return found;
+    }
+
+    /** The versioned package {@code apt-cache depends META} names, or null. */
+    private static String kernelPackageOf(String meta) {
+        Proc.Result r = Proc.run(List.of("apt-cache", "depends", meta), Duration.ofMinutes(1));
+        Matcher m = Pattern.compile("Depends: (linux-image-[0-9]\\S*)").matcher(r.stdout());
+        return r.ok() && m.find() ? m.group(1) : null;
     }
 
     /** Library packages that the tools depend on, transitively; only the libraries actually linked are copied. */
