@@ -68,6 +68,7 @@ public final class QemuNode implements AutoCloseable {
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private NodeState state = NodeState.DEFINED;              // guarded by this
     private boolean stopRequested;                             // guarded by this
+    private boolean failing;                                   // guarded by this
     private Process process;                                   // guarded by this
     private ConsoleSession console;                            // guarded by this
     private ShellSession shell;                                // guarded by this
@@ -315,6 +316,7 @@ public final class QemuNode implements AutoCloseable {
             retry = error instanceof BootFailedException && p.isAlive() && restartsLeft > 0;
             if (retry) {
                 restartsLeft--;
+                process = null; // the old QEMU's exit, which the kill below causes, is no failure
             }
         }
         if (retry) {
@@ -341,10 +343,12 @@ public final class QemuNode implements AutoCloseable {
     private void fail(String reason, Throwable cause) {
         Process p;
         synchronized (this) {
-            if (state.isFinal()) {
+            if (state.isFinal() || failing) {
                 return;
             }
+            failing = true;
             p = process;
+            process = null; // the exit that the kill below causes is part of this failure, not another one
         }
         String message = "node " + name() + ": " + reason + diagnostics();
         NodeFailedException failure = cause instanceof NodeFailedException nfe ? nfe : new NodeFailedException(message, cause);

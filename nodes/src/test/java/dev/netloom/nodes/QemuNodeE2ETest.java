@@ -109,6 +109,26 @@ class QemuNodeE2ETest {
     }
 
     @Test
+    void bootThatStalls_isRestartedWithinItsBudget_thenFailsWithTheLastConsoleLines() {
+        var tiny = TinyImage.manifest();
+        var neverBoots = new dev.netloom.nodes.image.ImageManifest("stall", "tiny", tiny.kernel(), tiny.initrd(), null, null,
+                tiny.kernelArgs(), tiny.memoryMiB(), "this marker never appears", null, null, null, null, tiny.promptPattern(),
+                tiny.capabilities(), null);
+        NodeSpec spec = NodeSpec.of("stall1", neverBoots, TinyImage.dir(), TinyImage.accel())
+                .withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(120), 1);
+        List<NodeState> states = new java.util.concurrent.CopyOnWriteArrayList<>();
+        QemuNode node = QemuNode.start(spec, new NodePaths(RunDirs.base().resolve("nodes").resolve("stall1-test")), true,
+                QemuNode.sharedLoops(), List.of(c -> states.add(c.to())));
+        nodes.add(node);
+        assertThatThrownBy(node::awaitReady)
+                .isInstanceOf(NodeFailedException.class)
+                .hasMessageContaining("printed nothing")
+                .hasMessageContaining("boot complete on stall1");
+        assertThat(states.stream().filter(s -> s == NodeState.STARTING).count()).isEqualTo(2);
+        assertThat(node.state()).isEqualTo(NodeState.FAILED);
+    }
+
+    @Test
     void stop_leavesNoProcessAndNoSocket() {
         QemuNode node = start("stop1");
         node.awaitReady();
