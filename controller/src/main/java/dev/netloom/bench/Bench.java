@@ -29,11 +29,17 @@ import java.util.concurrent.Callable;
 @Command(name = "bench/run", mixinStandardHelpOptions = true,
         description = {"Runs netloom's whole-system benchmarks and prints the host facts and one table of figures.",
                 "Every figure is compared with a baseline measured in the same run."},
-        footer = {"", "Benchmarks: tiny-boot, node-boot, exec (all when none is named). See docs/benchmarks.md."})
+        footer = {"", "Benchmarks: tiny-boot, node-boot, exec, wiring, lab-up, fidelity (not with --quick unless named),",
+                "scale (only when named). All but scale when none is named. See docs/benchmarks.md."})
 public final class Bench implements Callable<Integer> {
 
     /** Every benchmark, in the order they run; the lead adds new ones here. */
-    static final List<Benchmark> ALL = List.of(new TinyBootBench(), new NodeBootBench(), new ExecBench());
+    static final List<Benchmark> ALL = List.of(new TinyBootBench(), new NodeBootBench(), new ExecBench(), new WiringBench(),
+            new LabUpBench(), new FidelityBench(), new ScaleBench());
+    /** Run only when named: they take many minutes. */
+    static final java.util.Set<String> OPT_IN = java.util.Set.of("scale");
+    /** Left out of a --quick run unless named. */
+    static final java.util.Set<String> FULL_ONLY = java.util.Set.of("fidelity");
 
     @Option(names = "--quick", description = "Fewer sizes and repetitions (about 3 minutes on 2 cores).")
     boolean quick;
@@ -56,7 +62,7 @@ public final class Bench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<Benchmark> selected = select(names);
+        List<Benchmark> selected = select(names, quick);
         quietQmpOnStop();
         ImageStore store = ImageStore.fromEnvironment();
         ImageManifest tiny = new TinyImageBuilder(store, Bench::say).build(false);
@@ -104,8 +110,11 @@ public final class Bench implements Callable<Integer> {
         return 0;
     }
 
-    /** The benchmarks named, in the order of {@link #ALL}; all of them when none is named. */
-    static List<Benchmark> select(List<String> names) {
+    /**
+     * The benchmarks named, in the order of {@link #ALL}; when none is named, all but the opt-in ones
+     * (and, with --quick, the full-only ones).
+     */
+    static List<Benchmark> select(List<String> names, boolean quick) {
         Map<String, Benchmark> byName = new LinkedHashMap<>();
         ALL.forEach(b -> byName.put(b.name(), b));
         for (String n : names) {
@@ -113,7 +122,10 @@ public final class Bench implements Callable<Integer> {
                 throw new BadInputException("unknown benchmark '" + n + "': use one of " + String.join(", ", byName.keySet()));
             }
         }
-        return names.isEmpty() ? ALL : ALL.stream().filter(b -> names.contains(b.name())).toList();
+        if (names.isEmpty()) {
+            return ALL.stream().filter(b -> !OPT_IN.contains(b.name()) && !(quick && FULL_ONLY.contains(b.name()))).toList();
+        }
+        return ALL.stream().filter(b -> names.contains(b.name())).toList();
     }
 
     /**

@@ -1,6 +1,9 @@
 package dev.netloom.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.netloom.api.ApiClient;
 import dev.netloom.lab.Cleanup;
+import dev.netloom.nodes.NetloomException;
 import dev.netloom.nodes.BadInputException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -21,23 +24,33 @@ final class DownCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<Cleanup.LabEntry> labs = Cleanup.labs();
-        Cleanup.LabEntry lab;
-        if (name == null) {
-            if (labs.size() != 1) {
-                throw new BadInputException(labs.isEmpty() ? "no lab is running" : "several labs run: name one of "
-                        + labs.stream().map(Cleanup.LabEntry::name).collect(Collectors.joining(", ")));
+        Cleanup.LabEntry lab = LabApi.find(name);
+        if (lab.controllerAlive()) {
+            if (java.nio.file.Files.exists(LabApi.socket(lab))) {
+                try (ApiClient api = ApiClient.connect(LabApi.socket(lab), Duration.ofSeconds(5))) {
+                    api.call("lab.down", new ObjectMapper().createObjectNode(), Duration.ofSeconds(30));
+                } catch (NetloomException e) {
+                    Say.line("the lab's API did not answer (" + e.getMessage() + "); stopping its controller instead");
+                }
             }
-            lab = labs.get(0);
-        } else {
-            lab = labs.stream().filter(l -> l.name().equals(name)).findFirst().orElseThrow(() -> new BadInputException("no lab named '" + name + "'"
-                    + (labs.isEmpty() ? "; no lab is running" : "; labs: " + labs.stream().map(Cleanup.LabEntry::name).collect(Collectors.joining(", ")))));
-        }
-        if (lab.controllerAlive() && Cleanup.stopController(lab, Duration.ofSeconds(60))) {
-            Say.line("lab " + lab.name() + " is down");
-            return 0;
+            // wait for the controller to finish tearing down; SIGTERM (its shutdown hook tears down too) if it does not
+            if (waitForExit(lab.journal().controller(), Duration.ofSeconds(60)) || Cleanup.stopController(lab, Duration.ofSeconds(60))) {
+                Say.line("lab " + lab.name() + " is down");
+                return 0;
+            }
         }
         Cleanup.clean(lab, Say::line);
         return 0;
+    }
+
+    private static boolean waitForExit(long pid, Duration wait) {
+        return ProcessHandle.of(pid).map(p -> {
+            try {
+                p.onExit().get(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                return true;
+            } catch (Exception e) {
+                return false;
+            }
+        }).orElse(true);
     }
 }

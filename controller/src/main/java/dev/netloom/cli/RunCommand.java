@@ -2,6 +2,7 @@ package dev.netloom.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.netloom.api.ApiServer;
 import dev.netloom.lab.Checks;
 import dev.netloom.lab.Lab;
 import dev.netloom.lab.Timeline;
@@ -27,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 
 /** Runs a scenario in the foreground: up, checks, timeline, summary, down. */
@@ -68,6 +70,10 @@ final class RunCommand implements Callable<Integer> {
         Lab lab = Lab.up(scenario, resolved, store, new Progress(json));
         Thread hook = new Thread(lab::down, "netloom-down");
         Runtime.getRuntime().addShutdownHook(hook);
+        // the lab can be scripted from elsewhere while it runs; `netloom down` ends it early
+        CompletableFuture<Void> downAsked = new CompletableFuture<>();
+        ApiServer api = ApiServer.start(lab, lab.paths().dir().resolve("api.sock"), QemuNode.sharedLoops(), null, null,
+                () -> downAsked.complete(null));
         try {
             Duration upTime = Duration.between(t0, Instant.now());
             List<Checks.Result> checks = Checks.run(lab, scenario.checks());
@@ -75,7 +81,13 @@ final class RunCommand implements Callable<Integer> {
             List<Timeline.Played> played = Timeline.play(lab, scenario.timeline(), timelineStart);
             Duration hold = keep != null ? keep : scenario.duration();
             if (hold != null) {
-                Timeline.waitUntil(timelineStart.plus(hold));
+                long ms = Duration.between(Instant.now(), timelineStart.plus(hold)).toMillis();
+                try {
+                    downAsked.get(Math.max(ms, 0), java.util.concurrent.TimeUnit.MILLISECONDS);
+                    Say.line("lab " + lab.name() + ": taken down through the API before the end of its duration");
+                } catch (java.util.concurrent.TimeoutException e) {
+                    // the duration is over
+                }
             }
             boolean ok = checks.stream().allMatch(Checks.Result::ok) && played.stream().allMatch(Timeline.Played::ok);
             if (json) {
@@ -85,6 +97,7 @@ final class RunCommand implements Callable<Integer> {
             }
             return ok ? 0 : 1;
         } finally {
+            api.close();
             lab.down();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);

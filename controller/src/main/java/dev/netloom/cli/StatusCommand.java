@@ -37,6 +37,7 @@ final class StatusCommand implements Callable<Integer> {
             m.put("controllerPid", lab.journal().controller());
             m.put("namespace", lab.journal().namespace());
             m.put("runDirectory", lab.dir().toString());
+            m.put("socket", LabApi.socket(lab).toString());
             m.put("events", new LabPaths(lab.dir()).events().toString());
             m.put("nodes", lab.journal().nodes());
             out.add(m);

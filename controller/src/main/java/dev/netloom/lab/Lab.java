@@ -68,7 +68,7 @@ public final class Lab implements AutoCloseable {
     private final LabPaths paths;
     private final ImageStore images;
     private final EventLoopGroup loops;
-    private final List<Consumer<Event>> listeners = new ArrayList<>();
+    private final List<Consumer<Event>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>(); // the API adds one while nodes raise events
     private final Map<String, QemuNode> nodes = new ConcurrentHashMap<>();
     private final Map<String, Impairment> current = new ConcurrentHashMap<>(); // "segment|direction" -> impairment
     private final Map<String, Boolean> segmentUp = new ConcurrentHashMap<>();
@@ -356,6 +356,16 @@ public final class Lab implements AutoCloseable {
         if (r.exitCode() != 0) {
             throw new NetloomException("setting the impairment of " + s.name() + " on node " + m.node() + " failed: " + r.output().strip());
         }
+    }
+
+    /** Whether a link or LAN is up (its taps pass frames); for status. */
+    public boolean linkUp(String segmentName) {
+        return segmentUp.getOrDefault(plan.segment(segmentName).name(), true);
+    }
+
+    /** The impairment one direction of a link or LAN has now; for status. */
+    public Impairment impairment(String segmentName, String direction) {
+        return current.getOrDefault(plan.segment(segmentName).name() + "|" + direction, Impairment.NONE);
     }
 
     /**

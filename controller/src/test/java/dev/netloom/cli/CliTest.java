@@ -11,29 +11,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The CLI's exit codes and messages, for commands that return before touching the host or the image store. */
 class CliTest {
 
-    /** Exit code and what the command printed. */
-    private record Run(int exitCode, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Netloom.run(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void help_exitsZeroAndListsTheCommands() {
-        Run r = run("--help");
+        CliRun r = run("--help");
         assertThat(r.exitCode()).isZero();
         assertThat(r.out()).contains("Usage: netloom").contains("doctor").contains("setup").contains("images");
         assertThat(r.err()).isEmpty();
@@ -41,56 +25,56 @@ class CliTest {
 
     @Test
     void noArguments_printsUsageAndExitsZero() {
-        Run r = run();
+        CliRun r = run();
         assertThat(r.exitCode()).isZero();
         assertThat(r.out()).contains("Usage: netloom");
     }
 
     @Test
     void version_exitsZeroAndNamesNetloom() {
-        Run r = run("--version");
+        CliRun r = run("--version");
         assertThat(r.exitCode()).isZero();
         assertThat(r.out()).startsWith("netloom ");
     }
 
     @Test
     void imagesHelp_exitsZeroAndListsItsSubcommands() {
-        Run r = run("images", "--help");
+        CliRun r = run("images", "--help");
         assertThat(r.exitCode()).isZero();
         assertThat(r.out()).contains("Usage: netloom images").contains("build").contains("list").contains("NETLOOM_IMAGES");
     }
 
     @Test
     void imagesBuildHelp_exitsZeroAndNamesTheBuildableImages() {
-        Run r = run("images", "build", "--help");
+        CliRun r = run("images", "build", "--help");
         assertThat(r.exitCode()).isZero();
         assertThat(r.out()).contains("--force").contains("tiny");
     }
 
     @Test
     void doctorHelp_exitsZeroAndDescribesTheChecks() {
-        Run r = run("doctor", "--help");
+        CliRun r = run("doctor", "--help");
         assertThat(r.exitCode()).isZero();
         assertThat(r.out()).contains("Usage: netloom doctor").contains("--accel").contains("--reprobe");
     }
 
     @Test
     void unknownOption_exitsTwoNamingItAndPointingAtHelp() {
-        Run r = run("--bogus");
+        CliRun r = run("--bogus");
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("netloom: error:").contains("--bogus").contains("netloom --help");
     }
 
     @Test
     void unknownCommand_exitsTwoNamingIt() {
-        Run r = run("frobnicate");
+        CliRun r = run("frobnicate");
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("frobnicate");
     }
 
     @Test
     void unknownOptionOfASubcommand_pointsAtThatSubcommandsHelp() {
-        Run r = run("images", "build", "tiny", "--bogus");
+        CliRun r = run("images", "build", "tiny", "--bogus");
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("--bogus").contains("netloom images build --help");
     }
@@ -98,14 +82,14 @@ class CliTest {
     @Test
     void imagesBuildOfAnUnknownImage_exitsTwoNamingItAndTheChoices() {
         // fails before it looks at the host or the image store
-        Run r = run("images", "build", "bogus");
+        CliRun r = run("images", "build", "bogus");
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("netloom: error: unknown image 'bogus'").contains("tiny");
     }
 
     @Test
     void imagesBuildWithoutAName_exitsTwo() {
-        Run r = run("images", "build");
+        CliRun r = run("images", "build");
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("NAME");
     }
@@ -113,7 +97,7 @@ class CliTest {
     @Test
     void doctorWithABadAccel_exitsTwoListingTheChoices() {
         // Accel.parse runs first, before any host check
-        Run r = run("doctor", "--accel", "xen");
+        CliRun r = run("doctor", "--accel", "xen");
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("'xen'").contains("kvm, tcg, auto");
     }

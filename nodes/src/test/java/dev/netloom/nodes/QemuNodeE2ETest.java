@@ -49,6 +49,9 @@ class QemuNodeE2ETest {
         assertThat(missing.exitCode()).isEqualTo(127);
         assertThat(node.exec("echo 'quotes \"and\" $((6*7))'; exit_code=3; (exit $exit_code)").exitCode()).isEqualTo(3);
         assertThat(node.exec("printf 'a\\nb'").output()).isEqualTo("a\nb");
+        // exit and cd stay inside their command: the console's shell lives on, in the same place
+        assertThat(node.exec("cd /tmp; exit 7").exitCode()).isEqualTo(7);
+        assertThat(node.exec("pwd").output()).isEqualTo("/root\n");
         assertThat(node.exec("tc qdisc add dev lo root netem delay 1ms && tc qdisc show dev lo").output()).contains("netem");
     }
 

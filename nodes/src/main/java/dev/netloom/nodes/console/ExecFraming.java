@@ -10,8 +10,9 @@ import java.util.regex.Pattern;
  * Frames one command typed into a shell and parses its output back out of the console stream,
  * incrementally: chunks may split markers anywhere and output may be megabytes.
  *
- * <p>The typed line prints a start marker line, runs the command through {@code eval} with stdin
- * from /dev/null (so it cannot swallow the next typed line), then prints a newline and an end marker
+ * <p>The typed line prints a start marker line, runs the command through {@code eval} in a subshell
+ * with stdin from /dev/null (so {@code exit} or {@code cd} in one command cannot end or change the
+ * console's shell, and a command cannot swallow the next typed line), then prints a newline and an end marker
  * carrying {@code $?}. Each marker is typed as two adjacent quoted strings ({@code '@@NL''S<id>'}), so
  * the marker text never appears in the typed line and an echoing shell cannot fake a match. Output is
  * what lies between the start marker's line end and the newline before the end marker, with the
@@ -63,8 +64,8 @@ public final class ExecFraming {
                         + " Write it as a printf escape instead: " + Printable.printable(command, 0, command.length()));
             }
         }
-        String line = "printf '%s\\n' '" + PREFIX + "''S" + id + "'; eval '" + command.replace("'", "'\\''")
-                + "' </dev/null; printf '\\n%s %d\\n' '" + PREFIX + "''E" + id + "' $?\n";
+        String line = "printf '%s\\n' '" + PREFIX + "''S" + id + "'; (eval '" + command.replace("'", "'\\''")
+                + "') </dev/null; printf '\\n%s %d\\n' '" + PREFIX + "''E" + id + "' $?\n";
         int bytes = line.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > MAX_LINE_BYTES) {
             throw new BadInputException("command is too long for the serial console: " + bytes

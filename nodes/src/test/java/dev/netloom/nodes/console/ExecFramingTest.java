@@ -28,7 +28,7 @@ class ExecFramingTest {
         String line = new ExecFraming("ab.7").line("echo it's");
         assertThat(line).doesNotContain("@@NLSab.7").doesNotContain("@@NLEab.7")
                 .contains("'@@NL''Sab.7'", "'@@NL''Eab.7'")
-                .contains("eval 'echo it'\\''s' </dev/null")
+                .contains("(eval 'echo it'\\''s') </dev/null")
                 .endsWith(" $?\n");
     }
 

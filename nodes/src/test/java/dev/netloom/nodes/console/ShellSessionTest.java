@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Plays the shell by hand: reads the framed lines the session types and answers with markers. */
 class ShellSessionTest {
 
-    private static final Pattern FRAMED = Pattern.compile("'@@NL''S([^']+)'; eval '((?:[^']|'\\\\'')*)'");
+    private static final Pattern FRAMED = Pattern.compile("'@@NL''S([^']+)'; \\(eval '((?:[^']|'\\\\'')*)'");
 
     private final ConsoleFixture node = new ConsoleFixture();
     private final ShellSession shell = new ShellSession(node.console);

@@ -1,0 +1,373 @@
+package dev.netloom.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.netloom.nodes.NetloomException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import static dev.netloom.api.JsonLineCodec.MAPPER;
+
+/**
+ * A blocking client of the lab API, for the CLI and tests. Calls may come from several threads at
+ * once (they are pipelined on the one connection); a reader thread matches answers to calls by id
+ * and hands event notifications to the subscriber.
+ */
+public final class ApiClient implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiClient.class);
+
+    /** Answers longer than this are a broken server, not data. */
+    static final int MAX_LINE_BYTES = 256 << 20;
+
+    private final SocketChannel channel;
+    private final String peer;
+    private final Object writeLock = new Object();
+    private final AtomicLong ids = new AtomicLong();
+    private final Map<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private volatile Consumer<JsonNode> onEvent;
+    private volatile long consoleId = -1;
+    private volatile OutputStream consoleOut;
+    private boolean raw; // reader thread only: the console answer came, the rest is console bytes
+
+    private ApiClient(SocketChannel channel, String peer) {
+        this.channel = channel;
+        this.peer = peer;
+        Thread reader = new Thread(this::readLoop, "api-client-reader");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /**
+     * Connects to a lab's Unix socket, retrying while it does not exist yet or refuses (the lab is
+     * still starting) until {@code budget} is spent.
+     */
+    public static ApiClient connect(Path unixSocket, Duration budget) {
+        return connect(UnixDomainSocketAddress.of(unixSocket), StandardProtocolFamily.UNIX, unixSocket.toString(), budget);
+    }
+
+    /** Connects to the API on loopback TCP and authenticates with {@code token} (the content of the token file). */
+    public static ApiClient connectTcp(InetSocketAddress address, String token, Duration budget) {
+        ApiClient client = connect(address, address.getAddress() instanceof java.net.Inet6Address ? StandardProtocolFamily.INET6
+                : StandardProtocolFamily.INET, address.toString(), budget);
+        try {
+            client.call("auth", MAPPER.createObjectNode().put("token", token.strip()), budget.isZero() ? Duration.ofSeconds(10) : budget);
+            return client;
+        } catch (RuntimeException e) {
+            client.close();
+            throw e;
+        }
+    }
+
+    private static ApiClient connect(SocketAddress address, StandardProtocolFamily family, String peer, Duration budget) {
+        long deadline = System.nanoTime() + budget.toNanos();
+        while (true) {
+            SocketChannel ch = null;
+            try {
+                ch = SocketChannel.open(family);
+                ch.connect(address);
+                return new ApiClient(ch, peer);
+            } catch (IOException e) {
+                closeQuietly(ch);
+                String why = String.valueOf(e.getMessage());
+                if (why.contains("ermission denied") || System.nanoTime() > deadline) {
+                    throw new NetloomException("cannot connect to the lab API at " + peer + ": " + why
+                            + (why.contains("ermission") ? " (the socket is mode 0600: run as the lab's user)"
+                            : " (is the lab running? `netloom status` shows its socket)"), e);
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new NetloomException("interrupted while connecting to " + peer, ie);
+                }
+            }
+        }
+    }
+
+    /**
+     * Calls a method and waits for its answer. Throws an ApiException with the server's code and
+     * message on an error answer, or with code -32003 when no answer came within {@code timeout}.
+     */
+    public JsonNode call(String method, ObjectNode params, Duration timeout) {
+        CompletableFuture<JsonNode> answer = callAsync(method, params);
+        try {
+            return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new ApiException(ApiException.TIMEOUT, method + ": no answer from " + peer + " within " + timeout.toMillis() + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NetloomException("interrupted while waiting for " + method, e);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof ApiException a) {
+                // a fresh exception, so the stack trace shows the caller
+                throw new ApiException(a.code(), a.getMessage(), a.data());
+            }
+            throw c instanceof RuntimeException re ? re : new NetloomException(String.valueOf(c.getMessage()), c);
+        }
+    }
+
+    /** Sends a request without waiting: the future completes with the result or fails with an ApiException. */
+    public CompletableFuture<JsonNode> callAsync(String method, ObjectNode params) {
+        return callAsync(method, params, null);
+    }
+
+    /** With {@code console}, the answer to this request switches the connection to raw console bytes for it. */
+    private CompletableFuture<JsonNode> callAsync(String method, ObjectNode params, OutputStream console) {
+        long id = ids.incrementAndGet();
+        CompletableFuture<JsonNode> answer = new CompletableFuture<>();
+        pending.put(id, answer);
+        if (console != null) {
+            consoleOut = console;
+            consoleId = id;
+        }
+        ObjectNode request = MAPPER.createObjectNode().put("jsonrpc", "2.0").put("id", id).put("method", method);
+        request.set("params", params == null ? MAPPER.createObjectNode() : params);
+        try {
+            send(MAPPER.writeValueAsBytes(request), true);
+        } catch (IOException | RuntimeException e) {
+            pending.remove(id);
+            answer.completeExceptionally(e instanceof NetloomException ? e : new NetloomException("cannot send " + method + " to " + peer + ": " + e.getMessage(), e));
+        }
+        if (closed.isDone()) {
+            failPending();
+        }
+        return answer;
+    }
+
+    /**
+     * Subscribes to lab events of {@code types} (all kinds when null or empty); {@code onEvent} gets
+     * each notification's params ({at, kind, subject, detail, state?}) on the client's reader thread.
+     */
+    public void subscribe(List<String> types, Consumer<JsonNode> onEvent) {
+        this.onEvent = onEvent;
+        ObjectNode params = MAPPER.createObjectNode();
+        if (types != null && !types.isEmpty()) {
+            params.set("types", MAPPER.valueToTree(types));
+        }
+        call("events.subscribe", params, Duration.ofSeconds(10));
+    }
+
+    /**
+     * Streams a node's console: bytes from {@code in} are typed on it and its output goes to
+     * {@code out}, until the server closes the connection, {@code in} ends, or Ctrl-] is read from
+     * {@code in}. The connection is used up afterwards. The caller sets the terminal to raw mode.
+     */
+    public void console(String node, InputStream in, OutputStream out) {
+        try {
+            JsonNode answer = callAsync("node.console", MAPPER.createObjectNode().put("node", node), out).get(30, TimeUnit.SECONDS);
+            log.debug("console {}: {}", node, answer);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            throw c instanceof RuntimeException re ? re : new NetloomException(String.valueOf(c.getMessage()), c);
+        } catch (TimeoutException e) {
+            throw new ApiException(ApiException.TIMEOUT, "node.console: no answer from " + peer);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NetloomException("interrupted while attaching to " + node, e);
+        }
+        Thread pump = new Thread(() -> pump(in), "api-console-input");
+        pump.setDaemon(true); // it may stay blocked reading a terminal; it must not keep the JVM alive
+        pump.start();
+        closed.join();
+    }
+
+    /** Copies typed bytes to the connection, ending after Ctrl-] (which makes the server close) or at the end of input. */
+    private void pump(InputStream in) {
+        byte[] buf = new byte[4096];
+        try {
+            while (!closed.isDone()) {
+                int n = in.read(buf);
+                if (n < 0) {
+                    channel.shutdownOutput();
+                    return;
+                }
+                int detach = -1;
+                for (int i = 0; i < n; i++) {
+                    if (buf[i] == ConsoleBridge.DETACH) {
+                        detach = i;
+                        break;
+                    }
+                }
+                send(java.util.Arrays.copyOf(buf, detach < 0 ? n : detach + 1), false);
+                if (detach >= 0) {
+                    return;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            log.debug("console input: {}", e.toString());
+            close();
+        }
+    }
+
+    /** Sends bytes as they are (plus a newline when asked); for tests of malformed input. */
+    void send(byte[] bytes, boolean newline) throws IOException {
+        synchronized (writeLock) {
+            ByteBuffer b = ByteBuffer.wrap(bytes);
+            while (b.hasRemaining()) {
+                channel.write(b);
+            }
+            if (newline) {
+                ByteBuffer nl = ByteBuffer.wrap(new byte[]{'\n'});
+                while (nl.hasRemaining()) {
+                    channel.write(nl);
+                }
+            }
+        }
+    }
+
+    /** Completes when the connection has closed (the server closed it, or {@link #close()}). */
+    public CompletableFuture<Void> closed() {
+        return closed;
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(channel);
+        closed.complete(null);
+        failPending();
+    }
+
+    // ---- reading ----
+
+    private void readLoop() {
+        ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        try {
+            while (true) {
+                buf.clear();
+                int n = channel.read(buf);
+                if (n < 0) {
+                    break;
+                }
+                byte[] a = buf.array();
+                int start = 0;
+                for (int i = 0; i < n; i++) {
+                    if (raw) {
+                        break; // switched to console bytes within this chunk
+                    }
+                    if (a[i] == '\n') {
+                        line.write(a, start, i - start);
+                        dispatch(line.toByteArray());
+                        line.reset();
+                        start = i + 1;
+                    }
+                }
+                if (raw) {
+                    if (start < n) {
+                        consoleOut.write(a, start, n - start);
+                    }
+                    consoleOut.flush();
+                    rawLoop(buf);
+                    break;
+                }
+                line.write(a, start, n - start);
+                if (line.size() > MAX_LINE_BYTES) {
+                    throw new IOException("an answer longer than " + MAX_LINE_BYTES + " bytes");
+                }
+            }
+        } catch (IOException e) {
+            if (!closed.isDone()) {
+                log.debug("api connection {}: {}", peer, e.toString());
+            }
+        } finally {
+            closeQuietly(channel);
+            closed.complete(null);
+            failPending();
+        }
+    }
+
+    private void rawLoop(ByteBuffer buf) throws IOException {
+        OutputStream out = consoleOut;
+        while (true) {
+            buf.clear();
+            int n = channel.read(buf);
+            if (n < 0) {
+                return;
+            }
+            out.write(buf.array(), 0, n);
+            out.flush();
+        }
+    }
+
+    private void dispatch(byte[] bytes) {
+        JsonNode msg;
+        try {
+            msg = MAPPER.readTree(bytes);
+        } catch (IOException e) {
+            log.warn("api {}: an answer that is not JSON: {}", peer, e.getMessage());
+            return;
+        }
+        JsonNode id = msg.get("id");
+        if (id == null) {
+            Consumer<JsonNode> listener = onEvent;
+            if (listener != null && "event".equals(msg.path("method").asText())) {
+                try {
+                    listener.accept(msg.path("params"));
+                } catch (RuntimeException e) {
+                    log.warn("event listener failed: {}", e.toString());
+                }
+            }
+            return;
+        }
+        CompletableFuture<JsonNode> answer = id.canConvertToLong() ? pending.remove(id.asLong()) : null;
+        if (answer == null) {
+            log.debug("api {}: an answer nobody waits for: {}", peer, msg);
+            return;
+        }
+        JsonNode error = msg.get("error");
+        if (error != null) {
+            answer.completeExceptionally(new ApiException(error.path("code").asInt(ApiException.FAILED),
+                    error.path("message").asText("(no message)"), error.get("data")));
+            return;
+        }
+        if (id.asLong() == consoleId) {
+            raw = true; // from the next byte on, the connection is the console
+        }
+        answer.complete(msg.get("result"));
+    }
+
+    private void failPending() {
+        for (Long id : List.copyOf(pending.keySet())) {
+            CompletableFuture<JsonNode> f = pending.remove(id);
+            if (f != null) {
+                f.completeExceptionally(new NetloomException("the lab API connection " + peer + " closed before the answer came"));
+            }
+        }
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException e) {
+                // nothing left to do
+            }
+        }
+    }
+}

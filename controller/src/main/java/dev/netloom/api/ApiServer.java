@@ -1,0 +1,232 @@
+package dev.netloom.api;
+
+import dev.netloom.lab.Lab;
+import dev.netloom.nodes.BadInputException;
+import dev.netloom.nodes.NetloomException;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A running lab's socket API: newline-delimited JSON-RPC 2.0 on a Unix socket (mode 0600), and
+ * optionally on a loopback TCP port that requires a token. See docs/api.md for the protocol.
+ * {@link #close()} stops listening, closes every connection and removes the socket and token files;
+ * the event loop group belongs to the caller.
+ */
+public final class ApiServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+
+    static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+
+    /** Unix socket paths are limited to 107 bytes (sun_path). */
+    static final int MAX_SOCKET_PATH_BYTES = 107;
+
+    private final Path socket;
+    private final Path tokenFile;
+    private final ExecutorService blocking;
+    private final ChannelGroup channels = new DefaultChannelGroup("api", GlobalEventExecutor.INSTANCE);
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile int tcpPort = -1;
+
+    private ApiServer(Path socket, Path tokenFile, ExecutorService blocking) {
+        this.socket = socket;
+        this.tokenFile = tokenFile;
+        this.blocking = blocking;
+    }
+
+    /**
+     * Serves {@code lab} on {@code unixSocket} and, when {@code tcpOrNull} is given, on that loopback
+     * address too, with a fresh token written to {@code tokenFileOrNull} (mode 0600). {@code onDown}
+     * runs once, on a thread of its own, after a {@code lab.down} request was answered.
+     *
+     * @param group an epoll event loop group (e.g. {@code ConsoleSession.newEventLoopGroup(1)}); not closed by the server
+     */
+    public static ApiServer start(Lab lab, Path unixSocket, EventLoopGroup group, InetSocketAddress tcpOrNull,
+                                  Path tokenFileOrNull, Runnable onDown) {
+        LabBackend backend = new LabBackend(lab);
+        EventHub events = new EventHub();
+        ApiServer server = start(backend, events, unixSocket, group, tcpOrNull, tokenFileOrNull, () -> {
+            backend.stopping();
+            if (onDown != null) {
+                onDown.run();
+            }
+        });
+        lab.addListener(e -> {
+            if (!server.closed.get()) {
+                events.publish(e);
+            }
+        });
+        return server;
+    }
+
+    /** The server on any {@link LabOps}: the seam the tests use. Events are whatever is published to {@code events}. */
+    static ApiServer start(LabOps ops, EventHub events, Path unixSocket, EventLoopGroup group, InetSocketAddress tcpOrNull,
+                           Path tokenFileOrNull, Runnable onDown) {
+        if (tcpOrNull != null) {
+            if (tcpOrNull.getAddress() == null || !tcpOrNull.getAddress().isLoopbackAddress()) {
+                throw new BadInputException("the API's TCP address must be a loopback address (127.0.0.1 or ::1), not " + tcpOrNull
+                        + ": the API runs commands as root on the lab's nodes");
+            }
+            if (tokenFileOrNull == null) {
+                throw new BadInputException("the API on TCP needs a token file");
+            }
+        }
+        if (unixSocket.toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH_BYTES) {
+            throw new BadInputException("API socket path " + unixSocket + " is longer than " + MAX_SOCKET_PATH_BYTES
+                    + " bytes; use a shorter run directory (NETLOOM_RUN)");
+        }
+        AtomicInteger threads = new AtomicInteger();
+        ExecutorService blocking = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "api-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        ApiServer server = new ApiServer(unixSocket, tokenFileOrNull, blocking);
+        AtomicBoolean downOnce = new AtomicBoolean();
+        Runnable downRequested = () -> {
+            if (downOnce.compareAndSet(false, true)) {
+                Thread t = new Thread(onDown, "api-lab-down");
+                t.setDaemon(false);
+                t.start();
+            }
+        };
+        try {
+            byte[] token = tcpOrNull == null ? null : server.writeToken();
+            RpcHandler.Shared shared = new RpcHandler.Shared(new Methods(ops, blocking, unixSocket.toString()), events, ops, token,
+                    String.valueOf(tokenFileOrNull), downRequested);
+            server.bindUnix(group, shared);
+            if (tcpOrNull != null) {
+                server.bindTcp(group, shared, tcpOrNull);
+            }
+            log.debug("API of {} on {}{}", ops.info().lab(), unixSocket, tcpOrNull == null ? "" : " and 127.0.0.1:" + server.tcpPort);
+            return server;
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    private void bindUnix(EventLoopGroup group, RpcHandler.Shared shared) {
+        try {
+            Files.deleteIfExists(socket); // a crashed controller's socket; nothing listens on it
+            Channel ch = new ServerBootstrap()
+                    .group(group)
+                    .channel(EpollServerDomainSocketChannel.class)
+                    .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true) // answer `printf ... | socat` before closing
+                    .childHandler(tracked(new ApiChannelInitializer(shared, false)))
+                    .bind(new DomainSocketAddress(socket.toString())).syncUninterruptibly().channel();
+            channels.add(ch);
+            Files.setPosixFilePermissions(socket, OWNER_ONLY);
+        } catch (IOException e) {
+            throw new NetloomException("cannot serve the API on " + socket + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new NetloomException("cannot serve the API on " + socket + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void bindTcp(EventLoopGroup group, RpcHandler.Shared shared, InetSocketAddress address) {
+        try {
+            Channel ch = new ServerBootstrap()
+                    .group(group)
+                    .channel(EpollServerSocketChannel.class)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                    .childHandler(tracked(new ApiChannelInitializer(shared, true)))
+                    .bind(address).syncUninterruptibly().channel();
+            channels.add(ch);
+            tcpPort = ((InetSocketAddress) ch.localAddress()).getPort();
+        } catch (RuntimeException e) {
+            throw new NetloomException("cannot serve the API on " + address + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** 32 random bytes as hex, in a file created with mode 0600 (never readable by others, not even briefly). */
+    private byte[] writeToken() {
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        String token = HexFormat.of().formatHex(random);
+        try {
+            Files.deleteIfExists(tokenFile);
+            try (OutputStream out = Files.newOutputStream(Files.createFile(tokenFile, PosixFilePermissions.asFileAttribute(OWNER_ONLY)),
+                    StandardOpenOption.WRITE)) {
+                out.write((token + "\n").getBytes(StandardCharsets.US_ASCII));
+            }
+        } catch (IOException e) {
+            throw new NetloomException("cannot write the API token to " + tokenFile + ": " + e.getMessage(), e);
+        }
+        return token.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Adds every accepted connection to {@link #channels}, so close() can end them. */
+    private ChannelHandler tracked(ApiChannelInitializer init) {
+        return new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                channels.add(ch);
+                ch.pipeline().addLast(init);
+            }
+        };
+    }
+
+    /** The Unix socket's path. */
+    public Path socket() {
+        return socket;
+    }
+
+    /** The bound TCP port (useful with port 0), or -1 without TCP. */
+    public int tcpPort() {
+        return tcpPort;
+    }
+
+    /** Where the TCP token is, or null without TCP. */
+    public Path tokenFile() {
+        return tcpPort < 0 ? null : tokenFile;
+    }
+
+    /** Stops listening, closes every connection, removes the socket and token files. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        channels.close().awaitUninterruptibly();
+        blocking.shutdownNow();
+        try {
+            Files.deleteIfExists(socket);
+            if (tokenFile != null) {
+                Files.deleteIfExists(tokenFile);
+            }
+        } catch (IOException e) {
+            log.debug("cannot remove {}: {}", socket, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package dev.netloom.api;
+
+import dev.netloom.fabric.Fabric;
+import dev.netloom.lab.Lab;
+import dev.netloom.nodes.ExecResult;
+import dev.netloom.nodes.NetloomException;
+import dev.netloom.nodes.NodeState;
+import dev.netloom.nodes.QemuNode;
+import dev.netloom.nodes.console.Attachment;
+import dev.netloom.nodes.console.ConsoleListener;
+import dev.netloom.nodes.console.ConsoleSession;
+import dev.netloom.scenario.Impairment;
+import dev.netloom.topology.NodePlan;
+import dev.netloom.topology.SegmentPlan;
+import dev.netloom.topology.Topology;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/** {@link LabOps} on a real, running {@link Lab}. */
+final class LabBackend implements LabOps {
+
+    private final Lab lab;
+    private final Topology topology;
+    private volatile boolean stopping;
+
+    LabBackend(Lab lab) {
+        this.lab = lab;
+        this.topology = Topology.of(lab.scenario());
+    }
+
+    /** lab.down was asked for: status says STOPPING from now on. */
+    void stopping() {
+        stopping = true;
+    }
+
+    @Override
+    public LabInfo info() {
+        String state;
+        if (stopping) {
+            state = "STOPPING";
+        } else {
+            boolean allReady = lab.plan().nodes().stream().allMatch(n -> stateOf(n.name()) == NodeState.READY);
+            state = allReady ? "READY" : "DEGRADED";
+        }
+        return new LabInfo(lab.name(), state, Fabric.namespaceFor(lab.name()), lab.paths().dir().toString());
+    }
+
+    @Override
+    public List<String> nodeNames() {
+        return lab.plan().nodes().stream().map(NodePlan::name).toList();
+    }
+
+    @Override
+    public List<String> linkNames() {
+        return lab.plan().segments().stream().map(SegmentPlan::name).toList();
+    }
+
+    @Override
+    public List<NodeInfo> nodes() {
+        Map<String, QemuNode> running = lab.nodes();
+        List<NodeInfo> out = new ArrayList<>();
+        for (NodePlan n : lab.plan().nodes()) {
+            QemuNode q = running.get(n.name());
+            NodeState state = q == null ? NodeState.DEFINED : q.state();
+            Long boot = q == null || q.bootTime() == null ? null : q.bootTime().toMillis();
+            long pid = q == null ? -1 : q.pid();
+            List<InterfaceInfo> ifs = n.interfaces().stream()
+                    .map(i -> new InterfaceInfo(i.guestName(), i.address(), i.segment(), i.mac())).toList();
+            out.add(new NodeInfo(n.name(), state.name(), n.image(), boot, pid, ifs));
+        }
+        return out;
+    }
+
+    @Override
+    public List<LinkInfo> links() {
+        Map<String, Lab.Engine> engines = lab.engines();
+        List<LinkInfo> out = new ArrayList<>();
+        for (SegmentPlan s : lab.plan().segments()) {
+            List<MemberInfo> members = s.members().stream().map(m -> new MemberInfo(m.node(), m.dev(), m.address())).toList();
+            Map<String, Impairment> imps = new LinkedHashMap<>();
+            Map<String, String> engs = new LinkedHashMap<>();
+            for (String dir : s.impairments().keySet()) {
+                imps.put(dir, lab.impairment(s.name(), dir));
+                Lab.Engine e = engines.get(s.name() + " " + dir);
+                engs.put(dir, e == null ? "none" : e.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+            }
+            out.add(new LinkInfo(s.name(), s.kind().name().toLowerCase(Locale.ROOT), members, lab.linkUp(s.name()), imps, engs));
+        }
+        return out;
+    }
+
+    @Override
+    public CompletableFuture<ExecResult> exec(String node, String command, Duration timeout) {
+        QemuNode q = readyNode(node);
+        return q.execAsync(command, timeout).exceptionallyCompose(e -> {
+            // the node may have stopped between the check and the queueing
+            NodeState now = q.state();
+            if (now != NodeState.READY) {
+                return CompletableFuture.failedFuture(notReady(node, now));
+            }
+            return CompletableFuture.failedFuture(e);
+        });
+    }
+
+    @Override
+    public void nodeAction(String node, String action) {
+        lab.nodeAction(node, action);
+    }
+
+    @Override
+    public void setImpairment(String link, String direction, Impairment impairment) {
+        lab.setImpairment(link, direction, impairment);
+    }
+
+    @Override
+    public void setLinkState(String link, boolean up) {
+        lab.setLinkState(link, up);
+    }
+
+    @Override
+    public Topology.View topology() {
+        return topology.view();
+    }
+
+    @Override
+    public String topologyDot() {
+        return topology.toDot();
+    }
+
+    @Override
+    public ConsolePort console(String node) {
+        QemuNode q = readyNode(node);
+        ConsoleSession c = q.console();
+        if (c == null || !c.isOpen()) {
+            throw notReady(node, q.state());
+        }
+        return new ConsolePort() {
+            @Override
+            public Attachment attach(ConsoleListener listener) {
+                return c.attach(listener);
+            }
+
+            @Override
+            public CompletableFuture<Void> send(byte[] bytes) {
+                return c.send(bytes);
+            }
+        };
+    }
+
+    private QemuNode readyNode(String node) {
+        QemuNode q = lab.nodes().get(node);
+        NodeState state = q == null ? NodeState.DEFINED : q.state();
+        if (state != NodeState.READY) {
+            throw notReady(node, state);
+        }
+        return q;
+    }
+
+    private NodeState stateOf(String node) {
+        QemuNode q = lab.nodes().get(node);
+        return q == null ? NodeState.DEFINED : q.state();
+    }
+
+    private static NetloomException notReady(String node, NodeState state) {
+        return new ApiException(ApiException.NOT_READY, "node " + node + " is not ready (it is " + state + ")");
+    }
+}

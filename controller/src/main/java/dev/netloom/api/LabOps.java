@@ -1,0 +1,85 @@
+package dev.netloom.api;
+
+import dev.netloom.nodes.ExecResult;
+import dev.netloom.nodes.console.Attachment;
+import dev.netloom.nodes.console.ConsoleListener;
+import dev.netloom.scenario.Impairment;
+import dev.netloom.topology.Topology;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What the API does to a lab. {@link LabBackend} implements it on a real {@link dev.netloom.lab.Lab};
+ * protocol tests fake it. Names given to the methods were already checked against
+ * {@link #nodeNames()} and {@link #linkNames()}.
+ */
+public interface LabOps {
+
+    /** The lab as {@code lab.status} shows it (the server adds the socket path). */
+    record LabInfo(String lab, String state, String namespace, String runDirectory) {
+    }
+
+    /** One guest interface. */
+    record InterfaceInfo(String name, String address, String segment, String mac) {
+    }
+
+    /** One node; {@code bootMillis} is null before READY, {@code pid} -1 without a process. */
+    record NodeInfo(String name, String state, String image, Long bootMillis, long pid, List<InterfaceInfo> interfaces) {
+    }
+
+    /** One interface on a link or LAN. */
+    record MemberInfo(String node, String iface, String address) {
+    }
+
+    /**
+     * A link or LAN: {@code kind} is "link" or "lan"; impairments and engines per direction (the keys
+     * are the directions: "a->b" for links, the member's name for LANs).
+     */
+    record LinkInfo(String name, String kind, List<MemberInfo> members, boolean up, Map<String, Impairment> impairments,
+                    Map<String, String> engines) {
+    }
+
+    /** A node's console as the API uses it: read everything, type bytes. */
+    interface ConsolePort {
+
+        /** Attaches a reader that sees every console byte from now on. */
+        Attachment attach(ConsoleListener listener);
+
+        /** Types bytes on the console. */
+        CompletableFuture<Void> send(byte[] bytes);
+    }
+
+    LabInfo info();
+
+    /** Node names in scenario order. */
+    List<String> nodeNames();
+
+    /** Link and LAN names in plan order. */
+    List<String> linkNames();
+
+    List<NodeInfo> nodes();
+
+    List<LinkInfo> links();
+
+    /** Queues a command on a node; fails with an ApiException NOT_READY when the node is not READY. Never blocks. */
+    CompletableFuture<ExecResult> exec(String node, String command, Duration timeout);
+
+    /** stop, start or restart; blocks until done (a started node is configured before this returns). */
+    void nodeAction(String node, String action);
+
+    /** Sets or merges a link's impairment (every direction when {@code direction} is null); blocks. */
+    void setImpairment(String link, String direction, Impairment impairment);
+
+    /** Takes a link down or up (routes follow with static routing); blocks. */
+    void setLinkState(String link, boolean up);
+
+    Topology.View topology();
+
+    String topologyDot();
+
+    /** The console of a READY node; an ApiException NOT_READY otherwise. */
+    ConsolePort console(String node);
+}

@@ -1,0 +1,372 @@
+package dev.netloom.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.netloom.nodes.ExecResult;
+import dev.netloom.nodes.QemuNode;
+import dev.netloom.scenario.Impairment;
+import dev.netloom.scenario.Quantities;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import static dev.netloom.api.JsonLineCodec.MAPPER;
+
+/**
+ * The lab methods of the API: each reads its params, checks names, calls {@link LabOps} and shapes
+ * the result as JSON. Nothing here blocks the caller's thread: execs are asynchronous, and operations
+ * that block (node actions, link changes) run on the {@code blocking} executor, one at a time. Connection-level
+ * methods (auth, events, console, lab.down) live in {@link RpcHandler}.
+ */
+final class Methods {
+
+    static final List<String> NAMES = List.of("lab.status", "nodes.list", "node.exec", "node.execAll", "node.stop",
+            "node.start", "node.restart", "links.list", "link.set", "link.state", "topology.get");
+
+    static final Duration DEFAULT_EXEC_TIMEOUT = QemuNode.DEFAULT_EXEC_TIMEOUT;
+
+    /** Beyond the command's own timeout: how long the console gets to come back after Ctrl-C before the API gives up (-32003). */
+    static final Duration EXEC_GRACE = Duration.ofSeconds(30);
+
+    /** Changes that may wait behind the running one; more are answered -32004. */
+    static final int MAX_QUEUED_CHANGES = 64;
+
+    static final List<String> IMPAIRMENT_KEYS = List.of("delay", "jitter", "loss", "rate", "duplicate", "corrupt", "reorder");
+
+    private final LabOps ops;
+    private final Executor blocking;
+    private final String socket;
+    private final Object changes = new Object();
+    private CompletableFuture<?> lastChange = CompletableFuture.completedFuture(null); // guarded by changes
+    private final AtomicInteger queuedChanges = new AtomicInteger();
+
+    Methods(LabOps ops, Executor blocking, String socket) {
+        this.ops = ops;
+        this.blocking = blocking;
+        this.socket = socket;
+    }
+
+    static boolean has(String method) {
+        return NAMES.contains(method);
+    }
+
+    /** Runs one lab method; throws an ApiException for bad params, or returns a future that may fail with one. */
+    CompletableFuture<JsonNode> call(String method, ObjectNode params) {
+        return switch (method) {
+            case "lab.status" -> done(status(new Params(method, params, List.of())));
+            case "nodes.list" -> done(nodesList(new Params(method, params, List.of())));
+            case "node.exec" -> exec(new Params(method, params, List.of("node", "command", "timeout")));
+            case "node.execAll" -> execAll(new Params(method, params, List.of("command", "nodes", "timeout")));
+            case "node.stop", "node.start", "node.restart" -> nodeAction(method, new Params(method, params, List.of("node")));
+            case "links.list" -> {
+                new Params(method, params, List.of());
+                yield done(linksList());
+            }
+            case "link.set" -> linkSet(new Params(method, params, List.of("link", "impairment", "direction", "clear")));
+            case "link.state" -> linkState(new Params(method, params, List.of("link", "up")));
+            case "topology.get" -> done(topology(new Params(method, params, List.of("format"))));
+            default -> throw new ApiException(ApiException.METHOD_NOT_FOUND, "unknown method '" + method + "'");
+        };
+    }
+
+    // ---- lab and nodes ----
+
+    private JsonNode status(Params p) {
+        LabOps.LabInfo info = ops.info();
+        ObjectNode out = MAPPER.createObjectNode()
+                .put("lab", info.lab())
+                .put("state", info.state())
+                .put("namespace", info.namespace())
+                .put("runDirectory", info.runDirectory())
+                .put("socket", socket);
+        ArrayNode nodes = out.putArray("nodes");
+        for (LabOps.NodeInfo n : ops.nodes()) {
+            ObjectNode o = nodes.addObject().put("name", n.name()).put("state", n.state());
+            putNullable(o, "bootMillis", n.bootMillis());
+            o.put("pid", n.pid());
+        }
+        out.set("links", linksList());
+        return out;
+    }
+
+    private JsonNode nodesList(Params p) {
+        ArrayNode out = MAPPER.createArrayNode();
+        for (LabOps.NodeInfo n : ops.nodes()) {
+            ObjectNode o = out.addObject().put("name", n.name()).put("state", n.state()).put("image", n.image());
+            putNullable(o, "bootMillis", n.bootMillis());
+            o.put("pid", n.pid());
+            ArrayNode ifs = o.putArray("interfaces");
+            for (LabOps.InterfaceInfo i : n.interfaces()) {
+                ifs.addObject().put("name", i.name()).put("address", i.address()).put("segment", i.segment()).put("mac", i.mac());
+            }
+        }
+        return out;
+    }
+
+    private CompletableFuture<JsonNode> exec(Params p) {
+        String node = node(p.string("node", "a node name"));
+        String command = p.string("command", "a shell command such as \"ip -o addr\"");
+        Duration timeout = p.timeout("timeout", DEFAULT_EXEC_TIMEOUT);
+        return execOne(node, command, timeout).thenApply(Methods::execJson);
+    }
+
+    private CompletableFuture<JsonNode> execAll(Params p) {
+        String command = p.string("command", "a shell command such as \"ip -o addr\"");
+        List<String> names = p.optStrings("nodes", "[\"n1\", \"n2\"]");
+        Duration timeout = p.timeout("timeout", DEFAULT_EXEC_TIMEOUT);
+        List<String> targets = names == null ? ops.nodeNames() : names.stream().map(this::node).distinct().toList();
+        Map<String, CompletableFuture<JsonNode>> each = new LinkedHashMap<>();
+        for (String n : targets) {
+            CompletableFuture<ExecResult> f;
+            try {
+                f = execOne(n, command, timeout);
+            } catch (RuntimeException e) {
+                f = CompletableFuture.failedFuture(e);
+            }
+            each.put(n, f.handle((r, e) -> e == null ? execJson(r) : errorJson(RpcHandler.toApiException(e))));
+        }
+        return CompletableFuture.allOf(each.values().toArray(CompletableFuture[]::new)).thenApply(v -> {
+            ObjectNode out = MAPPER.createObjectNode();
+            ObjectNode results = out.putObject("results");
+            each.forEach((n, f) -> results.set(n, f.join()));
+            return out;
+        });
+    }
+
+    /** The node's exec, with a guard for a console that never comes back; the node's own future is left alone. */
+    private CompletableFuture<ExecResult> execOne(String node, String command, Duration timeout) {
+        long guardMillis = timeout.plus(EXEC_GRACE).toMillis();
+        return ops.exec(node, command, timeout)
+                .thenApply(Function.identity())
+                .orTimeout(guardMillis, TimeUnit.MILLISECONDS)
+                .exceptionallyCompose(e -> CompletableFuture.failedFuture(
+                        RpcHandler.unwrap(e) instanceof java.util.concurrent.TimeoutException
+                                ? new ApiException(ApiException.TIMEOUT, "node " + node + ": no answer " + guardMillis
+                                + " ms after the command was queued (its timeout was " + timeout.toMillis() + " ms)")
+                                : RpcHandler.unwrap(e)));
+    }
+
+    static ObjectNode execJson(ExecResult r) {
+        return MAPPER.createObjectNode()
+                .put("exitCode", r.exitCode())
+                .put("output", r.output())
+                .put("durationMs", r.duration().toMillis())
+                .put("timedOut", r.timedOut());
+    }
+
+    private static ObjectNode errorJson(ApiException e) {
+        ObjectNode out = MAPPER.createObjectNode();
+        out.putObject("error").put("code", e.code()).put("message", e.getMessage());
+        return out;
+    }
+
+    private CompletableFuture<JsonNode> nodeAction(String method, Params p) {
+        String node = node(p.string("node", "a node name"));
+        String action = method.substring("node.".length());
+        return change(() -> {
+            ops.nodeAction(node, action);
+            String state = ops.nodes().stream().filter(n -> n.name().equals(node)).findFirst().map(LabOps.NodeInfo::state).orElse("?");
+            return MAPPER.createObjectNode().put("node", node).put("state", state);
+        });
+    }
+
+    // ---- links ----
+
+    private ArrayNode linksList() {
+        ArrayNode out = MAPPER.createArrayNode();
+        ops.links().forEach(l -> out.add(linkJson(l)));
+        return out;
+    }
+
+    private static ObjectNode linkJson(LabOps.LinkInfo l) {
+        ObjectNode o = MAPPER.createObjectNode().put("name", l.name()).put("kind", l.kind());
+        ArrayNode members = o.putArray("members");
+        for (LabOps.MemberInfo m : l.members()) {
+            members.addObject().put("node", m.node()).put("interface", m.iface()).put("address", m.address());
+        }
+        o.put("up", l.up());
+        ObjectNode imps = o.putObject("impairments");
+        l.impairments().forEach((dir, imp) -> imps.set(dir, impairmentJson(imp)));
+        ObjectNode engines = o.putObject("engines");
+        l.engines().forEach(engines::put);
+        return o;
+    }
+
+    /** An impairment as scenario files write it: only the fields that are set, e.g. {"delay": "10ms", "loss": "1%"}. */
+    static ObjectNode impairmentJson(Impairment imp) {
+        ObjectNode o = MAPPER.createObjectNode();
+        if (imp == null) {
+            return o;
+        }
+        if (imp.delay() != null) o.put("delay", Quantities.tcDuration(imp.delay()));
+        if (imp.jitter() != null) o.put("jitter", Quantities.tcDuration(imp.jitter()));
+        if (imp.lossPercent() != null) o.put("loss", Quantities.tcPercent(imp.lossPercent()));
+        if (imp.rateBps() != null) o.put("rate", Quantities.tcRate(imp.rateBps()));
+        if (imp.duplicatePercent() != null) o.put("duplicate", Quantities.tcPercent(imp.duplicatePercent()));
+        if (imp.corruptPercent() != null) o.put("corrupt", Quantities.tcPercent(imp.corruptPercent()));
+        if (imp.reorderPercent() != null) o.put("reorder", Quantities.tcPercent(imp.reorderPercent()));
+        return o;
+    }
+
+    private CompletableFuture<JsonNode> linkSet(Params p) {
+        LabOps.LinkInfo link = link(p.string("link", "a link or LAN name"));
+        String direction = p.optString("direction", "a direction such as \"a->b\" (a LAN member's name for a LAN)");
+        if (direction != null && !link.impairments().containsKey(direction)) {
+            throw p.invalid("link " + link.name() + " has no direction '" + direction + "'; directions: "
+                    + String.join(", ", link.impairments().keySet()));
+        }
+        ObjectNode given = p.optObject("impairment", "{\"delay\": \"10ms\", \"loss\": \"1%\"}");
+        boolean clear = p.has("clear") && p.bool("clear");
+        Impairment imp;
+        if (clear) {
+            if (given != null) {
+                throw p.invalid("give either 'impairment' or 'clear': true, not both");
+            }
+            imp = Impairment.NONE;
+        } else {
+            if (given == null) {
+                throw p.invalid("param 'impairment' is missing; give an object such as {\"delay\": \"10ms\"}, or 'clear': true to remove the impairment");
+            }
+            imp = impairment(p, given);
+            List<String> dirs = direction == null ? List.copyOf(link.impairments().keySet()) : List.of(direction);
+            for (String d : dirs) {
+                Impairment merged = link.impairments().getOrDefault(d, Impairment.NONE).merge(imp);
+                if (merged.delay() == null && (merged.jitter() != null || merged.reorderPercent() != null)) {
+                    throw p.invalid("impairment: jitter and reorder need a delay (on " + link.name() + " " + d + "); add \"delay\": \"10ms\"");
+                }
+            }
+        }
+        String name = link.name();
+        return change(() -> {
+            ops.setImpairment(name, direction, imp);
+            return linkJson(link(name));
+        });
+    }
+
+    /** The impairment object of link.set: the keys of a scenario file, values as strings with units ("10ms", "1%", "10mbit"). */
+    private static Impairment impairment(Params p, ObjectNode o) {
+        if (o.isEmpty()) {
+            throw p.invalid("param 'impairment' is empty; give some of " + String.join(", ", IMPAIRMENT_KEYS)
+                    + ", or 'clear': true to remove the impairment");
+        }
+        for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!IMPAIRMENT_KEYS.contains(key)) {
+                throw p.invalid("impairment has no field '" + key + "'; fields: " + String.join(", ", IMPAIRMENT_KEYS));
+            }
+        }
+        return new Impairment(
+                quantity(p, o, "delay", "a duration such as \"10ms\"", Quantities::duration),
+                quantity(p, o, "jitter", "a duration such as \"2ms\"", Quantities::duration),
+                quantity(p, o, "loss", "a percentage such as \"1%\"", Quantities::percent),
+                quantity(p, o, "rate", "a rate such as \"10mbit\"", Quantities::rateBps),
+                quantity(p, o, "duplicate", "a percentage such as \"1%\"", Quantities::percent),
+                quantity(p, o, "corrupt", "a percentage such as \"1%\"", Quantities::percent),
+                quantity(p, o, "reorder", "a percentage such as \"1%\"", Quantities::percent));
+    }
+
+    /** As in scenario files, quantities are strings with units; a bare 0 needs none. */
+    private static <T> T quantity(Params p, ObjectNode o, String key, String example, Function<String, T> parser) {
+        JsonNode v = o.get(key);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        String text;
+        if (v.isNumber() && v.doubleValue() == 0) {
+            text = "0";
+        } else if (v.isTextual()) {
+            text = v.asText();
+        } else {
+            throw p.invalid("impairment." + key + " should be " + example + " (a string with a unit), not " + v);
+        }
+        try {
+            return parser.apply(text);
+        } catch (IllegalArgumentException e) {
+            throw p.invalid("impairment." + key + ": " + e.getMessage());
+        }
+    }
+
+    private CompletableFuture<JsonNode> linkState(Params p) {
+        String name = link(p.string("link", "a link or LAN name")).name();
+        boolean up = p.bool("up");
+        return change(() -> {
+            ops.setLinkState(name, up);
+            return linkJson(link(name));
+        });
+    }
+
+    private JsonNode topology(Params p) {
+        String format = p.has("format") ? p.string("format", "\"json\" or \"dot\"") : "json";
+        return switch (format) {
+            case "json" -> MAPPER.valueToTree(ops.topology());
+            case "dot" -> MAPPER.createObjectNode().put("dot", ops.topologyDot());
+            default -> throw p.invalid("param 'format' should be \"json\" or \"dot\", not \"" + format + "\"");
+        };
+    }
+
+    // ---- helpers ----
+
+    /** A known node name; -32001 listing the nodes otherwise. */
+    String node(String name) {
+        List<String> names = ops.nodeNames();
+        if (!names.contains(name)) {
+            throw new ApiException(ApiException.UNKNOWN_NAME, "unknown node '" + name + "'; nodes: " + String.join(", ", names),
+                    MAPPER.createObjectNode().set("valid", MAPPER.valueToTree(names)));
+        }
+        return name;
+    }
+
+    /** A known link or LAN; -32001 listing them otherwise. */
+    private LabOps.LinkInfo link(String name) {
+        List<LabOps.LinkInfo> links = ops.links();
+        for (LabOps.LinkInfo l : links) {
+            if (l.name().equals(name)) {
+                return l;
+            }
+        }
+        List<String> names = new ArrayList<>(links.stream().map(LabOps.LinkInfo::name).toList());
+        throw new ApiException(ApiException.UNKNOWN_NAME, "unknown link or LAN '" + name + "'; links and LANs: " + String.join(", ", names),
+                MAPPER.createObjectNode().set("valid", MAPPER.valueToTree(names)));
+    }
+
+    /**
+     * Runs a change to the lab (node action, link change) on the blocking executor. Changes run one at
+     * a time, in the order they arrived, from every connection: the lab's reroute after a link change
+     * must not interleave with another. Execs are not changes and run meanwhile.
+     */
+    private CompletableFuture<JsonNode> change(Supplier<JsonNode> change) {
+        if (queuedChanges.incrementAndGet() > MAX_QUEUED_CHANGES) {
+            queuedChanges.decrementAndGet();
+            throw new ApiException(ApiException.BUSY, MAX_QUEUED_CHANGES + " changes to the lab are already waiting; try again when some are done");
+        }
+        CompletableFuture<JsonNode> next;
+        synchronized (changes) {
+            next = lastChange.handle((r, e) -> null).thenApplyAsync(v -> change.get(), blocking);
+            lastChange = next;
+        }
+        return next.whenComplete((r, e) -> queuedChanges.decrementAndGet());
+    }
+
+    private static CompletableFuture<JsonNode> done(JsonNode result) {
+        return CompletableFuture.completedFuture(result);
+    }
+
+    private static void putNullable(ObjectNode o, String field, Long value) {
+        if (value == null) {
+            o.putNull(field);
+        } else {
+            o.put(field, value);
+        }
+    }
+}

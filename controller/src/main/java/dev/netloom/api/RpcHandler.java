@@ -1,0 +1,372 @@
+package dev.netloom.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.netloom.nodes.BadInputException;
+import dev.netloom.nodes.NetloomException;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static dev.netloom.api.JsonLineCodec.MAPPER;
+
+/**
+ * JSON-RPC 2.0 for one connection: checks each request, answers it with its id when its work
+ * completes (so pipelined requests may be answered out of order), and handles what belongs to the
+ * connection itself: the token on TCP, event subscriptions, lab.down and the switch to raw console
+ * streaming. Created per channel; its fields are touched on the channel's event loop only.
+ */
+final class RpcHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(RpcHandler.class);
+
+    /** Requests one connection may have running at once; more are answered -32004. */
+    static final int MAX_IN_FLIGHT = 1024;
+
+    /** A TCP client that has not authenticated by then is disconnected. */
+    static final long AUTH_DEADLINE_MILLIS = 10_000;
+
+    static final List<String> CONNECTION_METHODS = List.of("auth", "events.subscribe", "events.unsubscribe", "node.console", "lab.down");
+
+    /** Every method, sorted, for the -32601 message. */
+    static final List<String> ALL_METHODS = Stream.concat(Methods.NAMES.stream(), CONNECTION_METHODS.stream()).sorted().toList();
+
+    /** What every connection of one server shares. */
+    record Shared(Methods methods, EventHub events, LabOps ops, byte[] token, String tokenFile, Runnable downRequested) {
+    }
+
+    private final Shared shared;
+    private boolean authenticated;
+    private boolean raw;
+    private boolean subscribed;
+    private boolean inputClosed;
+    private int inFlight;
+    private ChannelHandlerContext ctx;
+
+    /** @param requireToken true on TCP: the first request must be {@code auth} with the server's token */
+    RpcHandler(Shared shared, boolean requireToken) {
+        this.shared = shared;
+        this.authenticated = !requireToken;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        if (!authenticated) {
+            ctx.executor().schedule(() -> {
+                if (!authenticated && ctx.channel().isActive()) {
+                    error(NullNode.instance, ApiException.UNAUTHORIZED, "no auth request within " + AUTH_DEADLINE_MILLIS + " ms", true);
+                }
+            }, AUTH_DEADLINE_MILLIS, TimeUnit.MILLISECONDS);
+        }
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            if (msg instanceof JsonLineCodec.Malformed m) {
+                error(NullNode.instance, ApiException.PARSE_ERROR, "parse error: " + m.reason(), !authenticated);
+            } else if (msg instanceof JsonNode request) {
+                request(request);
+            } else {
+                log.debug("unexpected message {}", msg.getClass().getName());
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    /**
+     * The client closed its sending side (e.g. {@code printf ... | socat - UNIX-CONNECT:...}): answer
+     * what is still running, then close; a subscriber keeps getting events until it closes.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            inputClosed = true;
+            closeIfDone();
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    private void closeIfDone() {
+        if (inputClosed && !subscribed && !raw && inFlight == 0 && ctx.channel().isActive()) {
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE); // after the answers written so far
+        }
+    }
+
+    /** A client that does not read its responses stops being read from, so it cannot grow the server's memory. */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Throwable c = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+        if (c instanceof TooLongFrameException) {
+            error(NullNode.instance, ApiException.INVALID_REQUEST, "line over 1 MiB; the connection is closed", true);
+        } else if (c instanceof IOException) {
+            log.debug("api connection {}: {}", ctx.channel(), c.toString());
+            ctx.close();
+        } else {
+            log.warn("api connection {}: {}", ctx.channel(), c.toString(), c);
+            error(NullNode.instance, ApiException.FAILED, "internal error: " + c, true);
+        }
+    }
+
+    // ---- requests ----
+
+    private void request(JsonNode request) {
+        if (!request.isObject()) {
+            error(NullNode.instance, ApiException.INVALID_REQUEST, request.isArray()
+                    ? "batches are not supported; send one request object per line"
+                    : "a request is a JSON object such as {\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": \"lab.status\"}", !authenticated);
+            return;
+        }
+        JsonNode id = request.get("id");
+        boolean notification = id == null;
+        if (id != null && !(id.isTextual() || id.isNumber() || id.isNull())) {
+            error(NullNode.instance, ApiException.INVALID_REQUEST, "id must be a string, a number or null, not " + id, !authenticated);
+            return;
+        }
+        JsonNode replyId = id == null ? NullNode.instance : id;
+        JsonNode version = request.get("jsonrpc");
+        if (version == null || !version.isTextual() || !version.asText().equals("2.0")) {
+            error(replyId, ApiException.INVALID_REQUEST, "jsonrpc must be \"2.0\"", !authenticated);
+            return;
+        }
+        JsonNode methodNode = request.get("method");
+        if (methodNode == null || !methodNode.isTextual()) {
+            error(replyId, ApiException.INVALID_REQUEST, "method is missing or not a string; methods: " + String.join(", ", ALL_METHODS), !authenticated);
+            return;
+        }
+        String method = methodNode.asText();
+        JsonNode paramsNode = request.get("params");
+        if (paramsNode != null && !paramsNode.isNull() && !paramsNode.isObject()) {
+            error(replyId, ApiException.INVALID_PARAMS, method + ": params must be an object such as {\"node\": \"n1\"}, not " + paramsNode, !authenticated);
+            return;
+        }
+        ObjectNode params = paramsNode == null || paramsNode.isNull() ? MAPPER.createObjectNode() : (ObjectNode) paramsNode;
+        if (!authenticated) {
+            authenticate(replyId, method, params);
+            return;
+        }
+        if (inFlight >= MAX_IN_FLIGHT) {
+            reply(replyId, notification, CompletableFuture.failedFuture(new ApiException(ApiException.BUSY,
+                    MAX_IN_FLIGHT + " requests of this connection are running; wait for some answers")));
+            return;
+        }
+        CompletableFuture<JsonNode> result;
+        try {
+            result = switch (method) {
+                case "auth" -> {
+                    new Params(method, params, List.of("token"));
+                    yield CompletableFuture.completedFuture(MAPPER.createObjectNode().put("authenticated", true));
+                }
+                case "events.subscribe" -> {
+                    subscribe(replyId, notification, params);
+                    yield null;
+                }
+                case "events.unsubscribe" -> {
+                    new Params(method, params, List.of());
+                    shared.events().unsubscribe(ctx.channel());
+                    subscribed = false;
+                    yield CompletableFuture.completedFuture(subscribed(List.of()));
+                }
+                case "lab.down" -> {
+                    labDown(replyId, params);
+                    yield null;
+                }
+                case "node.console" -> {
+                    console(replyId, params);
+                    yield null;
+                }
+                default -> {
+                    if (!Methods.has(method)) {
+                        throw new ApiException(ApiException.METHOD_NOT_FOUND, "unknown method '" + method + "'; methods: "
+                                + String.join(", ", ALL_METHODS), MAPPER.createObjectNode().set("valid", MAPPER.valueToTree(ALL_METHODS)));
+                    }
+                    yield shared.methods().call(method, params);
+                }
+            };
+        } catch (RuntimeException e) {
+            result = CompletableFuture.failedFuture(e);
+        }
+        if (result != null) {
+            reply(replyId, notification, result);
+        }
+    }
+
+    private void authenticate(JsonNode id, String method, ObjectNode params) {
+        if (!method.equals("auth")) {
+            error(id, ApiException.UNAUTHORIZED, "authenticate first: send {\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": \"auth\", "
+                    + "\"params\": {\"token\": \"...\"}} with the token from " + shared.tokenFile(), true);
+            return;
+        }
+        JsonNode token = params.get("token");
+        byte[] given = token != null && token.isTextual() ? token.asText().getBytes(StandardCharsets.UTF_8) : new byte[0];
+        if (shared.token() == null || !MessageDigest.isEqual(given, shared.token())) {
+            error(id, ApiException.UNAUTHORIZED, "wrong token; the token is in " + shared.tokenFile(), true);
+            return;
+        }
+        authenticated = true;
+        write(response(id, MAPPER.createObjectNode().put("authenticated", true)));
+    }
+
+    private void subscribe(JsonNode id, boolean notification, ObjectNode params) {
+        Params p = new Params("events.subscribe", params, List.of("types"));
+        List<String> types = p.optStrings("types", "[\"node\", \"link\"]");
+        Set<String> kinds = new LinkedHashSet<>(types == null ? EventHub.KINDS : types);
+        for (String k : kinds) {
+            if (!EventHub.KINDS.contains(k)) {
+                throw p.invalid("unknown event type '" + k + "'; types: " + String.join(", ", EventHub.KINDS));
+            }
+        }
+        List<String> ordered = EventHub.KINDS.stream().filter(kinds::contains).toList();
+        // subscribed before the answer goes out, so a client that acts on the answer misses nothing; the answer
+        // still comes first, since events from other threads are written in a later event-loop task
+        shared.events().subscribe(ctx.channel(), kinds);
+        subscribed = true;
+        if (!notification) {
+            write(response(id, subscribed(ordered)));
+        }
+    }
+
+    private static ObjectNode subscribed(List<String> kinds) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.set("subscribed", MAPPER.valueToTree(kinds));
+        return o;
+    }
+
+    private void labDown(JsonNode id, ObjectNode params) {
+        new Params("lab.down", params, List.of());
+        ctx.writeAndFlush(response(id, MAPPER.createObjectNode())).addListener(f -> shared.downRequested().run());
+    }
+
+    /** Answers, then turns the connection into a raw byte stream to and from the node's console. */
+    private void console(JsonNode id, ObjectNode params) {
+        Params p = new Params("node.console", params, List.of("node"));
+        String node = shared.methods().node(p.string("node", "a node name"));
+        LabOps.ConsolePort port = shared.ops().console(node);
+        write(response(id, MAPPER.createObjectNode().put("console", node).put("detach", "Ctrl-]")));
+        raw = true; // answers to requests still running on this connection are dropped from now on
+        shared.events().unsubscribe(ctx.channel());
+        ChannelPipeline pipeline = ctx.pipeline();
+        pipeline.addLast(ApiChannelInitializer.CONSOLE, new ConsoleBridge(port, node));
+        // order matters: bytes the framer still holds are handed on when it goes, and must reach the console
+        pipeline.remove(this);
+        pipeline.remove(ApiChannelInitializer.JSON);
+        pipeline.remove(ApiChannelInitializer.FRAMING);
+        ctx.channel().config().setAutoRead(true);
+    }
+
+    // ---- responses ----
+
+    private void reply(JsonNode id, boolean notification, CompletableFuture<JsonNode> result) {
+        inFlight++;
+        result.whenComplete((r, e) -> {
+            Runnable finish = () -> {
+                inFlight--;
+                if (!notification) {
+                    write(e == null ? response(id, r) : errorResponse(id, toApiException(e)));
+                } else {
+                    if (e != null) {
+                        log.debug("notification failed: {}", e.toString());
+                    }
+                    closeIfDone();
+                }
+            };
+            if (ctx.executor().inEventLoop()) {
+                finish.run();
+            } else {
+                ctx.executor().execute(finish);
+            }
+        });
+    }
+
+    /** Writes on the event loop unless the connection is gone or streams a console now; the answer is then dropped. */
+    private void write(ObjectNode message) {
+        if (!raw && ctx.channel().isActive()) {
+            ctx.writeAndFlush(message);
+            closeIfDone();
+        }
+    }
+
+    private void error(JsonNode id, int code, String message, boolean close) {
+        ObjectNode e = errorResponse(id, new ApiException(code, message));
+        if (close) {
+            ctx.writeAndFlush(e).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            write(e);
+        }
+    }
+
+    static ObjectNode response(JsonNode id, JsonNode result) {
+        ObjectNode o = MAPPER.createObjectNode().put("jsonrpc", "2.0");
+        o.set("id", id);
+        o.set("result", result);
+        return o;
+    }
+
+    static ObjectNode errorResponse(JsonNode id, ApiException e) {
+        ObjectNode o = MAPPER.createObjectNode().put("jsonrpc", "2.0");
+        o.set("id", id);
+        ObjectNode error = o.putObject("error").put("code", e.code()).put("message", e.getMessage());
+        if (e.data() != null) {
+            error.set("data", e.data());
+        }
+        return o;
+    }
+
+    static Throwable unwrap(Throwable e) {
+        Throwable t = e;
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    /** Any failure as the error the client sees: bad input is -32602, other netloom failures -32000. */
+    static ApiException toApiException(Throwable e) {
+        Throwable t = unwrap(e);
+        if (t instanceof ApiException a) {
+            return a;
+        }
+        if (t instanceof BadInputException) {
+            return new ApiException(ApiException.INVALID_PARAMS, t.getMessage());
+        }
+        if (t instanceof NetloomException) {
+            return new ApiException(ApiException.FAILED, t.getMessage());
+        }
+        log.warn("api request failed unexpectedly", t);
+        return new ApiException(ApiException.FAILED, t.getClass().getSimpleName() + ": " + t.getMessage());
+    }
+}

@@ -1,0 +1,40 @@
+package dev.netloom.bench;
+
+import dev.netloom.lab.Lab;
+import dev.netloom.nodes.image.ImageStore;
+import dev.netloom.scenario.Scenario;
+import dev.netloom.scenario.ScenarioLoader;
+
+/**
+ * Labs for the benchmarks: a scenario from JSON text, brought up with the run's acceleration and the
+ * image store the tiny image is in. Lab names carry the controller's pid, so that runs never collide.
+ */
+final class BenchLab {
+
+    private BenchLab() {
+    }
+
+    /** A lab name unique to this run: {@code prefix}, the pid, and {@code k} (within [a-z][a-z0-9-]{0,11}). */
+    static String name(String prefix, int k) {
+        return prefix + ProcessHandle.current().pid() + "-" + k;
+    }
+
+    static Scenario scenario(String json) {
+        ImageStore store = ImageStore.fromEnvironment();
+        return new ScenarioLoader(name -> store.find(name).isPresent()).load(json, "bench.json");
+    }
+
+    /** Brings {@code scenario} up to READY; the caller downs it in a finally block. */
+    static Lab up(BenchContext ctx, Scenario scenario) {
+        return Lab.up(scenario, ctx.accel(), ImageStore.fromEnvironment(), null);
+    }
+
+    /** N tiny nodes (96 MiB) in a line, statically routed, with a ping-all check. */
+    static String tinyLine(String name, int nodes) {
+        return """
+                {"name": "%s", "defaults": {"image": "tiny", "memory": "96M"},
+                 "generate": {"topology": "line", "nodes": %d}, "routing": "static",
+                 "checks": [{"ping": "all"}]}
+                """.formatted(name, nodes);
+    }
+}

@@ -1,0 +1,57 @@
+package dev.netloom.cli;
+
+import dev.netloom.api.ApiClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.File;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** Attaches the terminal to a node's serial console. */
+@Command(name = "console", mixinStandardHelpOptions = true,
+        description = {"Attach this terminal to a node's serial console (shared with netloom's automation: typing while a",
+                "command of netloom runs on that node can disturb it). Detach with Ctrl-] (0x1d)."})
+final class ConsoleCommand implements Callable<Integer> {
+
+    @Option(names = "--lab", paramLabel = "LAB", description = "The lab (default: the only one running).")
+    String lab;
+
+    @Parameters(paramLabel = "NODE", description = "Node name.")
+    String node;
+
+    @Override
+    public Integer call() throws IOException {
+        boolean tty = System.console() != null;
+        try (ApiClient api = LabApi.connect(lab)) {
+            Say.line("attached to " + node + "'s console; detach with Ctrl-]");
+            if (tty) {
+                stty("raw", "-echo");
+            }
+            try {
+                api.console(node, System.in, System.out);
+            } finally {
+                if (tty) {
+                    stty("sane");
+                }
+            }
+        }
+        System.err.println();
+        Say.line("detached from " + node);
+        return 0;
+    }
+
+    /** Sets the controlling terminal's mode (stty reads the terminal from its stdin). */
+    private static void stty(String... args) {
+        List<String> cmd = new java.util.ArrayList<>(List.of("stty"));
+        cmd.addAll(List.of(args));
+        try {
+            new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/tty"))).start().waitFor();
+        } catch (IOException | InterruptedException e) {
+            Say.line("cannot set the terminal mode: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package dev.netloom.cli;
+
+import dev.netloom.api.ApiServer;
+import dev.netloom.lab.Checks;
+import dev.netloom.lab.Lab;
+import dev.netloom.lab.Timeline;
+import dev.netloom.nodes.host.HostSetup;
+import dev.netloom.nodes.image.ImageStore;
+import dev.netloom.nodes.image.TinyImageBuilder;
+import dev.netloom.nodes.qemu.Accel;
+import dev.netloom.nodes.qemu.AccelProbe;
+import dev.netloom.scenario.Scenario;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The detached controller that `netloom up` starts: brings the lab up, serves the socket API, plays
+ * the timeline, and runs until `netloom down` (API lab.down or SIGTERM).
+ */
+@Command(name = "serve", hidden = true, mixinStandardHelpOptions = true,
+        description = "Run a lab's controller in the foreground until it is taken down (what `netloom up` starts in the background).")
+final class ServeCommand implements Callable<Integer> {
+
+    /** The line `up` waits for on the controller's output. */
+    static final String READY_LINE = "netloom-controller: READY";
+
+    @Parameters(paramLabel = "FILE", description = "Scenario file.")
+    Path file;
+
+    @Option(names = "--accel", defaultValue = "auto", description = "kvm, tcg or auto (default: ${DEFAULT-VALUE}).")
+    String accel;
+
+    @Option(names = "--listen", paramLabel = "127.0.0.1:PORT", description = "Also serve the API on TCP (loopback only; token in the run directory).")
+    String listen;
+
+    @Override
+    public Integer call() throws Exception {
+        Accel requested = Accel.parse(accel);
+        java.net.InetSocketAddress tcp = listen == null ? null : UpCommand.loopback(listen);
+        HostSetup.ensure(Say::line);
+        Scenario scenario = Scenarios.load(file);
+        ImageStore store = ImageStore.fromEnvironment();
+        Path tiny = store.find(TinyImageBuilder.NAME).isPresent() ? store.dir(TinyImageBuilder.NAME) : null;
+        Accel resolved = AccelProbe.forHost().resolve(requested, tiny).accel();
+        Lab lab = Lab.up(scenario, resolved, store, new Progress(false));
+        CountDownLatch down = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            lab.down();
+            down.countDown();
+        }, "netloom-down");
+        Runtime.getRuntime().addShutdownHook(hook);
+        ApiServer api = ApiServer.start(lab, lab.paths().dir().resolve("api.sock"), dev.netloom.nodes.QemuNode.sharedLoops(), tcp,
+                tcp == null ? null : lab.paths().dir().resolve("api.token"), () -> {
+                    lab.down();
+                    down.countDown();
+                });
+        try {
+            List<Checks.Result> checks = Checks.run(lab, scenario.checks());
+            long failed = checks.stream().filter(c -> !c.ok()).count();
+            System.err.println(READY_LINE + " lab " + lab.name() + " api " + api.socket() + (tcp == null ? "" : " tcp " + api.tcpPort())
+                    + " checks " + (checks.size() - failed) + "/" + checks.size());
+            System.err.flush();
+            Timeline.play(lab, scenario.timeline(), Instant.now());
+            down.await();
+            return 0;
+        } finally {
+            api.close();
+            lab.down();
+        }
+    }
+}

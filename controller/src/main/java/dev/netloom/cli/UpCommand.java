@@ -1,0 +1,95 @@
+package dev.netloom.cli;
+
+import dev.netloom.lab.Cleanup;
+import dev.netloom.nodes.BadInputException;
+import dev.netloom.nodes.NetloomException;
+import dev.netloom.nodes.host.HostSetup;
+import dev.netloom.scenario.Scenario;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** Starts a lab with a detached controller and returns once it is READY. */
+@Command(name = "up", mixinStandardHelpOptions = true,
+        description = {"Bring a lab up with a controller in the background and return once it is READY (configured, routed,",
+                "checks run); prints the lab's name. Then use exec, link, console, status and down, or the socket API",
+                "(docs/api.md). Exit 1 when the lab failed to come up or a check failed (the lab then stays up)."})
+final class UpCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "FILE", description = "Scenario file.")
+    Path file;
+
+    @Option(names = "--accel", defaultValue = "auto", description = "kvm, tcg or auto (default: ${DEFAULT-VALUE}).")
+    String accel;
+
+    @Option(names = "--listen", paramLabel = "127.0.0.1:PORT",
+            description = "Also serve the API on TCP, loopback only; clients authenticate with the token in the run directory's api.token.")
+    String listen;
+
+    @Override
+    public Integer call() throws Exception {
+        dev.netloom.nodes.qemu.Accel.parse(accel);
+        if (listen != null) {
+            loopback(listen);
+        }
+        HostSetup.ensure(Say::line);
+        Scenario scenario = Scenarios.load(file); // bad input fails here, before anything starts
+        if (Cleanup.labs().stream().anyMatch(l -> l.name().equals(scenario.name()))) {
+            throw new BadInputException("lab " + scenario.name() + " is already up (or a crashed run left it: `netloom cleanup`); take it down first: netloom down " + scenario.name());
+        }
+        List<String> cmd = new ArrayList<>(List.of("setsid", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Netloom.class.getName(), "serve", file.toAbsolutePath().toString(), "--accel", accel));
+        if (listen != null) {
+            cmd.addAll(List.of("--listen", listen));
+        }
+        Process controller = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        Deque<String> tail = new ArrayDeque<>();
+        BufferedReader out = new BufferedReader(new InputStreamReader(controller.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        while ((line = out.readLine()) != null) {
+            if (line.startsWith(ServeCommand.READY_LINE)) {
+                // the controller runs on; its later output goes nowhere (the lab's events.log has it)
+                System.out.println(scenario.name());
+                String checks = line.replaceAll(".* checks ", "");
+                String[] passedOfAll = checks.split("/");
+                boolean ok = passedOfAll.length == 2 && passedOfAll[0].equals(passedOfAll[1]);
+                Say.line("lab " + scenario.name() + " is up (controller pid " + controller.pid() + "); checks passed: " + checks);
+                return ok ? 0 : 1;
+            }
+            System.err.println(line);
+            tail.addLast(line);
+            if (tail.size() > 20) {
+                tail.removeFirst();
+            }
+        }
+        int code = controller.waitFor();
+        throw new NetloomException("the lab's controller exited with code " + code + " before the lab was READY" + (tail.isEmpty() ? "" : "; it said:\n" + String.join("\n", tail)));
+    }
+
+    /** Parses --listen: a loopback address and a port; anything else is bad input. */
+    static InetSocketAddress loopback(String text) {
+        int colon = text.lastIndexOf(':');
+        try {
+            InetAddress address = InetAddress.getByName(text.substring(0, colon));
+            int port = Integer.parseInt(text.substring(colon + 1));
+            if (!address.isLoopbackAddress() || port < 0 || port > 65535) {
+                throw new IllegalArgumentException();
+            }
+            return new InetSocketAddress(address, port);
+        } catch (Exception e) {
+            throw new BadInputException("--listen " + text + ": give a loopback address and a port, e.g. 127.0.0.1:7777 (the API is never served beyond this host)");
+        }
+    }
+}

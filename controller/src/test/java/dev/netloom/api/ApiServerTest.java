@@ -1,0 +1,211 @@
+package dev.netloom.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.netloom.lab.Lab;
+import dev.netloom.nodes.BadInputException;
+import dev.netloom.nodes.console.ConsoleSession;
+import io.netty.channel.EventLoopGroup;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static dev.netloom.api.JsonLineCodec.MAPPER;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The server on real sockets (Unix and loopback TCP) against a fake lab, with {@link ApiClient}: no QEMU, no root. */
+class ApiServerTest {
+
+    private static EventLoopGroup group;
+
+    @TempDir
+    Path dir;
+    private FakeOps ops;
+    private EventHub events;
+    private ApiServer server;
+    private Path socket;
+
+    @BeforeAll
+    static void loops() {
+        group = ConsoleSession.newEventLoopGroup(1);
+    }
+
+    @AfterAll
+    static void stopLoops() {
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+
+    @BeforeEach
+    void start() {
+        ops = new FakeOps();
+        ops.autoExec = FakeOps::ok;
+        events = new EventHub();
+        socket = dir.resolve("api.sock");
+        server = ApiServer.start(ops, events, socket, group, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                dir.resolve("api.token"), () -> { });
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void unixSocket_isOwnerOnly_andAnswers() throws Exception {
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket))).isEqualTo("rw-------");
+        try (ApiClient c = ApiClient.connect(socket, Duration.ofSeconds(2))) {
+            JsonNode r = c.call("node.exec", MAPPER.createObjectNode().put("node", "n1").put("command", "echo hi"), Duration.ofSeconds(5));
+            assertThat(r.path("output").asText()).isEqualTo("echo hi");
+        }
+    }
+
+    @Test
+    void client_errorAnswer_isApiExceptionWithCode() {
+        try (ApiClient c = ApiClient.connect(socket, Duration.ofSeconds(2))) {
+            assertThatThrownBy(() -> c.call("node.exec", MAPPER.createObjectNode().put("node", "zz").put("command", "true"), Duration.ofSeconds(5)))
+                    .isInstanceOfSatisfying(ApiException.class, e -> {
+                        assertThat(e.code()).isEqualTo(-32001);
+                        assertThat(e.exitCode()).isEqualTo(2);
+                    })
+                    .hasMessageContaining("nodes: n1, n2");
+        }
+    }
+
+    @Test
+    void client_noAnswerInTime_isTimeout() {
+        ops.autoExec = null;
+        try (ApiClient c = ApiClient.connect(socket, Duration.ofSeconds(2))) {
+            assertThatThrownBy(() -> c.call("node.exec", MAPPER.createObjectNode().put("node", "n1").put("command", "sleep 9"), Duration.ofMillis(200)))
+                    .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(-32003));
+        }
+    }
+
+    @Test
+    void manyClients_concurrently_eachGetTheirOwnAnswers() {
+        List<CompletableFuture<Void>> clients = new java.util.ArrayList<>();
+        for (int k = 0; k < 20; k++) {
+            int client = k;
+            clients.add(CompletableFuture.runAsync(() -> {
+                try (ApiClient c = ApiClient.connect(socket, Duration.ofSeconds(2))) {
+                    List<CompletableFuture<JsonNode>> calls = new java.util.ArrayList<>();
+                    for (int i = 0; i < 50; i++) {
+                        calls.add(c.callAsync("node.exec", MAPPER.createObjectNode().put("node", "n" + (i % 2 + 1)).put("command", "echo " + client + "-" + i)));
+                    }
+                    for (int i = 0; i < 50; i++) {
+                        assertThat(calls.get(i).join().path("output").asText()).isEqualTo("echo " + client + "-" + i);
+                    }
+                }
+            }));
+        }
+        CompletableFuture.allOf(clients.toArray(CompletableFuture[]::new)).join();
+        assertThat(ops.execs).hasSize(1000);
+    }
+
+    @Test
+    void tcp_token_fileIsOwnerOnly_wrongTokenRefused_rightTokenWorks() throws Exception {
+        Path tokenFile = dir.resolve("api.token");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile))).isEqualTo("rw-------");
+        String token = Files.readString(tokenFile).strip();
+        assertThat(token).matches("[0-9a-f]{64}");
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), server.tcpPort());
+        assertThat(server.tcpPort()).isPositive();
+
+        assertThatThrownBy(() -> ApiClient.connectTcp(address, "0".repeat(64), Duration.ofSeconds(2)))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(-32005));
+        try (ApiClient c = ApiClient.connectTcp(address, token, Duration.ofSeconds(2))) {
+            assertThat(c.call("lab.status", null, Duration.ofSeconds(2)).path("lab").asText()).isEqualTo("fake");
+        }
+    }
+
+    @Test
+    void tcp_nonLoopbackAddress_isRefused() {
+        assertThatThrownBy(() -> ApiServer.start(ops, events, dir.resolve("b.sock"), group, new InetSocketAddress("0.0.0.0", 0),
+                dir.resolve("b.token"), () -> { }))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("loopback");
+    }
+
+    @Test
+    void events_reachTheSubscriber() {
+        List<JsonNode> seen = new CopyOnWriteArrayList<>();
+        try (ApiClient c = ApiClient.connect(socket, Duration.ofSeconds(2))) {
+            c.subscribe(List.of("link"), seen::add);
+            events.publish(new Lab.Event(Instant.now(), "link", "n1-n2", "down"));
+            eventually(() -> seen.size() == 1);
+            assertThat(seen.get(0).path("detail").asText()).isEqualTo("down");
+        }
+    }
+
+    @Test
+    void console_streamsBothWays_untilCtrlBracket() throws Exception {
+        PipedOutputStream keys = new PipedOutputStream();
+        PipedInputStream in = new PipedInputStream(keys);
+        ByteArrayOutputStream screen = new ByteArrayOutputStream();
+        try (ApiClient c = ApiClient.connect(socket, Duration.ofSeconds(2))) {
+            CompletableFuture<Void> session = CompletableFuture.runAsync(() -> c.console("n1", in, screen));
+            eventually(() -> !ops.consoleReaders.isEmpty());
+            keys.write("uname\r".getBytes(StandardCharsets.UTF_8));
+            eventually(() -> ops.typed().equals("uname\r"));
+            ops.consoleReaders.get(0).onData("Linux\r\n".getBytes(StandardCharsets.UTF_8));
+            eventually(() -> screen.toString(StandardCharsets.UTF_8).equals("Linux\r\n"));
+            keys.write(0x1d);
+            session.get(5, TimeUnit.SECONDS);
+            eventually(() -> ops.consoleReaders.isEmpty());
+        }
+    }
+
+    @Test
+    void console_endOfInput_ends() throws Exception {
+        try (ApiClient c = ApiClient.connect(socket, Duration.ofSeconds(2))) {
+            CompletableFuture.runAsync(() -> c.console("n1", new ByteArrayInputStream("date\n".getBytes(StandardCharsets.UTF_8)),
+                    new ByteArrayOutputStream())).get(5, TimeUnit.SECONDS);
+            assertThat(ops.typed()).isEqualTo("date\n");
+        }
+    }
+
+    @Test
+    void close_removesTheSocketAndTokenFiles_andEndsConnections() {
+        ApiClient c = ApiClient.connect(socket, Duration.ofSeconds(2));
+        server.close();
+        assertThat(socket).doesNotExist();
+        assertThat(dir.resolve("api.token")).doesNotExist();
+        eventually(() -> c.closed().isDone());
+        assertThatThrownBy(() -> ApiClient.connect(socket, Duration.ofMillis(100))).hasMessageContaining("is the lab running");
+    }
+
+    /** Waits up to 5 s for a condition that another thread makes true. */
+    static void eventually(java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within 5 s");
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package dev.netloom.api;
+
+import dev.netloom.nodes.ExecResult;
+import dev.netloom.nodes.console.Attachment;
+import dev.netloom.nodes.console.ConsoleListener;
+import dev.netloom.scenario.Impairment;
+import dev.netloom.topology.SegmentPlan.Kind;
+import dev.netloom.topology.Topology;
+
+import java.io.ByteArrayOutputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+/** A lab of two nodes (n1, n2) and one link (n1-n2) that records what the API asked of it. */
+class FakeOps implements LabOps {
+
+    record Exec(String node, String command, Duration timeout, CompletableFuture<ExecResult> result) {
+    }
+
+    final List<Exec> execs = new CopyOnWriteArrayList<>();
+    final List<String> actions = new CopyOnWriteArrayList<>();
+    final Map<String, Impairment> impairments = new ConcurrentHashMap<>(Map.of("n1->n2", Impairment.NONE, "n2->n1", Impairment.NONE));
+    final List<String> linkChanges = new CopyOnWriteArrayList<>();
+    final ByteArrayOutputStream typed = new ByteArrayOutputStream();
+    final List<ConsoleListener> consoleReaders = new CopyOnWriteArrayList<>();
+    volatile boolean up = true;
+    volatile String notReady;
+    /** When set, execs complete at once with what it returns; otherwise they wait in {@link #execs}. */
+    volatile Function<String, ExecResult> autoExec;
+    volatile Runnable duringAction = () -> { };
+
+    @Override
+    public LabInfo info() {
+        return new LabInfo("fake", "READY", "nl-fake", "/run/netloom/labs/fake");
+    }
+
+    @Override
+    public List<String> nodeNames() {
+        return List.of("n1", "n2");
+    }
+
+    @Override
+    public List<String> linkNames() {
+        return List.of("n1-n2");
+    }
+
+    @Override
+    public List<NodeInfo> nodes() {
+        List<NodeInfo> out = new ArrayList<>();
+        out.add(new NodeInfo("n1", "READY", "tiny", 4200L, 101, List.of(new InterfaceInfo("eth0", "10.0.0.1/30", "n1-n2", "52:54:00:00:00:01"))));
+        out.add(new NodeInfo("n2", notReady != null ? "STOPPED" : "READY", "tiny", null, -1,
+                List.of(new InterfaceInfo("eth0", "10.0.0.2/30", "n1-n2", "52:54:00:00:00:02"))));
+        return out;
+    }
+
+    @Override
+    public List<LinkInfo> links() {
+        return List.of(new LinkInfo("n1-n2", "link", List.of(new MemberInfo("n1", "eth0", "10.0.0.1/30"), new MemberInfo("n2", "eth0", "10.0.0.2/30")),
+                up, new LinkedHashMap<>(Map.of("n1->n2", impairments.get("n1->n2"), "n2->n1", impairments.get("n2->n1"))),
+                Map.of("n1->n2", "guest-netem", "n2->n1", "guest-netem")));
+    }
+
+    @Override
+    public CompletableFuture<ExecResult> exec(String node, String command, Duration timeout) {
+        if (node.equals(notReady)) {
+            throw new ApiException(ApiException.NOT_READY, "node " + node + " is not ready (it is STOPPED)");
+        }
+        Function<String, ExecResult> auto = autoExec;
+        CompletableFuture<ExecResult> f = auto == null ? new CompletableFuture<>() : CompletableFuture.completedFuture(auto.apply(command));
+        execs.add(new Exec(node, command, timeout, f));
+        return f;
+    }
+
+    @Override
+    public void nodeAction(String node, String action) {
+        duringAction.run();
+        actions.add(action + " " + node);
+    }
+
+    @Override
+    public void setImpairment(String link, String direction, Impairment impairment) {
+        for (String d : direction == null ? List.of("n1->n2", "n2->n1") : List.of(direction)) {
+            impairments.put(d, impairment.isNone() ? Impairment.NONE : impairments.get(d).merge(impairment));
+        }
+    }
+
+    @Override
+    public void setLinkState(String link, boolean up) {
+        this.up = up;
+        linkChanges.add(link + (up ? " up" : " down"));
+    }
+
+    @Override
+    public Topology.View topology() {
+        return new Topology.View("fake", List.of(new Topology.NodeEntry("n1", 0, List.of("n2")), new Topology.NodeEntry("n2", 1, List.of("n1"))),
+                List.of(new Topology.Segment("n1-n2", 0, Kind.LINK, List.of("n1", "n2"))));
+    }
+
+    @Override
+    public String topologyDot() {
+        return "graph \"fake\" {\n  \"n1\" -- \"n2\";\n}\n";
+    }
+
+    @Override
+    public ConsolePort console(String node) {
+        if (node.equals(notReady)) {
+            throw new ApiException(ApiException.NOT_READY, "node " + node + " is not ready");
+        }
+        return new ConsolePort() {
+            @Override
+            public Attachment attach(ConsoleListener listener) {
+                consoleReaders.add(listener);
+                return () -> consoleReaders.remove(listener);
+            }
+
+            @Override
+            public CompletableFuture<Void> send(byte[] bytes) {
+                synchronized (typed) {
+                    typed.writeBytes(bytes);
+                }
+                return CompletableFuture.completedFuture(null);
+            }
+        };
+    }
+
+    String typed() {
+        synchronized (typed) {
+            return typed.toString(java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    static ExecResult ok(String output) {
+        return new ExecResult(0, output, Duration.ofMillis(3), false);
+    }
+}

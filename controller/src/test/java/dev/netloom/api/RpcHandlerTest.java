@@ -1,0 +1,546 @@
+package dev.netloom.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.netloom.lab.Lab;
+import dev.netloom.nodes.ExecResult;
+import dev.netloom.scenario.Impairment;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The API's protocol on an EmbeddedChannel against a fake lab: no sockets, no processes. */
+class RpcHandlerTest {
+
+    private FakeOps ops;
+    private EventHub events;
+    private final Queue<Runnable> blocking = new ArrayDeque<>();
+    private final AtomicInteger downs = new AtomicInteger();
+    private EmbeddedChannel channel;
+
+    @BeforeEach
+    void setUp() {
+        ops = new FakeOps();
+        events = new EventHub();
+        channel = channel(false);
+    }
+
+    @AfterEach
+    void tearDown() {
+        channel.finishAndReleaseAll();
+    }
+
+    private EmbeddedChannel channel(boolean tcp) {
+        RpcHandler.Shared shared = new RpcHandler.Shared(new Methods(ops, blocking::add, "/run/netloom/labs/fake/api.sock"), events, ops,
+                tcp ? "s3cret".getBytes(StandardCharsets.UTF_8) : null, "/run/netloom/labs/fake/api.token", downs::incrementAndGet);
+        return new EmbeddedChannel(new ApiChannelInitializer(shared, tcp));
+    }
+
+    // ---- framing and JSON-RPC ----
+
+    @Test
+    void pipeline_isFramingThenJsonThenRpc() {
+        assertThat(channel.pipeline().names()).containsSubsequence("framing", "json", "rpc");
+    }
+
+    @Test
+    void request_answeredWithItsIdAndResult() {
+        send("{\"jsonrpc\":\"2.0\",\"id\":\"a7\",\"method\":\"lab.status\"}");
+        JsonNode r = response();
+        assertThat(r.path("jsonrpc").asText()).isEqualTo("2.0");
+        assertThat(r.path("id").asText()).isEqualTo("a7");
+        assertThat(r.path("result").path("lab").asText()).isEqualTo("fake");
+        assertThat(r.path("result").path("socket").asText()).isEqualTo("/run/netloom/labs/fake/api.sock");
+        assertThat(r.path("result").path("nodes").get(0).path("bootMillis").asLong()).isEqualTo(4200);
+        assertThat(r.path("result").path("links").get(0).path("name").asText()).isEqualTo("n1-n2");
+    }
+
+    @Test
+    void request_splitAcrossBuffers_isOneRequest() {
+        channel.writeInbound(buf("{\"jsonrpc\":\"2.0\",\"id\":1,"));
+        assertThat((Object) channel.readOutbound()).isNull();
+        channel.writeInbound(buf("\"method\":\"nodes.list\"}\r\n"));
+        JsonNode r = response();
+        assertThat(r.path("result").get(0).path("interfaces").get(0).path("mac").asText()).isEqualTo("52:54:00:00:00:01");
+    }
+
+    @Test
+    void malformedJson_isParseError_andTheConnectionStaysOpen() {
+        send("{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": ");
+        JsonNode err = response();
+        assertThat(err.path("error").path("code").asInt()).isEqualTo(-32700);
+        assertThat(err.get("id").isNull()).isTrue();
+        assertThat(channel.isOpen()).isTrue();
+
+        send("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"lab.status\"}");
+        assertThat(response().path("id").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void trailingGarbage_isParseError() {
+        send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"lab.status\"} x");
+        assertThat(response().path("error").path("code").asInt()).isEqualTo(-32700);
+    }
+
+    @Test
+    void blankLines_areIgnored() {
+        send("");
+        send("   ");
+        assertThat((Object) channel.readOutbound()).isNull();
+    }
+
+    @Test
+    void nonObjectsAndMissingFields_areInvalidRequests() {
+        for (String line : List.of("[1,2]", "42", "\"lab.status\"", "{\"id\":1,\"method\":\"lab.status\"}",
+                "{\"jsonrpc\":\"1.0\",\"id\":1,\"method\":\"lab.status\"}", "{\"jsonrpc\":\"2.0\",\"id\":1}",
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":7}", "{\"jsonrpc\":\"2.0\",\"id\":{},\"method\":\"lab.status\"}")) {
+            send(line);
+            JsonNode r = response();
+            assertThat(r.path("error").path("code").asInt()).as(line).isEqualTo(-32600);
+        }
+        assertThat(channel.isOpen()).isTrue();
+    }
+
+    @Test
+    void invalidRequest_keepsItsIdWhenItHasOne() {
+        send("{\"jsonrpc\":\"2.0\",\"id\":9}");
+        assertThat(response().path("id").asInt()).isEqualTo(9);
+    }
+
+    @Test
+    void unknownMethod_isMethodNotFound_listingTheMethods() {
+        send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"node.reboot\"}");
+        JsonNode err = response().path("error");
+        assertThat(err.path("code").asInt()).isEqualTo(-32601);
+        assertThat(err.path("message").asText()).contains("node.reboot", "node.exec", "link.set", "events.subscribe", "node.console");
+        assertThat(err.path("data").path("valid").size()).isEqualTo(RpcHandler.ALL_METHODS.size());
+    }
+
+    @Test
+    void notification_withoutId_getsNoAnswer() {
+        ops.autoExec = FakeOps::ok;
+        send("{\"jsonrpc\":\"2.0\",\"method\":\"node.exec\",\"params\":{\"node\":\"n1\",\"command\":\"true\"}}");
+        assertThat(ops.execs).hasSize(1);
+        assertThat((Object) channel.readOutbound()).isNull();
+    }
+
+    @Test
+    void oversizeLine_isAnsweredAndClosesTheConnection() {
+        channel.writeInbound(Unpooled.wrappedBuffer(new byte[(1 << 20) + 10]));
+        JsonNode err = response().path("error");
+        assertThat(err.path("message").asText()).contains("line over 1 MiB");
+        channel.runPendingTasks();
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void lineOfExactlyOneMiB_isStillRead() {
+        String pad = " ".repeat((1 << 20) - 60);
+        String line = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"lab.status\"}" + pad;
+        assertThat(line.length()).isLessThanOrEqualTo(1 << 20);
+        send(line);
+        assertThat(response().path("id").asInt()).isEqualTo(1);
+    }
+
+    // ---- params ----
+
+    @Test
+    void missingParam_isInvalidParams_namingIt() {
+        send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"node.exec\",\"params\":{\"node\":\"n1\"}}");
+        JsonNode err = response().path("error");
+        assertThat(err.path("code").asInt()).isEqualTo(-32602);
+        assertThat(err.path("message").asText()).contains("node.exec", "'command'", "shell command");
+    }
+
+    @Test
+    void badParams_areInvalidParams() {
+        for (String params : List.of("[1]", "{\"node\":\"n1\",\"command\":5}", "{\"node\":\"n1\",\"command\":\"true\",\"timeout\":\"soon\"}",
+                "{\"node\":\"n1\",\"command\":\"true\",\"timeout\":-5}", "{\"node\":\"n1\",\"command\":\"true\",\"user\":\"root\"}")) {
+            send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"node.exec\",\"params\":" + params + "}");
+            assertThat(response().path("error").path("code").asInt()).as(params).isEqualTo(-32602);
+        }
+        assertThat(ops.execs).isEmpty();
+    }
+
+    @Test
+    void unknownNode_isUnknownName_listingTheNodes() {
+        send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"node.exec\",\"params\":{\"node\":\"n9\",\"command\":\"true\"}}");
+        JsonNode err = response().path("error");
+        assertThat(err.path("code").asInt()).isEqualTo(-32001);
+        assertThat(err.path("message").asText()).contains("n9", "n1, n2");
+    }
+
+    @Test
+    void unknownLink_isUnknownName_listingTheLinks() {
+        send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"link.state\",\"params\":{\"link\":\"x\",\"up\":false}}");
+        JsonNode err = response().path("error");
+        assertThat(err.path("code").asInt()).isEqualTo(-32001);
+        assertThat(err.path("message").asText()).contains("n1-n2");
+    }
+
+    @Test
+    void nodeNotReady_isNotReady() {
+        ops.notReady = "n2";
+        send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"node.exec\",\"params\":{\"node\":\"n2\",\"command\":\"true\"}}");
+        assertThat(response().path("error").path("code").asInt()).isEqualTo(-32002);
+    }
+
+    // ---- exec ----
+
+    @Test
+    void exec_passesTheTimeout_andShapesTheResult() {
+        send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"node.exec\",\"params\":{\"node\":\"n1\",\"command\":\"false\",\"timeout\":\"5s\"}}");
+        send("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"node.exec\",\"params\":{\"node\":\"n1\",\"command\":\"true\",\"timeout\":1500}}");
+        send("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"node.exec\",\"params\":{\"node\":\"n1\",\"command\":\"true\"}}");
+        assertThat(ops.execs).extracting(FakeOps.Exec::timeout)
+                .containsExactly(Duration.ofSeconds(5), Duration.ofMillis(1500), Duration.ofSeconds(60));
+        ops.execs.get(0).result().complete(new ExecResult(1, "no\n", Duration.ofMillis(12), false));
+        JsonNode r = response();
+        assertThat(r.path("id").asInt()).isEqualTo(1);
+        assertThat(r.path("result").path("exitCode").asInt()).isEqualTo(1);
+        assertThat(r.path("result").path("output").asText()).isEqualTo("no\n");
+        assertThat(r.path("result").path("durationMs").asLong()).isEqualTo(12);
+        assertThat(r.path("result").path("timedOut").asBoolean()).isFalse();
+    }
+
+    @Test
+    void pipelinedRequests_areAnsweredAsTheyComplete_withTheirIds() {
+        for (int i = 1; i <= 3; i++) {
+            send("{\"jsonrpc\":\"2.0\",\"id\":" + i + ",\"method\":\"node.exec\",\"params\":{\"node\":\"n" + (i % 2 + 1) + "\",\"command\":\"echo " + i + "\"}}");
+        }
+        assertThat((Object) channel.readOutbound()).isNull();
+        ops.execs.get(2).result().complete(FakeOps.ok("3"));
+        ops.execs.get(0).result().complete(FakeOps.ok("1"));
+        ops.execs.get(1).result().complete(FakeOps.ok("2"));
+        List<String> seen = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            JsonNode r = response();
+            assertThat(r.path("result").path("output").asText()).isEqualTo(r.path("id").asText());
+            seen.add(r.path("id").asText());
+        }
+        assertThat(seen).containsExactly("3", "1", "2");
+    }
+
+    @Test
+    void execFailure_isOtherFailure_withTheMessage() {
+        send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"node.exec\",\"params\":{\"node\":\"n1\",\"command\":\"true\"}}");
+        ops.execs.get(0).result().completeExceptionally(new dev.netloom.nodes.NetloomException("console closed"));
+        JsonNode err = response().path("error");
+        assertThat(err.path("code").asInt()).isEqualTo(-32000);
+        assertThat(err.path("message").asText()).isEqualTo("console closed");
+    }
+
+    @Test
+    void execAll_runsOnEveryNodeInParallel_andReportsEach() {
+        ops.notReady = "n2";
+        send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"node.execAll\",\"params\":{\"command\":\"hostname\"}}");
+        assertThat(ops.execs).hasSize(1);
+        ops.execs.get(0).result().complete(FakeOps.ok("n1\n"));
+        JsonNode results = response().path("result").path("results");
+        assertThat(results.path("n1").path("output").asText()).isEqualTo("n1\n");
+        assertThat(results.path("n2").path("error").path("code").asInt()).isEqualTo(-32002);
+    }
+
+    @Test
+    void execAll_onNamedNodes_checksTheNames() {
+        send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"node.execAll\",\"params\":{\"command\":\"true\",\"nodes\":[\"n1\",\"zz\"]}}");
+        assertThat(response().path("error").path("code").asInt()).isEqualTo(-32001);
+        assertThat(ops.execs).isEmpty();
+    }
+
+    // ---- node actions and links ----
+
+    @Test
+    void changes_runOnTheBlockingExecutor_oneAtATime_inOrderOfArrival() {
+        send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"node.restart\",\"params\":{\"node\":\"n1\"}}");
+        send("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"link.state\",\"params\":{\"link\":\"n1-n2\",\"up\":false}}");
+        assertThat(ops.actions).isEmpty(); // not on the event loop
+        assertThat(blocking).hasSize(1); // the link change waits for the restart
+
+        blocking.poll().run();
+        JsonNode first = response();
+        assertThat(first.path("id").asInt()).isEqualTo(1);
+        assertThat(first.path("result").path("node").asText()).isEqualTo("n1");
+        assertThat(first.path("result").path("state").asText()).isEqualTo("READY");
+        assertThat(ops.actions).containsExactly("restart n1");
+        assertThat(ops.linkChanges).isEmpty();
+
+        blocking.poll().run();
+        assertThat(response().path("id").asInt()).isEqualTo(2);
+        assertThat(ops.linkChanges).containsExactly("n1-n2 down");
+    }
+
+    @Test
+    void changes_beyondTheQueueLimit_areBusy() {
+        for (int i = 0; i < Methods.MAX_QUEUED_CHANGES; i++) {
+            send("{\"jsonrpc\":\"2.0\",\"id\":" + i + ",\"method\":\"node.stop\",\"params\":{\"node\":\"n2\"}}");
+        }
+        send("{\"jsonrpc\":\"2.0\",\"id\":\"one too many\",\"method\":\"node.stop\",\"params\":{\"node\":\"n2\"}}");
+        JsonNode busy = response();
+        assertThat(busy.path("id").asText()).isEqualTo("one too many");
+        assertThat(busy.path("error").path("code").asInt()).isEqualTo(-32004);
+    }
+
+    @Test
+    void parseError_saysWhere() {
+        send("{\"jsonrpc\": \"2.0\", \"id\": 1,");
+        assertThat(response().path("error").path("message").asText()).startsWith("parse error: column ").doesNotContain("REDACTED", "Source");
+    }
+
+    @Test
+    void linkSet_parsesQuantitiesAsScenarioFilesDo() {
+        send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"link.set\",\"params\":{\"link\":\"n1-n2\",\"direction\":\"n1->n2\","
+                + "\"impairment\":{\"delay\":\"10ms\",\"jitter\":\"2ms\",\"loss\":\"1%\",\"rate\":\"10mbit\"}}}");
+        blocking.poll().run();
+        JsonNode link = response().path("result");
+        assertThat(ops.impairments.get("n1->n2")).isEqualTo(new Impairment(Duration.ofMillis(10), Duration.ofMillis(2), 1.0, 10_000_000L, null, null, null));
+        assertThat(ops.impairments.get("n2->n1")).isEqualTo(Impairment.NONE);
+        assertThat(link.path("impairments").path("n1->n2").toString()).isEqualTo("{\"delay\":\"10ms\",\"jitter\":\"2ms\",\"loss\":\"1%\",\"rate\":\"10mbit\"}");
+        assertThat(link.path("engines").path("n1->n2").asText()).isEqualTo("guest-netem");
+    }
+
+    @Test
+    void linkSet_clear_removesTheImpairment() {
+        ops.impairments.put("n1->n2", new Impairment(Duration.ofMillis(10), null, null, null, null, null, null));
+        send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"link.set\",\"params\":{\"link\":\"n1-n2\",\"clear\":true}}");
+        blocking.poll().run();
+        assertThat(response().path("result").path("impairments").path("n1->n2").isEmpty()).isTrue();
+        assertThat(ops.impairments.get("n1->n2")).isEqualTo(Impairment.NONE);
+    }
+
+    @Test
+    void linkSet_badInput_isInvalidParams() {
+        for (String params : List.of("{\"link\":\"n1-n2\"}", "{\"link\":\"n1-n2\",\"impairment\":{}}",
+                "{\"link\":\"n1-n2\",\"impairment\":{\"delay\":10}}", "{\"link\":\"n1-n2\",\"impairment\":{\"delay\":\"10 parsecs\"}}",
+                "{\"link\":\"n1-n2\",\"impairment\":{\"latency\":\"10ms\"}}", "{\"link\":\"n1-n2\",\"impairment\":{\"jitter\":\"1ms\"}}",
+                "{\"link\":\"n1-n2\",\"direction\":\"n2->n3\",\"impairment\":{\"delay\":\"1ms\"}}",
+                "{\"link\":\"n1-n2\",\"clear\":true,\"impairment\":{\"delay\":\"1ms\"}}")) {
+            send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"link.set\",\"params\":" + params + "}");
+            JsonNode err = response().path("error");
+            assertThat(err.path("code").asInt()).as(params).isEqualTo(-32602);
+        }
+        assertThat(blocking).isEmpty();
+    }
+
+    @Test
+    void linkSet_badValue_namesTheField() {
+        send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"link.set\",\"params\":{\"link\":\"n1-n2\",\"impairment\":{\"loss\":\"150%\"}}}");
+        assertThat(response().path("error").path("message").asText()).contains("impairment.loss", "100%");
+    }
+
+    @Test
+    void linkState_takesTheLinkDown() {
+        send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"link.state\",\"params\":{\"link\":\"n1-n2\",\"up\":false}}");
+        blocking.poll().run();
+        assertThat(response().path("result").path("up").asBoolean()).isFalse();
+        assertThat(ops.linkChanges).containsExactly("n1-n2 down");
+    }
+
+    @Test
+    void topology_asJsonAndDot() {
+        send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"topology.get\",\"params\":{\"format\":\"json\"}}");
+        JsonNode view = response().path("result");
+        assertThat(view.path("nodes").get(0).path("neighbours").get(0).asText()).isEqualTo("n2");
+        assertThat(view.path("segments").get(0).path("kind").asText()).isEqualTo("LINK");
+        send("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"topology.get\",\"params\":{\"format\":\"dot\"}}");
+        assertThat(response().path("result").path("dot").asText()).startsWith("graph \"fake\"");
+        send("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"topology.get\",\"params\":{\"format\":\"svg\"}}");
+        assertThat(response().path("error").path("code").asInt()).isEqualTo(-32602);
+    }
+
+    // ---- connection-level ----
+
+    @Test
+    void events_afterSubscribe_areNotificationsOfTheChosenKinds() {
+        send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"events.subscribe\",\"params\":{\"types\":[\"node\"]}}");
+        assertThat(response().path("result").path("subscribed").toString()).isEqualTo("[\"node\"]");
+
+        events.publish(new Lab.Event(Instant.parse("2025-01-01T00:00:00Z"), "link", "n1-n2", "down"));
+        events.publish(new Lab.Event(Instant.parse("2025-01-01T00:00:01Z"), "node", "n1", "STOPPING (stopping)"));
+        JsonNode n = response();
+        assertThat(n.has("id")).isFalse();
+        assertThat(n.path("method").asText()).isEqualTo("event");
+        assertThat(n.path("params").path("kind").asText()).isEqualTo("node");
+        assertThat(n.path("params").path("subject").asText()).isEqualTo("n1");
+        assertThat(n.path("params").path("state").asText()).isEqualTo("STOPPING");
+        assertThat(n.path("params").path("at").asText()).isEqualTo("2025-01-01T00:00:01Z");
+        assertThat((Object) channel.readOutbound()).isNull();
+    }
+
+    @Test
+    void events_unknownType_isInvalidParams_listingTheTypes() {
+        send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"events.subscribe\",\"params\":{\"types\":[\"nodes\"]}}");
+        JsonNode err = response().path("error");
+        assertThat(err.path("code").asInt()).isEqualTo(-32602);
+        assertThat(err.path("message").asText()).contains("node, link, timeline");
+        assertThat(events.size()).isZero();
+    }
+
+    @Test
+    void events_stopWhenTheConnectionCloses() {
+        send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"events.subscribe\"}");
+        response();
+        assertThat(events.size()).isEqualTo(1);
+        channel.close();
+        assertThat(events.size()).isZero();
+    }
+
+    @Test
+    void labDown_answersThenAsksForDown() {
+        send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"lab.down\"}");
+        assertThat(response().path("result").isEmpty()).isTrue();
+        assertThat(downs.get()).isEqualTo(1);
+    }
+
+    @Test
+    void tcp_firstRequestMustBeAuth_elseErrorAndClose() {
+        EmbeddedChannel tcp = channel(true);
+        tcp.writeInbound(buf("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"lab.status\"}\n"));
+        JsonNode err = response(tcp).path("error");
+        assertThat(err.path("code").asInt()).isEqualTo(-32005);
+        assertThat(err.path("message").asText()).contains("auth", "api.token");
+        tcp.runPendingTasks();
+        assertThat(tcp.isOpen()).isFalse();
+        tcp.finishAndReleaseAll();
+    }
+
+    @Test
+    void tcp_wrongToken_isRefusedAndClosed() {
+        EmbeddedChannel tcp = channel(true);
+        tcp.writeInbound(buf("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"auth\",\"params\":{\"token\":\"guess\"}}\n"));
+        assertThat(response(tcp).path("error").path("code").asInt()).isEqualTo(-32005);
+        tcp.runPendingTasks();
+        assertThat(tcp.isOpen()).isFalse();
+        tcp.finishAndReleaseAll();
+    }
+
+    @Test
+    void tcp_rightToken_thenRequestsWork() {
+        EmbeddedChannel tcp = channel(true);
+        tcp.writeInbound(buf("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"auth\",\"params\":{\"token\":\"s3cret\"}}\n"));
+        assertThat(response(tcp).path("result").path("authenticated").asBoolean()).isTrue();
+        tcp.writeInbound(buf("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"lab.status\"}\n"));
+        assertThat(response(tcp).path("result").path("state").asText()).isEqualTo("READY");
+        assertThat(tcp.isOpen()).isTrue();
+        tcp.finishAndReleaseAll();
+    }
+
+    @Test
+    void tcp_malformedBeforeAuth_closes() {
+        EmbeddedChannel tcp = channel(true);
+        tcp.writeInbound(buf("hello\n"));
+        assertThat(response(tcp).path("error").path("code").asInt()).isEqualTo(-32700);
+        tcp.runPendingTasks();
+        assertThat(tcp.isOpen()).isFalse();
+        tcp.finishAndReleaseAll();
+    }
+
+    @Test
+    void console_switchesToRawBytes_bothWays_andCtrlBracketDetaches() {
+        // the request and the first typed bytes arrive in one buffer: the bytes after the line are typed, not parsed
+        channel.writeInbound(buf("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"node.console\",\"params\":{\"node\":\"n1\"}}\nls\r"));
+        JsonNode r = response();
+        assertThat(r.path("result").path("console").asText()).isEqualTo("n1");
+        assertThat(r.path("result").path("detach").asText()).isEqualTo("Ctrl-]");
+        assertThat(channel.pipeline().names()).contains("console").doesNotContain("framing", "json", "rpc");
+        assertThat(ops.typed()).isEqualTo("ls\r");
+
+        ops.consoleReaders.get(0).onData("bin  etc\r\nnl# ".getBytes(StandardCharsets.UTF_8));
+        ByteBuf out = channel.readOutbound();
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("bin  etc\r\nnl# ");
+        out.release();
+
+        channel.writeInbound(buf("{\"not\": \"json\"}\n"));
+        assertThat(ops.typed()).isEqualTo("ls\r{\"not\": \"json\"}\n");
+
+        channel.writeInbound(Unpooled.wrappedBuffer(new byte[]{'x', 0x1d, 'y'}));
+        assertThat(ops.typed()).endsWith("\nx");
+        channel.runPendingTasks();
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(ops.consoleReaders).isEmpty();
+    }
+
+    @Test
+    void console_dropsAnswersToRequestsStillRunning() {
+        send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"node.exec\",\"params\":{\"node\":\"n1\",\"command\":\"sleep 1\"}}");
+        send("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"node.console\",\"params\":{\"node\":\"n1\"}}");
+        assertThat(response().path("id").asInt()).isEqualTo(2);
+        ops.execs.get(0).result().complete(FakeOps.ok(""));
+        channel.runPendingTasks();
+        assertThat((Object) channel.readOutbound()).isNull();
+    }
+
+    @Test
+    void console_ofNodeNotReady_staysJson() {
+        ops.notReady = "n2";
+        send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"node.console\",\"params\":{\"node\":\"n2\"}}");
+        assertThat(response().path("error").path("code").asInt()).isEqualTo(-32002);
+        assertThat(channel.pipeline().names()).contains("rpc");
+    }
+
+    @Test
+    void inputClosed_answersWhatRunsThenCloses() {
+        send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"node.exec\",\"params\":{\"node\":\"n1\",\"command\":\"sleep 1\"}}");
+        channel.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        channel.runPendingTasks();
+        assertThat(channel.isOpen()).isTrue();
+        ops.execs.get(0).result().complete(FakeOps.ok("late"));
+        assertThat(response().path("result").path("output").asText()).isEqualTo("late");
+        channel.runPendingTasks();
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void inputClosed_subscriberStaysOpenForEvents() {
+        send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"events.subscribe\"}");
+        response();
+        channel.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        events.publish(new Lab.Event(Instant.now(), "lab", "fake", "READY"));
+        assertThat(response().path("params").path("detail").asText()).isEqualTo("READY");
+        assertThat(channel.isOpen()).isTrue();
+    }
+
+    // ---- helpers ----
+
+    private void send(String line) {
+        channel.writeInbound(buf(line + "\n"));
+    }
+
+    private static ByteBuf buf(String s) {
+        return Unpooled.copiedBuffer(s, StandardCharsets.UTF_8);
+    }
+
+    private JsonNode response() {
+        return response(channel);
+    }
+
+    private static JsonNode response(EmbeddedChannel ch) {
+        ch.runPendingTasks();
+        ByteBuf out = ch.readOutbound();
+        assertThat(out).as("an answer").isNotNull();
+        try {
+            String line = out.toString(StandardCharsets.UTF_8);
+            assertThat(line).endsWith("\n");
+            assertThat(line.indexOf('\n')).isEqualTo(line.length() - 1);
+            return JsonLineCodec.MAPPER.readTree(line);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        } finally {
+            out.release();
+        }
+    }
+}
