@@ -1,5 +1,6 @@
 package dev.netloom.lab;
 
+import dev.netloom.scenario.Cidr;
 import dev.netloom.fabric.Fabric;
 import dev.netloom.nodes.ExecResult;
 import dev.netloom.nodes.NetloomException;
@@ -437,9 +438,9 @@ public final class Lab implements AutoCloseable {
         }
         NodePlan liveFrom = live.node(from.name());
         for (dev.netloom.topology.Route r : liveFrom.routes()) {
-            dev.netloom.topology.Cidr dest = dev.netloom.topology.Cidr.parse(r.destination());
+            Cidr dest = Cidr.parse(r.destination());
             boolean targets = live.node(target).interfaces().stream()
-                    .anyMatch(i -> dest.contains(dev.netloom.topology.Cidr.parse(i.address()).address()));
+                    .anyMatch(i -> dest.contains(Cidr.parse(i.address()).address()));
             if (targets) {
                 String segment = liveFrom.interfaces().stream().filter(i -> i.guestName().equals(r.dev())).findFirst().orElseThrow().segment();
                 return new String[]{r.via(), from.interfaceOn(segment).orElseThrow().guestName()};
@@ -463,7 +464,7 @@ public final class Lab implements AutoCloseable {
         }
         for (dev.netloom.topology.Route old : original.routes()) {
             if (!kept.contains(old.destination())) {
-                cmds.add("ip route del " + dev.netloom.topology.Cidr.parse(old.destination()) + " 2>/dev/null || true");
+                cmds.add("ip route del " + Cidr.parse(old.destination()) + " 2>/dev/null || true");
             }
         }
         for (SegmentPlan.Member m : downMembers) {

@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 public record Cidr(long address, int prefix) {
 
     private static final Pattern FORM = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})/(\\d{1,2})");
+    private static final Pattern ADDRESS = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
 
     public Cidr {
         if (address < 0 || address > 0xFFFF_FFFFL || prefix < 0 || prefix > 32) {
@@ -23,19 +24,47 @@ public record Cidr(long address, int prefix) {
         if (!m.matches()) {
             throw new IllegalArgumentException("\"" + text + "\" is not an IPv4 address with a prefix length; write it like \"10.9.0.1/24\"");
         }
-        long address = 0;
-        for (int i = 1; i <= 4; i++) {
-            int octet = Integer.parseInt(m.group(i));
-            if (octet > 255) {
-                throw new IllegalArgumentException("\"" + text + "\" has an octet above 255; write it like \"10.9.0.1/24\"");
-            }
-            address = (address << 8) | octet;
-        }
+        long address = quad(m, text);
         int prefix = Integer.parseInt(m.group(5));
         if (prefix > 32) {
             throw new IllegalArgumentException("\"" + text + "\" has a prefix length above 32; use /1 to /32");
         }
         return new Cidr(address, prefix);
+    }
+
+    /**
+     * Parses a plain dotted-quad address "A.B.C.D". Strict (no leading zeros, octets up to 255), since
+     * these strings end up on guest and host command lines.
+     */
+    public static long parseAddress(String text) {
+        Matcher m = text == null ? null : ADDRESS.matcher(text.trim());
+        if (m == null || !m.matches()) {
+            throw new IllegalArgumentException("\"" + text + "\" is not an IPv4 address; write it like \"10.9.0.1\"");
+        }
+        return quad(m, text);
+    }
+
+    public static boolean isAddress(String text) {
+        try {
+            parseAddress(text);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static long quad(Matcher m, String text) {
+        long address = 0;
+        for (int i = 1; i <= 4; i++) {
+            String digits = m.group(i);
+            int octet = Integer.parseInt(digits);
+            if (octet > 255 || digits.length() > 1 && digits.startsWith("0")) {
+                throw new IllegalArgumentException("\"" + text + "\" has an invalid octet \"" + digits
+                        + "\" (0 to 255, no leading zeros); write it like \"10.9.0.1\"");
+            }
+            address = (address << 8) | octet;
+        }
+        return address;
     }
 
     public long size() {

@@ -1,5 +1,6 @@
 package dev.netloom.topology;
 
+import dev.netloom.scenario.Cidr;
 import dev.netloom.nodes.BadInputException;
 import dev.netloom.nodes.NetloomException;
 import dev.netloom.scenario.Impairment;
@@ -54,7 +55,7 @@ public final class GuestConfig {
     /** {@code ip route replace SUBNET via GATEWAY dev ethN}. */
     public static String routeCommand(Route route) {
         String destination = Cidr.parse(route.destination()).toString();
-        String via = Cidr.formatAddress(Cidr.parseAddress(route.via()));
+        String via = Cidr.ip(Cidr.parseAddress(route.via()));
         return "ip route replace " + destination + " via " + via + " dev " + dev(route.dev());
     }
 
@@ -67,7 +68,7 @@ public final class GuestConfig {
         lines.add("127.0.0.1 localhost " + hostname(self));
         hosts.forEach((name, address) -> {
             if (!name.equals(self)) {
-                lines.add(Cidr.formatAddress(Cidr.parseAddress(address)) + " " + hostname(name));
+                lines.add(Cidr.ip(Cidr.parseAddress(address)) + " " + hostname(name));
             }
         });
         List<String> commands = new ArrayList<>();

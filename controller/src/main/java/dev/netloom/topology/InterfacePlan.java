@@ -1,5 +1,6 @@
 package dev.netloom.topology;
 
+import dev.netloom.scenario.Cidr;
 import dev.netloom.nodes.NodeSpec;
 
 /**

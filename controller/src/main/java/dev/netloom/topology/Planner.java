@@ -1,5 +1,6 @@
 package dev.netloom.topology;
 
+import dev.netloom.scenario.Cidr;
 import dev.netloom.nodes.BadInputException;
 import dev.netloom.scenario.Impairment;
 import dev.netloom.scenario.Scenario;
@@ -165,7 +166,7 @@ public final class Planner {
     /** Parses every address and checks that each segment is one subnet, addresses are unique and subnets do not overlap. */
     private static List<List<Cidr>> checkAddresses(List<Segment> segments, Map<String, List<String>> addresses) {
         List<List<Cidr>> result = new ArrayList<>();
-        Map<Integer, String> owners = new HashMap<>();
+        Map<Long, String> owners = new HashMap<>();
         List<Cidr> subnets = new ArrayList<>();
         for (Segment s : segments) {
             String what = (s.kind() == Kind.LINK ? "link " : "LAN ") + s.name();
@@ -186,12 +187,12 @@ public final class Planner {
                 if (c.prefix() < 1 || c.prefix() > 31) {
                     throw new BadInputException(what + ": address " + c + " of " + node + ": use a prefix length of 1..31 (/30 or /31 for a link, /24 for a LAN)");
                 }
-                if (c.prefix() < 31 && (c.address() == c.network().address() || c.address() == (c.address() | ~c.mask()))) {
-                    throw new BadInputException(what + ": address " + c + " of " + node + " is the network or broadcast address of " + c.network());
+                if (c.isNetworkOrBroadcast()) {
+                    throw new BadInputException(what + ": address " + c + " of " + node + " is the network or broadcast address of " + c.subnet());
                 }
-                if (!parsed.isEmpty() && !parsed.get(0).network().equals(c.network())) {
+                if (!parsed.isEmpty() && !parsed.get(0).subnet().equals(c.subnet())) {
                     throw new BadInputException(what + ": address " + c + " of " + node + " is not in the subnet "
-                            + parsed.get(0).network() + " of " + s.members().get(0) + "'s " + parsed.get(0) + ": members of one segment share a subnet");
+                            + parsed.get(0).subnet() + " of " + s.members().get(0) + "'s " + parsed.get(0) + ": members of one segment share a subnet");
                 }
                 String owner = owners.putIfAbsent(c.address(), node + " on " + what);
                 if (owner != null) {
@@ -199,7 +200,7 @@ public final class Planner {
                 }
                 parsed.add(c);
             }
-            Cidr subnet = parsed.get(0).network();
+            Cidr subnet = parsed.get(0).subnet();
             for (int other = 0; other < subnets.size(); other++) {
                 if (subnets.get(other).overlaps(subnet)) {
                     throw new BadInputException(what + ": subnet " + subnet + " overlaps " + subnets.get(other) + " of "

@@ -1,5 +1,6 @@
 package dev.netloom.topology;
 
+import dev.netloom.scenario.Cidr;
 import dev.netloom.scenario.Impairment;
 
 import java.util.Collections;
@@ -52,7 +53,7 @@ public record SegmentPlan(String name, int index, Kind kind, String bridge, List
 
     /** The subnet the members share, e.g. 10.0.0.0/30. */
     public String subnet() {
-        return Cidr.parse(members.get(0).address()).network().toString();
+        return Cidr.parse(members.get(0).address()).subnet().toString();
     }
 
     public Member member(String node) {

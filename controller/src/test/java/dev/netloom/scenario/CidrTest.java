@@ -21,7 +21,9 @@ class CidrTest {
     @Test
     void parse_rejectsWhatIsNotIpv4Cidr() {
         assertThatThrownBy(() -> Cidr.parse("10.9.0.1")).hasMessageContaining("not an IPv4 address with a prefix length");
-        assertThatThrownBy(() -> Cidr.parse("10.9.0.256/24")).hasMessageContaining("octet above 255");
+        assertThatThrownBy(() -> Cidr.parse("10.9.0.256/24")).hasMessageContaining("invalid octet \"256\"");
+        assertThatThrownBy(() -> Cidr.parse("10.09.0.1/24")).hasMessageContaining("no leading zeros");
+        assertThatThrownBy(() -> Cidr.parseAddress("10.0.0.2; reboot")).hasMessageContaining("not an IPv4 address");
         assertThatThrownBy(() -> Cidr.parse("10.9.0.1/33")).hasMessageContaining("prefix length above 32");
         assertThatThrownBy(() -> Cidr.parse("fd00::1/64")).hasMessageContaining("not an IPv4 address");
     }

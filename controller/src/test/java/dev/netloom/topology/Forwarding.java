@@ -1,5 +1,6 @@
 package dev.netloom.topology;
 
+import dev.netloom.scenario.Cidr;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -12,7 +13,7 @@ final class Forwarding {
 
     /** The nodes a packet from {@code from} to {@code ip} visits, ending at the node that owns the address. */
     static List<String> path(Plan plan, String from, String ip) {
-        int target = Cidr.parseAddress(ip);
+        long target = Cidr.parseAddress(ip);
         List<String> visited = new ArrayList<>();
         NodePlan current = plan.node(from);
         while (true) {
@@ -43,10 +44,10 @@ final class Forwarding {
         }
     }
 
-    private static String ownerOn(Plan plan, String segment, int address) {
+    private static String ownerOn(Plan plan, String segment, long address) {
         return plan.segment(segment).members().stream()
                 .filter(m -> Cidr.parse(m.address()).address() == address)
                 .findFirst().map(SegmentPlan.Member::node)
-                .orElseThrow(() -> new AssertionError("nobody on " + segment + " has " + Cidr.formatAddress(address)));
+                .orElseThrow(() -> new AssertionError("nobody on " + segment + " has " + Cidr.ip(address)));
     }
 }

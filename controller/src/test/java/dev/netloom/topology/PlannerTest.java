@@ -259,7 +259,7 @@ class PlannerTest {
 
         Map<String, List<String>> junk = new HashMap<>(addresses(s));
         junk.put("a-b", List.of("10.0.0.1/24", "10.0.0.2; reboot"));
-        assertThatThrownBy(() -> Planner.plan(s, junk)).isInstanceOf(BadInputException.class).hasMessageContaining("not an IPv4 CIDR");
+        assertThatThrownBy(() -> Planner.plan(s, junk)).isInstanceOf(BadInputException.class).hasMessageContaining("not an IPv4 address with a prefix length");
 
         Map<String, List<String>> slash31 = new HashMap<>(addresses(s));
         slash31.put("a-b", List.of("10.9.0.0/31", "10.9.0.1/31"));
