@@ -298,7 +298,7 @@ public final class Lab implements AutoCloseable {
                 });
             }
         }
-        for (String c : commands) {
+        for (String c : GuestBatch.join(commands, false)) {
             ExecResult r = node.exec(c, CONFIG_TIMEOUT);
             if (r.exitCode() != 0) {
                 throw new NetloomException("configuring node " + n.name() + " failed: `" + c + "` exited " + r.exitCode() + ": " + r.output().strip());
@@ -417,7 +417,7 @@ public final class Lab implements AutoCloseable {
                 continue;
             }
             List<String> cmds = routeCommands(plan.node(n.name()), live, downMembers, restoredMembers);
-            jobs.add(CompletableFuture.runAsync(() -> cmds.forEach(c -> node.exec(c, CONFIG_TIMEOUT)), workers));
+            jobs.add(CompletableFuture.runAsync(() -> GuestBatch.join(cmds, true).forEach(c -> node.exec(c, CONFIG_TIMEOUT)), workers));
         }
         CompletableFuture.allOf(jobs.toArray(CompletableFuture[]::new)).join();
         event("routing", name(), "routes recomputed on the links that are up");
