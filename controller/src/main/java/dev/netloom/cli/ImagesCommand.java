@@ -2,7 +2,10 @@ package dev.netloom.cli;
 
 import dev.netloom.nodes.BadInputException;
 import dev.netloom.nodes.host.HostSetup;
+import dev.netloom.nodes.image.DebianImageBuilder;
+import dev.netloom.nodes.image.DebianRootfs;
 import dev.netloom.nodes.image.ImageStore;
+import dev.netloom.nodes.image.RecipeBuilder;
 import dev.netloom.nodes.image.TinyImageBuilder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -15,10 +18,10 @@ import java.util.concurrent.Callable;
 /** Builds and lists node images in the image store (NETLOOM_IMAGES). */
 @Command(name = "images", mixinStandardHelpOptions = true,
         description = "Build and list node images. The store is $NETLOOM_IMAGES (default ~/.local/share/netloom/images).",
-        subcommands = {ImagesCommand.Build.class, ImagesCommand.ListImages.class})
+        subcommands = {ImagesCommand.Build.class, ImagesCommand.ListImages.class, ImportCommand.class})
 final class ImagesCommand implements Runnable {
 
-    static final List<String> BUILDABLE = List.of(TinyImageBuilder.NAME);
+    static final List<String> BUILDABLE = List.of(TinyImageBuilder.NAME, DebianImageBuilder.NAME);
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -33,20 +36,36 @@ final class ImagesCommand implements Runnable {
                     "Building again when nothing changed does nothing; --force rebuilds."})
     static final class Build implements Callable<Integer> {
 
-        @Parameters(paramLabel = "NAME", description = "Image to build: ${COMPLETION-CANDIDATES}", completionCandidates = Names.class)
+        @Parameters(paramLabel = "NAME", description = "Image to build: ${COMPLETION-CANDIDATES}, or a recipe file (images/recipes/*.json)",
+                completionCandidates = Names.class)
         String name;
 
         @Option(names = "--force", description = "Rebuild even when the image is up to date.")
         boolean force;
 
+        @Option(names = "--release", paramLabel = "RELEASE",
+                description = "Debian release of the debian image (default ${DEFAULT-VALUE}); other releases build debian-RELEASE.")
+        String release = DebianRootfs.DEFAULT_RELEASE;
+
         @Override
         public Integer call() {
+            ImageStore store = ImageStore.fromEnvironment();
+            if (RecipeBuilder.isRecipe(name)) {
+                HostSetup.ensure(Say::line);
+                new RecipeBuilder(store, Say::line).build(java.nio.file.Path.of(name), force);
+                return 0;
+            }
             if (!BUILDABLE.contains(name)) {
                 throw new BadInputException("unknown image '" + name + "': netloom can build " + String.join(", ", BUILDABLE)
-                        + " (see `netloom images build --help`)");
+                        + " or a recipe file (images/recipes/*.json) (see `netloom images build --help`)");
             }
             HostSetup.ensure(Say::line);
-            new TinyImageBuilder(ImageStore.fromEnvironment(), Say::line).build(force);
+            if (name.equals(DebianImageBuilder.NAME)) {
+                DebianRootfs.checkRelease(release);
+                new DebianImageBuilder(store, Say::line).build(release, force);
+            } else {
+                new TinyImageBuilder(store, Say::line).build(force);
+            }
             return 0;
         }
     }

@@ -10,6 +10,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,7 +21,10 @@ class ScenarioFilesE2ETest {
 
     static Stream<Path> scenarioFiles() throws IOException {
         try (Stream<Path> files = Files.list(Path.of("..", "scenarios"))) {
-            return files.filter(f -> f.toString().endsWith(".json")).sorted().toList().stream();
+            // the Debian scenarios (debian-mesh, frr-ospf) need images of their own: FrrOspfE2ETest builds and runs them
+            return files.filter(f -> f.toString().endsWith(".json"))
+                    .filter(f -> !Set.of("debian-mesh.json", "frr-ospf.json").contains(f.getFileName().toString()))
+                    .sorted().toList().stream();
         }
     }
 

@@ -15,7 +15,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ExampleScenariosTest {
 
     private static final Path DIR = Path.of("..", "scenarios");
-    private static final ScenarioLoader LOADER = new ScenarioLoader("tiny"::equals);
+    private static final java.util.Set<String> IMAGES = java.util.Set.of("tiny", "debian", "frr-router");
+    private static final ScenarioLoader LOADER = new ScenarioLoader(IMAGES::contains);
 
     static List<Path> examples() throws IOException {
         try (Stream<Path> files = Files.list(DIR)) {
@@ -31,10 +32,10 @@ class ExampleScenariosTest {
 
     @ParameterizedTest
     @MethodSource("examples")
-    void example_loadsWithTheTinyImage(Path file) {
+    void example_loadsWithTheShippedImages(Path file) {
         Scenario s = LOADER.load(file);
 
-        assertThat(s.nodes()).isNotEmpty().allMatch(n -> n.image().equals("tiny"));
+        assertThat(s.nodes()).isNotEmpty().allMatch(n -> IMAGES.contains(n.image()));
         assertThat(s.nodes().size()).isLessThanOrEqualTo(4); // each node is a VM on a small machine
         assertThat(AddressPlan.allocate(s)).hasSize(s.links().size() + s.lans().size());
     }

@@ -8,7 +8,9 @@ import dev.netloom.nodes.console.ConsoleSession;
 import dev.netloom.nodes.console.ShellSession;
 import dev.netloom.nodes.host.Proc;
 import dev.netloom.nodes.image.ImageManifest;
+import dev.netloom.nodes.image.ImageImporter;
 import dev.netloom.nodes.image.ImageStore;
+import dev.netloom.nodes.image.NoCloudSeed;
 import dev.netloom.nodes.qemu.QemuCommandLine;
 import dev.netloom.nodes.qmp.QmpClient;
 import io.netty.channel.EventLoopGroup;
@@ -219,7 +221,7 @@ public final class QemuNode implements AutoCloseable {
             if (spec.image().disk() != null && !Files.exists(paths.overlay())) {
                 createOverlay();
             }
-            List<String> args = QemuCommandLine.build(spec, paths);
+            List<String> args = QemuCommandLine.build(withSeed(), paths);
             List<String> command = new ArrayList<>();
             if (spec.netns() != null) {
                 command.addAll(List.of("ip", "netns", "exec", spec.netns()));
@@ -297,6 +299,19 @@ public final class QemuNode implements AutoCloseable {
                     m.passwordPattern() == null ? null : Pattern.compile(m.passwordPattern()), m.password());
         }
         return boot.withTimeouts(spec.stallTimeout(), spec.bootBudget());
+    }
+
+    /**
+     * A cloud image gets a fresh NoCloud seed in the run directory at every launch: a new instance id
+     * makes cloud-init run its per-instance modules (auto-login, marker) again, also after a restart.
+     */
+    private NodeSpec withSeed() {
+        if (spec.seed() != null || !ImageImporter.CLOUD.equals(spec.image().kind())) {
+            return spec;
+        }
+        String nonce = Long.toHexString(System.currentTimeMillis()) + Integer.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextInt(1 << 16));
+        Path seed = NoCloudSeed.forNode(name(), nonce, spec.sshKey(), spec.nics().stream().map(NodeSpec.Nic::mac).toList()).writeIso(paths.dir().resolve(NoCloudSeed.FILE));
+        return spec.withSeed(seed);
     }
 
     private void createOverlay() {
@@ -483,7 +498,7 @@ public final class QemuNode implements AutoCloseable {
     }
 
     private void removeSockets() {
-        for (Path p : List.of(paths.consoleSocket(), paths.qmpSocket(), paths.pidfile(), paths.overlay())) {
+        for (Path p : List.of(paths.consoleSocket(), paths.qmpSocket(), paths.pidfile(), paths.overlay(), paths.dir().resolve(NoCloudSeed.FILE))) {
             try {
                 Files.deleteIfExists(p);
             } catch (IOException e) {

@@ -25,6 +25,8 @@ public final class HostSetup {
         REQUIRED.put("kmod", "depmod");
         REQUIRED.put("binutils", "readelf");
         REQUIRED.put("zstd", "zstd");
+        REQUIRED.put("mmdebstrap", "mmdebstrap");     // Debian images and recipes
+        REQUIRED.put("genisoimage", "genisoimage");   // cloud-init NoCloud seeds
     }
 
     private HostSetup() {

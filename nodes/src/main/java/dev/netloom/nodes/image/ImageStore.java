@@ -97,7 +97,8 @@ public final class ImageStore {
         checkName(name);
         try {
             Files.createDirectories(root);
-            return Files.createTempDirectory(root, "." + name + ".build-");
+            // the pid in the name tells removeStaleBuilds whether the build is still running
+            return Files.createTempDirectory(root, "." + name + ".build-" + ProcessHandle.current().pid() + "-");
         } catch (IOException e) {
             throw new NetloomException("cannot create a build directory in the image store " + root + ": " + e.getMessage(), e);
         }
@@ -109,7 +110,7 @@ public final class ImageStore {
         try {
             Path old = null;
             if (Files.exists(target)) {
-                old = Files.createTempDirectory(root, "." + name + ".old-");
+                old = Files.createTempDirectory(root, "." + name + ".old-" + ProcessHandle.current().pid() + "-");
                 Files.delete(old);
                 Files.move(target, old);
             }
@@ -129,7 +130,10 @@ public final class ImageStore {
         }
     }
 
-    /** Removes staging directories that a crashed build left behind. */
+    /**
+     * Removes staging directories that a crashed build left behind: those whose building process (the
+     * pid in the directory name) is gone. A build running in another process is left alone.
+     */
     public void removeStaleBuilds() {
         if (!Files.isDirectory(root)) {
             return;
@@ -137,13 +141,22 @@ public final class ImageStore {
         try (Stream<Path> dirs = Files.list(root)) {
             for (Path d : dirs.toList()) {
                 String n = d.getFileName().toString();
-                if (n.startsWith(".") && (n.contains(".build-") || n.contains(".old-"))) {
+                if (n.startsWith(".") && (n.contains(".build-") || n.contains(".old-")) && !ownerAlive(n)) {
                     deleteTree(d);
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static boolean ownerAlive(String stagingName) {
+        java.util.regex.Matcher m = Pattern.compile("\\.(?:build|old)-(\\d+)-").matcher(stagingName);
+        if (!m.find()) {
+            return false;
+        }
+        long pid = Long.parseLong(m.group(1));
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
     public static long sizeOf(Path dir) {

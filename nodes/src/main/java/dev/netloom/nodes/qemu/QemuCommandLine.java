@@ -35,6 +35,7 @@ public final class QemuCommandLine {
         args.addAll(List.of("-smp", String.valueOf(spec.cpus()), "-m", spec.memoryMiB() + "M"));
         args.addAll(List.of("-nodefaults", "-no-user-config", "-display", "none", "-no-reboot"));
         args.addAll(boot(spec, paths));
+        args.addAll(seed(spec));
         args.addAll(console(paths));
         args.addAll(qmp(paths));
         for (int i = 0; i < spec.nics().size(); i++) {
@@ -67,6 +68,18 @@ public final class QemuCommandLine {
             args.addAll(List.of("-drive", "file=" + paths.overlay() + ",format=qcow2,if=virtio,cache=unsafe"));
         }
         return args;
+    }
+
+    /**
+     * The NoCloud seed as a read-only second virtio disk. QEMU realises {@code -drive if=virtio} after the
+     * {@code -device} NICs, so the root disk takes the first free PCI slot (the guest's vda) and the seed
+     * the next one (vdb); the NICs keep their fixed slots.
+     */
+    static List<String> seed(NodeSpec spec) {
+        if (spec.seed() == null) {
+            return List.of();
+        }
+        return List.of("-drive", "file=" + spec.seed() + ",format=raw,if=virtio,readonly=on");
     }
 
     static List<String> console(NodePaths paths) {

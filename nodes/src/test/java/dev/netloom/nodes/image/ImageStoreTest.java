@@ -103,18 +103,23 @@ class ImageStoreTest {
     }
 
     @Test
-    void removeStaleBuilds_removesBuildAndOldLeftoversOnly() throws IOException {
+    void removeStaleBuilds_removesLeftoversOfDeadBuildsOnly_andKeepsRunningOnes() throws Exception {
         ImageStore store = new ImageStore(root);
         build(store, "tiny", "tiny", "kernel");
-        Path leftover = store.stage("tiny");
-        Files.createDirectories(leftover.resolve("work/root/bin"));
-        Files.writeString(leftover.resolve("work/root/bin/busybox"), "x");
-        Files.createDirectories(root.resolve(".tiny.old-123"));
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        long deadPid = gone.pid();
+        Path crashed = root.resolve(".tiny.build-" + deadPid + "-42");
+        Files.createDirectories(crashed.resolve("work/root/bin"));
+        Files.writeString(crashed.resolve("work/root/bin/busybox"), "x");
+        Files.createDirectories(root.resolve(".tiny.old-" + deadPid + "-7"));
+        Files.createDirectories(root.resolve(".tiny.build-123")); // an old-style name without a pid: crashed
+        Path running = store.stage("debian"); // this process is alive: another build in progress
         Files.createDirectories(root.resolve(".keep-me"));
 
         store.removeStaleBuilds();
 
-        assertThat(rootEntries()).containsExactly(".keep-me", "tiny");
+        assertThat(rootEntries()).containsExactlyInAnyOrder(".keep-me", "tiny", running.getFileName().toString());
         assertThat(store.require("tiny").kind()).isEqualTo("tiny");
     }
 

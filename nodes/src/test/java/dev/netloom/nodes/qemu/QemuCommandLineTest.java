@@ -166,4 +166,44 @@ class QemuCommandLineTest {
         assertThat(QemuCommandLine.checkExtraArgs(extra)).isEqualTo(extra);
         assertThat(QemuCommandLine.checkExtraArgs(List.of())).isEmpty();
     }
+
+    @Test
+    void build_cloudImageWithSeed_attachesItReadOnlyAfterTheRootDisk() {
+        ImageManifest cloud = new ImageManifest("bookworm", "cloud", null, null, "disk.qcow2", "qcow2", null, 512,
+                "netloom-cloud: boot complete", null, null, null, null, "# $", List.of(), "f");
+        NodeSpec spec = NodeSpec.of("r1", cloud, Path.of("/images/bookworm"), Accel.TCG)
+                .withNics(List.of(new NodeSpec.Nic("nl1-r1-0", "52:54:00:00:01:00", 3)))
+                .withSeed(Path.of("/run/nl/r1/seed.iso"));
+
+        List<String> expected = new ArrayList<>(List.of(
+                "qemu-system-x86_64",
+                "-name", "r1",
+                "-machine", "pc,accel=tcg",
+                "-smp", "1", "-m", "512M",
+                "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
+                "-drive", "file=/run/nl/r1/overlay.qcow2,format=qcow2,if=virtio,cache=unsafe",
+                "-drive", "file=/run/nl/r1/seed.iso,format=raw,if=virtio,readonly=on"));
+        expected.addAll(consoleAndQmp());
+        expected.addAll(List.of(
+                "-netdev", "tap,id=net0,ifname=nl1-r1-0,script=no,downscript=no",
+                "-device", "virtio-net-pci,netdev=net0,mac=52:54:00:00:01:00,addr=0x3,romfile="));
+        expected.addAll(tail());
+        assertThat(QemuCommandLine.build(spec, PATHS)).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void seed_withoutOne_addsNothing() {
+        NodeSpec spec = NodeSpec.of("r1", diskImage(), Path.of("/images/deb"), Accel.TCG);
+        assertThat(QemuCommandLine.seed(spec)).isEmpty();
+        assertThat(QemuCommandLine.build(spec, PATHS)).noneMatch(a -> a.contains("readonly=on"));
+    }
+
+    @Test
+    void seed_withKernelImage_comesAfterTheDirectBootArguments() {
+        NodeSpec spec = NodeSpec.of("r1", kernelImage("console=ttyS0"), IMAGE_DIR, Accel.TCG).withSeed(Path.of("/tmp/s.iso"));
+        assertThat(QemuCommandLine.build(spec, PATHS)).containsSubsequence(
+                "-append", "console=ttyS0 netloom.hostname=r1",
+                "-drive", "file=/tmp/s.iso,format=raw,if=virtio,readonly=on",
+                "-chardev");
+    }
 }

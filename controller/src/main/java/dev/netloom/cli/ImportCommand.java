@@ -1,0 +1,99 @@
+package dev.netloom.cli;
+
+import dev.netloom.nodes.host.HostSetup;
+import dev.netloom.nodes.image.ImageImporter;
+import dev.netloom.nodes.image.ImageStore;
+import dev.netloom.nodes.image.NoCloudSeed;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code netloom images import KIND FILE}: brings a disk image made elsewhere into the image store. */
+@Command(name = "import", mixinStandardHelpOptions = true,
+        description = {"Import a disk image into the image store (as qcow2, next to its manifest).",
+                "generic: any image with a shell on its serial console (ttyS0); say how its console looks with --boot-pattern and --prompt"
+                        + " (and --login-pattern/--username/--password-pattern/--password when it asks for a login).",
+                "openwrt: OpenWrt's x86-64 combined image (openwrt-*-x86-64-generic-ext4-combined.img.gz), as downloaded.",
+                "cloud: an unmodified cloud image with cloud-init (e.g. debian-12-genericcloud-amd64.qcow2); each node gets a NoCloud seed"
+                        + " that logs root in on ttyS0 and sets the hostname.",
+                "gzip-compressed files are decompressed; other disk formats qemu-img reads (raw, vmdk, vdi, vhdx, ...) are converted."},
+        footer = {"", "Examples:",
+                "  netloom images import openwrt openwrt-23.05.5-x86-64-generic-ext4-combined.img.gz",
+                "  netloom images import cloud debian-12-genericcloud-amd64.qcow2 --name bookworm",
+                "  netloom images import generic alpine.qcow2 --boot-pattern 'Welcome to Alpine' --prompt '# $' \\",
+                "      --login-pattern 'login: $' --username root",
+                "Docs: docs/images.md"})
+final class ImportCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "KIND", description = "generic, openwrt or cloud", completionCandidates = Kinds.class)
+    String kind;
+
+    @Parameters(index = "1", paramLabel = "FILE", description = "the disk image (may be .gz)")
+    Path file;
+
+    @Option(names = "--name", paramLabel = "N", description = "image name in the store (default: from the file name; openwrt for OpenWrt)")
+    String name;
+
+    @Option(names = "--boot-pattern", paramLabel = "REGEX", description = "console line that says the system is up (required for generic)")
+    String bootPattern;
+
+    @Option(names = "--prompt", paramLabel = "REGEX", description = "the root shell prompt (required for generic)")
+    String prompt;
+
+    @Option(names = "--login-pattern", paramLabel = "REGEX", description = "login prompt, when the console is not logged in by itself")
+    String loginPattern;
+
+    @Option(names = "--username", paramLabel = "U", description = "user to log in as (with --login-pattern)")
+    String username;
+
+    @Option(names = "--password-pattern", paramLabel = "REGEX", description = "password prompt (with --login-pattern)")
+    String passwordPattern;
+
+    @Option(names = "--password", paramLabel = "P", description = "password (with --password-pattern; stored in the manifest)")
+    String password;
+
+    @Option(names = "--kernel", paramLabel = "K", description = "kernel for direct boot (default: the disk boots with its own bootloader)")
+    Path kernel;
+
+    @Option(names = "--initrd", paramLabel = "I", description = "initramfs for direct boot (with --kernel)")
+    Path initrd;
+
+    @Option(names = "--append", paramLabel = "ARGS", description = "kernel command line for direct boot, e.g. 'root=/dev/vda console=ttyS0 net.ifnames=0'")
+    String append;
+
+    @Option(names = "--memory", paramLabel = "SIZE", description = "default guest memory, e.g. 256M or 1G (default: 256M generic, 128M openwrt, 512M cloud)")
+    String memory;
+
+    @Option(names = "--capability", paramLabel = "CAP", description = "what the guest offers: guest-netem (it has tc and sch_netem); repeatable")
+    List<String> capabilities = new ArrayList<>();
+
+    @Option(names = "--force", description = "replace an image of the same name")
+    boolean force;
+
+    @Override
+    public Integer call() {
+        ImageImporter.Request request = new ImageImporter.Request(kind, file.toAbsolutePath(), name,
+                memory == null ? null : ImageImporter.parseMemory(memory), bootPattern, prompt, loginPattern, username,
+                passwordPattern, password, kernel == null ? null : kernel.toAbsolutePath(), initrd == null ? null : initrd.toAbsolutePath(),
+                append, capabilities, force);
+        ImageImporter.manifestFor(request); // every option checked before anything is installed or written
+        HostSetup.ensure(Say::line);
+        if (ImageImporter.CLOUD.equals(kind)) {
+            NoCloudSeed.ensureTool(Say::line);
+        }
+        new ImageImporter(ImageStore.fromEnvironment(), Say::line).importImage(request);
+        return 0;
+    }
+
+    static final class Kinds implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return ImageImporter.KINDS.iterator();
+        }
+    }
+}
