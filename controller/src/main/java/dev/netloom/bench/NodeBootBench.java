@@ -32,7 +32,7 @@ final class NodeBootBench implements Benchmark {
     @Override
     public List<Figure> run(BenchContext ctx) throws Exception {
         List<Figure> figures = new ArrayList<>();
-        for (int n : ctx.quick() ? List.of(1, 4) : List.of(1, 4, 8)) {
+        for (int n : ctx.quick() ? List.of(1, 4) : List.of(1, 4, 8, 16)) {
             int reps = n == 1 || !ctx.quick() ? 5 : 3;
             List<Double> netloom = new ArrayList<>();
             List<Double> raw = new ArrayList<>();

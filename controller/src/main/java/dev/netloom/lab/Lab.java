@@ -156,7 +156,7 @@ public final class Lab implements AutoCloseable {
             manifests.computeIfAbsent(n.image(), images::require);
         }
         checkMemory();
-        if (LabPaths.labsRoot().resolve(name()).toFile().exists() && Files.exists(paths.journal())) {
+        if (Files.exists(paths.journal())) {
             throw new NetloomException("lab " + name() + " is already running or a crashed run left it behind (run dir " + paths.dir()
                     + "): `netloom down " + name() + "` or `netloom cleanup`");
         }
