@@ -191,7 +191,14 @@ public final class ApiServer implements AutoCloseable {
         return new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
-                channels.add(ch);
+                // under the same lock as close(): a connection accepted while closing is closed, never missed
+                synchronized (closed) {
+                    if (closed.get()) {
+                        ch.close();
+                        return;
+                    }
+                    channels.add(ch);
+                }
                 ch.pipeline().addLast(init);
             }
         };
@@ -215,8 +222,10 @@ public final class ApiServer implements AutoCloseable {
     /** Stops listening, closes every connection, removes the socket and token files. Idempotent. */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
+        synchronized (closed) {
+            if (!closed.compareAndSet(false, true)) {
+                return;
+            }
         }
         channels.close().awaitUninterruptibly();
         blocking.shutdownNow();

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 import java.util.concurrent.Callable;
 
 /** Removes what crashed labs left behind. */
-@Command(name = "cleanup", mixinStandardHelpOptions = true,
+@Command(name = "cleanup", mixinStandardHelpOptions = true, header = "Remove what crashed labs left behind.",
         description = {"Remove what crashed labs left behind: their QEMU processes (checked to be that lab's QEMU by",
                 "pid and command line), network namespaces and run directories, as their journals record them.",
                 "Labs whose controller still runs are left alone. Nothing not recorded in a journal is touched."})

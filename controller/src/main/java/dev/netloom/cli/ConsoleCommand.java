@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** Attaches the terminal to a node's serial console. */
-@Command(name = "console", mixinStandardHelpOptions = true,
+@Command(name = "console", mixinStandardHelpOptions = true, header = "Attach this terminal to a node's serial console (Ctrl-] detaches).",
         description = {"Attach this terminal to a node's serial console (shared with netloom's automation: typing while a",
                 "command of netloom runs on that node can disturb it). Detach with Ctrl-] (0x1d)."})
 final class ConsoleCommand implements Callable<Integer> {

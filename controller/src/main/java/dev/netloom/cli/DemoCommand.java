@@ -15,7 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 
 /** The one-command tour: builds the tiny image if missing, runs scenarios/quickstart.json, tears it down. */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", mixinStandardHelpOptions = true, header = "Run the quickstart scenario: three tiny nodes that ping each other.",
         description = {"Run the quickstart scenario (three tiny nodes in a line, a - b - c, static routes, every node pings",
                 "every other), print the summary and tear the lab down. Installs what is missing and builds the tiny",
                 "image first when needed."})

@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** Checks that this host can run labs, one line per check, with a remedy where one fails. */
-@Command(name = "doctor", mixinStandardHelpOptions = true,
+@Command(name = "doctor", mixinStandardHelpOptions = true, header = "Check that this host can run labs.",
         description = {"Check the host: QEMU, acceleration (a real KVM test boot), /dev/net/tun, bridges and taps in a",
                 "scratch network namespace, host netem, ip and tc. Exit 0 if netloom can run labs here, 1 otherwise.",
                 "The KVM probe boots the tiny image; doctor builds it first when it is missing (as root)."})

@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
 /** Tears a lab down from another terminal. */
-@Command(name = "down", mixinStandardHelpOptions = true,
+@Command(name = "down", mixinStandardHelpOptions = true, header = "Tear a running lab down.",
         description = {"Tear a lab down: ask its controller to stop it (it stops the nodes, deletes the namespace and the",
                 "run directory); if the controller is gone, remove what it left. LAB may be left out when one lab runs."})
 final class DownCommand implements Callable<Integer> {

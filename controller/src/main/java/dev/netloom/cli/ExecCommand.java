@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** Runs a command on a node of a running lab and exits with its exit code. */
-@Command(name = "exec", mixinStandardHelpOptions = true,
+@Command(name = "exec", mixinStandardHelpOptions = true, header = "Run a command on a node of a running lab.",
         description = {"Run a command on a node of a running lab (through the lab's socket API), print its output and exit",
                 "with its exit code (124 when it timed out). Example: netloom exec a -- ping -c 3 c"})
 final class ExecCommand implements Callable<Integer> {

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** Prints a scenario's topology as Graphviz DOT, or SVG through Graphviz. */
-@Command(name = "graph", mixinStandardHelpOptions = true,
+@Command(name = "graph", mixinStandardHelpOptions = true, header = "Print a scenario's topology (Graphviz DOT or SVG).",
         description = "Print a scenario's topology as Graphviz DOT (default) or SVG (needs Graphviz: apt-get install graphviz).")
 final class GraphCommand implements Callable<Integer> {
 

@@ -13,7 +13,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** Changes a link of a running lab: its impairment, or its state. */
-@Command(name = "link", mixinStandardHelpOptions = true,
+@Command(name = "link", mixinStandardHelpOptions = true, header = "Change a link of a running lab (impairment, down, up).",
         description = "Change a link of a running lab: `link set LINK --delay 50ms ...`, `link down LINK`, `link up LINK`, `link list`.",
         subcommands = {LinkCommand.Set.class, LinkCommand.Down.class, LinkCommand.Up.class, LinkCommand.ListLinks.class})
 final class LinkCommand implements Runnable {

@@ -29,7 +29,7 @@ import java.io.PrintWriter;
                 DemoCommand.class,
                 CommandLine.HelpCommand.class
         },
-        footer = {"", "Run `netloom COMMAND --help` for a command's options. Docs: docs/README.md"})
+        footer = {"", "Run `netloom COMMAND --help` for a command's options. Docs: README.md and docs/ in the netloom repository."})
 public final class Netloom implements Runnable {
 
     @CommandLine.Spec

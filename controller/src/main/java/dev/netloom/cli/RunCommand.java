@@ -32,7 +32,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 
 /** Runs a scenario in the foreground: up, checks, timeline, summary, down. */
-@Command(name = "run", mixinStandardHelpOptions = true,
+@Command(name = "run", mixinStandardHelpOptions = true, header = "Run a scenario in the foreground: up, checks, timeline, summary, down.",
         description = {"Run a scenario in the foreground: bring the lab up (nodes READY, wired, addressed, routed),",
                 "run its checks and its timeline, keep it up for its duration, print a summary and tear it down.",
                 "Ctrl-C tears the lab down at once. Exit 0 when every check passed, 1 when one failed, 2 for bad input."})

@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 import java.util.concurrent.Callable;
 
 /** Prepares the host: the Debian packages netloom needs and the tiny image. */
-@Command(name = "setup", mixinStandardHelpOptions = true,
+@Command(name = "setup", mixinStandardHelpOptions = true, header = "Install what netloom needs and build the tiny image.",
         description = {"Install the Debian packages netloom needs (as root; otherwise print the apt-get command)",
                 "and build the tiny node image if it is missing."})
 final class SetupCommand implements Callable<Integer> {

@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** Lists labs and their nodes from their journals. */
-@Command(name = "status", mixinStandardHelpOptions = true, description = "Show running labs: state, controller, namespace, run directory, nodes and their QEMU pids.")
+@Command(name = "status", mixinStandardHelpOptions = true, header = "Show running labs.", description = "Show running labs: state, controller, namespace, run directory, nodes and their QEMU pids.")
 final class StatusCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "LAB", arity = "0..1", description = "Only this lab.")

@@ -22,7 +22,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** Starts a lab with a detached controller and returns once it is READY. */
-@Command(name = "up", mixinStandardHelpOptions = true,
+@Command(name = "up", mixinStandardHelpOptions = true, header = "Bring a lab up in the background; returns once it is READY.",
         description = {"Bring a lab up with a controller in the background and return once it is READY (configured, routed,",
                 "checks run); prints the lab's name. Then use exec, link, console, status and down, or the socket API",
                 "(docs/api.md). Exit 1 when the lab failed to come up or a check failed (the lab then stays up)."})

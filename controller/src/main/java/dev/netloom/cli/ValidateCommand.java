@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** Checks a scenario file without creating anything. */
-@Command(name = "validate", mixinStandardHelpOptions = true,
+@Command(name = "validate", mixinStandardHelpOptions = true, header = "Check a scenario file without creating anything.",
         description = {"Check a scenario file and compute its plan (interfaces, addresses, routes) without creating anything.",
                 "Exit 0 when it is valid, 2 with the field, line:column and fix when it is not."})
 final class ValidateCommand implements Callable<Integer> {

@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PipedInputStream;
@@ -244,10 +243,19 @@ class ApiE2ETest {
     @Test
     @Order(8)
     void clientKilledDuringAnExec_leavesTheNodeUsable() throws Exception {
+        // watch c's console to know when the exec has really started, then kill its client mid-way
+        PipedOutputStream keys = new PipedOutputStream();
+        PipedInputStream typed = new PipedInputStream(keys);
+        WatchedOutput screen = new WatchedOutput();
+        ApiClient watcher = client();
+        CompletableFuture<Void> watching = CompletableFuture.runAsync(() -> watcher.console("c", typed, screen));
         RawConn doomed = RawConn.open(socket);
         doomed.write(request(1, "node.exec", MAPPER.createObjectNode().put("node", "c").put("command", "sleep 3; echo done")));
-        Thread.sleep(300);
+        assertThat(screen.whenContains("@@NLS")).as(() -> "console: " + screen.text()).succeedsWithin(Duration.ofSeconds(30));
         doomed.close();
+        keys.write(0x1d);
+        keys.flush();
+        watching.get(10, TimeUnit.SECONDS);
         try (ApiClient c = client()) {
             long t0 = System.nanoTime();
             JsonNode r = exec(c, "c", "echo alive");
@@ -284,13 +292,15 @@ class ApiE2ETest {
     void console_streamsTheNodesShell_andLeavesItUsable() throws Exception {
         PipedOutputStream keys = new PipedOutputStream();
         PipedInputStream in = new PipedInputStream(keys);
-        ByteArrayOutputStream screen = new ByteArrayOutputStream();
+        WatchedOutput screen = new WatchedOutput();
         try (ApiClient human = client(); ApiClient robot = client()) {
             CompletableFuture<Void> session = CompletableFuture.runAsync(() -> human.console("b", in, screen));
-            Thread.sleep(300);
+            // no need to wait for the attach: typed bytes wait in the pipe until the console is streaming
             keys.write("echo con$((40+2))\r".getBytes(StandardCharsets.UTF_8));
-            ApiServerTest.eventually(() -> screen.toString(StandardCharsets.UTF_8).contains("con42"));
+            keys.flush(); // wakes the reading end now: PipedInputStream only notices unflushed bytes within 1 s
+            assertThat(screen.whenContains("con42")).as(() -> "screen: " + screen.text()).succeedsWithin(Duration.ofSeconds(5));
             keys.write(0x1d);
+            keys.flush();
             session.get(10, TimeUnit.SECONDS);
             assertThat(exec(robot, "b", "echo robot").path("output").asText()).isEqualTo("robot\n");
         }
@@ -375,10 +385,16 @@ class ApiE2ETest {
     void events_seeANodeRestart() throws Exception {
         List<JsonNode> seen = new CopyOnWriteArrayList<>();
         try (ApiClient watcher = client(); ApiClient c = client()) {
-            watcher.subscribe(List.of("node"), seen::add);
+            CompletableFuture<JsonNode> configured = new CompletableFuture<>();
+            watcher.subscribe(List.of("node"), e -> {
+                seen.add(e);
+                if (e.path("detail").asText().startsWith("configured")) {
+                    configured.complete(e);
+                }
+            });
             JsonNode r = c.call("node.restart", MAPPER.createObjectNode().put("node", "c"), Duration.ofMinutes(5));
             assertThat(r.path("state").asText()).isEqualTo("READY");
-            ApiServerTest.eventually(() -> seen.stream().anyMatch(e -> e.path("detail").asText().startsWith("configured")));
+            assertThat(configured).as(() -> "events seen: " + seen).succeedsWithin(Duration.ofSeconds(5));
             List<String> states = seen.stream().filter(e -> e.path("subject").asText().equals("c") && e.has("state"))
                     .map(e -> e.path("state").asText()).toList();
             System.err.println("node c states seen: " + states);

@@ -148,11 +148,16 @@ class ApiServerTest {
     @Test
     void events_reachTheSubscriber() {
         List<JsonNode> seen = new CopyOnWriteArrayList<>();
+        CompletableFuture<JsonNode> first = new CompletableFuture<>();
         try (ApiClient c = ApiClient.connect(socket, Duration.ofSeconds(2))) {
-            c.subscribe(List.of("link"), seen::add);
+            c.subscribe(List.of("link"), e -> {
+                seen.add(e);
+                first.complete(e);
+            });
             events.publish(new Lab.Event(Instant.now(), "link", "n1-n2", "down"));
-            eventually(() -> seen.size() == 1);
-            assertThat(seen.get(0).path("detail").asText()).isEqualTo("down");
+            assertThat(first).succeedsWithin(Duration.ofSeconds(5))
+                    .satisfies(e -> assertThat(e.path("detail").asText()).isEqualTo("down"));
+            assertThat(seen).hasSize(1);
         }
     }
 
@@ -160,17 +165,20 @@ class ApiServerTest {
     void console_streamsBothWays_untilCtrlBracket() throws Exception {
         PipedOutputStream keys = new PipedOutputStream();
         PipedInputStream in = new PipedInputStream(keys);
-        ByteArrayOutputStream screen = new ByteArrayOutputStream();
+        WatchedOutput screen = new WatchedOutput();
         try (ApiClient c = ApiClient.connect(socket, Duration.ofSeconds(2))) {
             CompletableFuture<Void> session = CompletableFuture.runAsync(() -> c.console("n1", in, screen));
-            eventually(() -> !ops.consoleReaders.isEmpty());
+            assertThat(ops.whenConsole(() -> !ops.consoleReaders.isEmpty())).succeedsWithin(Duration.ofSeconds(5));
             keys.write("uname\r".getBytes(StandardCharsets.UTF_8));
-            eventually(() -> ops.typed().equals("uname\r"));
+            keys.flush(); // wakes the reading end now: PipedInputStream only notices unflushed bytes within 1 s
+            assertThat(ops.whenConsole(() -> ops.typed().equals("uname\r"))).as(() -> "typed: " + ops.typed())
+                    .succeedsWithin(Duration.ofSeconds(5));
             ops.consoleReaders.get(0).onData("Linux\r\n".getBytes(StandardCharsets.UTF_8));
-            eventually(() -> screen.toString(StandardCharsets.UTF_8).equals("Linux\r\n"));
+            assertThat(screen.whenEquals("Linux\r\n")).as(() -> "screen: " + screen.text()).succeedsWithin(Duration.ofSeconds(5));
             keys.write(0x1d);
+            keys.flush();
             session.get(5, TimeUnit.SECONDS);
-            eventually(() -> ops.consoleReaders.isEmpty());
+            assertThat(ops.whenConsole(ops.consoleReaders::isEmpty)).succeedsWithin(Duration.ofSeconds(5));
         }
     }
 
@@ -189,23 +197,7 @@ class ApiServerTest {
         server.close();
         assertThat(socket).doesNotExist();
         assertThat(dir.resolve("api.token")).doesNotExist();
-        eventually(() -> c.closed().isDone());
+        assertThat(c.closed()).succeedsWithin(Duration.ofSeconds(5));
         assertThatThrownBy(() -> ApiClient.connect(socket, Duration.ofMillis(100))).hasMessageContaining("is the lab running");
-    }
-
-    /** Waits up to 5 s for a condition that another thread makes true. */
-    static void eventually(java.util.function.BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 5 s");
-            }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
     }
 }

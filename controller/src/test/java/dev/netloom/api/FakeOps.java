@@ -35,6 +35,8 @@ class FakeOps implements LabOps {
     /** When set, execs complete at once with what it returns; otherwise they wait in {@link #execs}. */
     volatile Function<String, ExecResult> autoExec;
     volatile Runnable duringAction = () -> { };
+    /** Told of every change of {@link #consoleReaders} and {@link #typed}, so tests wait on them without polling. */
+    private final Watchers consoleWatchers = new Watchers();
 
     @Override
     public LabInfo info() {
@@ -117,7 +119,11 @@ class FakeOps implements LabOps {
             @Override
             public Attachment attach(ConsoleListener listener) {
                 consoleReaders.add(listener);
-                return () -> consoleReaders.remove(listener);
+                consoleWatchers.changed();
+                return () -> {
+                    consoleReaders.remove(listener);
+                    consoleWatchers.changed();
+                };
             }
 
             @Override
@@ -125,6 +131,7 @@ class FakeOps implements LabOps {
                 synchronized (typed) {
                     typed.writeBytes(bytes);
                 }
+                consoleWatchers.changed();
                 return CompletableFuture.completedFuture(null);
             }
         };
@@ -134,6 +141,11 @@ class FakeOps implements LabOps {
         synchronized (typed) {
             return typed.toString(java.nio.charset.StandardCharsets.UTF_8);
         }
+    }
+
+    /** Completes once {@code condition} on the console state ({@link #consoleReaders}, {@link #typed()}) holds. */
+    CompletableFuture<Void> whenConsole(java.util.function.BooleanSupplier condition) {
+        return consoleWatchers.when(condition);
     }
 
     static ExecResult ok(String output) {
