@@ -1,22 +1,34 @@
 package dev.netloom.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.netloom.api.ApiClient;
 import dev.netloom.lab.Cleanup;
 import dev.netloom.lab.LabPaths;
+import dev.netloom.nodes.NetloomException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** Lists labs and their nodes from their journals. */
-@Command(name = "status", mixinStandardHelpOptions = true, header = "Show running labs.", description = "Show running labs: state, controller, namespace, run directory, nodes and their QEMU pids.")
+/**
+ * Lists labs: from their journals, and, for a lab whose controller is live, from its API (node states,
+ * boot times, links with the impairment engine of each direction).
+ */
+@Command(name = "status", mixinStandardHelpOptions = true, header = "Show running labs.",
+        description = "Show running labs: state, controller, namespace, run directory and API socket; nodes with their state and QEMU pid;"
+                + " links with their impairments and the engine (host netem, guest netem, host TBF) each direction uses.")
 final class StatusCommand implements Callable<Integer> {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     @Parameters(paramLabel = "LAB", arity = "0..1", description = "Only this lab.")
     String name;
@@ -26,32 +38,68 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<Map<String, Object>> out = new ArrayList<>();
+        ArrayNode out = JSON.createArrayNode();
         for (Cleanup.LabEntry lab : Cleanup.labs()) {
-            if (name != null && !name.equals(lab.name())) {
-                continue;
+            if (name == null || name.equals(lab.name())) {
+                out.add(describe(lab));
             }
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("lab", lab.name());
-            m.put("state", lab.controllerAlive() ? lab.journal().state() : "CRASHED (run `netloom cleanup`)");
-            m.put("controllerPid", lab.journal().controller());
-            m.put("namespace", lab.journal().namespace());
-            m.put("runDirectory", lab.dir().toString());
-            m.put("socket", LabApi.socket(lab).toString());
-            m.put("events", new LabPaths(lab.dir()).events().toString());
-            m.put("nodes", lab.journal().nodes());
-            out.add(m);
         }
         if (json) {
-            System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
+            System.out.println(JSON.writeValueAsString(out));
         } else if (out.isEmpty()) {
             System.out.println(name == null ? "no labs are running" : "no lab named " + name);
         } else {
-            for (Map<String, Object> m : out) {
-                System.out.printf("%s  %s  controller %s  namespace %s  %s%n  nodes: %s%n", m.get("lab"), m.get("state"),
-                        m.get("controllerPid"), m.get("namespace"), m.get("runDirectory"), m.get("nodes"));
-            }
+            out.forEach(StatusCommand::print);
         }
         return 0;
+    }
+
+    private static ObjectNode describe(Cleanup.LabEntry lab) {
+        ObjectNode m = JSON.createObjectNode();
+        m.put("lab", lab.name());
+        m.put("state", lab.controllerAlive() ? lab.journal().state() : "CRASHED (run `netloom cleanup`)");
+        m.put("controllerPid", lab.journal().controller());
+        m.put("namespace", lab.journal().namespace());
+        m.put("runDirectory", lab.dir().toString());
+        m.put("socket", LabApi.socket(lab).toString());
+        m.put("events", new LabPaths(lab.dir()).events().toString());
+        ObjectNode pids = m.putObject("pids");
+        lab.journal().nodes().forEach(pids::put);
+        if (lab.controllerAlive() && Files.exists(LabApi.socket(lab))) {
+            try (ApiClient api = ApiClient.connect(LabApi.socket(lab), Duration.ofSeconds(3))) {
+                JsonNode live = api.call("lab.status", JSON.createObjectNode(), Duration.ofSeconds(10));
+                m.put("state", live.path("state").asText(m.path("state").asText()));
+                m.set("nodes", live.path("nodes"));
+                m.set("links", live.path("links"));
+            } catch (NetloomException e) {
+                m.put("api", "not answering: " + e.getMessage());
+            }
+        }
+        return m;
+    }
+
+    private static void print(JsonNode m) {
+        System.out.printf("lab %s  %s  controller %s  namespace %s%n  run directory %s%n  API socket %s%n", m.path("lab").asText(),
+                m.path("state").asText(), m.path("controllerPid").asText(), m.path("namespace").asText(),
+                m.path("runDirectory").asText(), m.path("socket").asText());
+        if (m.has("nodes")) {
+            for (JsonNode n : m.path("nodes")) {
+                System.out.printf("  node %-15s %-8s pid %-8s boot %s ms%n", n.path("name").asText(), n.path("state").asText(),
+                        n.path("pid").asText(), n.path("bootMillis").asText("-"));
+            }
+            for (JsonNode l : m.path("links")) {
+                StringBuilder engines = new StringBuilder();
+                for (Iterator<Map.Entry<String, JsonNode>> it = l.path("engines").fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    engines.append(' ').append(e.getKey()).append('=').append(e.getValue().asText());
+                }
+                System.out.printf("  link %-15s %-4s%s%n", l.path("name").asText(), l.path("up").asBoolean(true) ? "up" : "DOWN", engines);
+            }
+        } else {
+            System.out.println("  node pids: " + m.path("pids"));
+            if (m.has("api")) {
+                System.out.println("  API " + m.path("api").asText());
+            }
+        }
     }
 }
