@@ -42,7 +42,7 @@ public final class TinyImageBuilder {
     public static final String NAME = "tiny";
     private static final String RESOURCES = "/netloom/images/tiny/";
     /** Bump when the build logic changes in a way that changes the image. */
-    private static final String BUILDER_VERSION = "2";
+    private static final String BUILDER_VERSION = "3";
     private static final long MAX_INITRD_BYTES = 25L * 1000 * 1000;
     private static final List<String> LIB_DIRS = List.of("lib/x86_64-linux-gnu", "usr/lib/x86_64-linux-gnu", "lib64", "lib", "usr/lib");
 
@@ -159,11 +159,13 @@ public final class TinyImageBuilder {
         }
 
         // zstd: the compressed archive and its unpacked copy must fit in 96 MiB together at boot, and
-        // zstd unpacks fast enough under TCG that the boot takes no longer than with a plain cpio
+        // zstd unpacks fast enough under TCG that the boot takes no longer than with a plain cpio. The
+        // kernel's decompressor allocates the whole window: level 19's default 8 MiB window made boots
+        // run out of memory now and then, a 512 KiB one (wlog=19) leaves those 8 MiB to the guest.
         Path cpio = work.resolve("initrd.cpio");
         Cpio.write(initrd, cpio);
         Path initrdFile = stage.resolve("initrd.img");
-        Proc.run(List.of("zstd", "-q", "-19", cpio.toString(), "-o", initrdFile.toString()), Duration.ofMinutes(5)).orThrow();
+        Proc.run(List.of("zstd", "-q", "-19", "--zstd=wlog=19", cpio.toString(), "-o", initrdFile.toString()), Duration.ofMinutes(5)).orThrow();
         long size = Files.size(initrdFile);
         if (size > MAX_INITRD_BYTES) {
             throw new NetloomException("the tiny initramfs is " + size / 1_000_000 + " MB, over the 25 MB limit: trim the recipe's packages");
