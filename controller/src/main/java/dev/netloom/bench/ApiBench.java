@@ -9,7 +9,6 @@ import dev.netloom.lab.Lab;
 import dev.netloom.nodes.ExecResult;
 import dev.netloom.nodes.NetloomException;
 import dev.netloom.nodes.QemuNode;
-import dev.netloom.nodes.console.ExecFraming;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,8 +21,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * api: what the lab API adds to a command. On a lab of tiny nodes brought up with Lab.up and served by
@@ -43,7 +40,6 @@ final class ApiBench implements Benchmark {
     static final int CLIENTS = 8;
 
     private static final Duration STEP = Duration.ofSeconds(60);
-    private static final Pattern SYNCED = Pattern.compile("^@@SYNC$");
 
     @Override
     public String name() {
@@ -76,9 +72,7 @@ final class ApiBench implements Benchmark {
             lab = ctx.running(BenchLab.up(ctx, BenchLab.scenario(BenchLab.tinyLine(labName, nodes))));
             server = ApiServer.start(lab, lab.paths().dir().resolve("api.sock"), QemuNode.sharedLoops(), null, null, null);
             client = ApiClient.connect(server.socket(), Duration.ofSeconds(10));
-            shell.readUntil(ctx.tinyMarker(), BenchContext.BOOT_BUDGET, null);
-            shell.send("stty -echo; PS1=''; echo '@@S''YNC'\n");
-            shell.readUntil(SYNCED, STEP, null);
+            shell.awaitQuietShell(ctx.tinyMarker(), BenchContext.BOOT_BUDGET, STEP);
 
             // 1. one client, one node: the round trip
             List<String> names = new ArrayList<>(lab.nodes().keySet());
@@ -88,7 +82,7 @@ final class ApiBench implements Benchmark {
             for (int i = 0; i < WARMUP; i++) {
                 apiTrue(client, first);
                 directTrue(node);
-                rawFramedTrue(shell, -1 - i);
+                shell.framedTrue(-1 - i, STEP);
             }
             List<Double> apiMs = new ArrayList<>();
             List<Double> directMs = new ArrayList<>();
@@ -101,7 +95,7 @@ final class ApiBench implements Benchmark {
                         switch (variant) {
                             case 0 -> apiMs.add(apiTrue(client, first));
                             case 1 -> directMs.add(directTrue(node));
-                            default -> rawMs.add(rawFramedTrue(shell, rawMs.size()));
+                            default -> rawMs.add(shell.framedTrue(rawMs.size(), STEP));
                         }
                     }
                 }
@@ -274,17 +268,6 @@ final class ApiBench implements Benchmark {
         return ms;
     }
 
-    /** The raw reader typing exactly the line QemuNode.exec types for `true`, and reading to its end marker. */
-    private static double rawFramedTrue(RawShell shell, int rep) {
-        String id = "bench." + (rep < 0 ? "w" + -rep : String.valueOf(rep));
-        String line = new ExecFraming(id).line("true");
-        long t0 = System.nanoTime();
-        shell.send(line);
-        Matcher m = shell.readUntil(Pattern.compile("^@@NLE" + Pattern.quote(id) + " (\\d+)$"), STEP, null);
-        double ms = (System.nanoTime() - t0) / 1e6;
-        check(m.group(1).equals("0"), "raw framed `true` exited " + m.group(1));
-        return ms;
-    }
 
     private static String stats(List<Double> ms) {
         Samples s = new Samples(ms);

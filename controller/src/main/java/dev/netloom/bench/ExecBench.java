@@ -3,7 +3,6 @@ package dev.netloom.bench;
 import dev.netloom.nodes.ExecResult;
 import dev.netloom.nodes.NetloomException;
 import dev.netloom.nodes.QemuNode;
-import dev.netloom.nodes.console.ExecFraming;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,7 +31,6 @@ final class ExecBench implements Benchmark {
     private static final Duration STEP = Duration.ofSeconds(60);
     private static final Pattern TRUE_DONE = Pattern.compile("^@@R(\\d+)$");
     private static final Pattern PRINT_DONE = Pattern.compile("^@@T(\\d+)$");
-    private static final Pattern SYNCED = Pattern.compile("^@@SYNC$");
 
     @Override
     public String name() {
@@ -57,16 +55,13 @@ final class ExecBench implements Benchmark {
             node = ctx.running(QemuNode.start(ctx.tinySpec("bench-exec")));
             raw = ctx.running(RawQemu.listening(ctx.tinyBoot(), "bench-raw", socket, STEP));
             shell = RawShell.connect(socket);
-            shell.readUntil(ctx.tinyMarker(), BenchContext.BOOT_BUDGET, null);
-            // the same quieting netloom's shell preparation does: no echo, no prompt
-            shell.send("stty -echo; PS1=''; echo '@@S''YNC'\n");
-            shell.readUntil(SYNCED, STEP, null);
+            shell.awaitQuietShell(ctx.tinyMarker(), BenchContext.BOOT_BUDGET, STEP);
             node.awaitReady();
 
             for (int i = 0; i < WARMUP; i++) {
                 netloomTrue(node);
                 rawTrue(shell);
-                rawFramedTrue(shell, -1 - i);
+                shell.framedTrue(-1 - i, STEP);
             }
             List<Double> netloomMs = new ArrayList<>();
             List<Double> rawMs = new ArrayList<>();
@@ -80,7 +75,7 @@ final class ExecBench implements Benchmark {
                         switch (variant) {
                             case 0 -> netloomMs.add(netloomTrue(node));
                             case 1 -> rawMs.add(rawTrue(shell));
-                            default -> rawFramedMs.add(rawFramedTrue(shell, rawFramedMs.size()));
+                            default -> rawFramedMs.add(shell.framedTrue(rawFramedMs.size(), STEP));
                         }
                     }
                 }
@@ -135,17 +130,6 @@ final class ExecBench implements Benchmark {
         return ms;
     }
 
-    /** The raw reader typing exactly the line QemuNode.exec types for `true`, and reading to its end marker. */
-    private static double rawFramedTrue(RawShell shell, int rep) {
-        String id = "bench." + (rep < 0 ? "w" + -rep : String.valueOf(rep));
-        String line = new ExecFraming(id).line("true");
-        long t0 = System.nanoTime();
-        shell.send(line);
-        Matcher m = shell.readUntil(Pattern.compile("^@@NLE" + Pattern.quote(id) + " (\\d+)$"), STEP, null);
-        double ms = (System.nanoTime() - t0) / 1e6;
-        check(m.group(1).equals("0"), "raw framed `true` exited " + m.group(1));
-        return ms;
-    }
 
     private static double netloomPrint(QemuNode node) {
         long t0 = System.nanoTime();

@@ -1,6 +1,7 @@
 package dev.netloom.bench;
 
 import dev.netloom.nodes.NetloomException;
+import dev.netloom.nodes.console.ExecFraming;
 
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -47,6 +48,33 @@ final class RawShell implements AutoCloseable {
         } catch (IOException e) {
             throw new NetloomException("cannot connect to console socket " + socket + ": " + e.getMessage(), e);
         }
+    }
+
+    private static final Pattern SYNCED = Pattern.compile("^@@SYNC$");
+
+    /** Waits for the boot marker, then quiets the shell as netloom's preparation does: no echo, no prompt. */
+    void awaitQuietShell(Pattern bootMarker, Duration bootBudget, Duration step) {
+        readUntil(bootMarker, bootBudget, null);
+        send("stty -echo; PS1=''; echo '@@S''YNC'\n");
+        readUntil(SYNCED, step, null);
+    }
+
+    /**
+     * Types exactly the line QemuNode.exec types for `true` (framed with id {@code bench.REP}, or
+     * {@code bench.wN} for warm-up repetitions, given as negative numbers) and reads to its end marker;
+     * returns the round trip in milliseconds.
+     */
+    double framedTrue(int rep, Duration step) {
+        String id = "bench." + (rep < 0 ? "w" + -rep : String.valueOf(rep));
+        String line = new ExecFraming(id).line("true");
+        long t0 = System.nanoTime();
+        send(line);
+        Matcher m = readUntil(Pattern.compile("^@@NLE" + Pattern.quote(id) + " (\\d+)$"), step, null);
+        double ms = (System.nanoTime() - t0) / 1e6;
+        if (!m.group(1).equals("0")) {
+            throw new NetloomException("raw framed `true` exited " + m.group(1));
+        }
+        return ms;
     }
 
     void send(String text) {

@@ -71,7 +71,8 @@ final class DoctorCommand implements Callable<Integer> {
     private void tun() {
         Path tun = Path.of("/dev/net/tun");
         boolean opens;
-        try (RandomAccessFile f = new RandomAccessFile(tun.toFile(), "rw")) {
+        try {
+            new RandomAccessFile(tun.toFile(), "rw").close();
             opens = true;
         } catch (IOException e) {
             opens = false;

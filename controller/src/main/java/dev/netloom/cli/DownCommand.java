@@ -4,14 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.netloom.api.ApiClient;
 import dev.netloom.lab.Cleanup;
 import dev.netloom.nodes.NetloomException;
-import dev.netloom.nodes.BadInputException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 
 /** Tears a lab down from another terminal. */
 @Command(name = "down", mixinStandardHelpOptions = true, header = "Tear a running lab down.",

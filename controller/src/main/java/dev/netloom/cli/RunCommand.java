@@ -9,12 +9,9 @@ import dev.netloom.lab.Timeline;
 import dev.netloom.nodes.QemuNode;
 import dev.netloom.nodes.host.HostSetup;
 import dev.netloom.nodes.image.ImageStore;
-import dev.netloom.nodes.image.TinyImageBuilder;
 import dev.netloom.nodes.qemu.Accel;
-import dev.netloom.nodes.qemu.AccelProbe;
 import dev.netloom.scenario.Quantities;
 import dev.netloom.scenario.Scenario;
-import dev.netloom.topology.InterfacePlan;
 import dev.netloom.topology.NodePlan;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -61,8 +58,7 @@ final class RunCommand implements Callable<Integer> {
     /** Runs a loaded scenario in the foreground; returns the exit code (0 all checks passed, 1 otherwise). */
     static int run(Scenario scenario, Accel requested, Duration keep, boolean json) throws Exception {
         ImageStore store = ImageStore.fromEnvironment();
-        Path tiny = store.find(TinyImageBuilder.NAME).isPresent() ? store.dir(TinyImageBuilder.NAME) : null;
-        Accel resolved = AccelProbe.forHost().resolve(requested, tiny).accel();
+        Accel resolved = Scenarios.accel(requested, store);
         Say.line("lab " + scenario.name() + ": " + scenario.nodes().size() + " nodes, " + scenario.links().size() + " links, "
                 + scenario.lans().size() + " LANs (" + resolved.qemuName() + ")");
 
@@ -72,8 +68,7 @@ final class RunCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         // the lab can be scripted from elsewhere while it runs; `netloom down` ends it early
         CompletableFuture<Void> downAsked = new CompletableFuture<>();
-        ApiServer api = ApiServer.start(lab, lab.paths().dir().resolve("api.sock"), QemuNode.sharedLoops(), null, null,
-                () -> downAsked.complete(null));
+        ApiServer api = Scenarios.serve(lab, null, () -> downAsked.complete(null));
         try {
             Duration upTime = Duration.between(t0, Instant.now());
             List<Checks.Result> checks = Checks.run(lab, scenario.checks());

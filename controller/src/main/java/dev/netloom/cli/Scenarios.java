@@ -1,15 +1,34 @@
 package dev.netloom.cli;
 
+import dev.netloom.api.ApiServer;
+import dev.netloom.lab.Lab;
+import dev.netloom.nodes.QemuNode;
 import dev.netloom.nodes.image.ImageStore;
+import dev.netloom.nodes.image.TinyImageBuilder;
+import dev.netloom.nodes.qemu.Accel;
+import dev.netloom.nodes.qemu.AccelProbe;
 import dev.netloom.scenario.Scenario;
 import dev.netloom.scenario.ScenarioLoader;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 
-/** Loading a scenario file the way every command does: images checked against the store. */
+/** What every lab-running command does the same way: load the scenario, resolve acceleration, serve the API. */
 final class Scenarios {
 
     private Scenarios() {
+    }
+
+    /** The acceleration to use: as asked, or probed with the tiny image (TCG when there is none to probe with). */
+    static Accel accel(Accel requested, ImageStore store) {
+        Path tiny = store.find(TinyImageBuilder.NAME).isPresent() ? store.dir(TinyImageBuilder.NAME) : null;
+        return AccelProbe.forHost().resolve(requested, tiny).accel();
+    }
+
+    /** Serves the lab's socket API in its run directory (and on loopback TCP with a token when {@code tcp} is set). */
+    static ApiServer serve(Lab lab, InetSocketAddress tcp, Runnable onDown) {
+        return ApiServer.start(lab, lab.paths().dir().resolve("api.sock"), QemuNode.sharedLoops(), tcp,
+                tcp == null ? null : lab.paths().dir().resolve("api.token"), onDown);
     }
 
     static Scenario load(Path file) {

@@ -6,9 +6,7 @@ import dev.netloom.lab.Lab;
 import dev.netloom.lab.Timeline;
 import dev.netloom.nodes.host.HostSetup;
 import dev.netloom.nodes.image.ImageStore;
-import dev.netloom.nodes.image.TinyImageBuilder;
 import dev.netloom.nodes.qemu.Accel;
-import dev.netloom.nodes.qemu.AccelProbe;
 import dev.netloom.scenario.Scenario;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -47,8 +45,7 @@ final class ServeCommand implements Callable<Integer> {
         HostSetup.ensure(Say::line);
         Scenario scenario = Scenarios.load(file);
         ImageStore store = ImageStore.fromEnvironment();
-        Path tiny = store.find(TinyImageBuilder.NAME).isPresent() ? store.dir(TinyImageBuilder.NAME) : null;
-        Accel resolved = AccelProbe.forHost().resolve(requested, tiny).accel();
+        Accel resolved = Scenarios.accel(requested, store);
         Lab lab = Lab.up(scenario, resolved, store, new Progress(false));
         CountDownLatch down = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -56,11 +53,10 @@ final class ServeCommand implements Callable<Integer> {
             down.countDown();
         }, "netloom-down");
         Runtime.getRuntime().addShutdownHook(hook);
-        ApiServer api = ApiServer.start(lab, lab.paths().dir().resolve("api.sock"), dev.netloom.nodes.QemuNode.sharedLoops(), tcp,
-                tcp == null ? null : lab.paths().dir().resolve("api.token"), () -> {
-                    lab.down();
-                    down.countDown();
-                });
+        ApiServer api = Scenarios.serve(lab, tcp, () -> {
+            lab.down();
+            down.countDown();
+        });
         try {
             List<Checks.Result> checks = Checks.run(lab, scenario.checks());
             long failed = checks.stream().filter(c -> !c.ok()).count();
