@@ -63,12 +63,17 @@ final class RunCommand implements Callable<Integer> {
                 + scenario.lans().size() + " LANs (" + resolved.qemuName() + ")");
 
         Instant t0 = Instant.now();
-        Lab lab = Lab.up(scenario, resolved, store, new Progress(json));
-        Thread hook = new Thread(lab::down, "netloom-down");
-        Runtime.getRuntime().addShutdownHook(hook);
+        Scenarios.Armed armed = Scenarios.Armed.up(scenario, resolved, store, new Progress(json), () -> { });
+        Lab lab = armed.lab();
         // the lab can be scripted from elsewhere while it runs; `netloom down` ends it early
         CompletableFuture<Void> downAsked = new CompletableFuture<>();
-        ApiServer api = Scenarios.serve(lab, null, () -> downAsked.complete(null));
+        ApiServer api;
+        try {
+            api = Scenarios.serve(lab, null, () -> downAsked.complete(null));
+        } catch (RuntimeException e) {
+            armed.close();
+            throw e;
+        }
         try {
             Duration upTime = Duration.between(t0, Instant.now());
             List<Checks.Result> checks = Checks.run(lab, scenario.checks());
@@ -93,20 +98,19 @@ final class RunCommand implements Callable<Integer> {
             return ok ? 0 : 1;
         } finally {
             api.close();
-            lab.down();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // the JVM is already shutting down (Ctrl-C): the hook runs down() anyway
-            }
+            armed.close();
         }
     }
 
     static Duration durationOption(String text) {
+        return durationOption("--duration", text);
+    }
+
+    static Duration durationOption(String option, String text) {
         try {
             return Quantities.duration(text);
         } catch (IllegalArgumentException e) {
-            throw new dev.netloom.nodes.BadInputException("--duration: " + e.getMessage());
+            throw new dev.netloom.nodes.BadInputException(option + ": " + e.getMessage());
         }
     }
 

@@ -46,17 +46,19 @@ final class ServeCommand implements Callable<Integer> {
         Scenario scenario = Scenarios.load(file);
         ImageStore store = ImageStore.fromEnvironment();
         Accel resolved = Scenarios.accel(requested, store);
-        Lab lab = Lab.up(scenario, resolved, store, new Progress(false));
         CountDownLatch down = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            lab.down();
-            down.countDown();
-        }, "netloom-down");
-        Runtime.getRuntime().addShutdownHook(hook);
-        ApiServer api = Scenarios.serve(lab, tcp, () -> {
-            lab.down();
-            down.countDown();
-        });
+        Scenarios.Armed armed = Scenarios.Armed.up(scenario, resolved, store, new Progress(false), down::countDown);
+        Lab lab = armed.lab();
+        ApiServer api;
+        try {
+            api = Scenarios.serve(lab, tcp, () -> {
+                lab.down();
+                down.countDown();
+            });
+        } catch (RuntimeException e) {
+            armed.close();
+            throw e;
+        }
         try {
             List<Checks.Result> checks = Checks.run(lab, scenario.checks());
             long failed = checks.stream().filter(c -> !c.ok()).count();
@@ -68,7 +70,7 @@ final class ServeCommand implements Callable<Integer> {
             return 0;
         } finally {
             api.close();
-            lab.down();
+            armed.close();
         }
     }
 }

@@ -57,14 +57,20 @@ final class StatusCommand implements Callable<Integer> {
     private static ObjectNode describe(Cleanup.LabEntry lab) {
         ObjectNode m = JSON.createObjectNode();
         m.put("lab", lab.name());
-        m.put("state", lab.controllerAlive() ? lab.journal().state() : "CRASHED (run `netloom cleanup`)");
-        m.put("controllerPid", lab.journal().controller());
-        m.put("namespace", lab.journal().namespace());
         m.put("runDirectory", lab.dir().toString());
+        if (lab.journal() == null) {
+            // one unreadable lab must not hide the others: say what is wrong with it and go on
+            m.put("state", "UNKNOWN");
+            m.put("problem", lab.problemLine() + " (`netloom cleanup` removes it once nobody runs it)");
+            return m;
+        }
+        m.put("state", lab.controllerAlive() ? lab.journal().state() : "CRASHED (run `netloom cleanup`)");
+        m.put("controllerPid", lab.journal().controller().pid());
+        m.put("namespace", lab.journal().namespace());
         m.put("socket", LabApi.socket(lab).toString());
         m.put("events", new LabPaths(lab.dir()).events().toString());
         ObjectNode pids = m.putObject("pids");
-        lab.journal().nodes().forEach(pids::put);
+        lab.journal().nodes().forEach((node, all) -> pids.put(node, all.isEmpty() ? 0 : all.get(all.size() - 1)));
         if (lab.controllerAlive() && Files.exists(LabApi.socket(lab))) {
             try (ApiClient api = ApiClient.connect(LabApi.socket(lab), Duration.ofSeconds(3))) {
                 JsonNode live = api.call("lab.status", JSON.createObjectNode(), Duration.ofSeconds(10));
@@ -79,6 +85,11 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     private static void print(JsonNode m) {
+        if (m.has("problem")) {
+            System.out.printf("lab %s  %s  run directory %s%n  %s%n", m.path("lab").asText(), m.path("state").asText(),
+                    m.path("runDirectory").asText(), m.path("problem").asText());
+            return;
+        }
         System.out.printf("lab %s  %s  controller %s  namespace %s%n  run directory %s%n  API socket %s%n", m.path("lab").asText(),
                 m.path("state").asText(), m.path("controllerPid").asText(), m.path("namespace").asText(),
                 m.path("runDirectory").asText(), m.path("socket").asText());

@@ -46,8 +46,9 @@ final class UpCommand implements Callable<Integer> {
         }
         HostSetup.ensure(Say::line);
         Scenario scenario = Scenarios.load(file); // bad input fails here, before anything starts
-        if (Cleanup.labs().stream().anyMatch(l -> l.name().equals(scenario.name()))) {
-            throw new BadInputException("lab " + scenario.name() + " is already up (or a crashed run left it: `netloom cleanup`); take it down first: netloom down " + scenario.name());
+        // a crashed run of this name is fine (the controller removes its leftovers); a live one is not
+        if (Cleanup.labs().stream().anyMatch(l -> l.name().equals(scenario.name()) && l.controllerAlive())) {
+            throw new BadInputException("lab " + scenario.name() + " is already up; take it down first: netloom down " + scenario.name());
         }
         List<String> cmd = new ArrayList<>(List.of("setsid", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Netloom.class.getName(), "serve", file.toAbsolutePath().toString(), "--accel", accel));
@@ -75,6 +76,10 @@ final class UpCommand implements Callable<Integer> {
             }
         }
         int code = controller.waitFor();
+        if (code == 2) {
+            // bad input the controller found (e.g. another `up` of this name won): its message is already printed
+            return 2;
+        }
         throw new NetloomException("the lab's controller exited with code " + code + " before the lab was READY" + (tail.isEmpty() ? "" : "; it said:\n" + String.join("\n", tail)));
     }
 

@@ -1,5 +1,6 @@
 package dev.netloom.cli;
 
+import dev.netloom.lab.HostMemory;
 import dev.netloom.lab.Lab;
 import dev.netloom.scenario.Scenario;
 import dev.netloom.topology.Plan;
@@ -12,6 +13,7 @@ import java.util.concurrent.Callable;
 /** Checks a scenario file without creating anything. */
 @Command(name = "validate", mixinStandardHelpOptions = true, header = "Check a scenario file without creating anything.",
         description = {"Check a scenario file and compute its plan (interfaces, addresses, routes) without creating anything.",
+                "Also compares the memory its nodes need with this host's: a lab this host could never run is refused.",
                 "Exit 0 when it is valid, 2 with the field, line:column and fix when it is not."})
 final class ValidateCommand implements Callable<Integer> {
 
@@ -22,10 +24,12 @@ final class ValidateCommand implements Callable<Integer> {
     public Integer call() {
         Scenario scenario = Scenarios.load(file);
         Plan plan = Lab.planOf(scenario);
+        HostMemory.requirePossible(plan); // what `run` would refuse on this host, refused here too
         long interfaces = plan.nodes().stream().mapToLong(n -> n.interfaces().size()).sum();
         System.out.println(file + ": valid: lab " + scenario.name() + ", " + plan.nodes().size() + " nodes, "
                 + scenario.links().size() + " links, " + scenario.lans().size() + " LANs, " + interfaces + " interfaces, "
                 + scenario.checks().size() + " checks, " + scenario.timeline().size() + " timeline events");
+        System.out.println("memory: " + HostMemory.fit(plan).describe());
         return 0;
     }
 }

@@ -1,7 +1,9 @@
 package dev.netloom.lab;
 
 import dev.netloom.fabric.Fabric;
+import dev.netloom.nodes.host.Proc;
 import dev.netloom.nodes.image.ImageStore;
+import dev.netloom.scenario.Names;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,25 +11,52 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
- * Removes what crashed labs left behind, from their journals only: QEMU processes (after checking
- * that the pid is still a QEMU of that lab: its command line names the lab's run directory), the
- * lab's namespace and its run directory. Labs whose controller is still alive are left alone.
+ * Finds the labs on this host and removes what dead ones left behind: their QEMU processes, their
+ * namespace and their run directory. A lab is removed only when the process that ran it is gone (its
+ * pid, start time and arguments, from the journal, match no live process), and only under the
+ * {@link HostLock}, so a lab being claimed at that moment is never touched. Processes are found three ways, so that none
+ * escapes whatever moment the controller died at: the pids in the journal, the processes inside the
+ * lab's namespace (every QEMU of a lab runs there), and the pidfiles QEMU wrote in the node
+ * directories; a pid is killed only if it is a QEMU of this lab (its arguments name the lab's run
+ * directory) or it runs inside the lab's own namespace.
  */
 public final class Cleanup {
+
+    private static final Duration EXIT_WAIT = Duration.ofSeconds(10);
 
     private Cleanup() {
     }
 
-    /** Every lab with a journal under the run base: name and whether its controller runs. */
-    public record LabEntry(String name, Path dir, Journal journal, boolean controllerAlive) {
+    /**
+     * A lab directory under the run base.
+     *
+     * @param journal its journal, or null when it has none or it is unreadable ({@code problem} says which)
+     */
+    public record LabEntry(String name, Path dir, Journal journal, String problem) {
+
+        /** True while the process that wrote the journal runs (same pid, start time and arguments). */
+        public boolean controllerAlive() {
+            return journal != null && journal.controller().alive();
+        }
+
+        public LabPaths paths() {
+            return new LabPaths(dir);
+        }
+
+        /** One line for messages: the journal's problem without Jackson's multi-line location. */
+        public String problemLine() {
+            return problem == null ? "" : problem.replaceAll("\\s*\\R\\s*", " ");
+        }
     }
 
+    /** Every lab directory under the run base; an unreadable journal is reported on its entry, never thrown. */
     public static List<LabEntry> labs() {
         Path root = LabPaths.labsRoot();
         List<LabEntry> out = new ArrayList<>();
@@ -35,12 +64,8 @@ public final class Cleanup {
             return out;
         }
         try (Stream<Path> dirs = Files.list(root)) {
-            for (Path dir : dirs.sorted().toList()) {
-                Path journal = new LabPaths(dir).journal();
-                if (Files.isRegularFile(journal)) {
-                    Journal j = Journal.read(journal);
-                    out.add(new LabEntry(j.lab(), dir, j, isController(j.controller())));
-                }
+            for (Path dir : dirs.filter(Files::isDirectory).sorted().toList()) {
+                out.add(entry(dir));
             }
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
@@ -48,37 +73,110 @@ public final class Cleanup {
         return out;
     }
 
-    /** Cleans every lab whose controller is gone; returns how many it cleaned. */
+    static LabEntry entry(Path dir) {
+        String name = dir.getFileName().toString();
+        Path journal = new LabPaths(dir).journal();
+        if (!Files.exists(journal)) {
+            return new LabEntry(name, dir, null, "no journal (a start that died before it wrote one)");
+        }
+        try {
+            return new LabEntry(name, dir, Journal.read(journal), null);
+        } catch (RuntimeException e) {
+            return new LabEntry(name, dir, null, e.getMessage());
+        }
+    }
+
+    /** Cleans every lab nobody runs; returns how many it cleaned. */
     public static int run(Consumer<String> say) {
         int cleaned = 0;
         for (LabEntry lab : labs()) {
-            if (lab.controllerAlive()) {
-                say.accept("lab " + lab.name() + " is running (controller pid " + lab.journal().controller() + "); left alone: use `netloom down " + lab.name() + "`");
-                continue;
+            if (clean(lab, say)) {
+                cleaned++;
             }
-            clean(lab, say);
-            cleaned++;
         }
         return cleaned;
     }
 
-    /** Removes one crashed lab's processes, namespace and run directory. */
-    public static void clean(LabEntry lab, Consumer<String> say) {
-        for (var node : lab.journal().nodes().entrySet()) {
-            long pid = node.getValue();
-            Optional<ProcessHandle> p = pid > 0 ? ProcessHandle.of(pid) : Optional.empty();
-            if (p.isPresent() && p.get().isAlive() && isQemuOf(pid, lab.dir())) {
-                say.accept("lab " + lab.name() + ": killing QEMU of node " + node.getKey() + " (pid " + pid + ")");
-                p.get().destroyForcibly();
-                p.get().onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).exceptionally(e -> null).join();
+    /**
+     * Removes one lab's leftovers unless its controller still runs; returns false (and says why) when
+     * it does.
+     */
+    public static boolean clean(LabEntry lab, Consumer<String> say) {
+        return HostLock.call(() -> {
+            LabEntry now = Files.isDirectory(lab.dir()) ? entry(lab.dir()) : lab; // as it is under the lock
+            if (now.controllerAlive()) {
+                say.accept("lab " + now.name() + " is running (controller pid " + now.journal().controller().pid() + "); left alone: use `netloom down "
+                        + now.name() + "`");
+                return false;
             }
+            removeLeftovers(now.name(), now.paths(), say);
+            return true;
+        });
+    }
+
+    /**
+     * Removes a dead lab's processes, namespace and directory. The caller holds the {@link HostLock}
+     * (this also serves a new start that finds a crashed run of its own name).
+     */
+    static void removeLeftovers(String name, LabPaths paths, Consumer<String> say) {
+        Journal journal = null;
+        try {
+            journal = Files.exists(paths.journal()) ? Journal.read(paths.journal()) : null;
+        } catch (RuntimeException e) {
+            say.accept("lab " + name + ": " + e.getMessage().replaceAll("\\s*\\R\\s*", " ") + "; removing what its directory and namespace hold");
         }
-        if (Fabric.exists(lab.journal().namespace())) {
-            say.accept("lab " + lab.name() + ": deleting network namespace " + lab.journal().namespace());
-            Fabric.attach(lab.name()).destroy();
+        String namespace = Names.LAB.matcher(name).matches() ? Fabric.namespaceFor(name) : null;
+        boolean hasNamespace = namespace != null && Fabric.exists(namespace);
+        Set<Long> pids = new LinkedHashSet<>();
+        if (journal != null) {
+            journal.pids().stream().filter(pid -> isQemuOf(pid, paths.dir())).forEach(pids::add);
         }
-        ImageStore.deleteTree(lab.dir());
-        say.accept("lab " + lab.name() + ": removed " + lab.dir());
+        pidfiles(paths).stream().filter(pid -> isQemuOf(pid, paths.dir())).forEach(pids::add);
+        if (hasNamespace) {
+            pids.addAll(namespacePids(namespace));
+        }
+        for (long pid : pids) {
+            ProcessHandle.of(pid).ifPresent(p -> {
+                say.accept("lab " + name + ": killing " + describe(pid) + " (pid " + pid + ")");
+                p.destroyForcibly();
+                p.onExit().orTimeout(EXIT_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).exceptionally(e -> null).join();
+            });
+        }
+        if (hasNamespace) {
+            say.accept("lab " + name + ": deleting network namespace " + namespace);
+            Fabric.attach(name).destroy();
+        }
+        ImageStore.deleteTree(paths.dir());
+        say.accept("lab " + name + ": removed " + paths.dir());
+    }
+
+    /** The pids QEMU wrote into the node directories' pidfiles. */
+    private static List<Long> pidfiles(LabPaths paths) {
+        List<Long> out = new ArrayList<>();
+        try (Stream<Path> dirs = Files.list(paths.dir())) {
+            for (Path dir : dirs.filter(Files::isDirectory).toList()) {
+                Path pidfile = new dev.netloom.nodes.NodePaths(dir).pidfile();
+                if (Files.isRegularFile(pidfile)) {
+                    try {
+                        out.add(Long.parseLong(Files.readString(pidfile).strip()));
+                    } catch (IOException | NumberFormatException e) {
+                        // a pidfile QEMU had not finished writing: the namespace search finds that process
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // no directory: nothing to read
+        }
+        return out;
+    }
+
+    /** The processes inside a namespace (`ip netns pids`): in a lab's own namespace, they are the lab's. */
+    private static List<Long> namespacePids(String namespace) {
+        Proc.Result r = Proc.run(List.of("ip", "netns", "pids", namespace), Duration.ofSeconds(30));
+        if (!r.ok()) {
+            return List.of();
+        }
+        return r.stdout().lines().map(String::strip).filter(l -> l.matches("[0-9]+")).map(Long::parseLong).toList();
     }
 
     /** True when pid runs QEMU with a path inside {@code labDir} on its command line. */
@@ -87,9 +185,10 @@ public final class Cleanup {
         return cmdline.contains("qemu-system") && cmdline.contains(labDir.toString() + "/");
     }
 
-    /** True when pid is a live netloom controller (a java process). */
-    static boolean isController(long pid) {
-        return pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && cmdline(pid).contains("java");
+    private static String describe(long pid) {
+        String cmdline = cmdline(pid);
+        String first = cmdline.isEmpty() ? "process" : cmdline.split(" ")[0];
+        return first.substring(first.lastIndexOf('/') + 1);
     }
 
     private static String cmdline(long pid) {
@@ -97,21 +196,6 @@ public final class Cleanup {
             return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
         } catch (IOException e) {
             return "";
-        }
-    }
-
-    /** Asks a running controller to tear its lab down (SIGTERM runs its shutdown hook) and waits. */
-    public static boolean stopController(LabEntry lab, Duration wait) {
-        Optional<ProcessHandle> p = ProcessHandle.of(lab.journal().controller());
-        if (p.isEmpty() || !isController(lab.journal().controller())) {
-            return false;
-        }
-        p.get().destroy();
-        try {
-            p.get().onExit().get(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-            return true;
-        } catch (Exception e) {
-            return false;
         }
     }
 }

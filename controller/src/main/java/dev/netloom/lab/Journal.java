@@ -3,47 +3,68 @@ package dev.netloom.lab;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.netloom.nodes.NetloomException;
+import dev.netloom.nodes.host.ProcessIdentity;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What a lab has created, written before and after each step so that {@code netloom cleanup} can
- * remove it after a crash: the controller's pid, the namespace, and each node's QEMU pid and run
- * directory. Written atomically (temp file + rename).
+ * What a lab has created, written before each step that creates something, so that
+ * {@code netloom cleanup} (or the next start of the lab) can remove it after a crash: who runs the
+ * lab, its namespace, the memory it reserved, and every QEMU pid each node ever had (restarts
+ * included). Written atomically (temp file + rename), mode 0600.
  *
- * @param lab        lab name
- * @param namespace  network namespace, e.g. nl-ring4
- * @param controller pid of the controller process
- * @param state      STARTING, READY, STOPPING
- * @param nodes      node name to QEMU pid (0 until started)
+ * @param lab         lab name
+ * @param namespace   network namespace, e.g. nl-ring4
+ * @param controller  the controller process (pid, start time, arguments: a reused pid never matches)
+ * @param state       STARTING, READY, STOPPING
+ * @param reservedMiB host memory the lab's nodes may use, counted by admission for every later lab
+ * @param nodes       node name to the QEMU pids it ran, oldest first
  */
-public record Journal(String lab, String namespace, long controller, String state, Map<String, Long> nodes) {
+public record Journal(String lab, String namespace, ProcessIdentity controller, String state, long reservedMiB,
+                      Map<String, List<Long>> nodes) {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public Journal {
-        nodes = new TreeMap<>(nodes);
+        if (lab == null || namespace == null || controller == null || state == null || nodes == null) {
+            throw new IllegalArgumentException("a field is missing (lab, namespace, controller, state and nodes are needed)");
+        }
+        TreeMap<String, List<Long>> copy = new TreeMap<>();
+        nodes.forEach((k, v) -> copy.put(k, List.copyOf(v)));
+        nodes = copy;
     }
 
     public Journal withState(String newState) {
-        return new Journal(lab, namespace, controller, newState, nodes);
+        return new Journal(lab, namespace, controller, newState, reservedMiB, nodes);
     }
 
+    /** Adds a QEMU pid to a node (a restart adds another). */
     public Journal withNode(String node, long pid) {
-        Map<String, Long> n = new TreeMap<>(nodes);
-        n.put(node, pid);
-        return new Journal(lab, namespace, controller, state, n);
+        Map<String, List<Long>> n = new TreeMap<>(nodes);
+        List<Long> pids = new ArrayList<>(n.getOrDefault(node, List.of()));
+        pids.add(pid);
+        n.put(node, pids);
+        return new Journal(lab, namespace, controller, state, reservedMiB, n);
+    }
+
+    /** Every QEMU pid the lab started. */
+    public List<Long> pids() {
+        return nodes.values().stream().flatMap(List::stream).toList();
     }
 
     public void write(Path file) {
         try {
-            Files.createDirectories(file.getParent());
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.deleteIfExists(tmp);
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             JSON.writeValue(tmp.toFile(), this);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
@@ -51,10 +72,11 @@ public record Journal(String lab, String namespace, long controller, String stat
         }
     }
 
+    /** Reads a journal; a missing, truncated or foreign file is a NetloomException naming the file. */
     public static Journal read(Path file) {
         try {
             return JSON.readValue(file.toFile(), Journal.class);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             throw new NetloomException("cannot read the lab journal " + file + ": " + e.getMessage(), e);
         }
     }

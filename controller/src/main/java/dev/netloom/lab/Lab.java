@@ -6,6 +6,8 @@ import dev.netloom.nodes.ExecResult;
 import dev.netloom.nodes.NetloomException;
 import dev.netloom.nodes.NodeSpec;
 import dev.netloom.nodes.NodeState;
+import dev.netloom.nodes.RunDirs;
+import dev.netloom.nodes.host.ProcessIdentity;
 import dev.netloom.nodes.QemuNode;
 import dev.netloom.nodes.console.ConsoleSession;
 import dev.netloom.nodes.image.ImageManifest;
@@ -75,8 +77,12 @@ public final class Lab implements AutoCloseable {
     private final Map<String, Boolean> segmentUp = new ConcurrentHashMap<>();
     private final java.util.Set<String> everDown = ConcurrentHashMap.newKeySet();
     private final ExecutorService workers;
+    private final Object lifecycle = new Object(); // guards down and every step that creates something
+    private final Object journalLock = new Object();
+    private final CompletableFuture<Void> downDone = new CompletableFuture<>();
     private volatile Journal journal;
-    private Fabric fabric;
+    private volatile boolean claimed; // the name is ours: down() removes what is under it
+    private volatile Fabric fabric;
     private boolean hostNetem;
     private volatile boolean down;
 
@@ -100,21 +106,37 @@ public final class Lab implements AutoCloseable {
     }
 
     /**
-     * Creates the lab and brings it to READY: namespace and bridges, nodes (admission-controlled),
-     * configuration over the consoles, impairments, commands. On failure everything created so far
-     * is removed before the exception propagates.
+     * A lab for {@code scenario}, not started: nothing exists on the host until {@link #up()}. A
+     * controller makes the lab first so that its signal handler can call {@link #down()} at any moment
+     * of the bring-up.
      */
-    public static Lab up(Scenario scenario, Accel accel, ImageStore images, Consumer<Event> listener) {
+    public static Lab create(Scenario scenario, Accel accel, ImageStore images, Consumer<Event> listener) {
         Plan plan = planOf(scenario);
+        HostMemory.requirePossible(plan);
         Lab lab = new Lab(scenario, plan, accel, images);
         if (listener != null) {
             lab.listeners.add(listener);
         }
+        return lab;
+    }
+
+    /** Creates the lab and brings it to READY (see {@link #up()}). */
+    public static Lab up(Scenario scenario, Accel accel, ImageStore images, Consumer<Event> listener) {
+        Lab lab = create(scenario, accel, images, listener);
+        lab.up();
+        return lab;
+    }
+
+    /**
+     * Brings the lab to READY: namespace and bridges, nodes (admission-controlled), configuration
+     * over the consoles, impairments, commands. On failure, or when {@link #down()} is called from
+     * another thread meanwhile, everything created so far is removed before the exception propagates.
+     */
+    public void up() {
         try {
-            lab.bringUp();
-            return lab;
+            bringUp();
         } catch (RuntimeException e) {
-            lab.down();
+            down();
             throw e;
         }
     }
@@ -155,15 +177,9 @@ public final class Lab implements AutoCloseable {
         for (NodePlan n : plan.nodes()) {
             manifests.computeIfAbsent(n.image(), images::require);
         }
-        checkMemory();
-        if (Files.exists(paths.journal())) {
-            throw new NetloomException("lab " + name() + " is already running or a crashed run left it behind (run dir " + paths.dir()
-                    + "): `netloom down " + name() + "` or `netloom cleanup`");
-        }
-        journal = new Journal(name(), Fabric.namespaceFor(name()), ProcessHandle.current().pid(), "STARTING", Map.of());
-        journal.write(paths.journal());
+        claim();
         event("lab", name(), "creating namespace " + journal.namespace() + " with " + plan.segments().size() + " bridges");
-        fabric = Fabric.create(plan);
+        creating(() -> fabric = Fabric.create(plan));
         hostNetem = fabric.hostNetem();
         for (SegmentPlan s : plan.segments()) {
             segmentUp.put(s.name(), true);
@@ -177,7 +193,7 @@ public final class Lab implements AutoCloseable {
         List<CompletableFuture<Void>> configured = new ArrayList<>();
         for (NodePlan n : plan.nodes()) {
             admission.acquireUninterruptibly();
-            QemuNode node = startNode(n, manifests.get(n.image()));
+            QemuNode node = creatingNode(n, manifests.get(n.image()));
             node.ready().whenComplete((r, e) -> admission.release());
             configured.add(node.ready().thenAcceptAsync(r -> configure(n, node), workers));
         }
@@ -187,19 +203,53 @@ public final class Lab implements AutoCloseable {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             throw cause instanceof RuntimeException re ? re : new NetloomException(cause.getMessage(), cause);
         }
-        journal = journal.withState("READY");
-        journal.write(paths.journal());
+        creating(() -> {
+            synchronized (journalLock) {
+                journal = journal.withState("READY");
+                journal.write(paths.journal());
+            }
+        });
         event("lab", name(), "READY with " + nodes.size() + " nodes");
     }
 
-    /** All nodes' memory must fit in what the host has available, with room to spare. */
-    private void checkMemory() {
-        long needMiB = plan.nodes().stream().mapToLong(n -> n.memoryMiB() + 40L).sum(); // + QEMU's own overhead
-        long availableMiB = HostMemory.availableMiB();
-        if (availableMiB > 0 && needMiB > availableMiB * 9 / 10) {
-            throw new NetloomException("lab " + name() + " needs about " + needMiB + " MiB for its " + plan.nodes().size()
-                    + " nodes but the host has " + availableMiB + " MiB available: use fewer nodes or less memory per node");
+    /**
+     * Takes the lab's name on this host, with its memory, in one step under the {@link HostLock}:
+     * refused when a live controller runs a lab of this name; a crashed run's leftovers are removed
+     * first. The journal, written before the lock is released, is the claim.
+     */
+    private void claim() {
+        creating(() -> HostLock.run(() -> {
+            Cleanup.LabEntry existing = Files.isDirectory(paths.dir()) ? Cleanup.entry(paths.dir()) : null;
+            if (existing != null && existing.controllerAlive()) {
+                throw new BadInputException("lab " + name() + " is already running (controller pid " + existing.journal().controller().pid()
+                        + "): take it down first (`netloom down " + name() + "`) or give this scenario another name");
+            }
+            if (existing != null || Fabric.exists(Fabric.namespaceFor(name()))) {
+                Cleanup.removeLeftovers(name(), paths, line -> event("cleanup", name(), line));
+            }
+            long reserve = HostMemory.labMiB(plan);
+            HostMemory.admit(name(), reserve);
+            RunDirs.createPrivate(paths.dir());
+            journal = new Journal(name(), Fabric.namespaceFor(name()), ProcessIdentity.current(), "STARTING", reserve, Map.of());
+            journal.write(paths.journal());
+            claimed = true;
+        }));
+    }
+
+    /** Runs a step that creates something, unless the lab is going down; a step and {@link #down()} never interleave. */
+    private void creating(Runnable step) {
+        synchronized (lifecycle) {
+            if (down) {
+                throw new NetloomException("lab " + name() + " was taken down during its bring-up");
+            }
+            step.run();
         }
+    }
+
+    private QemuNode creatingNode(NodePlan n, ImageManifest manifest) {
+        QemuNode[] started = new QemuNode[1];
+        creating(() -> started[0] = startNode(n, manifest));
+        return started[0];
     }
 
     private void checkEngines(Map<String, ImageManifest> manifests) {
@@ -275,14 +325,18 @@ public final class Lab implements AutoCloseable {
     }
 
     private QemuNode startNode(NodePlan n, ImageManifest manifest) {
+        HostMemory.requireHeadroom(name(), n.name());
         NodeSpec spec = new NodeSpec(n.name(), manifest, images.dir(n.image()), accel, n.cpus(), n.memoryMiB(), n.nics(),
                 fabric.namespace(), List.of(), null, null, 1);
-        QemuNode node = QemuNode.start(spec, paths.node(n.name()), false, loops, List.of(c -> event("node", c.node(), c.to() + " (" + c.detail() + ")")));
+        QemuNode node = QemuNode.start(spec, paths.node(n.name()), false, loops, List.of(c -> event("node", c.node(), c.to() + " (" + c.detail() + ")")),
+                pid -> {
+                    // every QEMU the node starts, restarts included, is in the journal before it can outlive us
+                    synchronized (journalLock) {
+                        journal = journal.withNode(n.name(), pid);
+                        journal.write(paths.journal());
+                    }
+                });
         nodes.put(n.name(), node);
-        synchronized (this) {
-            journal = journal.withNode(n.name(), node.pid());
-            journal.write(paths.journal());
-        }
         return node;
     }
 
@@ -494,7 +548,7 @@ public final class Lab implements AutoCloseable {
                 if (old != null && !old.state().isFinal()) {
                     throw new BadInputException("node " + name + " is already running (" + old.state() + ")");
                 }
-                QemuNode node = startNode(n, images.require(n.image()));
+                QemuNode node = creatingNode(n, images.require(n.image()));
                 node.awaitReady();
                 configure(n, node);
             }
@@ -508,30 +562,42 @@ public final class Lab implements AutoCloseable {
 
     // ---- down ----
 
-    /** Stops every node, deletes the namespace and the run directory. Idempotent. */
-    public synchronized void down() {
-        if (down) {
-            return;
+    /**
+     * Stops every node, deletes the namespace and the run directory, and gives the name up. Safe at
+     * any moment, from any thread (a signal handler during bring-up), and more than once: a second
+     * call waits for the first to finish. A lab that never got its name (another controller had it)
+     * removes nothing.
+     */
+    public void down() {
+        synchronized (lifecycle) {
+            if (down) {
+                downDone.join();
+                return;
+            }
+            down = true; // from here no step creates anything
         }
-        down = true;
-        if (journal != null) {
-            journal = journal.withState("STOPPING");
-            journal.write(paths.journal());
+        try {
+            if (claimed) {
+                synchronized (journalLock) {
+                    if (journal != null) {
+                        journal = journal.withState("STOPPING");
+                        journal.write(paths.journal());
+                    }
+                }
+                List<CompletableFuture<Void>> stops = new ArrayList<>();
+                for (QemuNode n : nodes.values()) {
+                    stops.add(CompletableFuture.runAsync(n::stop, workers));
+                }
+                CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).join();
+                Fabric.attach(name()).destroy(); // the name is ours, so is its namespace, however far the bring-up got
+                event("lab", name(), "down");
+                HostLock.run(() -> ImageStore.deleteTree(paths.dir())); // never while a new run of this name claims it
+            }
+        } finally {
+            workers.shutdownNow();
+            loops.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+            downDone.complete(null);
         }
-        List<CompletableFuture<Void>> stops = new ArrayList<>();
-        for (QemuNode n : nodes.values()) {
-            stops.add(CompletableFuture.runAsync(n::stop, workers));
-        }
-        CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).join();
-        if (fabric != null) {
-            fabric.destroy();
-        }
-        workers.shutdownNow();
-        loops.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
-        if (journal != null) {
-            ImageStore.deleteTree(paths.dir());
-        }
-        event("lab", name(), "down");
     }
 
     @Override

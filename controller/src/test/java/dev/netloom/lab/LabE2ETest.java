@@ -123,7 +123,7 @@ class LabE2ETest {
             }
             assertThat(ready).as("controller reached READY").isTrue();
             Journal journal = Journal.read(LabPaths.of("e2ecrash").journal());
-            List<Long> qemus = List.copyOf(journal.nodes().values());
+            List<Long> qemus = journal.pids();
             controller.destroyForcibly().waitFor();
             // QEMU outlives its controller: that is what cleanup is for
             assertThat(qemus).allMatch(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false));

@@ -32,6 +32,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import java.util.regex.Pattern;
 
 /**
@@ -64,6 +65,7 @@ public final class QemuNode implements AutoCloseable {
     private final NodePaths paths;
     private final boolean ownsRunDir;
     private final EventLoopGroup loops;
+    private final LongConsumer launched;
     private final List<Consumer<StateChange>> listeners = new CopyOnWriteArrayList<>();
     private final CompletableFuture<BootResult> ready = new CompletableFuture<>();
 
@@ -79,8 +81,9 @@ public final class QemuNode implements AutoCloseable {
     private long startNanos;
     private volatile Duration bootTime;
 
-    private QemuNode(NodeSpec spec, NodePaths paths, boolean ownsRunDir, EventLoopGroup loops) {
+    private QemuNode(NodeSpec spec, NodePaths paths, boolean ownsRunDir, EventLoopGroup loops, LongConsumer launched) {
         this.spec = spec;
+        this.launched = launched;
         this.paths = paths;
         this.ownsRunDir = ownsRunDir;
         this.loops = loops;
@@ -93,7 +96,7 @@ public final class QemuNode implements AutoCloseable {
         try {
             Files.createDirectories(base);
             Path dir = Files.createTempDirectory(base, spec.name() + "-");
-            return start(spec, new NodePaths(dir), true, sharedLoops(), List.of());
+            return start(spec, new NodePaths(dir), true, sharedLoops(), List.of(), pid -> { });
         } catch (IOException e) {
             throw new NetloomException("cannot create a run directory under " + base + ": " + e.getMessage(), e);
         }
@@ -105,7 +108,17 @@ public final class QemuNode implements AutoCloseable {
      */
     public static QemuNode start(NodeSpec spec, NodePaths paths, boolean ownsRunDir, EventLoopGroup loops,
                                  List<Consumer<StateChange>> listeners) {
-        QemuNode node = new QemuNode(spec, paths, ownsRunDir, loops);
+        return start(spec, paths, ownsRunDir, loops, listeners, pid -> { });
+    }
+
+    /**
+     * As above; {@code launched} gets the pid of every QEMU process the node starts (a restart after a
+     * stalled boot starts another), synchronously, before the node does anything else with it, so
+     * that a lab can record it before the process could outlive the controller.
+     */
+    public static QemuNode start(NodeSpec spec, NodePaths paths, boolean ownsRunDir, EventLoopGroup loops,
+                                 List<Consumer<StateChange>> listeners, LongConsumer launched) {
+        QemuNode node = new QemuNode(spec, paths, ownsRunDir, loops, launched);
         node.listeners.addAll(listeners);
         node.launch();
         return node;
@@ -235,8 +248,23 @@ public final class QemuNode implements AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(paths.qemuLog().toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                     .start();
+            try {
+                launched.accept(p.pid());
+            } catch (RuntimeException e) {
+                killQuietly(p); // not recorded, so it must not run on
+                throw e;
+            }
+            boolean stopping;
             synchronized (this) {
-                process = p;
+                stopping = stopRequested;
+                if (!stopping) {
+                    process = p;
+                }
+            }
+            if (stopping) {
+                // stop() ran while this (re)start was under way and saw no process: this one must not run on
+                killQuietly(p);
+                return;
             }
             p.onExit().thenAccept(this::exited);
             log.debug("node {}: QEMU pid {}", name(), p.pid());
@@ -328,7 +356,7 @@ public final class QemuNode implements AutoCloseable {
             if (process != p || state.isFinal() || state == NodeState.STOPPING) {
                 return;
             }
-            retry = error instanceof BootFailedException && p.isAlive() && restartsLeft > 0;
+            retry = error instanceof BootFailedException && p.isAlive() && restartsLeft > 0 && !stopRequested;
             if (retry) {
                 restartsLeft--;
                 process = null; // the old QEMU's exit, which the kill below causes, is no failure

@@ -39,7 +39,7 @@ class DebianImageBuilderTest {
         assertThat(base.packages()).contains("systemd-sysv", "iproute2", "iputils-ping", "iperf3", "tcpdump", "openssh-server",
                 "linux-image-cloud-amd64", "initramfs-tools");
         assertThat(base.files()).extracting(DebianImageBuilder.BaseFile::dest)
-                .contains("/etc/systemd/system/serial-getty@ttyS0.service.d/autologin.conf");
+                .contains("/etc/systemd/system/netloom-console.service");
         assertThat(TinyImageBuilder.parseMiB(base.memory())).isEqualTo(192);
     }
 
