@@ -44,8 +44,8 @@ final class UpCommand implements Callable<Integer> {
         if (listen != null) {
             loopback(listen);
         }
+        Scenario scenario = Scenarios.load(file); // bad input fails here, before anything starts (even apt-get)
         HostSetup.ensure(Say::line);
-        Scenario scenario = Scenarios.load(file); // bad input fails here, before anything starts
         if (Cleanup.labs().stream().anyMatch(l -> l.name().equals(scenario.name()))) {
             throw new BadInputException("lab " + scenario.name() + " is already up (or a crashed run left it: `netloom cleanup`); take it down first: netloom down " + scenario.name());
         }
