@@ -62,7 +62,8 @@ final class JsonDoc {
                 throw doc.error(p.currentTokenLocation(), "", "unexpected content after the end of the scenario object; remove it");
             }
         } catch (StreamConstraintsException e) {
-            throw doc.error(doc.parserLocation(e), doc.reading, limitProblem(e));
+            // the parser reads a member's value together with its name: its context knows the field
+            throw doc.error(doc.parserLocation(e), doc.parserPointer(), limitProblem(e));
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation() != null ? e.getLocation() : JsonLocation.NA;
             throw doc.error(at, doc.reading, "invalid JSON: " + cleanup(e.getOriginalMessage())
@@ -162,6 +163,10 @@ final class JsonDoc {
     /** JSON pointer escaping (RFC 6901). */
     static String escape(String key) {
         return key.replace("~", "~0").replace("/", "~1");
+    }
+
+    private String parserPointer() {
+        return parser != null ? parser.getParsingContext().pathAsPointer().toString() : reading;
     }
 
     private JsonLocation parserLocation(JsonProcessingException e) {
