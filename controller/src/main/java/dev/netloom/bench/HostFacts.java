@@ -4,6 +4,7 @@ import dev.netloom.nodes.host.HostSetup;
 import dev.netloom.nodes.host.Proc;
 import dev.netloom.nodes.qemu.AccelProbe;
 import dev.netloom.nodes.qemu.QemuCommandLine;
+import dev.netloom.scenario.Names;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -72,7 +73,7 @@ record HostFacts(int cores, long memoryMiB, String kernel, String accel, String 
         if (!HostSetup.isRoot()) {
             return new Check(false, "not checked: needs root (network namespaces)");
         }
-        String ns = "nl-bench-" + ProcessHandle.current().pid();
+        String ns = Names.scratchNamespace(Names.BENCH, String.valueOf(ProcessHandle.current().pid()));
         Proc.Result add = Proc.run(List.of("ip", "netns", "add", ns), STEP);
         if (!add.ok()) {
             return new Check(false, "no scratch namespace: " + Proc.lastLine(add.stderr()));

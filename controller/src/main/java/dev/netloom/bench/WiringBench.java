@@ -3,6 +3,7 @@ package dev.netloom.bench;
 import dev.netloom.fabric.Fabric;
 import dev.netloom.nodes.NetloomException;
 import dev.netloom.nodes.host.Proc;
+import dev.netloom.scenario.Names;
 import dev.netloom.topology.Plan;
 import dev.netloom.topology.SegmentPlan;
 
@@ -38,10 +39,11 @@ final class WiringBench implements Benchmark {
     @Override
     public List<Figure> run(BenchContext ctx) throws Exception {
         long pid = ProcessHandle.current().pid();
-        String lab = "bw" + pid;                    // Fabric's namespace: nl-bw<pid>
-        String naiveNs = "nl-bn" + pid;
+        // all three in the namespace space lab names may not use (Names.RESERVED_LAB_PREFIXES)
+        String lab = Names.BENCH + pid;              // Fabric's namespace: nl-bench<pid>
+        String naiveNs = Names.scratchNamespace(Names.BENCH, "n" + pid);
         List<Figure> figures = new ArrayList<>();
-        try (DeviceWatch watch = DeviceWatch.start("nl-bo" + pid)) {
+        try (DeviceWatch watch = DeviceWatch.start(Names.scratchNamespace(Names.BENCH, "o" + pid))) {
             for (int links : ctx.quick() ? List.of(100) : List.of(100, 1000)) {
                 int reps = ctx.quick() ? 3 : 5;
                 // the baseline deletes device by device at about 16 ms each: 1000 links take over a minute

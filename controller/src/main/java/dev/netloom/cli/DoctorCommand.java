@@ -7,6 +7,7 @@ import dev.netloom.nodes.image.TinyImageBuilder;
 import dev.netloom.nodes.qemu.Accel;
 import dev.netloom.nodes.qemu.AccelProbe;
 import dev.netloom.nodes.qemu.QemuCommandLine;
+import dev.netloom.scenario.Names;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -83,7 +84,7 @@ final class DoctorCommand implements Callable<Integer> {
 
     /** Creates a bridge and a tap in a scratch namespace, tries host netem there, and removes it all. */
     private void namespace() {
-        String ns = "nl-doctor-" + ProcessHandle.current().pid();
+        String ns = Names.scratchNamespace(Names.DOCTOR, String.valueOf(ProcessHandle.current().pid()));
         Proc.Result add = Proc.run(List.of("ip", "netns", "add", ns), Duration.ofSeconds(20));
         if (!check(add.ok(), "namespace", add.ok() ? "created " + ns : Proc.lastLine(add.stderr()), "run netloom as root on a kernel with network namespaces")) {
             return;

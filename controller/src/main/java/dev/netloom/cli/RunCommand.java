@@ -51,8 +51,9 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Accel requested = Accel.parse(accel);
         Duration keep = duration == null ? null : durationOption(duration);
+        Scenario scenario = Scenarios.load(file); // bad input fails here, before the host is touched
         HostSetup.ensure(Say::line);
-        return run(Scenarios.load(file), requested, keep, json);
+        return run(scenario, requested, keep, json);
     }
 
     /** Runs a loaded scenario in the foreground; returns the exit code (0 all checks passed, 1 otherwise). */

@@ -42,8 +42,8 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Accel requested = Accel.parse(accel);
         java.net.InetSocketAddress tcp = listen == null ? null : UpCommand.loopback(listen);
-        HostSetup.ensure(Say::line);
         Scenario scenario = Scenarios.load(file);
+        HostSetup.ensure(Say::line);
         ImageStore store = ImageStore.fromEnvironment();
         Accel resolved = Scenarios.accel(requested, store);
         CountDownLatch down = new CountDownLatch(1);

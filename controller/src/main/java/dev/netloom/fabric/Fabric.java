@@ -33,7 +33,7 @@ public final class Fabric {
         if (!Names.LAB.matcher(lab).matches()) {
             throw new IllegalArgumentException("invalid lab name " + lab);
         }
-        return "nl-" + lab;
+        return Names.NAMESPACE_PREFIX + lab;
     }
 
     /** The fabric of an existing namespace (for cleanup and runtime changes). */

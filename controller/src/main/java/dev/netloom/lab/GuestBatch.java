@@ -1,5 +1,6 @@
 package dev.netloom.lab;
 
+import dev.netloom.nodes.console.ExecFraming;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -13,7 +14,10 @@ import java.util.regex.Pattern;
  */
 final class GuestBatch {
 
-    /** Room under ExecFraming's 3500-byte limit for the framing itself. */
+    /**
+     * Bytes per exec as typed (ExecFraming.typedBytes: each ' counts 4), with room to spare under
+     * ExecFraming.MAX_COMMAND_BYTES; the quotes around batched ip lines make typed longer than raw.
+     */
     static final int MAX_LINE = 2800;
     /** Only plain `ip` commands made of plan data are batched: no quoting or shell syntax in them. */
     private static final Pattern PLAIN_IP = Pattern.compile("ip [a-z0-9 ./:_-]+");
@@ -44,7 +48,7 @@ final class GuestBatch {
         List<String> execs = new ArrayList<>();
         StringBuilder line = new StringBuilder();
         for (String step : steps) {
-            if (line.length() > 0 && line.length() + separator.length() + step.length() > MAX_LINE) {
+            if (line.length() > 0 && ExecFraming.typedBytes(line + separator + step) > MAX_LINE) {
                 execs.add(line.toString());
                 line.setLength(0);
             }
@@ -64,7 +68,7 @@ final class GuestBatch {
         StringBuilder b = new StringBuilder("printf '%s\\n'");
         for (int i = 0; i < ipLines.size(); i++) {
             String arg = " '" + ipLines.get(i) + "'";
-            if (b.length() + arg.length() + ip.length() + 3 > MAX_LINE) {
+            if (ExecFraming.typedBytes(b + arg + " | " + ip) > MAX_LINE) {
                 steps.add(b + " | " + ip);
                 b = new StringBuilder("printf '%s\\n'");
             }

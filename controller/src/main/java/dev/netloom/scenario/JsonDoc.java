@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -20,8 +22,17 @@ import java.util.Map;
  */
 final class JsonDoc {
 
+    /** Deep enough for any scenario (it needs 5 levels); a hostile file of 10000 brackets stops here, not in a StackOverflowError. */
+    static final int MAX_DEPTH = 32;
+    /** Digits in one number: a seed needs 19; more is a mistake or an attack on number parsing. */
+    static final int MAX_NUMBER_LENGTH = 100;
     private static final JsonFactory FACTORY = JsonFactory.builder()
             .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS)
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_DEPTH)
+                    .maxNumberLength(MAX_NUMBER_LENGTH)
+                    .maxStringLength(ScenarioLoader.MAX_FILE_BYTES)
+                    .build())
             .build();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -29,6 +40,8 @@ final class JsonDoc {
     private final Map<String, JsonLocation> values = new HashMap<>();
     private final Map<String, JsonLocation> keys = new HashMap<>();
     private JsonNode root;
+    /** The parser while parsing, for the location of constraint errors (which carry none). */
+    private JsonParser parser;
     /** The pointer of the value being read, for syntax errors. */
     private String reading = "";
 
@@ -40,6 +53,7 @@ final class JsonDoc {
     static JsonDoc parse(String json, String source) {
         JsonDoc doc = new JsonDoc(source);
         try (JsonParser p = FACTORY.createParser(json)) {
+            doc.parser = p;
             if (p.nextToken() == null) {
                 throw new ScenarioException(source, 1, 1, "", "the file is empty; a scenario is a JSON object such as {\"name\": \"lab\", \"nodes\": [...]}");
             }
@@ -47,6 +61,9 @@ final class JsonDoc {
             if (p.nextToken() != null) {
                 throw doc.error(p.currentTokenLocation(), "", "unexpected content after the end of the scenario object; remove it");
             }
+        } catch (StreamConstraintsException e) {
+            // the parser reads a member's value together with its name: its context knows the field
+            throw doc.error(doc.parserLocation(e), doc.parserPointer(), limitProblem(e));
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation() != null ? e.getLocation() : JsonLocation.NA;
             throw doc.error(at, doc.reading, "invalid JSON: " + cleanup(e.getOriginalMessage())
@@ -146,6 +163,29 @@ final class JsonDoc {
     /** JSON pointer escaping (RFC 6901). */
     static String escape(String key) {
         return key.replace("~", "~0").replace("/", "~1");
+    }
+
+    private String parserPointer() {
+        return parser != null ? parser.getParsingContext().pathAsPointer().toString() : reading;
+    }
+
+    private JsonLocation parserLocation(JsonProcessingException e) {
+        if (e.getLocation() != null) {
+            return e.getLocation();
+        }
+        return parser != null ? parser.currentLocation() : JsonLocation.NA;
+    }
+
+    /** Which of the reading limits was hit, in words; Jackson's own message names its configuration API. */
+    private static String limitProblem(StreamConstraintsException e) {
+        String m = String.valueOf(e.getOriginalMessage());
+        if (m.contains("nesting depth")) {
+            return "the JSON nests deeper than " + MAX_DEPTH + " levels of brackets (a scenario needs about 5); remove the extra [ and {";
+        }
+        if (m.contains("Number value length") || m.contains("number")) {
+            return "a number longer than " + MAX_NUMBER_LENGTH + " characters; write a number netloom can use";
+        }
+        return "the JSON exceeds a reading limit (" + cleanup(m) + "); make the file smaller";
     }
 
     /** Jackson's messages carry source excerpts and newlines; keep the first line, without them. */

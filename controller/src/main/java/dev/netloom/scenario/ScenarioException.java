@@ -1,10 +1,14 @@
 package dev.netloom.scenario;
 
 import dev.netloom.nodes.BadInputException;
+import dev.netloom.nodes.Escape;
 
 /**
  * A scenario file that netloom cannot use. The message is one line,
  * {@code FILE:LINE:COLUMN: /json/pointer: problem; fix}, so editors and terminals can jump to it.
+ * Every message is formed here, and here the file name, pointer and problem (which quote names,
+ * keys and commands from the file) have their control and invisible characters escaped
+ * ({@link Escape#oneLine}): a hostile file cannot split the line or drive the terminal.
  */
 public class ScenarioException extends BadInputException {
 
@@ -15,7 +19,7 @@ public class ScenarioException extends BadInputException {
 
     /** An error at a place in the file; {@code pointer} is a JSON pointer ("" for the whole document). */
     public ScenarioException(String source, int line, int column, String pointer, String problem) {
-        super(source + ":" + line + ":" + column + ": " + (pointer.isEmpty() ? "/" : pointer) + ": " + problem);
+        super(Escape.oneLine(source + ":" + line + ":" + column + ": " + (pointer.isEmpty() ? "/" : pointer) + ": " + problem));
         this.source = source;
         this.pointer = pointer;
         this.line = line;
@@ -24,7 +28,7 @@ public class ScenarioException extends BadInputException {
 
     /** An error about the file as a whole (it cannot be read). */
     public ScenarioException(String source, String problem, Throwable cause) {
-        super(source + ": " + problem, cause);
+        super(Escape.oneLine(source + ": " + problem), cause);
         this.source = source;
         this.pointer = "";
         this.line = 0;

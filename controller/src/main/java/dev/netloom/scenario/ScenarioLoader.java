@@ -1,7 +1,7 @@
 package dev.netloom.scenario;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -16,8 +16,10 @@ public final class ScenarioLoader {
 
     /** The most nodes one scenario may have. */
     public static final int MAX_NODES = 250;
-    /** The most interfaces (link ends and LAN memberships) one node may have: free PCI slots. */
+    /** The most interfaces (link ends and LAN memberships) one node may have: free PCI slots 0x03 to 0x1f. */
     public static final int MAX_INTERFACES = 29;
+    /** The largest scenario file: ten times the biggest sensible one, and small enough to refuse before parsing. */
+    public static final int MAX_FILE_BYTES = 4 << 20;
 
     private final ImageCheck images;
 
@@ -29,19 +31,40 @@ public final class ScenarioLoader {
     /** Reads and validates {@code file}; errors name the file as given. */
     public Scenario load(Path file) {
         String source = file.toString();
-        String json;
-        try {
-            json = Files.readString(file, StandardCharsets.UTF_8);
+        byte[] bytes;
+        // bounded: a huge file (or /dev/zero) is refused after MAX_FILE_BYTES + 1 bytes, not read whole
+        try (InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(MAX_FILE_BYTES + 1);
         } catch (NoSuchFileException e) {
             throw new ScenarioException(source, "no such file; check the path", e);
         } catch (IOException e) {
             throw new ScenarioException(source, "cannot read the file: " + e.getMessage(), e);
         }
-        return load(json, source);
+        if (bytes.length > MAX_FILE_BYTES) {
+            throw tooLarge(source, sizeOf(file));
+        }
+        return load(SourceText.decode(bytes, source), source);
     }
 
     /** Reads and validates scenario text; {@code sourceName} stands for the file in error messages. */
     public Scenario load(String json, String sourceName) {
-        return new ScenarioReader(JsonDoc.parse(json, sourceName), images).read();
+        if (json.length() > MAX_FILE_BYTES || SourceText.utf8Length(json) > MAX_FILE_BYTES) {
+            throw tooLarge(sourceName, SourceText.utf8Length(json));
+        }
+        return new ScenarioReader(JsonDoc.parse(SourceText.withoutBom(json), sourceName), images).read();
+    }
+
+    private static ScenarioException tooLarge(String source, long bytes) {
+        return new ScenarioException(source, 1, 1, "", "the file is " + (bytes > 0 ? bytes + " bytes" : "too large")
+                + "; a scenario file is at most " + MAX_FILE_BYTES + " bytes (" + (MAX_FILE_BYTES >> 20) + " MiB): describe big"
+                + " topologies with \"generate\" instead of listing them");
+    }
+
+    private static long sizeOf(Path file) {
+        try {
+            return Files.isRegularFile(file) ? Files.size(file) : -1;
+        } catch (IOException e) {
+            return -1;
+        }
     }
 }

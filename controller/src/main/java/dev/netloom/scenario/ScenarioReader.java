@@ -1,6 +1,5 @@
 package dev.netloom.scenario;
 
-import dev.netloom.nodes.image.ImageStore;
 import dev.netloom.scenario.Generators.Topology;
 import dev.netloom.scenario.Scenario.Check;
 import dev.netloom.scenario.Scenario.Defaults;
@@ -76,7 +75,7 @@ final class ScenarioReader {
         if (schema != null) {
             schema.text("a schema URL");
         }
-        String name = checkName(root.require("name", "add \"name\": \"lab1\" (the lab name: " + LAB_RULE + ")"), Names.LAB, "lab", LAB_RULE);
+        String name = NameRules.lab(root.require("name", "add \"name\": \"lab1\" (the lab name: " + NameRules.LAB_RULE + ")"));
 
         Located defaultsAt = root.get("defaults");
         Defaults defaults = defaults(defaultsAt);
@@ -115,7 +114,7 @@ final class ScenarioReader {
 
         Scenario.Addressing addressing = addressing(root.get("addressing"));
         Scenario.Routing routing = routing(root.get("routing"));
-        List<String> commands = commands(root.get("commands"));
+        List<String> commands = CommandRules.list(root.get("commands"));
         Duration duration = null;
         if (root.get("duration") != null) {
             duration = duration(root.get("duration"));
@@ -161,7 +160,7 @@ final class ScenarioReader {
         at.object("the defaults", DEFAULTS_KEYS);
         Defaults builtIn = Defaults.BUILT_IN;
         return new Defaults(
-                at.get("image") != null ? image(at.get("image")) : builtIn.image(),
+                at.get("image") != null ? NameRules.image(at.get("image")) : builtIn.image(),
                 at.get("memory") != null ? memory(at.get("memory")) : builtIn.memoryMiB(),
                 at.get("cpus") != null ? cpus(at.get("cpus")) : builtIn.cpus());
     }
@@ -175,15 +174,15 @@ final class ScenarioReader {
         for (Located el : at.elements("nodes (names or {\"name\": ...} objects)")) {
             NodeIn node;
             if (el.isString()) {
-                node = new NodeIn(checkName(el, Names.NODE, "node", NODE_RULE), el, null, null, null, null, List.of());
+                node = new NodeIn(NameRules.node(el), el, null, null, null, null, List.of());
             } else {
                 el.object("a node", NODE_KEYS);
-                Located nameAt = el.require("name", "add \"name\": \"a\" (" + NODE_RULE + ")");
-                node = new NodeIn(checkName(nameAt, Names.NODE, "node", NODE_RULE), el,
-                        el.get("image") != null ? image(el.get("image")) : null, el.get("image"),
+                Located nameAt = el.require("name", "add \"name\": \"a\" (" + NameRules.NODE_RULE + ")");
+                node = new NodeIn(NameRules.node(nameAt), el,
+                        el.get("image") != null ? NameRules.image(el.get("image")) : null, el.get("image"),
                         el.get("memory") != null ? memory(el.get("memory")) : null,
                         el.get("cpus") != null ? cpus(el.get("cpus")) : null,
-                        commands(el.get("commands")));
+                        CommandRules.list(el.get("commands")));
             }
             Located first = seen.putIfAbsent(node.name(), el);
             if (first != null) {
@@ -285,7 +284,9 @@ final class ScenarioReader {
         Imp impairment = impairment(at);
         checkNeedsDelay(impairment.value(), impairment);
         Generators.Spec spec = new Generators.Spec(topology, nodes, rows, columns, prefix, branching, probability, degree, seed);
-        return new GeneratedIn(at, Generators.generate(spec), impairment);
+        Generators.Generated result = Generators.generate(spec);
+        result.nodes().forEach(n -> NameRules.checkNotReserved(n, prefixAt != null ? prefixAt : at));
+        return new GeneratedIn(at, result, impairment);
     }
 
     /** Listed nodes first, then generated ones; a listed node of a generated name gives that node its settings. */
@@ -346,7 +347,7 @@ final class ScenarioReader {
             el.object("a link", LINK_KEYS);
             String name = null;
             if (el.get("name") != null) {
-                name = checkName(el.get("name"), Names.LINK, "link", LINK_RULE);
+                name = NameRules.link(el.get("name"), "link");
             }
             Located between = el.get("between");
             Located endpoints = el.get("endpoints");
@@ -406,8 +407,8 @@ final class ScenarioReader {
         List<LanIn> out = new ArrayList<>();
         for (Located el : at.elements("LANs ({\"name\": ..., \"members\": [...]} objects)")) {
             el.object("a LAN", LAN_KEYS);
-            Located nameAt = el.require("name", "add \"name\": \"lan1\" (" + LINK_RULE + ")");
-            String name = checkName(nameAt, Names.LINK, "LAN", LINK_RULE);
+            Located nameAt = el.require("name", "add \"name\": \"lan1\" (" + NameRules.LINK_RULE + ")");
+            String name = NameRules.link(nameAt, "LAN");
             List<EndIn> members = new ArrayList<>();
             Map<String, Located> seen = new HashMap<>();
             Located membersAt = el.require("members", "add \"members\": [\"a\", \"b\", ...]");
@@ -537,14 +538,7 @@ final class ScenarioReader {
         if (poolAt == null) {
             return Scenario.Addressing.DEFAULT;
         }
-        Cidr pool = cidr(poolAt);
-        if (pool.address() != pool.network()) {
-            throw poolAt.error("pool " + pool + " has host bits set; write the network address, \"" + pool.subnet() + "\"");
-        }
-        if (pool.prefix() < 8 || pool.prefix() > 30) {
-            throw poolAt.error("pool prefix /" + pool.prefix() + " is out of range; use /8 to /30, e.g. \"10.0.0.0/16\"");
-        }
-        return new Scenario.Addressing(pool.toString());
+        return new Scenario.Addressing(AddressRules.pool(poolAt, cidr(poolAt)).toString());
     }
 
     private static Scenario.Routing routing(Located at) {
@@ -557,21 +551,6 @@ final class ScenarioReader {
             case "none" -> Scenario.Routing.NONE;
             default -> throw at.error("unknown routing \"" + value + "\"; routing is static or none");
         };
-    }
-
-    private static List<String> commands(Located at) {
-        if (at == null) {
-            return List.of();
-        }
-        List<String> out = new ArrayList<>();
-        for (Located el : at.elements("shell commands")) {
-            String command = el.text("a shell command");
-            if (command.isBlank()) {
-                throw el.error("empty command; remove it or write a shell command");
-            }
-            out.add(command);
-        }
-        return out;
     }
 
     // ---------------------------------------------------------------- timeline and checks
@@ -663,10 +642,7 @@ final class ScenarioReader {
             throw el.error("missing \"exec\" or \"action\"; add \"exec\": \"a command\" or \"action\": one of " + String.join(", ", ACTIONS));
         }
         if (exec != null) {
-            String command = exec.text("a shell command");
-            if (command.isBlank()) {
-                throw exec.error("empty command; write a shell command");
-            }
+            String command = CommandRules.command(exec, "write a shell command");
             return new EventIn(new TimelineEvent(when, null, null, null, null, node, command, null), el, null);
         }
         String a = action.text("an action");
@@ -775,6 +751,7 @@ final class ScenarioReader {
                     continue;
                 }
                 Cidr cidr = cidr(e.addressAt());
+                AddressRules.address(e.addressAt(), cidr);
                 if (cidr.prefix() > 31) {
                     throw e.addressAt().error("/32 leaves no room for the other end; use /30 or /31 for a link and /24 for a LAN, e.g. \""
                             + cidr.ip() + "/24\"");
@@ -848,19 +825,6 @@ final class ScenarioReader {
 
     // ---------------------------------------------------------------- values
 
-    private static final String LAB_RULE = "1-12 characters: lowercase letters, digits and '-', starting with a letter";
-    private static final String NODE_RULE = "1-15 characters: lowercase letters, digits and '-', starting with a letter";
-    private static final String LINK_RULE = "1-32 characters: lowercase letters, digits, '_', '.' and '-', starting with a letter or digit";
-    private static final String IMAGE_RULE = "1-32 characters: lowercase letters, digits, '_' and '-', starting with a letter";
-
-    private static String checkName(Located at, Pattern pattern, String what, String rule) {
-        String name = at.text("a " + what + " name");
-        if (!pattern.matcher(name).matches()) {
-            throw at.error("invalid " + what + " name \"" + name + "\"; use " + rule);
-        }
-        return name;
-    }
-
     /** A reference to a node by name, which must exist. */
     private String nodeRef(Located at) {
         String name = at.text("a node name");
@@ -877,10 +841,6 @@ final class ScenarioReader {
         List<String> all = new ArrayList<>(names);
         return all.size() <= 10 ? String.join(", ", all)
                 : String.join(", ", all.subList(0, 10)) + ", ... (" + all.size() + " in all)";
-    }
-
-    private static String image(Located at) {
-        return checkName(at, ImageStore.NAME, "image", IMAGE_RULE);
     }
 
     private static int memory(Located at) {

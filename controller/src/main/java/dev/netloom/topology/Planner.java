@@ -4,6 +4,7 @@ import dev.netloom.scenario.Cidr;
 import dev.netloom.nodes.BadInputException;
 import dev.netloom.scenario.Impairment;
 import dev.netloom.scenario.Scenario;
+import dev.netloom.scenario.ScenarioLoader;
 import dev.netloom.topology.SegmentPlan.Kind;
 import dev.netloom.topology.SegmentPlan.Member;
 import dev.netloom.topology.Topology.Segment;
@@ -28,7 +29,11 @@ public final class Planner {
 
     /** PCI slots 0x03..0x1f are free on QEMU's pc machine: 29 NICs per node. */
     public static final int FIRST_PCI_SLOT = 0x03;
-    public static final int MAX_INTERFACES = 0x1f - FIRST_PCI_SLOT + 1;
+    /**
+     * Slots FIRST_PCI_SLOT..0x1f: the loader's limit, so that `validate` refuses what the plan could
+     * not place (PlannerTest checks that the two agree).
+     */
+    public static final int MAX_INTERFACES = ScenarioLoader.MAX_INTERFACES;
     /** QEMU's own default MAC; never handed out, so a NIC without an explicit MAC cannot clash. */
     static final String QEMU_DEFAULT_MAC = "52:54:00:12:34:56";
 

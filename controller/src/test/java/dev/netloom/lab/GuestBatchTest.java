@@ -40,7 +40,8 @@ class GuestBatchTest {
         }
         commands.add("echo done");
         List<String> execs = GuestBatch.join(commands, false);
-        assertThat(execs).hasSizeGreaterThan(1).allMatch(e -> e.length() <= GuestBatch.MAX_LINE);
+        assertThat(execs).hasSizeGreaterThan(1).allMatch(e -> dev.netloom.nodes.console.ExecFraming.typedBytes(e) <= GuestBatch.MAX_LINE)
+                .allMatch(e -> dev.netloom.nodes.console.ExecFraming.problem(e) == null);
         String all = String.join("\n", execs);
         for (int i = 0; i < 300; i++) {
             assertThat(all).contains("'route replace 10." + (i / 250) + "." + (i % 250) + ".0/30 via 10.255.0.2 dev eth1'");

@@ -61,4 +61,25 @@ class SchemaConsistencyTest {
         assertThat(def("generator").get("properties").get("topology").get("enum"))
                 .extracting(JsonNode::asText).containsExactlyElementsOf(Generators.Topology.keys());
     }
+
+    @Test
+    void schemaReservedNames_matchNames() {
+        assertThat(def("labName").get("not").get("pattern").asText())
+                .isEqualTo("^(" + String.join("|", Names.RESERVED_LAB_PREFIXES) + ")");
+        assertThat(def("nodeName").get("not").get("enum")).extracting(JsonNode::asText)
+                .containsExactlyElementsOf(Names.RESERVED_NODE_NAMES);
+    }
+
+    @Test
+    void schemaCommand_hasTheConsoleLimitAndRefusesControlCharacters() {
+        JsonNode command = def("command");
+        assertThat(command.get("maxLength").asInt()).isEqualTo(dev.netloom.nodes.console.ExecFraming.MAX_COMMAND_BYTES);
+        java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(command.get("pattern").asText());
+        assertThat(pattern.matcher("ip route add 10.0.0.0/8 via 10.1.0.1").matches()).isTrue();
+        for (String bad : List.of("a\nb", "a\tb", "a\u007fb", "a\u009bb", "a\u0000b")) {
+            assertThat(pattern.matcher(bad).matches()).as("%s", bad.codePointAt(1)).isFalse();
+        }
+        assertThat(def("commands").get("items").get("$ref").asText()).isEqualTo("#/$defs/command");
+        assertThat(def("event").get("properties").get("exec").get("$ref").asText()).isEqualTo("#/$defs/command");
+    }
 }

@@ -30,6 +30,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class PlannerTest {
 
     @Test
+    void maxInterfaces_fillsExactlyTheFreePciSlotsUpTo0x1f() {
+        assertThat(Planner.FIRST_PCI_SLOT + Planner.MAX_INTERFACES - 1).isEqualTo(0x1f);
+    }
+
+
+    @Test
     void interfaces_followLinksInOrderThenLansInOrder() {
         Scenario s = scenario(List.of("a", "b", "c"),
                 List.of(link("b", "c"), link("a", "b"), link("c", "a")),

@@ -5,6 +5,7 @@ import dev.netloom.nodes.console.BootFailedException;
 import dev.netloom.nodes.console.BootResult;
 import dev.netloom.nodes.console.BootSpec;
 import dev.netloom.nodes.console.ConsoleSession;
+import dev.netloom.nodes.console.ExecFraming;
 import dev.netloom.nodes.console.ShellSession;
 import dev.netloom.nodes.host.Proc;
 import dev.netloom.nodes.image.ImageManifest;
@@ -210,8 +211,16 @@ public final class QemuNode implements AutoCloseable {
         }
     }
 
-    /** Queues {@code command} on the node's shell; commands run one at a time, in order. */
+    /**
+     * Queues {@code command} on the node's shell; commands run one at a time, in order. A command the
+     * console cannot take (a control character, too long: {@link ExecFraming#problem}) fails with a
+     * BadInputException whatever the node's state.
+     */
     public CompletableFuture<ExecResult> execAsync(String command, Duration timeout) {
+        String problem = ExecFraming.problem(command);
+        if (problem != null) {
+            return CompletableFuture.failedFuture(new BadInputException("node " + name() + ": " + problem));
+        }
         ShellSession s;
         synchronized (this) {
             if (state != NodeState.READY) {

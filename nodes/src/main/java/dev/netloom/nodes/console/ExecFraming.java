@@ -1,6 +1,7 @@
 package dev.netloom.nodes.console;
 
 import dev.netloom.nodes.BadInputException;
+import dev.netloom.nodes.Escape;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -21,9 +22,16 @@ import java.util.regex.Pattern;
 public final class ExecFraming {
 
     private static final String PREFIX = "@@NL";
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,32}");
+    private static final int MAX_ID_LENGTH = 32;
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1," + MAX_ID_LENGTH + "}");
     /** A canonical-mode tty line holds 4095 bytes; stay well below so the shell sees the whole line. */
     public static final int MAX_LINE_BYTES = 3500;
+    /**
+     * The longest command exec takes, in UTF-8 bytes as typed (a single quote is typed as the four
+     * bytes '\''): with the framing of the longest id around it the line stays within
+     * {@link #MAX_LINE_BYTES}, some 600 bytes under the tty's 4095. Scenario files are held to it too.
+     */
+    public static final int MAX_COMMAND_BYTES = MAX_LINE_BYTES - frame("x".repeat(MAX_ID_LENGTH), "").length();
 
     private enum State { SEEK_START, START_LINE_END, BODY, EXIT_CODE, DONE }
 
@@ -52,27 +60,50 @@ public final class ExecFraming {
 
     /**
      * The line to type (with its final newline) that runs {@code command} between this id's markers.
-     * Rejects NUL and terminal control characters: the tty would act on them (Ctrl-C, Ctrl-D, Ctrl-U)
-     * instead of passing them to the shell.
+     * Rejects commands that {@link #problem} finds fault with.
      */
     public String line(String command) {
+        String problem = problem(command);
+        if (problem != null) {
+            throw new BadInputException(problem);
+        }
+        return frame(id, command);
+    }
+
+    private static String frame(String id, String command) {
+        return "printf '%s\\n' '" + PREFIX + "''S" + id + "'; (eval '" + command.replace("'", "'\\''")
+                + "') </dev/null; printf '\\n%s %d\\n' '" + PREFIX + "''E" + id + "' $?\n";
+    }
+
+    /**
+     * Why {@code command} cannot be typed into a console, or null when it can. Control characters
+     * (C0 including tab and newline, DEL, C1) are refused: the tty would act on them (Ctrl-C, Ctrl-D,
+     * Ctrl-U) or a newline would end the line early and type the rest as a second command. So is a
+     * command longer than {@link #MAX_COMMAND_BYTES} as typed, which the tty would cut off.
+     */
+    public static String problem(String command) {
         for (int i = 0; i < command.length(); i++) {
             char c = command.charAt(i);
-            if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f) {
-                throw new BadInputException("command contains control character 0x"
-                        + Integer.toHexString(c) + " at index " + i + "; the terminal would interpret it."
-                        + " Write it as a printf escape instead: " + Printable.printable(command, 0, command.length()));
+            if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
+                return "command contains the control character " + Escape.escaped(c) + " at index " + i
+                        + "; the serial console would act on it (a newline would start a second command)."
+                        + " Keep each command on one line and write such characters as printf escapes: " + Escape.oneLine(command);
             }
         }
-        String line = "printf '%s\\n' '" + PREFIX + "''S" + id + "'; (eval '" + command.replace("'", "'\\''")
-                + "') </dev/null; printf '\\n%s %d\\n' '" + PREFIX + "''E" + id + "' $?\n";
-        int bytes = line.getBytes(StandardCharsets.UTF_8).length;
-        if (bytes > MAX_LINE_BYTES) {
-            throw new BadInputException("command is too long for the serial console: " + bytes
-                    + " bytes once quoted and framed, the limit is " + MAX_LINE_BYTES
-                    + " (the terminal line limit is 4095); copy a script to the node instead");
+        int bytes = command.getBytes(StandardCharsets.UTF_8).length;
+        int typed = typedBytes(command);
+        if (typed > MAX_COMMAND_BYTES) {
+            return "command is " + bytes + " bytes" + (typed != bytes ? " (" + typed + " as typed: each ' is typed as '\\'')" : "")
+                    + ", the limit is " + MAX_COMMAND_BYTES + " bytes (the serial console's 4095-byte line, less netloom's framing);"
+                    + " copy a script to the node and run that instead";
         }
-        return line;
+        return null;
+    }
+
+    /** The command's UTF-8 length once quoted for the framing: each single quote becomes four bytes. */
+    public static int typedBytes(String command) {
+        int quotes = (int) command.chars().filter(c -> c == '\'').count();
+        return command.getBytes(StandardCharsets.UTF_8).length + 3 * quotes;
     }
 
     /** Feeds console bytes; returns true once the end marker with its exit status has been read. */

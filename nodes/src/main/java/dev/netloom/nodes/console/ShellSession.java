@@ -72,14 +72,14 @@ public final class ShellSession implements AutoCloseable {
     /**
      * Runs {@code command} in the shell. After {@code timeout} it sends Ctrl-C, resyncs the shell and
      * completes with a timeout result holding the partial output; the next command works as usual.
-     * Fails with a BadInputException for NUL or control characters or a command over
-     * {@link ExecFraming#MAX_LINE_BYTES} once quoted; with a NetloomException if the console closes.
+     * Fails with a BadInputException, before anything is typed, for a control character or a command
+     * over {@link ExecFraming#MAX_COMMAND_BYTES} ({@link ExecFraming#problem}); with a NetloomException
+     * if the console closes.
      */
     public CompletableFuture<ExecResult> exec(String command, Duration timeout) {
-        try {
-            new ExecFraming(nonce + "." + Long.MAX_VALUE).line(command); // validate now, with the longest id
-        } catch (BadInputException e) {
-            return CompletableFuture.failedFuture(e);
+        String problem = ExecFraming.problem(command);
+        if (problem != null) {
+            return CompletableFuture.failedFuture(new BadInputException(problem));
         }
         return enqueue(() -> (outOfStep ? sync(true) : CompletableFuture.<Void>completedFuture(null))
                 .thenCompose(v -> run(command, timeout)));

@@ -157,19 +157,65 @@ class ExecFramingTest {
     @Test
     void line_whenCommandHasNul_isRejected() {
         assertThatThrownBy(() -> new ExecFraming("v.1").line("echo a\0b"))
-                .isInstanceOf(BadInputException.class).hasMessageContaining("control character 0x0");
+                .isInstanceOf(BadInputException.class).hasMessageContaining("control character \\x00 at index 6");
     }
 
     @Test
     void line_whenCommandHasCtrlC_isRejected() {
         assertThatThrownBy(() -> new ExecFraming("v.1").line("echo \u0003"))
-                .isInstanceOf(BadInputException.class).hasMessageContaining("0x3");
+                .isInstanceOf(BadInputException.class).hasMessageContaining("\\x03");
+    }
+
+    @Test
+    void problem_whenCommandHasANewlineTabDelOrC1Control_namesItEscapedOnOneLine() {
+        for (String c : new String[] {"\n", "\t", "\r", "\u007f", "\u0085", "\u009b", "\u001b"}) {
+            String problem = ExecFraming.problem("echo a" + c + "reboot");
+            assertThat(problem).as("%x", (int) c.charAt(0)).isNotNull().contains("at index 6").doesNotContain(c);
+        }
+        assertThat(ExecFraming.problem("echo a\nreboot")).contains("control character \\n").contains("echo a\\nreboot");
+    }
+
+    @Test
+    void problem_forPlainUnicodeAndQuotes_isNull() {
+        assertThat(ExecFraming.problem("printf '%s\\n' 'h\u00e9llo \u4e16\u754c' | grep -q x")).isNull();
+    }
+
+    @Test
+    void problem_whenCommandIsOverTheLimit_namesItsLengthAndTheLimit() {
+        String atLimit = "a".repeat(ExecFraming.MAX_COMMAND_BYTES);
+        assertThat(ExecFraming.problem(atLimit)).isNull();
+        assertThat(ExecFraming.problem(atLimit + "a"))
+                .contains("command is " + (ExecFraming.MAX_COMMAND_BYTES + 1) + " bytes")
+                .contains("the limit is " + ExecFraming.MAX_COMMAND_BYTES);
+    }
+
+    @Test
+    void problem_countsMultiByteCharactersAsTheirUtf8Bytes() {
+        String twoBytesEach = "\u00e9".repeat(ExecFraming.MAX_COMMAND_BYTES / 2 + 1);
+        assertThat(ExecFraming.problem(twoBytesEach)).contains("command is " + 2 * (ExecFraming.MAX_COMMAND_BYTES / 2 + 1) + " bytes");
+    }
+
+    @Test
+    void problem_countsEachSingleQuoteAsTheFourBytesItIsTypedAs() {
+        String quotes = "'".repeat(ExecFraming.MAX_COMMAND_BYTES / 4 + 1);
+        assertThat(ExecFraming.problem(quotes)).contains("as typed");
+        assertThat(ExecFraming.problem("'".repeat(ExecFraming.MAX_COMMAND_BYTES / 4))).isNull();
+    }
+
+    @Test
+    void line_forAnyCommandWithinTheLimit_staysWithinTheLineLimitWithTheLongestId() {
+        String id = "x".repeat(32);
+        for (String command : new String[] {"a".repeat(ExecFraming.MAX_COMMAND_BYTES), "'".repeat(ExecFraming.MAX_COMMAND_BYTES / 4),
+                "\u00e9".repeat(ExecFraming.MAX_COMMAND_BYTES / 2)}) {
+            byte[] line = new ExecFraming(id).line(command).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(line.length).isLessThanOrEqualTo(ExecFraming.MAX_LINE_BYTES).isLessThan(4095);
+        }
     }
 
     @Test
     void line_whenCommandIsTooLongForTheTty_isRejected() {
         assertThatThrownBy(() -> new ExecFraming("v.1").line("echo " + "'".repeat(1000)))
-                .isInstanceOf(BadInputException.class).hasMessageContaining("limit is 3500");
+                .isInstanceOf(BadInputException.class).hasMessageContaining("the limit is " + ExecFraming.MAX_COMMAND_BYTES);
         assertThat(new ExecFraming("v.1").line("echo " + "a".repeat(3000))).isNotEmpty();
     }
 }

@@ -151,4 +151,20 @@ class ShellSessionTest {
                 .withCauseInstanceOf(BadInputException.class);
         assertThat(node.typed()).isEmpty();
     }
+
+    @Test
+    void exec_whenCommandHasANewline_failsWithBadInputAndTypesNothing() {
+        assertThat(shell.exec("echo a\nreboot", Duration.ofSeconds(1)))
+                .failsWithin(Duration.ZERO).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .withCauseInstanceOf(BadInputException.class).withMessageContaining("\\n");
+        assertThat(node.typed()).isEmpty();
+    }
+
+    @Test
+    void exec_whenCommandIsOverTheLimit_failsWithBadInputAndTypesNothing() {
+        assertThat(shell.exec("a".repeat(ExecFraming.MAX_COMMAND_BYTES + 1), Duration.ofSeconds(1)))
+                .failsWithin(Duration.ZERO).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .withCauseInstanceOf(BadInputException.class).withMessageContaining("the limit is " + ExecFraming.MAX_COMMAND_BYTES);
+        assertThat(node.typed()).isEmpty();
+    }
 }
