@@ -68,7 +68,7 @@ final class DoctorCommand implements Callable<Integer> {
                 check(false, t.program(), "missing (" + t.neededFor() + ")", "apt-get install " + t.pkg());
                 coreOk = false;
             } else {
-                line("WARN", t.program(), "missing, only " + t.neededFor() + " need it -> apt-get install " + t.pkg() + " (./netloom setup does)");
+                line("WARN", t.program(), "missing; needed only for " + t.neededFor() + " -> apt-get install " + t.pkg() + " (./netloom setup does)");
             }
         }
         return coreOk;
