@@ -1,6 +1,7 @@
 package dev.netloom.cli;
 
 import dev.netloom.nodes.host.HostSetup;
+import dev.netloom.nodes.host.HostTool;
 import dev.netloom.nodes.host.Proc;
 import dev.netloom.nodes.image.ImageStore;
 import dev.netloom.nodes.image.TinyImageBuilder;
@@ -21,9 +22,11 @@ import java.util.concurrent.Callable;
 
 /** Checks that this host can run labs, one line per check, with a remedy where one fails. */
 @Command(name = "doctor", mixinStandardHelpOptions = true, header = "Check that this host can run labs.",
-        description = {"Check the host: QEMU, acceleration (a real KVM test boot), /dev/net/tun, bridges and taps in a",
-                "scratch network namespace, host netem, ip and tc. Exit 0 if netloom can run labs here, 1 otherwise.",
-                "The KVM probe boots the tiny image; doctor builds it first when it is missing (as root)."})
+        description = {"Check the host: every host program netloom runs (with the Debian package for each missing one),",
+                "QEMU, acceleration (a real KVM test boot), /dev/net/tun, bridges and taps in a scratch network",
+                "namespace, host netem, ip and tc. Exit 0 if netloom can run labs here, 1 otherwise.",
+                "As root, missing core packages are installed first. The KVM probe boots the tiny image;",
+                "doctor builds it first when it is missing (as root)."})
 final class DoctorCommand implements Callable<Integer> {
 
     @Option(names = "--accel", description = "Acceleration to check: kvm, tcg or auto (default: ${DEFAULT-VALUE}).", defaultValue = "auto")
@@ -37,7 +40,10 @@ final class DoctorCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Accel requested = Accel.parse(accel);
-        HostSetup.ensure(Say::line);
+        if (!programs()) {
+            System.out.println("netloom cannot run labs on this host yet: install the packages marked FAIL (as root: ./netloom setup)");
+            return 1;
+        }
         qemu();
         acceleration(requested);
         tun();
@@ -45,6 +51,28 @@ final class DoctorCommand implements Callable<Integer> {
         tools();
         System.out.println(ok ? "netloom can run labs on this host" : "netloom cannot run labs on this host yet: fix the lines marked FAIL");
         return ok ? 0 : 1;
+    }
+
+    /**
+     * One line per host program of {@link HostTool#ALL}; as root, missing core packages are installed
+     * first (and said). False when a core program is still missing: the checks after this need them.
+     */
+    private boolean programs() {
+        if (HostSetup.isRoot() && !HostSetup.missingPackages().isEmpty()) {
+            HostSetup.ensure(Say::line);
+        }
+        boolean coreOk = true;
+        for (HostTool t : HostTool.ALL) {
+            if (t.present()) {
+                line("OK", t.program(), t.pkg() + ": " + t.neededFor());
+            } else if (t.core()) {
+                check(false, t.program(), "missing (" + t.neededFor() + ")", "apt-get install " + t.pkg());
+                coreOk = false;
+            } else {
+                line("WARN", t.program(), "missing; needed only for " + t.neededFor() + " -> apt-get install " + t.pkg() + " (./netloom setup does)");
+            }
+        }
+        return coreOk;
     }
 
     private void qemu() {
@@ -125,6 +153,6 @@ final class DoctorCommand implements Callable<Integer> {
     }
 
     private static void line(String status, String what, String detail) {
-        System.out.printf("%-4s %-13s %s%n", status, what, detail);
+        System.out.printf("%-4s %-18s %s%n", status, what, detail);
     }
 }

@@ -43,6 +43,11 @@ final class ExecCommand implements Callable<Integer> {
             JsonNode r = api.call("node.exec", params, limit.plusSeconds(30));
             System.out.print(r.path("output").asText());
             System.out.flush();
+            if (r.path("truncated").asBoolean()) {
+                // the output above is complete up to the node's exec output cap; say so where a pipe will not swallow it
+                System.err.println("netloom: output truncated: " + r.path("droppedBytes").asLong()
+                        + " more bytes were dropped (the exec output cap); redirect large output to a file on the node instead");
+            }
             return r.path("timedOut").asBoolean() ? 124 : r.path("exitCode").asInt();
         }
     }

@@ -8,10 +8,11 @@ import picocli.CommandLine.Option;
 
 import java.util.concurrent.Callable;
 
-/** Prepares the host: the Debian packages netloom needs and the tiny image. */
+/** Prepares the host: every Debian package of the tool table (HostTool.ALL) and the tiny image. */
 @Command(name = "setup", mixinStandardHelpOptions = true, header = "Install what netloom needs and build the tiny image.",
-        description = {"Install the Debian packages netloom needs (as root; otherwise print the apt-get command)",
-                "and build the tiny node image if it is missing."})
+        description = {"Install the Debian packages of every host program netloom runs, also those only benchmarks",
+                "(cpio) and SVG graphs (graphviz) need (as root; otherwise print the apt-get command),",
+                "and build the tiny node image if it is missing. `netloom doctor` lists the programs."})
 final class SetupCommand implements Callable<Integer> {
 
     @Option(names = "--no-images", description = "Only install packages; do not build the tiny image.")
@@ -19,7 +20,7 @@ final class SetupCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        HostSetup.ensure(Say::line);
+        HostSetup.ensureAll(Say::line);
         Say.line("host packages: all present");
         if (!noImages) {
             new TinyImageBuilder(ImageStore.fromEnvironment(), Say::line).build(false);

@@ -32,8 +32,13 @@ final class HostLock {
 
     static <T> T call(Supplier<T> step) {
         synchronized (JVM_LOCK) {
-            Path file = RunDirs.createPrivate(LabPaths.labsRoot()).resolve(".lock");
+            Path file = LabPaths.labsRoot().resolve(".lock");
             // the file is never opened any other way: closing any descriptor of it would drop the lock
+            try {
+                RunDirs.createPrivate(LabPaths.labsRoot());
+            } catch (IOException e) {
+                throw new NetloomException("cannot create the run directory " + LabPaths.labsRoot() + ": " + e.getMessage(), e);
+            }
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                  FileLock ignored = ch.lock()) {
                 return step.get();

@@ -229,7 +229,11 @@ public final class Lab implements AutoCloseable {
             }
             long reserve = HostMemory.labMiB(plan);
             HostMemory.admit(name(), reserve);
-            RunDirs.createPrivate(paths.dir());
+            try {
+                RunDirs.createPrivate(paths.dir());
+            } catch (IOException e) {
+                throw new NetloomException("cannot create the lab's run directory " + paths.dir() + ": " + e.getMessage(), e);
+            }
             journal = new Journal(name(), Fabric.namespaceFor(name()), ProcessIdentity.current(), "STARTING", reserve, Map.of());
             journal.write(paths.journal());
             claimed = true;

@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
  * @param seed          a read-only second drive (a cloud-init NoCloud seed), or null; for cloud images
  *                      {@code QemuNode} makes one in the run directory at launch
  * @param sshKey        an SSH public key a cloud image's seed authorises for root, or null
+ * @param limits        exec output cap and console transcript rotation size ({@link NodeLimits#defaults()} when null)
  */
 public record NodeSpec(
         String name,
@@ -42,7 +43,8 @@ public record NodeSpec(
         Duration bootBudget,
         int restartBudget,
         Path seed,
-        String sshKey) {
+        String sshKey,
+        NodeLimits limits) {
 
     /** Node names reach hostnames, file names and `ip`: strict. */
     public static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,14}");
@@ -68,6 +70,7 @@ public record NodeSpec(
         extraArgs = extraArgs == null ? List.of() : List.copyOf(extraArgs);
         stallTimeout = stallTimeout == null ? Duration.ofSeconds(60) : stallTimeout;
         bootBudget = bootBudget == null ? Duration.ofSeconds(600) : bootBudget;
+        limits = limits == null ? NodeLimits.defaults() : limits;
         if (sshKey != null && (sshKey.isBlank() || sshKey.chars().anyMatch(c -> c < 0x20))) {
             throw new BadInputException("node " + name + ": the SSH public key must be one line of text"
                     + " (the contents of a .pub file, e.g. 'ssh-ed25519 AAAA... user@host')");
@@ -77,7 +80,7 @@ public record NodeSpec(
     /** A spec without a seed drive or SSH key (the shape callers used before seeds existed). */
     public NodeSpec(String name, ImageManifest image, Path imageDir, Accel accel, int cpus, int memoryMiB, List<Nic> nics,
                     String netns, List<String> extraArgs, Duration stallTimeout, Duration bootBudget, int restartBudget) {
-        this(name, image, imageDir, accel, cpus, memoryMiB, nics, netns, extraArgs, stallTimeout, bootBudget, restartBudget, null, null);
+        this(name, image, imageDir, accel, cpus, memoryMiB, nics, netns, extraArgs, stallTimeout, bootBudget, restartBudget, null, null, null);
     }
 
     /** A spec with the image's defaults: one CPU, the image's memory, no NICs, no namespace. */
@@ -86,32 +89,37 @@ public record NodeSpec(
     }
 
     public NodeSpec withNics(List<Nic> newNics) {
-        return new NodeSpec(name, image, imageDir, accel, cpus, memoryMiB, newNics, netns, extraArgs, stallTimeout, bootBudget, restartBudget, seed, sshKey);
+        return new NodeSpec(name, image, imageDir, accel, cpus, memoryMiB, newNics, netns, extraArgs, stallTimeout, bootBudget, restartBudget, seed, sshKey, limits);
     }
 
     public NodeSpec withNetns(String namespace) {
-        return new NodeSpec(name, image, imageDir, accel, cpus, memoryMiB, nics, namespace, extraArgs, stallTimeout, bootBudget, restartBudget, seed, sshKey);
+        return new NodeSpec(name, image, imageDir, accel, cpus, memoryMiB, nics, namespace, extraArgs, stallTimeout, bootBudget, restartBudget, seed, sshKey, limits);
     }
 
     public NodeSpec withResources(int newCpus, int newMemoryMiB) {
-        return new NodeSpec(name, image, imageDir, accel, newCpus, newMemoryMiB, nics, netns, extraArgs, stallTimeout, bootBudget, restartBudget, seed, sshKey);
+        return new NodeSpec(name, image, imageDir, accel, newCpus, newMemoryMiB, nics, netns, extraArgs, stallTimeout, bootBudget, restartBudget, seed, sshKey, limits);
     }
 
     public NodeSpec withExtraArgs(List<String> args) {
-        return new NodeSpec(name, image, imageDir, accel, cpus, memoryMiB, nics, netns, args, stallTimeout, bootBudget, restartBudget, seed, sshKey);
+        return new NodeSpec(name, image, imageDir, accel, cpus, memoryMiB, nics, netns, args, stallTimeout, bootBudget, restartBudget, seed, sshKey, limits);
     }
 
     public NodeSpec withTimeouts(Duration stall, Duration budget, int restarts) {
-        return new NodeSpec(name, image, imageDir, accel, cpus, memoryMiB, nics, netns, extraArgs, stall, budget, restarts, seed, sshKey);
+        return new NodeSpec(name, image, imageDir, accel, cpus, memoryMiB, nics, netns, extraArgs, stall, budget, restarts, seed, sshKey, limits);
     }
 
     /** The same spec with {@code drive} attached read-only as a second virtio disk (a NoCloud seed). */
     public NodeSpec withSeed(Path drive) {
-        return new NodeSpec(name, image, imageDir, accel, cpus, memoryMiB, nics, netns, extraArgs, stallTimeout, bootBudget, restartBudget, drive, sshKey);
+        return new NodeSpec(name, image, imageDir, accel, cpus, memoryMiB, nics, netns, extraArgs, stallTimeout, bootBudget, restartBudget, drive, sshKey, limits);
     }
 
     /** The same spec with an SSH public key that a cloud image's seed authorises for root. */
     public NodeSpec withSshKey(String publicKey) {
-        return new NodeSpec(name, image, imageDir, accel, cpus, memoryMiB, nics, netns, extraArgs, stallTimeout, bootBudget, restartBudget, seed, publicKey);
+        return new NodeSpec(name, image, imageDir, accel, cpus, memoryMiB, nics, netns, extraArgs, stallTimeout, bootBudget, restartBudget, seed, publicKey, limits);
+    }
+
+    /** The same spec with other exec output and transcript limits. */
+    public NodeSpec withLimits(NodeLimits newLimits) {
+        return new NodeSpec(name, image, imageDir, accel, cpus, memoryMiB, nics, netns, extraArgs, stallTimeout, bootBudget, restartBudget, seed, sshKey, newLimits);
     }
 }

@@ -7,12 +7,9 @@ import dev.netloom.nodes.console.BootSpec;
 import dev.netloom.nodes.console.ConsoleSession;
 import dev.netloom.nodes.console.ExecFraming;
 import dev.netloom.nodes.console.ShellSession;
-import dev.netloom.nodes.host.Proc;
 import dev.netloom.nodes.image.ImageManifest;
-import dev.netloom.nodes.image.ImageImporter;
 import dev.netloom.nodes.image.ImageStore;
 import dev.netloom.nodes.image.NoCloudSeed;
-import dev.netloom.nodes.qemu.QemuCommandLine;
 import dev.netloom.nodes.qmp.QmpClient;
 import io.netty.channel.EventLoopGroup;
 import org.slf4j.Logger;
@@ -24,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -95,7 +91,7 @@ public final class QemuNode implements AutoCloseable {
     public static QemuNode start(NodeSpec spec) {
         Path base = RunDirs.base().resolve("nodes");
         try {
-            Files.createDirectories(base);
+            RunDirs.createPrivate(base);
             Path dir = Files.createTempDirectory(base, spec.name() + "-");
             return start(spec, new NodePaths(dir), true, sharedLoops(), List.of(), pid -> { });
         } catch (IOException e) {
@@ -199,8 +195,13 @@ public final class QemuNode implements AutoCloseable {
 
     /** Runs {@code command} in the node's shell and waits for it (plus a margin for the timeout handling). */
     public ExecResult exec(String command, Duration timeout) {
+        return exec(command, timeout, spec.limits().execOutputCap());
+    }
+
+    /** Like {@link #exec(String, Duration)}, returning at most {@code outputCap} bytes of output (the result says when it cut). */
+    public ExecResult exec(String command, Duration timeout, long outputCap) {
         try {
-            return execAsync(command, timeout).get(timeout.toMillis() + 30_000, TimeUnit.MILLISECONDS);
+            return execAsync(command, timeout, outputCap).get(timeout.toMillis() + 30_000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new NetloomException("interrupted while running a command on " + name(), e);
@@ -217,6 +218,11 @@ public final class QemuNode implements AutoCloseable {
      * BadInputException whatever the node's state.
      */
     public CompletableFuture<ExecResult> execAsync(String command, Duration timeout) {
+        return execAsync(command, timeout, spec.limits().execOutputCap());
+    }
+
+    /** Queues {@code command}, keeping at most {@code outputCap} bytes of its output. */
+    public CompletableFuture<ExecResult> execAsync(String command, Duration timeout, long outputCap) {
         String problem = ExecFraming.problem(command);
         if (problem != null) {
             return CompletableFuture.failedFuture(new BadInputException("node " + name() + ": " + problem));
@@ -228,7 +234,7 @@ public final class QemuNode implements AutoCloseable {
             }
             s = shell;
         }
-        return s.exec(command, timeout);
+        return s.exec(command, timeout, outputCap);
     }
 
     // ---- start ----
@@ -236,27 +242,9 @@ public final class QemuNode implements AutoCloseable {
     private void launch() {
         transition(NodeState.STARTING, "starting QEMU");
         try {
-            Files.createDirectories(paths.dir());
-            for (Path p : List.of(paths.consoleSocket(), paths.qmpSocket(), paths.pidfile())) {
-                Files.deleteIfExists(p);
-            }
-            if (spec.image().disk() != null && !Files.exists(paths.overlay())) {
-                createOverlay();
-            }
-            List<String> args = QemuCommandLine.build(withSeed(), paths);
-            List<String> command = new ArrayList<>();
-            if (spec.netns() != null) {
-                command.addAll(List.of("ip", "netns", "exec", spec.netns()));
-            }
-            command.addAll(args);
-            Files.writeString(paths.qemuLog(), String.join(" ", command) + "\n", StandardCharsets.UTF_8,
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-            startNanos = System.nanoTime();
-            Process p = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(paths.qemuLog().toFile()))
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                    .start();
+            QemuLaunch.Started started = QemuLaunch.start(spec, paths);
+            Process p = started.process();
+            startNanos = started.startNanos();
             try {
                 launched.accept(p.pid());
             } catch (RuntimeException e) {
@@ -285,7 +273,7 @@ public final class QemuNode implements AutoCloseable {
             throw e;
         }
         Process p = currentProcess();
-        ConsoleSession.connect(paths.consoleSocket(), paths.transcript(), loops, CONNECT_BUDGET)
+        ConsoleSession.connect(paths.consoleSocket(), paths.transcript(), spec.limits().transcriptCap(), loops, CONNECT_BUDGET)
                 .thenCompose(c -> {
                     synchronized (this) {
                         if (process != p || state.isFinal() || state == NodeState.STOPPING) {
@@ -310,7 +298,7 @@ public final class QemuNode implements AutoCloseable {
                     return BootDetector.detect(c, bootSpec());
                 })
                 .thenCompose(boot -> {
-                    ShellSession s = new ShellSession(console());
+                    ShellSession s = new ShellSession(console(), spec.limits().execOutputCap());
                     synchronized (this) {
                         shell = s;
                     }
@@ -336,26 +324,6 @@ public final class QemuNode implements AutoCloseable {
                     m.passwordPattern() == null ? null : Pattern.compile(m.passwordPattern()), m.password());
         }
         return boot.withTimeouts(spec.stallTimeout(), spec.bootBudget());
-    }
-
-    /**
-     * A cloud image gets a fresh NoCloud seed in the run directory at every launch: a new instance id
-     * makes cloud-init run its per-instance modules (auto-login, marker) again, also after a restart.
-     */
-    private NodeSpec withSeed() {
-        if (spec.seed() != null || !ImageImporter.CLOUD.equals(spec.image().kind())) {
-            return spec;
-        }
-        String nonce = Long.toHexString(System.currentTimeMillis()) + Integer.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextInt(1 << 16));
-        Path seed = NoCloudSeed.forNode(name(), nonce, spec.sshKey(), spec.nics().stream().map(NodeSpec.Nic::mac).toList()).writeIso(paths.dir().resolve(NoCloudSeed.FILE));
-        return spec.withSeed(seed);
-    }
-
-    private void createOverlay() {
-        Path base = spec.imageDir().resolve(spec.image().disk()).toAbsolutePath();
-        String format = spec.image().diskFormat() == null ? "qcow2" : spec.image().diskFormat();
-        Proc.run(List.of("qemu-img", "create", "-q", "-f", "qcow2", "-b", base.toString(), "-F", format, paths.overlay().toString()),
-                Duration.ofMinutes(1)).orThrow();
     }
 
     /** A boot failed: retry with a fresh QEMU while the restart budget lasts (only if the process still runs). */

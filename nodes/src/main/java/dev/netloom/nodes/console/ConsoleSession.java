@@ -1,6 +1,7 @@
 package dev.netloom.nodes.console;
 
 import dev.netloom.nodes.NetloomException;
+import dev.netloom.nodes.NodeLimits;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -57,17 +58,22 @@ public final class ConsoleSession implements AutoCloseable {
 
     /** A session whose output times come from {@code clock} (nanoseconds, like System.nanoTime). */
     public ConsoleSession(Channel channel, Path transcript, LongSupplier clock) {
+        this(channel, transcript, NodeLimits.DEFAULT_TRANSCRIPT_CAP, clock);
+    }
+
+    /** A session whose transcript is rotated at {@code transcriptCap} bytes (see {@link TranscriptHandler}). */
+    public ConsoleSession(Channel channel, Path transcript, long transcriptCap, LongSupplier clock) {
         this.channel = channel;
         this.clock = clock;
         this.lastOutputNanos = clock.getAsLong();
-        initPipeline(channel.pipeline(), transcript, new Fanout());
+        initPipeline(channel.pipeline(), transcript, transcriptCap, new Fanout());
     }
 
     /** The whole console pipeline, in order: bytes out of buffers, transcript, then the session. */
-    static void initPipeline(ChannelPipeline pipeline, Path transcript, ConsoleListener session) {
+    static void initPipeline(ChannelPipeline pipeline, Path transcript, long transcriptCap, ConsoleListener session) {
         pipeline.addLast("decoder", new ByteArrayDecoder());
         if (transcript != null) {
-            pipeline.addLast("transcript", new TranscriptHandler(transcript));
+            pipeline.addLast("transcript", new TranscriptHandler(transcript, transcriptCap));
         }
         pipeline.addLast("console", new ConsoleHandler(session));
     }
@@ -85,6 +91,12 @@ public final class ConsoleSession implements AutoCloseable {
      */
     public static CompletableFuture<ConsoleSession> connect(Path socket, Path transcript, EventLoopGroup group,
                                                             Duration connectBudget) {
+        return connect(socket, transcript, NodeLimits.DEFAULT_TRANSCRIPT_CAP, group, connectBudget);
+    }
+
+    /** Like {@link #connect(Path, Path, EventLoopGroup, Duration)}, rotating the transcript at {@code transcriptCap} bytes. */
+    public static CompletableFuture<ConsoleSession> connect(Path socket, Path transcript, long transcriptCap, EventLoopGroup group,
+                                                            Duration connectBudget) {
         requireEpoll();
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
@@ -92,7 +104,7 @@ public final class ConsoleSession implements AutoCloseable {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.attr(SESSION).set(new ConsoleSession(ch, transcript));
+                        ch.attr(SESSION).set(new ConsoleSession(ch, transcript, transcriptCap, System::nanoTime));
                     }
                 });
         CompletableFuture<ConsoleSession> result = new CompletableFuture<>();

@@ -2,6 +2,7 @@ package dev.netloom.nodes.console;
 
 import dev.netloom.nodes.BadInputException;
 import dev.netloom.nodes.Escape;
+import dev.netloom.nodes.NodeLimits;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -18,6 +19,10 @@ import java.util.regex.Pattern;
  * the marker text never appears in the typed line and an echoing shell cannot fake a match. Output is
  * what lies between the start marker's line end and the newline before the end marker, with the
  * terminal's CR LF turned back into LF and decoded as UTF-8 (invalid bytes become U+FFFD).
+ *
+ * <p>Memory stays bounded whatever the command prints: only a few raw bytes are held back (an end
+ * marker candidate and the newline before it); the rest streams into a {@link CappedOutput} that
+ * keeps the first {@code cap} bytes and counts the others.
  */
 public final class ExecFraming {
 
@@ -35,23 +40,39 @@ public final class ExecFraming {
 
     private enum State { SEEK_START, START_LINE_END, BODY, EXIT_CODE, DONE }
 
+    /** A CR the tty may double is allowed this often between the exit code and its LF. */
+    private static final int MAX_MARKER_CRS = 2;
+
     private final String id;
     private final Kmp start;
     private final Kmp end;
+    private final CappedOutput output;
+    private final int holdBack;  // raw body bytes not yet passed to output: marker candidate + CR LF before it
     private State state = State.SEEK_START;
-    private byte[] out = new byte[256];
-    private int outLength;
-    private int markerAt;      // where the end marker candidate begins in out
+    private byte[] held;
+    private int heldLength;
+    private int markerAt;        // where the end marker candidate begins in held
     private long exitCode;
     private int exitDigits;
+    private int markerCrs;
 
+    /** Framing with the default output cap ({@link NodeLimits#DEFAULT_EXEC_OUTPUT_CAP}). */
     public ExecFraming(String id) {
+        this(id, NodeLimits.DEFAULT_EXEC_OUTPUT_CAP);
+    }
+
+    /** Framing whose output keeps at most {@code outputCap} bytes (after CR LF became LF). */
+    public ExecFraming(String id, long outputCap) {
         if (!ID.matcher(id).matches()) {
             throw new IllegalArgumentException("exec id must match " + ID + ": " + id);
         }
+        NodeLimits.checkExecOutputCap(outputCap);
         this.id = id;
         this.start = new Kmp((PREFIX + "S" + id).getBytes(StandardCharsets.US_ASCII));
         this.end = new Kmp((PREFIX + "E" + id + " ").getBytes(StandardCharsets.US_ASCII));
+        this.output = new CappedOutput(outputCap);
+        this.holdBack = end.length() + 2;
+        this.held = new byte[4 * holdBack];
     }
 
     public String id() {
@@ -141,15 +162,40 @@ public final class ExecFraming {
         return (int) exitCode;
     }
 
-    /** The command's whole output; only once {@link #isDone()}. */
+    /** The command's output, up to the cap; only once {@link #isDone()}. */
     public String output() {
         requireDone();
-        return decode(outLength);
+        return output.text();
     }
 
-    /** What the command has printed so far (for a command that timed out). */
+    /** True when the output was longer than the cap and {@link #output()} holds only its first part. */
+    public boolean truncated() {
+        return output.dropped() > 0;
+    }
+
+    /** Bytes of output read but not kept. */
+    public long droppedBytes() {
+        return output.dropped();
+    }
+
+    /** What the command has printed so far, up to the cap (for a command that timed out). */
     public String partialOutput() {
-        return decode(state == State.DONE ? outLength : state == State.EXIT_CODE ? markerAt : outLength);
+        return soFar().text();
+    }
+
+    /** Bytes of the output so far that the cap dropped (for a command that timed out). */
+    public long partialDroppedBytes() {
+        return soFar().dropped();
+    }
+
+    private CappedOutput soFar() {
+        if (state == State.DONE) {
+            return output;
+        }
+        CappedOutput sofar = output.copy();
+        sofar.write(held, 0, state == State.EXIT_CODE ? markerAt : heldLength);
+        sofar.finish();
+        return sofar;
     }
 
     private int seekStart(byte[] bytes, int i, int limit) {
@@ -178,11 +224,15 @@ public final class ExecFraming {
 
     private int body(byte[] bytes, int i, int limit) {
         for (; i < limit; i++) {
-            append(bytes[i]);
+            if (heldLength >= 2 * holdBack) {
+                pass(heldLength - holdBack);
+            }
+            hold(bytes[i]);
             if (end.advance(bytes[i])) {
-                markerAt = outLength - end.length();
+                markerAt = heldLength - end.length();
                 exitCode = 0;
                 exitDigits = 0;
+                markerCrs = 0;
                 state = State.EXIT_CODE;
                 return i + 1;
             }
@@ -194,16 +244,18 @@ public final class ExecFraming {
         if (b >= '0' && b <= '9' && exitDigits < 9) {
             exitCode = exitCode * 10 + (b - '0');
             exitDigits++;
-            append(b);
+            hold(b);
             return i + 1;
         }
-        if (b == '\r' && exitDigits > 0) {
-            append(b);
+        if (b == '\r' && exitDigits > 0 && markerCrs < MAX_MARKER_CRS) {
+            markerCrs++;
+            hold(b);
             return i + 1;
         }
         if (b == '\n' && exitDigits > 0) {
-            outLength = markerAt;
-            stripFramingNewline();
+            output.write(held, 0, withoutFramingNewline(markerAt));
+            output.finish();
+            heldLength = 0;
             state = State.DONE;
             return i + 1;
         }
@@ -213,34 +265,29 @@ public final class ExecFraming {
         return i;
     }
 
-    /** Drops the one newline the end marker's printf put before the marker. */
-    private void stripFramingNewline() {
-        if (outLength > 0 && out[outLength - 1] == '\n') {
-            outLength--;
-            if (outLength > 0 && out[outLength - 1] == '\r') {
-                outLength--;
+    /** {@code length} without the one newline (LF or CR LF) the end marker's printf put before the marker. */
+    private int withoutFramingNewline(int length) {
+        if (length > 0 && held[length - 1] == '\n') {
+            length--;
+            if (length > 0 && held[length - 1] == '\r') {
+                length--;
             }
         }
+        return length;
     }
 
-    private void append(byte b) {
-        if (outLength == out.length) {
-            out = Arrays.copyOf(out, out.length * 2);
+    private void hold(byte b) {
+        if (heldLength == held.length) {
+            held = Arrays.copyOf(held, held.length * 2);
         }
-        out[outLength++] = b;
+        held[heldLength++] = b;
     }
 
-    private String decode(int length) {
-        // the terminal turned each LF into CR LF (onlcr); undo exactly that
-        byte[] plain = new byte[length];
-        int n = 0;
-        for (int i = 0; i < length; i++) {
-            if (out[i] == '\r' && i + 1 < length && out[i + 1] == '\n') {
-                continue;
-            }
-            plain[n++] = out[i];
-        }
-        return new String(plain, 0, n, StandardCharsets.UTF_8);
+    /** Passes the oldest {@code n} held bytes on to the output; they can no longer be part of a marker. */
+    private void pass(int n) {
+        output.write(held, 0, n);
+        System.arraycopy(held, n, held, 0, heldLength - n);
+        heldLength -= n;
     }
 
     private void requireDone() {

@@ -3,6 +3,7 @@ package dev.netloom.nodes.console;
 import dev.netloom.nodes.BadInputException;
 import dev.netloom.nodes.ExecResult;
 import dev.netloom.nodes.NetloomException;
+import dev.netloom.nodes.NodeLimits;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 
@@ -17,8 +18,8 @@ import java.util.function.Supplier;
 /**
  * Runs commands in the logged-in shell on a console and returns their output and exit codes. Commands
  * are queued (one future chain, no threads); each is framed by {@link ExecFraming} with a unique id.
- * Output is collected through an attached reader, so it comes back whole whatever its size.
- * All state lives on the console's event loop.
+ * Output is collected through an attached reader, up to an output cap (the rest is counted and
+ * dropped, and the result says so). All state lives on the console's event loop.
  */
 public final class ShellSession implements AutoCloseable {
 
@@ -35,18 +36,29 @@ public final class ShellSession implements AutoCloseable {
     /** A sync waits this long for its marker before trying again. */
     static final Duration SYNC_ATTEMPT = Duration.ofSeconds(2);
     static final int SYNC_ATTEMPTS = 3;
+    /** A sync's `true` prints nothing; whatever a killed command still prints meanwhile is not kept. */
+    private static final long SYNC_OUTPUT_CAP = 4096;
 
     private final ConsoleSession console;
     private final EventLoop loop;
     private final Attachment attachment;
+    private final long defaultOutputCap;
     private final String nonce = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0x1000000));
     private long nextId;
     private Frame current;          // the frame whose markers the console output is fed to; loop only
     private boolean outOfStep;      // a resync failed: the next command resyncs first; loop only
     private CompletableFuture<?> tail = CompletableFuture.completedFuture(null); // guarded by this
 
+    /** A session whose commands return at most {@link NodeLimits#DEFAULT_EXEC_OUTPUT_CAP} bytes of output. */
     public ShellSession(ConsoleSession console) {
+        this(console, NodeLimits.DEFAULT_EXEC_OUTPUT_CAP);
+    }
+
+    /** A session whose commands return at most {@code defaultOutputCap} bytes of output unless an exec says otherwise. */
+    public ShellSession(ConsoleSession console, long defaultOutputCap) {
+        NodeLimits.checkExecOutputCap(defaultOutputCap);
         this.console = console;
+        this.defaultOutputCap = defaultOutputCap;
         this.loop = console.eventLoop();
         this.attachment = console.attach(new ConsoleListener() {
             @Override
@@ -77,12 +89,25 @@ public final class ShellSession implements AutoCloseable {
      * if the console closes.
      */
     public CompletableFuture<ExecResult> exec(String command, Duration timeout) {
+        return exec(command, timeout, defaultOutputCap);
+    }
+
+    /**
+     * Like {@link #exec(String, Duration)}, keeping at most {@code outputCap} bytes of output: a command
+     * that prints more runs to its end, and its result is {@code truncated} with the first part.
+     */
+    public CompletableFuture<ExecResult> exec(String command, Duration timeout, long outputCap) {
         String problem = ExecFraming.problem(command);
         if (problem != null) {
             return CompletableFuture.failedFuture(new BadInputException(problem));
         }
+        try {
+            NodeLimits.checkExecOutputCap(outputCap);
+        } catch (BadInputException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         return enqueue(() -> (outOfStep ? sync(true) : CompletableFuture.<Void>completedFuture(null))
-                .thenCompose(v -> run(command, timeout)));
+                .thenCompose(v -> run(command, timeout, outputCap)));
     }
 
     /** Detaches from the console; commands still running fail. */
@@ -100,9 +125,9 @@ public final class ShellSession implements AutoCloseable {
         }
     }
 
-    private CompletableFuture<ExecResult> run(String command, Duration timeout) {
+    private CompletableFuture<ExecResult> run(String command, Duration timeout, long outputCap) {
         long started = console.clock().getAsLong();
-        Frame frame = begin();
+        Frame frame = begin(outputCap);
         CompletableFuture<ExecResult> result = new CompletableFuture<>();
         ScheduledFuture<?> timer = loop.schedule(() -> timedOut(frame, started, result),
                 timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -114,7 +139,8 @@ public final class ShellSession implements AutoCloseable {
             if (failure != null) {
                 result.completeExceptionally(failure);
             } else {
-                result.complete(new ExecResult(parsed.exitCode(), parsed.output(), since(started), false));
+                result.complete(new ExecResult(parsed.exitCode(), parsed.output(), since(started), false,
+                        parsed.truncated(), parsed.droppedBytes()));
             }
         });
         send(frame, frame.framing.line(command).getBytes(StandardCharsets.UTF_8));
@@ -127,9 +153,10 @@ public final class ShellSession implements AutoCloseable {
         }
         Duration took = since(started);
         String partial = frame.framing.partialOutput();
+        long dropped = frame.framing.partialDroppedBytes();
         current = null;
         frame.done.cancel(false);
-        sync(true).whenComplete((v, e) -> result.complete(ExecResult.timeout(partial, took)));
+        sync(true).whenComplete((v, e) -> result.complete(ExecResult.timeout(partial, took, dropped)));
     }
 
     /**
@@ -144,7 +171,7 @@ public final class ShellSession implements AutoCloseable {
     }
 
     private void syncAttempt(boolean interrupt, int attempt, CompletableFuture<Void> synced) {
-        Frame frame = begin();
+        Frame frame = begin(SYNC_OUTPUT_CAP);
         ScheduledFuture<?> timer = loop.schedule(() -> {
             if (!frame.done.cancel(false)) {
                 return;
@@ -173,8 +200,8 @@ public final class ShellSession implements AutoCloseable {
         send(frame, (interrupt ? "\u0003" + line : line).getBytes(StandardCharsets.UTF_8));
     }
 
-    private Frame begin() {
-        Frame frame = new Frame(new ExecFraming(nonce + "." + nextId++));
+    private Frame begin(long outputCap) {
+        Frame frame = new Frame(new ExecFraming(nonce + "." + nextId++, outputCap));
         current = frame;
         return frame;
     }

@@ -4,42 +4,34 @@ import dev.netloom.nodes.NetloomException;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Makes sure the Debian packages netloom needs are installed: as root it installs the missing ones
- * with apt-get and says so; otherwise it prints the exact apt-get command and fails.
+ * Makes sure the Debian packages netloom needs ({@link HostTool#ALL}) are installed: as root it installs
+ * the missing ones with apt-get and says so; otherwise it prints the exact apt-get command and fails.
  */
 public final class HostSetup {
-
-    /** Package and the program that shows it is there. */
-    public static final Map<String, String> REQUIRED = new LinkedHashMap<>();
-
-    static {
-        REQUIRED.put("qemu-system-x86", "qemu-system-x86_64");
-        REQUIRED.put("qemu-utils", "qemu-img");
-        REQUIRED.put("iproute2", "ip");
-        REQUIRED.put("kmod", "depmod");
-        REQUIRED.put("binutils", "readelf");
-        REQUIRED.put("zstd", "zstd");
-        REQUIRED.put("mmdebstrap", "mmdebstrap");     // Debian images and recipes
-        REQUIRED.put("genisoimage", "genisoimage");   // cloud-init NoCloud seeds
-    }
 
     private HostSetup() {
     }
 
+    /** Packages of the core tools (labs and image builds) whose programs are missing. */
     public static List<String> missingPackages() {
-        List<String> missing = new ArrayList<>();
-        REQUIRED.forEach((pkg, program) -> {
-            if (!Proc.onPath(program)) {
-                missing.add(pkg);
+        return missing(false);
+    }
+
+    /** Packages of the tools whose programs are missing: the core ones, and with {@code all} the others too. */
+    public static List<String> missing(boolean all) {
+        Set<String> missing = new LinkedHashSet<>();
+        for (HostTool t : HostTool.ALL) {
+            if ((all || t.core()) && !t.present()) {
+                missing.add(t.pkg());
             }
-        });
-        return missing;
+        }
+        return List.copyOf(missing);
     }
 
     public static boolean isRoot() {
@@ -50,9 +42,18 @@ public final class HostSetup {
         }
     }
 
-    /** Installs what is missing (as root) or throws with the command to run. */
+    /** Installs the missing core packages (as root) or throws with the command to run. */
     public static void ensure(Consumer<String> say) {
-        List<String> missing = missingPackages();
+        ensure(say, false);
+    }
+
+    /** Installs every missing package of the table, also those only benchmarks and SVG graphs use ({@code netloom setup}). */
+    public static void ensureAll(Consumer<String> say) {
+        ensure(say, true);
+    }
+
+    private static void ensure(Consumer<String> say, boolean all) {
+        List<String> missing = missing(all);
         if (missing.isEmpty()) {
             return;
         }
@@ -69,7 +70,7 @@ public final class HostSetup {
             Proc.run(withEnv(List.of("apt-get", "update", "-q")), null, null, Duration.ofMinutes(10)).orThrow();
             Proc.run(withEnv(install), null, null, Duration.ofMinutes(20)).orThrow();
         }
-        List<String> still = missingPackages();
+        List<String> still = missing(all);
         if (!still.isEmpty()) {
             throw new NetloomException("apt-get installed the packages, yet these are still missing: " + String.join(" ", still));
         }

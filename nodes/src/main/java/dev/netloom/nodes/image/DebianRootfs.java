@@ -26,10 +26,14 @@ import java.util.stream.Stream;
  * manuals or translations), and the few operations a build does on it afterwards: copy a file in, run
  * a command inside it. Building needs root (mmdebstrap's root mode and chroot).
  *
- * <p>Commands run as an argument list, {@code unshare --pid --fork --mount --mount-proc=ROOT/proc chroot
- * ROOT /bin/sh -c CMD}: the command text goes to the rootfs's own shell, never the host's; /proc is
- * mounted in a private mount namespace, so nothing stays mounted when the command ends, and the
- * fresh PID namespace takes down any daemon the command started.
+ * <p>Commands run as an argument list, {@code unshare --net --uts --ipc --pid --fork --mount
+ * --mount-proc=ROOT/proc chroot ROOT /bin/sh -c CMD}: the command text goes to the rootfs's own shell,
+ * never the host's; it runs without the host's network (a new network namespace with only a down
+ * loopback: a recipe cannot download or phone home, so what an image holds comes from the archive
+ * through mmdebstrap, netloom's own step), hostname and System V IPC; /proc is mounted in a private
+ * mount namespace, so nothing stays mounted when the command ends, and the fresh PID namespace takes
+ * down any daemon the command started. It still runs as root: see docs/images.md for what a chroot
+ * cannot stop.
  */
 public final class DebianRootfs {
 
@@ -274,7 +278,7 @@ public final class DebianRootfs {
     /** The argument list that runs {@code command} in the rootfs's shell (see the class comment). */
     public static List<String> chrootCommand(Path rootfs, String command) {
         Path root = rootfs.toAbsolutePath().normalize();
-        return List.of("unshare", "--pid", "--fork", "--mount", "--propagation", "private",
+        return List.of("unshare", "--net", "--uts", "--ipc", "--pid", "--fork", "--mount", "--propagation", "private",
                 "--mount-proc=" + root.resolve("proc"), "chroot", root.toString(), "/bin/sh", "-c", command);
     }
 

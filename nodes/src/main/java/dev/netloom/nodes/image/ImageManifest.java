@@ -10,6 +10,7 @@ import dev.netloom.nodes.BadInputException;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -70,14 +71,51 @@ public record ImageManifest(
         return capabilities.contains(capability);
     }
 
-    /** Reads the manifest of the image in {@code dir}. */
+    /**
+     * Reads the manifest of the image in {@code dir}. Its file paths must stay inside {@code dir}: a
+     * manifest that names {@code ../x}, an absolute path or a symbolic link leading out of the image
+     * directory is refused, so an image (possibly someone else's) cannot make QEMU open host files.
+     */
     public static ImageManifest read(Path dir) {
         Path file = dir.resolve(FILE);
+        ImageManifest m;
         try {
-            return JSON.readValue(file.toFile(), ImageManifest.class);
+            m = JSON.readValue(file.toFile(), ImageManifest.class);
         } catch (IOException e) {
             throw new BadInputException("cannot read image manifest " + file + ": " + e.getMessage()
                     + " (rebuild the image with `./netloom images build NAME --force`)", e);
+        }
+        checkInside(file, dir, "kernel", m.kernel());
+        checkInside(file, dir, "initrd", m.initrd());
+        checkInside(file, dir, "disk", m.disk());
+        return m;
+    }
+
+    /** Refuses {@code path} (the manifest's {@code field}) unless it names a file inside {@code dir}, links resolved. */
+    static void checkInside(Path manifest, Path dir, String field, String path) {
+        if (path == null) {
+            return;
+        }
+        String fix = "; image.json paths name files inside the image directory, such as \"vmlinuz\""
+                + " (rebuild or re-import the image)";
+        if (path.isBlank() || path.indexOf('\0') >= 0 || Path.of(path).isAbsolute()) {
+            throw new BadInputException(manifest + ": \"" + field + "\": \"" + path + "\" is not a relative path" + fix);
+        }
+        try {
+            Path realDir = dir.toRealPath();
+            Path target = realDir.resolve(path).normalize();
+            if (!target.startsWith(realDir) || target.equals(realDir)) {
+                throw new BadInputException(manifest + ": \"" + field + "\": \"" + path + "\" leaves the image directory " + realDir + fix);
+            }
+            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) { // a dangling link fails to resolve: refused too
+                Path real = target.toRealPath();
+                if (!real.startsWith(realDir)) {
+                    throw new BadInputException(manifest + ": \"" + field + "\": \"" + path + "\" is a symbolic link to " + real
+                            + ", outside the image directory " + realDir + fix);
+                }
+            }
+        } catch (IOException e) {
+            throw new BadInputException(manifest + ": \"" + field + "\": cannot resolve \"" + path + "\" (" + e.getMessage() + ")", e);
         }
     }
 

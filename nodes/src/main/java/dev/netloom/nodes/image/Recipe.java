@@ -180,10 +180,7 @@ public record Recipe(String source, String name, String base, String release, Li
             if (!mode.matches("0?[0-7]{3}")) {
                 throw doc.error(at + "/mode", "invalid mode \"" + mode + "\"; use octal such as 0644 or 0755");
             }
-            Path file = dir.resolve(src).normalize();
-            if (!Files.isRegularFile(file)) {
-                throw doc.error(at + "/src", "no such file: " + file + "; src is relative to the recipe file's directory");
-            }
+            Path file = inside(doc, at + "/src", dir, src);
             try {
                 out.add(new FileCopy(src, dest, mode, Files.readAllBytes(file)));
             } catch (IOException e) {
@@ -191,6 +188,39 @@ public record Recipe(String source, String name, String base, String release, Li
             }
         }
         return out;
+    }
+
+    /**
+     * The file {@code src} names, which must lie inside the recipe's directory {@code dir} also once
+     * symbolic links are resolved: a recipe copies files into an image that others boot, so it may not
+     * reach for the host's files ({@code ../../etc/shadow}, or a link to it). Real paths are compared.
+     */
+    private static Path inside(Located doc, String at, Path dir, String src) {
+        Path file = dir.resolve(src).normalize();
+        Path realDir;
+        try {
+            realDir = dir.toRealPath();
+        } catch (IOException e) {
+            throw doc.error(at, "cannot resolve the recipe's directory " + dir + " (" + e.getMessage() + ")");
+        }
+        String fix = "; put the file in " + realDir + " (or a folder under it) and name it relative to the recipe";
+        if (!realDir.resolve(src).normalize().startsWith(realDir)) {
+            throw doc.error(at, "\"" + src + "\" leaves the recipe's directory" + fix);
+        }
+        if (!Files.isRegularFile(file)) {
+            throw doc.error(at, "no such file: " + file + "; src is relative to the recipe file's directory");
+        }
+        Path real;
+        try {
+            real = file.toRealPath();
+        } catch (IOException e) {
+            throw doc.error(at, "cannot resolve " + file + " (" + e.getMessage() + ")");
+        }
+        if (!real.startsWith(realDir)) {
+            throw doc.error(at, "\"" + src + "\" is a symbolic link to " + real + ", outside the recipe's directory"
+                    + fix + " (copy it there instead of linking to it)");
+        }
+        return real;
     }
 
     /** A JSON document with the line:column of every value, by JSON pointer. Comments are allowed. */

@@ -24,8 +24,13 @@ final class ConsoleFixture {
     }
 
     ConsoleFixture(Path transcript) {
+        this(transcript, dev.netloom.nodes.NodeLimits.DEFAULT_TRANSCRIPT_CAP);
+    }
+
+    /** A console whose transcript is rotated at {@code transcriptCap} bytes. */
+    ConsoleFixture(Path transcript, long transcriptCap) {
         channel.freezeTime();
-        console = new ConsoleSession(channel, transcript, () -> now);
+        console = new ConsoleSession(channel, transcript, transcriptCap, () -> now);
     }
 
     /** The node prints text (ISO-8859-1, so "\u00ff" is the byte 0xff). */

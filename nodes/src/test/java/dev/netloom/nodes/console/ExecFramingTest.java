@@ -218,4 +218,46 @@ class ExecFramingTest {
                 .isInstanceOf(BadInputException.class).hasMessageContaining("the limit is " + ExecFraming.MAX_COMMAND_BYTES);
         assertThat(new ExecFraming("v.1").line("echo " + "a".repeat(3000))).isNotEmpty();
     }
+
+    @Test
+    void feed_whenOutputExceedsTheCap_keepsTheFirstCapBytesAndStillFindsTheExitCode() {
+        ExecFraming f = new ExecFraming("cap.1", 1000);
+        String line = "0123456789abcdef\n"; // 17 bytes of output per line, 18 on the wire
+        String output = line.repeat(200);
+        byte[] stream = bytes(framed("cap.1", output, 3));
+        for (int off = 0; off < stream.length; off += 333) { // pieces that split markers and CR LF anywhere
+            f.feed(stream, off, Math.min(333, stream.length - off));
+        }
+        assertThat(f.isDone()).isTrue();
+        assertThat(f.exitCode()).isEqualTo(3);
+        assertThat(f.output()).isEqualTo(output.substring(0, 1000));
+        assertThat(f.truncated()).isTrue();
+        assertThat(f.droppedBytes()).isEqualTo(output.length() - 1000);
+    }
+
+    @Test
+    void feed_whenOutputIsExactlyTheCap_isNotTruncated() {
+        ExecFraming f = new ExecFraming("cap.2", 6);
+        f.feed(bytes(framed("cap.2", "12345\n", 0)));
+        assertThat(f.output()).isEqualTo("12345\n");
+        assertThat(f.truncated()).isFalse();
+        assertThat(f.droppedBytes()).isZero();
+    }
+
+    @Test
+    void partialOutput_whenOverTheCap_isCutToo() {
+        ExecFraming f = new ExecFraming("cap.3", 10);
+        f.feed(bytes("@@NLScap.3\r\n" + "x".repeat(50)));
+        assertThat(f.partialOutput()).isEqualTo("x".repeat(10));
+        assertThat(f.partialDroppedBytes()).isEqualTo(40);
+    }
+
+    @Test
+    void feed_whenTheCommandPrintsAFakeEndMarkerPastTheCap_keepsReadingToTheRealOne() {
+        ExecFraming f = new ExecFraming("cap.4", 4);
+        f.feed(bytes(framed("cap.4", "abcdef@@NLEcap.4 x\nmore", 0)));
+        assertThat(f.isDone()).isTrue();
+        assertThat(f.output()).isEqualTo("abcd");
+        assertThat(f.droppedBytes()).isEqualTo("ef@@NLEcap.4 x\nmore".length());
+    }
 }

@@ -167,4 +167,33 @@ class ShellSessionTest {
                 .withCauseInstanceOf(BadInputException.class).withMessageContaining("the limit is " + ExecFraming.MAX_COMMAND_BYTES);
         assertThat(node.typed()).isEmpty();
     }
+
+    @Test
+    void exec_whenOutputExceedsTheCallsCap_returnsTheFirstPartAndSaysHowMuchWasDropped() {
+        prepare();
+        CompletableFuture<ExecResult> result = shell.exec("yes | head -c 3000", Duration.ofSeconds(5), 1000);
+        String id = typedCommand()[0];
+        answer(id, "y\n".repeat(1500), 0);
+        ExecResult r = result.join();
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.output()).isEqualTo("y\n".repeat(500));
+        assertThat(r.truncated()).isTrue();
+        assertThat(r.droppedBytes()).isEqualTo(2000);
+
+        CompletableFuture<ExecResult> next = shell.exec("echo ok", Duration.ofSeconds(5));
+        answer(typedCommand()[0], "ok\n", 0);
+        assertThat(next.join()).satisfies(n -> {
+            assertThat(n.output()).isEqualTo("ok\n");
+            assertThat(n.truncated()).isFalse();
+        });
+    }
+
+    @Test
+    void exec_withoutACap_usesTheSessionsDefault() {
+        ShellSession small = new ShellSession(node.console, 8);
+        CompletableFuture<ExecResult> result = small.exec("seq 100", Duration.ofSeconds(5));
+        answer(typedCommand()[0], "0123456789", 0);
+        assertThat(result.join().output()).isEqualTo("01234567");
+        small.close();
+    }
 }

@@ -46,9 +46,9 @@ class DebianRootfsTest {
     }
 
     @Test
-    void chrootCommand_runsTheTextInTheRootfsShell_neverTheHosts() {
+    void chrootCommand_runsTheTextInTheRootfsShell_neverTheHosts_withoutTheHostsNetwork() {
         assertThat(DebianRootfs.chrootCommand(Path.of("/s/rootfs"), "echo $HOME; exit 3"))
-                .containsExactly("unshare", "--pid", "--fork", "--mount", "--propagation", "private", "--mount-proc=/s/rootfs/proc",
+                .containsExactly("unshare", "--net", "--uts", "--ipc", "--pid", "--fork", "--mount", "--propagation", "private", "--mount-proc=/s/rootfs/proc",
                         "chroot", "/s/rootfs", "/bin/sh", "-c", "echo $HOME; exit 3");
     }
 

@@ -72,4 +72,43 @@ class ImageManifestTest {
                 .isInstanceOf(BadInputException.class)
                 .hasMessageContaining(ImageManifest.FILE);
     }
+
+    private static ImageManifest kernelAt(String kernel) {
+        return new ImageManifest("evil", "generic", kernel, null, null, null, "console=ttyS0", 64,
+                "up", null, null, null, null, "# $", null, null);
+    }
+
+    @Test
+    void read_whenAPathClimbsOutOfTheImageDirectory_failsNamingTheField() throws IOException {
+        kernelAt("../../etc/shadow").write(dir);
+        assertThatThrownBy(() -> ImageManifest.read(dir)).isInstanceOf(BadInputException.class)
+                .hasMessageContaining("\"kernel\": \"../../etc/shadow\" leaves the image directory")
+                .hasMessageContaining("rebuild or re-import the image");
+    }
+
+    @Test
+    void read_whenAPathIsAbsolute_failsNamingTheField() throws IOException {
+        new ImageManifest("evil", "generic", null, null, "/dev/sda", "raw", null, 64, "up", null, null, null, null, "# $", null, null)
+                .write(dir);
+        assertThatThrownBy(() -> ImageManifest.read(dir)).isInstanceOf(BadInputException.class)
+                .hasMessageContaining("\"disk\": \"/dev/sda\" is not a relative path");
+    }
+
+    @Test
+    void read_whenAPathIsASymlinkOutOfTheImageDirectory_failsSayingWhereItPoints() throws IOException {
+        Path image = Files.createDirectories(dir.resolve("img"));
+        Path outside = Files.writeString(dir.resolve("host-file"), "x");
+        Files.createSymbolicLink(image.resolve("vmlinuz"), outside);
+        kernelAt("vmlinuz").write(image);
+        assertThatThrownBy(() -> ImageManifest.read(image)).isInstanceOf(BadInputException.class)
+                .hasMessageContaining("\"kernel\": \"vmlinuz\" is a symbolic link to " + outside.toRealPath() + ", outside the image directory");
+    }
+
+    @Test
+    void read_whenPathsStayInside_acceptsThemAlsoThroughLinksWithin() throws IOException {
+        Files.writeString(dir.resolve("vmlinuz-6.1"), "k");
+        Files.createSymbolicLink(dir.resolve("vmlinuz"), Path.of("vmlinuz-6.1"));
+        kernelAt("sub/../vmlinuz").write(dir);
+        assertThat(ImageManifest.read(dir).kernel()).isEqualTo("sub/../vmlinuz");
+    }
 }

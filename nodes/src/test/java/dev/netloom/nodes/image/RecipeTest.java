@@ -153,4 +153,53 @@ class RecipeTest {
         assertThat(new String(r.files().get(0).content(), StandardCharsets.UTF_8)).contains("interface eth0", "ip ospf area 0");
         assertThat(r.commands()).anyMatch(c -> c.contains("ospfd=yes"));
     }
+
+    /** A recipe in dir/recipe whose neighbour dir/outside.conf is a host file it must not reach. */
+    private Recipe parseInSubdir(String json) throws Exception {
+        Path recipeDir = Files.createDirectories(dir.resolve("recipe"));
+        Files.writeString(dir.resolve("outside.conf"), "secret\n");
+        return Recipe.parse("r.json", json.getBytes(StandardCharsets.UTF_8), "r", recipeDir);
+    }
+
+    @Test
+    void parse_whenSrcClimbsOutOfTheRecipesDirectory_failsNamingTheFieldAndTheFix() {
+        assertThatThrownBy(() -> parseInSubdir("{\"files\": [{\"src\": \"../outside.conf\", \"dest\": \"/etc/x\"}]}"))
+                .isInstanceOf(RecipeException.class)
+                .hasMessageStartingWith("r.json:1:20: /files/0/src: \"../outside.conf\" leaves the recipe's directory; put the file in ")
+                .hasMessageEndingWith("(or a folder under it) and name it relative to the recipe");
+    }
+
+    @Test
+    void parse_whenSrcIsAbsolute_failsNamingTheField() {
+        assertThatThrownBy(() -> parse("{\"files\": [{\"src\": \"/etc/passwd\", \"dest\": \"/etc/x\"}]}"))
+                .isInstanceOf(RecipeException.class)
+                .hasMessageContaining("/files/0/src: \"/etc/passwd\" must be a path relative to the recipe file's directory");
+    }
+
+    @Test
+    void parse_whenSrcIsASymlinkLeavingTheDirectory_failsNamingWhereItPoints() throws Exception {
+        Path recipeDir = Files.createDirectories(dir.resolve("recipe"));
+        Files.createSymbolicLink(recipeDir.resolve("link.conf"), dir.resolve("outside.conf"));
+        Files.createDirectories(dir.resolve("elsewhere"));
+        Files.createSymbolicLink(recipeDir.resolve("sub"), dir.resolve("elsewhere"));
+        Files.writeString(dir.resolve("elsewhere/in-linked-dir.conf"), "x");
+
+        assertThatThrownBy(() -> parseInSubdir("{\"files\": [{\"src\": \"link.conf\", \"dest\": \"/etc/x\"}]}"))
+                .isInstanceOf(RecipeException.class)
+                .hasMessageContaining("/files/0/src: \"link.conf\" is a symbolic link to " + dir.toRealPath().resolve("outside.conf")
+                        + ", outside the recipe's directory")
+                .hasMessageContaining("copy it there instead of linking to it");
+        assertThatThrownBy(() -> parseInSubdir("{\"files\": [{\"src\": \"sub/in-linked-dir.conf\", \"dest\": \"/etc/x\"}]}"))
+                .isInstanceOf(RecipeException.class)
+                .hasMessageContaining("/files/0/src: \"sub/in-linked-dir.conf\" is a symbolic link to");
+    }
+
+    @Test
+    void parse_whenSrcIsASymlinkWithinTheDirectory_readsIt() throws Exception {
+        Path recipeDir = Files.createDirectories(dir.resolve("recipe"));
+        Files.writeString(Files.createDirectories(recipeDir.resolve("files")).resolve("real.conf"), "mine\n");
+        Files.createSymbolicLink(recipeDir.resolve("alias.conf"), Path.of("files/real.conf"));
+        Recipe r = parseInSubdir("{\"files\": [{\"src\": \"alias.conf\", \"dest\": \"/etc/x\"}, {\"src\": \"files/../files/real.conf\", \"dest\": \"/etc/y\"}]}");
+        assertThat(r.files()).extracting(f -> new String(f.content(), StandardCharsets.UTF_8)).containsExactly("mine\n", "mine\n");
+    }
 }

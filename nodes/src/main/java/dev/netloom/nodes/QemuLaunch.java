@@ -1,0 +1,85 @@
+package dev.netloom.nodes;
+
+import dev.netloom.nodes.host.Proc;
+import dev.netloom.nodes.image.ImageImporter;
+import dev.netloom.nodes.image.NoCloudSeed;
+import dev.netloom.nodes.qemu.QemuCommandLine;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Starts one QEMU process for a node: prepares the run directory (0700; the log 0600, the overlay, a
+ * cloud image's seed), writes the full command line as the log's first line, and launches QEMU with
+ * its output appended to the log. Split from {@link QemuNode}, which owns the lifecycle around it.
+ */
+final class QemuLaunch {
+
+    private QemuLaunch() {
+    }
+
+    /** A launched QEMU and when it started (System.nanoTime), after the overlay and seed were made. */
+    record Started(Process process, long startNanos) {
+    }
+
+    /** Launches QEMU for {@code spec} in the run directory {@code paths}; the process runs on its own. */
+    static Started start(NodeSpec spec, NodePaths paths) throws IOException {
+        RunDirs.createPrivate(paths.dir());
+        for (Path p : List.of(paths.consoleSocket(), paths.qmpSocket(), paths.pidfile())) {
+            Files.deleteIfExists(p);
+        }
+        if (spec.image().disk() != null && !Files.exists(paths.overlay())) {
+            createOverlay(spec, paths);
+        }
+        List<String> command = command(withSeed(spec, paths), paths);
+        try (OutputStream log = RunDirs.appendPrivate(paths.qemuLog())) {
+            log.write((String.join(" ", command) + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        long startNanos = System.nanoTime();
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(paths.qemuLog().toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .start();
+        return new Started(process, startNanos);
+    }
+
+    /** QEMU's argument list, inside {@code ip netns exec NS} when the spec names a namespace; pure. */
+    static List<String> command(NodeSpec spec, NodePaths paths) {
+        List<String> command = new ArrayList<>();
+        if (spec.netns() != null) {
+            command.addAll(List.of("ip", "netns", "exec", spec.netns()));
+        }
+        command.addAll(QemuCommandLine.build(spec, paths));
+        return command;
+    }
+
+    /**
+     * A cloud image gets a fresh NoCloud seed in the run directory at every launch: a new instance id
+     * makes cloud-init run its per-instance modules (auto-login, marker) again, also after a restart.
+     */
+    private static NodeSpec withSeed(NodeSpec spec, NodePaths paths) {
+        if (spec.seed() != null || !ImageImporter.CLOUD.equals(spec.image().kind())) {
+            return spec;
+        }
+        String nonce = Long.toHexString(System.currentTimeMillis()) + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 16));
+        Path seed = NoCloudSeed.forNode(spec.name(), nonce, spec.sshKey(), spec.nics().stream().map(NodeSpec.Nic::mac).toList())
+                .writeIso(paths.dir().resolve(NoCloudSeed.FILE));
+        return spec.withSeed(seed);
+    }
+
+    private static void createOverlay(NodeSpec spec, NodePaths paths) {
+        Path base = spec.imageDir().resolve(spec.image().disk()).toAbsolutePath();
+        String format = spec.image().diskFormat() == null ? "qcow2" : spec.image().diskFormat();
+        Proc.run(List.of("qemu-img", "create", "-q", "-f", "qcow2", "-b", base.toString(), "-F", format, paths.overlay().toString()),
+                Duration.ofMinutes(1)).orThrow();
+    }
+}
