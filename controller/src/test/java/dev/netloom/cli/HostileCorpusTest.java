@@ -116,6 +116,22 @@ class HostileCorpusTest {
     }
 
     @Test
+    void validate_refusesALabThisHostCouldNeverRun_withTheFigures(@TempDir Path dir) throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.netloom.nodes.image.ImageStore.fromEnvironment().find("tiny").isPresent(),
+                "validate checks images against the store: needs the tiny image (./netloom setup builds it)");
+        Path file = dir.resolve("huge.json");
+        Files.writeString(file, "{\"name\": \"huge\", \"defaults\": {\"image\": \"tiny\", \"memory\": \"4G\"},"
+                + " \"generate\": {\"topology\": \"ring\", \"nodes\": 250}}");
+
+        CliRun r = CliRun.of("validate", file.toString());
+
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).contains("needs " + 250 * (4096 + dev.netloom.lab.HostMemory.QEMU_OVERHEAD_MIB) + " MiB for 250 nodes")
+                .contains("MiB in all").contains("use fewer nodes");
+        assertOneCleanLine(r.err().strip());
+    }
+
+    @Test
     void loader_acceptsAFileWithAByteOrderMark(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("bom.json");
         Files.writeString(file, "\uFEFF{\"name\": \"lab1\", \"nodes\": [\"a\", \"b\"], \"links\": [{\"between\": [\"a\", \"b\"]}]}");
