@@ -48,7 +48,7 @@ final class DownCommand implements Callable<Integer> {
                 }
             }
         }
-        if (Files.exists(lab.dir()) && !Cleanup.clean(lab, Say::line)) {
+        if (Files.exists(lab.dir()) && !Cleanup.clean(lab, true, Say::line)) {
             throw new NetloomException("lab " + lab.name() + " is still held by a process that does not end; see `netloom status " + lab.name() + "`");
         }
         Say.line("lab " + lab.name() + " is down");

@@ -99,9 +99,11 @@ public final class Cleanup {
 
     /**
      * Removes one lab's leftovers unless its controller still runs; returns false (and says why) when
-     * it does.
+     * it does. A lab whose journal cannot be read is removed only when nothing of it runs any more
+     * (no process in its namespace or naming its directory), since nothing says whose it is; with
+     * {@code force} (`netloom down LAB`, the user's explicit word) it is removed all the same.
      */
-    public static boolean clean(LabEntry lab, Consumer<String> say) {
+    public static boolean clean(LabEntry lab, boolean force, Consumer<String> say) {
         return HostLock.call(() -> {
             LabEntry now = Files.isDirectory(lab.dir()) ? entry(lab.dir()) : lab; // as it is under the lock
             if (now.controllerAlive()) {
@@ -109,9 +111,28 @@ public final class Cleanup {
                         + now.name() + "`");
                 return false;
             }
+            if (now.journal() == null && !force && running(now)) {
+                say.accept("lab " + now.name() + ": " + now.problemLine() + ", and processes of it still run; left alone: `netloom down "
+                        + now.name() + "` removes it");
+                return false;
+            }
             removeLeftovers(now.name(), now.paths(), say);
             return true;
         });
+    }
+
+    public static boolean clean(LabEntry lab, Consumer<String> say) {
+        return clean(lab, false, say);
+    }
+
+    /** True when a process runs in the lab's namespace or names its run directory in its arguments. */
+    static boolean running(LabEntry lab) {
+        String namespace = Names.LAB.matcher(lab.name()).matches() ? Fabric.namespaceFor(lab.name()) : null;
+        if (namespace != null && Fabric.exists(namespace) && !namespacePids(namespace).isEmpty()) {
+            return true;
+        }
+        String dir = lab.dir() + "/";
+        return ProcessHandle.allProcesses().anyMatch(p -> cmdline(p.pid()).contains(dir));
     }
 
     /**

@@ -224,6 +224,10 @@ public final class Lab implements AutoCloseable {
                 throw new BadInputException("lab " + name() + " is already running (controller pid " + existing.journal().controller().pid()
                         + "): take it down first (`netloom down " + name() + "`) or give this scenario another name");
             }
+            if (existing != null && existing.journal() == null && Cleanup.running(existing)) {
+                throw new BadInputException("lab " + name() + " exists with an unreadable journal (" + existing.problemLine()
+                        + ") and processes of it still run: `netloom down " + name() + "` removes it");
+            }
             if (existing != null || Fabric.exists(Fabric.namespaceFor(name()))) {
                 Cleanup.removeLeftovers(name(), paths, line -> event("cleanup", name(), line));
             }
