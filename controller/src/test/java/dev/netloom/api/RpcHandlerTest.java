@@ -46,8 +46,9 @@ class RpcHandlerTest {
 
     private EmbeddedChannel channel(boolean tcp) {
         RpcHandler.Shared shared = new RpcHandler.Shared(new Methods(ops, blocking::add, "/run/netloom/labs/fake/api.sock"), events, ops,
-                tcp ? "s3cret".getBytes(StandardCharsets.UTF_8) : null, "/run/netloom/labs/fake/api.token", downs::incrementAndGet);
-        return new EmbeddedChannel(new ApiChannelInitializer(shared, tcp));
+                tcp ? "s3cret".getBytes(StandardCharsets.UTF_8) : null, "/run/netloom/labs/fake/api.token", downs::incrementAndGet,
+                ApiLimits.DEFAULTS);
+        return new EmbeddedChannel(new ApiChannelInitializer(shared, tcp ? new AtomicInteger() : null));
     }
 
     // ---- framing and JSON-RPC ----
