@@ -123,6 +123,16 @@ class RpcHandlerTest {
     }
 
     @Test
+    void id_beyondADouble_isEchoedWithItsExactValue() { // found by ApiFuzzTest: 1E+400 came back as the string "Infinity"
+        for (String id : List.of("1E+400", "12345678901234567890.5", "0.1")) {
+            send("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"lab.status\"}");
+            JsonNode echoed = response().get("id");
+            assertThat(echoed.isNumber()).as(id).isTrue();
+            assertThat(echoed.decimalValue()).as(id).isEqualByComparingTo(new java.math.BigDecimal(id));
+        }
+    }
+
+    @Test
     void unknownMethod_isMethodNotFound_listingTheMethods() {
         send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"node.reboot\"}");
         JsonNode err = response().path("error");
