@@ -133,6 +133,16 @@ class RpcHandlerTest {
     }
 
     @Test
+    void execTimeout_beyondALong_isInvalidParams_notWrappedAround() {
+        send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"node.exec\",\"params\":{\"node\":\"n1\",\"command\":\"true\","
+                + "\"timeout\":18446744073709551621}}");
+        JsonNode err = response().path("error");
+        assertThat(err.path("code").asInt()).isEqualTo(-32602);
+        assertThat(err.path("message").asText()).contains("'timeout'", "at most 24h");
+        assertThat(ops.execs).isEmpty();
+    }
+
+    @Test
     void unknownMethod_isMethodNotFound_listingTheMethods() {
         send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"node.reboot\"}");
         JsonNode err = response().path("error");
