@@ -118,6 +118,9 @@ final class ApiFuzz {
                     if (conn == null) {
                         open();
                     }
+                    if (!tcp && random.nextInt(25) == 0) {
+                        consoleChurn();
+                    }
                     RpcFuzzer.Line line = fuzzer.next();
                     remember(line.preview());
                     lines.incrementAndGet();
@@ -173,13 +176,15 @@ final class ApiFuzz {
                 String key = key(msg.get("id"));
                 if (msg.path("result").has("console")) {
                     owed(key);
-                    console();
+                    console(conn);
+                    lost();
                     return;
                 }
                 if (key != null && key.equals(untilKey)) {
                     int code = msg.path("error").path("code").asInt();
                     if (code == ApiException.UNAUTHORIZED || code == ApiException.BUSY && tcp) {
-                        awaitClose(); // refused before auth: the server closes
+                        awaitClose(conn); // refused before auth: the server closes
+                        lost();
                     }
                     return;
                 }
@@ -202,8 +207,27 @@ final class ApiFuzz {
             }
         }
 
-        /** The connection is a raw console now: type a little (on a fake lab), then detach, half-close or drop it. */
-        private void console() throws IOException {
+        /** Attaches to a console on a connection of its own, and leaves it again: attaches and detaches interleave with the rest. */
+        private void consoleChurn() throws IOException {
+            String node = settings.target().nodes().get(random.nextInt(settings.target().nodes().size()));
+            remember("console churn on " + node);
+            try (Conn c = Conn.open(UnixDomainSocketAddress.of(settings.socket()), StandardProtocolFamily.UNIX)) {
+                c.send(("{\"jsonrpc\":\"2.0\",\"id\":\"console\",\"method\":\"node.console\",\"params\":{\"node\":\"" + node + "\"}}")
+                        .getBytes(StandardCharsets.UTF_8), true);
+                String answer = c.next(settings.answerTimeout(), Set.of(key("console")));
+                if (answer == null) {
+                    throw new AssertionError("node.console on " + node + ": the server closed without an answer");
+                }
+                JsonNode msg = wellFormed(answer);
+                if (!msg.path("result").path("console").asText().equals(node)) {
+                    throw new AssertionError("node.console on " + node + " answered " + answer);
+                }
+                console(c);
+            }
+        }
+
+        /** {@code c} is a raw console now: type a little (on a fake lab), then detach, half-close or drop it. */
+        private void console(Conn c) throws IOException {
             consoles.incrementAndGet();
             if (settings.typeOnConsole()) {
                 for (int i = random.nextInt(4); i > 0; i--) {
@@ -214,31 +238,26 @@ final class ApiFuzz {
                             junk[j] = 'x';
                         }
                     }
-                    conn.send(junk, false);
+                    c.send(junk, false);
                 }
             }
             switch (random.nextInt(3)) {
                 case 0 -> {
-                    conn.send(new byte[]{ConsoleBridge.DETACH}, false);
-                    awaitClose();
+                    c.send(new byte[]{ConsoleBridge.DETACH}, false);
+                    awaitClose(c);
                 }
                 case 1 -> {
-                    conn.shutdownOutput();
-                    awaitClose();
+                    c.shutdownOutput();
+                    awaitClose(c);
                 }
-                default -> {
-                    conn.close();
-                    conn = null;
-                    expected.clear();
-                }
+                default -> c.close();
             }
         }
 
-        private void awaitClose() throws IOException {
-            if (!conn.awaitEof(settings.answerTimeout())) {
+        private void awaitClose(Conn c) {
+            if (!c.awaitEof(settings.answerTimeout())) {
                 throw new AssertionError("the server did not close the connection within " + settings.answerTimeout().toMillis() + " ms");
             }
-            lost();
         }
 
         /** The server closed (or we did): what it owed on that connection is void. */
