@@ -136,6 +136,9 @@ final class ApiFuzz {
                     conn.send(("{\"jsonrpc\":\"2.0\",\"id\":\"" + sentinel + "\",\"method\":\"lab.status\"}").getBytes(StandardCharsets.UTF_8), true);
                     readUntil(key(sentinel));
                     readUntil(null); // and the fuzz line's own answer, even if it comes after the sentinel's
+                    if (conn != null && random.nextInt(100) == 0) {
+                        lost(); // a fresh connection now and then: on TCP, its first lines meet the auth gate
+                    }
                 }
                 if (conn != null) {
                     readUntil(null); // the answers still owed: every one must come
