@@ -4,33 +4,43 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.LineBasedFrameDecoder;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 /**
- * Builds an API connection's pipeline, in order: line framing, JSON, then the JSON-RPC handler.
- * {@code node.console} later replaces all three with a {@link ConsoleBridge}.
+ * Builds an API connection's pipeline, in order: the outbound cap, line framing, JSON, on TCP the
+ * auth gate, then the JSON-RPC handler. {@code node.console} later replaces framing, JSON and
+ * JSON-RPC with a {@link ConsoleBridge}.
  */
 final class ApiChannelInitializer extends ChannelInitializer<Channel> {
 
+    static final String OUTBOUND_CAP = "outbound-cap";
     static final String FRAMING = "framing";
     static final String JSON = "json";
+    static final String AUTH = "auth";
     static final String RPC = "rpc";
     static final String CONSOLE = "console";
 
-    /** One request must fit on a line of at most 1 MiB; longer lines close the connection. */
-    static final int MAX_LINE_BYTES = 1 << 20;
-
     private final RpcHandler.Shared shared;
-    private final boolean requireToken;
+    private final AtomicInteger unauthenticated;
 
-    ApiChannelInitializer(RpcHandler.Shared shared, boolean requireToken) {
+    /** @param unauthenticatedOrNull on TCP, the listener's count of connections not yet authenticated; null on the Unix socket */
+    ApiChannelInitializer(RpcHandler.Shared shared, AtomicInteger unauthenticatedOrNull) {
         this.shared = shared;
-        this.requireToken = requireToken;
+        this.unauthenticated = unauthenticatedOrNull;
     }
 
     @Override
     protected void initChannel(Channel ch) {
+        ApiLimits limits = shared.limits();
+        ch.config().setWriteBufferWaterMark(limits.rpcWaterMark());
+        boolean tcp = unauthenticated != null;
         ch.pipeline()
-                .addLast(FRAMING, new LineBasedFrameDecoder(MAX_LINE_BYTES, true, true))
-                .addLast(JSON, new JsonLineCodec())
-                .addLast(RPC, new RpcHandler(shared, requireToken));
+                .addLast(OUTBOUND_CAP, new OutboundCap(limits.outboundCapBytes()))
+                .addLast(FRAMING, new LineBasedFrameDecoder(tcp ? limits.preAuthLineBytes() : limits.maxLineBytes(), true, true))
+                .addLast(JSON, new JsonLineCodec());
+        if (tcp) {
+            ch.pipeline().addLast(AUTH, new AuthGate(shared, unauthenticated));
+        }
+        ch.pipeline().addLast(RPC, new RpcHandler(shared));
     }
 }

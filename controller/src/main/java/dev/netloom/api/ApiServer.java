@@ -19,17 +19,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -44,11 +39,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ApiServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
-
-    static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
-
-    /** Unix socket paths are limited to 107 bytes (sun_path). */
-    static final int MAX_SOCKET_PATH_BYTES = 107;
 
     private final Path socket;
     private final Path tokenFile;
@@ -91,6 +81,12 @@ public final class ApiServer implements AutoCloseable {
     /** The server on any {@link LabOps}: the seam the tests use. Events are whatever is published to {@code events}. */
     static ApiServer start(LabOps ops, EventHub events, Path unixSocket, EventLoopGroup group, InetSocketAddress tcpOrNull,
                            Path tokenFileOrNull, Runnable onDown) {
+        return start(ops, events, unixSocket, group, tcpOrNull, tokenFileOrNull, onDown, ApiLimits.DEFAULTS);
+    }
+
+    /** With other limits than the documented ones, for tests that reach them quickly. */
+    static ApiServer start(LabOps ops, EventHub events, Path unixSocket, EventLoopGroup group, InetSocketAddress tcpOrNull,
+                           Path tokenFileOrNull, Runnable onDown, ApiLimits limits) {
         if (tcpOrNull != null) {
             if (tcpOrNull.getAddress() == null || !tcpOrNull.getAddress().isLoopbackAddress()) {
                 throw new BadInputException("the API's TCP address must be a loopback address (127.0.0.1 or ::1), not " + tcpOrNull
@@ -100,8 +96,8 @@ public final class ApiServer implements AutoCloseable {
                 throw new BadInputException("the API on TCP needs a token file");
             }
         }
-        if (unixSocket.toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH_BYTES) {
-            throw new BadInputException("API socket path " + unixSocket + " is longer than " + MAX_SOCKET_PATH_BYTES
+        if (unixSocket.toAbsolutePath().toString().getBytes(StandardCharsets.UTF_8).length > OwnerOnlyFiles.MAX_SOCKET_PATH_BYTES) {
+            throw new BadInputException("API socket path " + unixSocket + " is longer than " + OwnerOnlyFiles.MAX_SOCKET_PATH_BYTES
                     + " bytes; use a shorter run directory (NETLOOM_RUN)");
         }
         AtomicInteger threads = new AtomicInteger();
@@ -122,7 +118,7 @@ public final class ApiServer implements AutoCloseable {
         try {
             byte[] token = tcpOrNull == null ? null : server.writeToken();
             RpcHandler.Shared shared = new RpcHandler.Shared(new Methods(ops, blocking, unixSocket.toString()), events, ops, token,
-                    String.valueOf(tokenFileOrNull), downRequested);
+                    String.valueOf(tokenFileOrNull), downRequested, limits);
             server.bindUnix(group, shared);
             if (tcpOrNull != null) {
                 server.bindTcp(group, shared, tcpOrNull);
@@ -135,22 +131,21 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
+    /** Binds with the socket's final mode from the start (see {@link OwnerOnlyFiles#bindSocket}). */
     private void bindUnix(EventLoopGroup group, RpcHandler.Shared shared) {
-        try {
-            Files.deleteIfExists(socket); // a crashed controller's socket; nothing listens on it
-            Channel ch = new ServerBootstrap()
-                    .group(group)
-                    .channel(EpollServerDomainSocketChannel.class)
-                    .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true) // answer `printf ... | socat` before closing
-                    .childHandler(tracked(new ApiChannelInitializer(shared, false)))
-                    .bind(new DomainSocketAddress(socket.toString())).syncUninterruptibly().channel();
-            channels.add(ch);
-            Files.setPosixFilePermissions(socket, OWNER_ONLY);
-        } catch (IOException e) {
-            throw new NetloomException("cannot serve the API on " + socket + ": " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            throw new NetloomException("cannot serve the API on " + socket + ": " + e.getMessage(), e);
-        }
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .channel(EpollServerDomainSocketChannel.class)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true) // answer `printf ... | socat` before closing
+                .childHandler(tracked(new ApiChannelInitializer(shared, null)));
+        Channel ch = OwnerOnlyFiles.bindSocket(socket, at -> {
+            try {
+                return bootstrap.bind(new DomainSocketAddress(at.toString())).syncUninterruptibly().channel();
+            } catch (RuntimeException e) {
+                throw new NetloomException("cannot serve the API on " + socket + ": " + e.getMessage(), e);
+            }
+        });
+        channels.add(ch);
     }
 
     private void bindTcp(EventLoopGroup group, RpcHandler.Shared shared, InetSocketAddress address) {
@@ -160,7 +155,7 @@ public final class ApiServer implements AutoCloseable {
                     .channel(EpollServerSocketChannel.class)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                    .childHandler(tracked(new ApiChannelInitializer(shared, true)))
+                    .childHandler(tracked(new ApiChannelInitializer(shared, new AtomicInteger())))
                     .bind(address).syncUninterruptibly().channel();
             channels.add(ch);
             tcpPort = ((InetSocketAddress) ch.localAddress()).getPort();
@@ -169,20 +164,12 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
-    /** 32 random bytes as hex, in a file created with mode 0600 (never readable by others, not even briefly). */
+    /** 32 random bytes as hex, in a file that is never readable by others, not even briefly. */
     private byte[] writeToken() {
         byte[] random = new byte[32];
         new SecureRandom().nextBytes(random);
         String token = HexFormat.of().formatHex(random);
-        try {
-            Files.deleteIfExists(tokenFile);
-            try (OutputStream out = Files.newOutputStream(Files.createFile(tokenFile, PosixFilePermissions.asFileAttribute(OWNER_ONLY)),
-                    StandardOpenOption.WRITE)) {
-                out.write((token + "\n").getBytes(StandardCharsets.US_ASCII));
-            }
-        } catch (IOException e) {
-            throw new NetloomException("cannot write the API token to " + tokenFile + ": " + e.getMessage(), e);
-        }
+        OwnerOnlyFiles.writeSecret(tokenFile, token + "\n");
         return token.getBytes(StandardCharsets.US_ASCII);
     }
 

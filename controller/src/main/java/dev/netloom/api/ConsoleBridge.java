@@ -7,19 +7,25 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A connection after {@code node.console}: console bytes go to the client as they arrive, the
  * client's bytes are typed on the console, and Ctrl-] (0x1d) from the client ends the connection.
  * The console is shared with automation: the node's execs keep running, and what a human types
  * while one runs lands in the same shell.
+ *
+ * <p>Neither side may make the server buffer without bound, and a slow viewer must never slow the
+ * console down for the automation or other viewers. Output towards a viewer that does not read is
+ * dropped for that viewer (it is told how much, in the stream, once it reads again); a client that
+ * types faster than the console takes it is not read from until the console has caught up.
  */
 final class ConsoleBridge extends ChannelInboundHandlerAdapter {
 
@@ -28,30 +34,39 @@ final class ConsoleBridge extends ChannelInboundHandlerAdapter {
     /** Ctrl-]: the telnet escape, as in {@code virsh console}. */
     static final byte DETACH = 0x1d;
 
-    /** A client that stops reading loses console output beyond this, rather than the server's memory. */
-    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(4 << 20, 16 << 20);
-
     private final LabOps.ConsolePort port;
     private final String node;
+    private final ApiLimits limits;
+    private final AtomicLong dropped = new AtomicLong();
+    /** Typed bytes handed to the console whose write has not completed; changed on both event loops. */
+    private final AtomicLong typing = new AtomicLong();
     private Attachment attachment;
-    private volatile long dropped; // written on the console's event loop only
 
-    ConsoleBridge(LabOps.ConsolePort port, String node) {
+    ConsoleBridge(LabOps.ConsolePort port, String node, ApiLimits limits) {
         this.port = port;
         this.node = node;
+        this.limits = limits;
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         Channel channel = ctx.channel();
-        channel.config().setWriteBufferWaterMark(WATER_MARK);
+        if (!channel.isActive()) {
+            return; // gone before the switch: attaching now would leave a reader nobody detaches
+        }
+        channel.config().setWriteBufferWaterMark(limits.consoleWaterMark());
         attachment = port.attach(new ConsoleListener() {
             @Override
             public void onData(byte[] chunk) {
+                // on the console's event loop: never blocks, never waits for this viewer
                 if (channel.isWritable()) {
+                    long missed = dropped.getAndSet(0);
+                    if (missed > 0) {
+                        channel.write(Unpooled.wrappedBuffer(droppedNotice(missed)));
+                    }
                     channel.writeAndFlush(Unpooled.wrappedBuffer(chunk));
                 } else {
-                    dropped += chunk.length; // the console's event loop is the only writer of this field
+                    dropped.addAndGet(chunk.length);
                 }
             }
 
@@ -61,6 +76,12 @@ final class ConsoleBridge extends ChannelInboundHandlerAdapter {
             }
         });
         log.debug("console {} attached to {}", node, channel);
+    }
+
+    /** What a viewer sees in place of output it did not read in time. */
+    static byte[] droppedNotice(long bytes) {
+        return ("\r\n[netloom: " + bytes + " bytes of console output dropped while this viewer did not read]\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
     }
 
     @Override
@@ -74,16 +95,35 @@ final class ConsoleBridge extends ChannelInboundHandlerAdapter {
             int detach = indexOf(bytes, DETACH);
             byte[] typed = detach < 0 ? bytes : Arrays.copyOf(bytes, detach);
             if (typed.length > 0) {
-                port.send(typed).exceptionally(e -> {
-                    log.debug("typing on console {} failed: {}", node, e.toString());
-                    return null;
-                });
+                type(ctx, typed);
             }
             if (detach >= 0) {
                 ctx.close();
             }
         } finally {
             ReferenceCountUtil.release(msg);
+        }
+    }
+
+    /** Types on the console; past the high mark of bytes still on their way, stops reading the client until under the low mark. */
+    private void type(ChannelHandlerContext ctx, byte[] typed) {
+        Channel channel = ctx.channel();
+        if (typing.addAndGet(typed.length) > limits.consoleInputHighBytes()) {
+            channel.config().setAutoRead(false);
+        }
+        port.send(typed).whenComplete((v, e) -> {
+            if (e != null) {
+                log.debug("typing on console {} failed: {}", node, e.toString());
+            }
+            if (typing.addAndGet(-typed.length) <= limits.consoleInputLowBytes()) {
+                channel.eventLoop().execute(() -> resumeReading(channel));
+            }
+        });
+    }
+
+    private void resumeReading(Channel channel) {
+        if (!channel.config().isAutoRead() && typing.get() <= limits.consoleInputLowBytes()) {
+            channel.config().setAutoRead(true);
         }
     }
 
@@ -117,8 +157,9 @@ final class ConsoleBridge extends ChannelInboundHandlerAdapter {
         if (attachment != null) {
             attachment.close();
             attachment = null;
-            if (dropped > 0) {
-                log.debug("console {}: {} bytes dropped while the client did not read", node, dropped);
+            long missed = dropped.get();
+            if (missed > 0) {
+                log.debug("console {}: {} bytes dropped while the client did not read", node, missed);
             }
         }
     }

@@ -5,6 +5,7 @@ import dev.netloom.lab.Lab;
 import dev.netloom.nodes.NodeState;
 import io.netty.channel.Channel;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,10 +17,13 @@ import static dev.netloom.api.JsonLineCodec.MAPPER;
 /**
  * Pushes lab events to the connections that subscribed, as JSON-RPC notifications. A connection
  * that stops reading is not allowed to grow the server's memory: while its outbound buffer is over
- * the high-water mark its events are dropped and counted, and the next one it gets says how many it
- * missed.
+ * the high-water mark its events are dropped and counted, and once it is writable again it gets one
+ * event of kind {@code dropped} saying how many it missed.
  */
 final class EventHub {
+
+    /** The kind of the notice that events were dropped; not a kind one subscribes to: every subscriber may get it. */
+    static final String DROPPED = "dropped";
 
     /** The kinds of {@link Lab.Event}. */
     static final List<String> KINDS = List.of("node", "link", "timeline", "check", "lab", "routing", "exec");
@@ -56,15 +60,35 @@ final class EventHub {
             }
             if (!channel.isWritable()) {
                 sub.missed().incrementAndGet();
+                if (channel.isWritable()) {
+                    // it drained between the two checks, and its writability callback may have run already
+                    channel.eventLoop().execute(() -> writable(channel));
+                }
                 return;
             }
-            ObjectNode p = params;
-            long missed = sub.missed().getAndSet(0);
-            if (missed > 0) {
-                p = params.deepCopy().put("missed", missed);
-            }
-            channel.writeAndFlush(notification(p));
+            noticeMissed(channel, sub);
+            channel.writeAndFlush(notification(params));
         });
+    }
+
+    /** The channel is writable again (its handler calls this): it hears how many events it missed, if any. */
+    void writable(Channel channel) {
+        Subscription sub = subscribers.get(channel);
+        if (sub != null && channel.isWritable()) {
+            noticeMissed(channel, sub);
+        }
+    }
+
+    private static void noticeMissed(Channel channel, Subscription sub) {
+        long missed = sub.missed().getAndSet(0);
+        if (missed > 0) {
+            channel.writeAndFlush(notification(MAPPER.createObjectNode()
+                    .put("at", Instant.now().toString())
+                    .put("kind", DROPPED)
+                    .put("subject", "events")
+                    .put("detail", missed + " events dropped while this connection did not read")
+                    .put("missed", missed)));
+        }
     }
 
     static ObjectNode notification(ObjectNode params) {

@@ -22,8 +22,10 @@ import java.util.regex.Pattern;
  */
 final class JsonLineCodec extends MessageToMessageCodec<ByteBuf, JsonNode> {
 
+    /** Floats are read as BigDecimal so that a request's id comes back with the value it had (a double made 1e400 "Infinity"). */
     static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
     private static final byte[] NEWLINE = {'\n'};

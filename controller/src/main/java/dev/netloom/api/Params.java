@@ -105,6 +105,9 @@ final class Params {
         JsonNode v = params.get(name);
         Duration d;
         if (v.isIntegralNumber()) {
+            if (!v.canConvertToLong()) { // asLong() would wrap 2^64 + 5 around to 5
+                throw invalid("param '" + name + "' should be more than 0 and at most 24h, not " + v);
+            }
             d = Duration.ofMillis(v.asLong());
         } else if (v.isTextual()) {
             try {

@@ -18,15 +18,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static dev.netloom.api.JsonLineCodec.MAPPER;
@@ -34,8 +31,9 @@ import static dev.netloom.api.JsonLineCodec.MAPPER;
 /**
  * JSON-RPC 2.0 for one connection: checks each request, answers it with its id when its work
  * completes (so pipelined requests may be answered out of order), and handles what belongs to the
- * connection itself: the token on TCP, event subscriptions, lab.down and the switch to raw console
- * streaming. Created per channel; its fields are touched on the channel's event loop only.
+ * connection itself: event subscriptions, lab.down and the switch to raw console streaming. On TCP
+ * it only sees requests after {@link AuthGate} let the connection through. Created per channel; its
+ * fields are touched on the channel's event loop only.
  */
 final class RpcHandler extends ChannelInboundHandlerAdapter {
 
@@ -44,30 +42,25 @@ final class RpcHandler extends ChannelInboundHandlerAdapter {
     /** Requests one connection may have running at once; more are answered -32004. */
     static final int MAX_IN_FLIGHT = 1024;
 
-    /** A TCP client that has not authenticated by then is disconnected. */
-    static final long AUTH_DEADLINE_MILLIS = 10_000;
-
     static final List<String> CONNECTION_METHODS = List.of("auth", "events.subscribe", "events.unsubscribe", "node.console", "lab.down");
 
     /** Every method, sorted, for the -32601 message. */
     static final List<String> ALL_METHODS = Stream.concat(Methods.NAMES.stream(), CONNECTION_METHODS.stream()).sorted().toList();
 
     /** What every connection of one server shares. */
-    record Shared(Methods methods, EventHub events, LabOps ops, byte[] token, String tokenFile, Runnable downRequested) {
+    record Shared(Methods methods, EventHub events, LabOps ops, byte[] token, String tokenFile, Runnable downRequested,
+                  ApiLimits limits) {
     }
 
     private final Shared shared;
-    private boolean authenticated;
     private boolean raw;
     private boolean subscribed;
     private boolean inputClosed;
     private int inFlight;
     private ChannelHandlerContext ctx;
 
-    /** @param requireToken true on TCP: the first request must be {@code auth} with the server's token */
-    RpcHandler(Shared shared, boolean requireToken) {
+    RpcHandler(Shared shared) {
         this.shared = shared;
-        this.authenticated = !requireToken;
     }
 
     @Override
@@ -76,22 +69,10 @@ final class RpcHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        if (!authenticated) {
-            ctx.executor().schedule(() -> {
-                if (!authenticated && ctx.channel().isActive()) {
-                    error(NullNode.instance, ApiException.UNAUTHORIZED, "no auth request within " + AUTH_DEADLINE_MILLIS + " ms", true);
-                }
-            }, AUTH_DEADLINE_MILLIS, TimeUnit.MILLISECONDS);
-        }
-        ctx.fireChannelActive();
-    }
-
-    @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
             if (msg instanceof JsonLineCodec.Malformed m) {
-                error(NullNode.instance, ApiException.PARSE_ERROR, "parse error: " + m.reason(), !authenticated);
+                error(NullNode.instance, ApiException.PARSE_ERROR, "parse error: " + m.reason(), false);
             } else if (msg instanceof JsonNode request) {
                 request(request);
             } else {
@@ -121,10 +102,17 @@ final class RpcHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** A client that does not read its responses stops being read from, so it cannot grow the server's memory. */
+    /**
+     * A client that does not read its responses stops being read from, so it cannot grow the server's
+     * memory; once it reads again it hears how many events it missed meanwhile.
+     */
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+        boolean writable = ctx.channel().isWritable();
+        ctx.channel().config().setAutoRead(writable);
+        if (writable) {
+            shared.events().writable(ctx.channel());
+        }
         ctx.fireChannelWritabilityChanged();
     }
 
@@ -132,7 +120,8 @@ final class RpcHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Throwable c = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
         if (c instanceof TooLongFrameException) {
-            error(NullNode.instance, ApiException.INVALID_REQUEST, "line over 1 MiB; the connection is closed", true);
+            error(NullNode.instance, ApiException.INVALID_REQUEST, "line over " + ApiLimits.size(shared.limits().maxLineBytes())
+                    + "; the connection is closed", true);
         } else if (c instanceof IOException) {
             log.debug("api connection {}: {}", ctx.channel(), c.toString());
             ctx.close();
@@ -148,37 +137,33 @@ final class RpcHandler extends ChannelInboundHandlerAdapter {
         if (!request.isObject()) {
             error(NullNode.instance, ApiException.INVALID_REQUEST, request.isArray()
                     ? "batches are not supported; send one request object per line"
-                    : "a request is a JSON object such as {\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": \"lab.status\"}", !authenticated);
+                    : "a request is a JSON object such as {\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": \"lab.status\"}", false);
             return;
         }
         JsonNode id = request.get("id");
         boolean notification = id == null;
         if (id != null && !(id.isTextual() || id.isNumber() || id.isNull())) {
-            error(NullNode.instance, ApiException.INVALID_REQUEST, "id must be a string, a number or null, not " + id, !authenticated);
+            error(NullNode.instance, ApiException.INVALID_REQUEST, "id must be a string, a number or null, not " + id, false);
             return;
         }
         JsonNode replyId = id == null ? NullNode.instance : id;
         JsonNode version = request.get("jsonrpc");
         if (version == null || !version.isTextual() || !version.asText().equals("2.0")) {
-            error(replyId, ApiException.INVALID_REQUEST, "jsonrpc must be \"2.0\"", !authenticated);
+            error(replyId, ApiException.INVALID_REQUEST, "jsonrpc must be \"2.0\"", false);
             return;
         }
         JsonNode methodNode = request.get("method");
         if (methodNode == null || !methodNode.isTextual()) {
-            error(replyId, ApiException.INVALID_REQUEST, "method is missing or not a string; methods: " + String.join(", ", ALL_METHODS), !authenticated);
+            error(replyId, ApiException.INVALID_REQUEST, "method is missing or not a string; methods: " + String.join(", ", ALL_METHODS), false);
             return;
         }
         String method = methodNode.asText();
         JsonNode paramsNode = request.get("params");
         if (paramsNode != null && !paramsNode.isNull() && !paramsNode.isObject()) {
-            error(replyId, ApiException.INVALID_PARAMS, method + ": params must be an object such as {\"node\": \"n1\"}, not " + paramsNode, !authenticated);
+            error(replyId, ApiException.INVALID_PARAMS, method + ": params must be an object such as {\"node\": \"n1\"}, not " + paramsNode, false);
             return;
         }
         ObjectNode params = paramsNode == null || paramsNode.isNull() ? MAPPER.createObjectNode() : (ObjectNode) paramsNode;
-        if (!authenticated) {
-            authenticate(replyId, method, params);
-            return;
-        }
         if (inFlight >= MAX_IN_FLIGHT) {
             reply(replyId, notification, CompletableFuture.failedFuture(new ApiException(ApiException.BUSY,
                     MAX_IN_FLIGHT + " requests of this connection are running; wait for some answers")));
@@ -225,22 +210,6 @@ final class RpcHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void authenticate(JsonNode id, String method, ObjectNode params) {
-        if (!method.equals("auth")) {
-            error(id, ApiException.UNAUTHORIZED, "authenticate first: send {\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": \"auth\", "
-                    + "\"params\": {\"token\": \"...\"}} with the token from " + shared.tokenFile(), true);
-            return;
-        }
-        JsonNode token = params.get("token");
-        byte[] given = token != null && token.isTextual() ? token.asText().getBytes(StandardCharsets.UTF_8) : new byte[0];
-        if (shared.token() == null || !MessageDigest.isEqual(given, shared.token())) {
-            error(id, ApiException.UNAUTHORIZED, "wrong token; the token is in " + shared.tokenFile(), true);
-            return;
-        }
-        authenticated = true;
-        write(response(id, MAPPER.createObjectNode().put("authenticated", true)));
-    }
-
     private void subscribe(JsonNode id, boolean notification, ObjectNode params) {
         Params p = new Params("events.subscribe", params, List.of("types"));
         List<String> types = p.optStrings("types", "[\"node\", \"link\"]");
@@ -280,12 +249,12 @@ final class RpcHandler extends ChannelInboundHandlerAdapter {
         raw = true; // answers to requests still running on this connection are dropped from now on
         shared.events().unsubscribe(ctx.channel());
         ChannelPipeline pipeline = ctx.pipeline();
-        pipeline.addLast(ApiChannelInitializer.CONSOLE, new ConsoleBridge(port, node));
+        pipeline.addLast(ApiChannelInitializer.CONSOLE, new ConsoleBridge(port, node, shared.limits()));
+        ctx.channel().config().setAutoRead(true); // from now on the bridge decides when to stop reading
         // order matters: bytes the framer still holds are handed on when it goes, and must reach the console
         pipeline.remove(this);
         pipeline.remove(ApiChannelInitializer.JSON);
         pipeline.remove(ApiChannelInitializer.FRAMING);
-        ctx.channel().config().setAutoRead(true);
     }
 
     // ---- responses ----

@@ -73,6 +73,7 @@ class ApiServerTest {
     @Test
     void unixSocket_isOwnerOnly_andAnswers() throws Exception {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket))).isEqualTo("rw-------");
+        assertThat(Files.getPosixFilePermissions(socket.getParent())).doesNotContain(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE);
         try (ApiClient c = ApiClient.connect(socket, Duration.ofSeconds(2))) {
             JsonNode r = c.call("node.exec", MAPPER.createObjectNode().put("node", "n1").put("command", "echo hi"), Duration.ofSeconds(5));
             assertThat(r.path("output").asText()).isEqualTo("echo hi");
@@ -135,6 +136,48 @@ class ApiServerTest {
         try (ApiClient c = ApiClient.connectTcp(address, token, Duration.ofSeconds(2))) {
             assertThat(c.call("lab.status", null, Duration.ofSeconds(2)).path("lab").asText()).isEqualTo("fake");
         }
+    }
+
+    @Test
+    void tcp_ninthConnectionWaitingForAuth_isRefusedAtOnce_whileTheEightCanStillAuthenticate() throws Exception {
+        ApiLimits limits = ApiLimits.DEFAULTS.withAuthTimeout(Duration.ofMinutes(1)); // the test must not race the deadline
+        try (ApiServer limited = ApiServer.start(ops, events, dir.resolve("l.sock"), group, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                dir.resolve("l.token"), () -> { }, limits)) {
+            InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), limited.tcpPort());
+            List<java.net.Socket> waiting = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < limits.maxUnauthenticated(); i++) {
+                    waiting.add(socket(address));
+                }
+                try (java.net.Socket ninth = socket(address)) {
+                    java.io.BufferedReader in = reader(ninth);
+                    JsonNode refused = MAPPER.readTree(in.readLine());
+                    assertThat(refused.path("error").path("code").asInt()).isEqualTo(ApiException.BUSY);
+                    assertThat(refused.path("error").path("message").asText()).contains("8 connections are already waiting to authenticate");
+                    assertThat(in.readLine()).as("closed after the refusal").isNull();
+                }
+                String token = Files.readString(limited.tokenFile()).strip();
+                for (java.net.Socket s : waiting) {
+                    s.getOutputStream().write(("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"auth\",\"params\":{\"token\":\"" + token + "\"}}\n")
+                            .getBytes(StandardCharsets.UTF_8));
+                    assertThat(MAPPER.readTree(reader(s).readLine()).path("result").path("authenticated").asBoolean()).isTrue();
+                }
+            } finally {
+                for (java.net.Socket s : waiting) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    private static java.net.Socket socket(InetSocketAddress address) throws java.io.IOException {
+        java.net.Socket s = new java.net.Socket(address.getAddress(), address.getPort());
+        s.setSoTimeout(10_000); // a read that would hang fails the test instead
+        return s;
+    }
+
+    private static java.io.BufferedReader reader(java.net.Socket s) throws java.io.IOException {
+        return new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
     }
 
     @Test

@@ -35,6 +35,9 @@ class FakeOps implements LabOps {
     /** When set, execs complete at once with what it returns; otherwise they wait in {@link #execs}. */
     volatile Function<String, ExecResult> autoExec;
     volatile Runnable duringAction = () -> { };
+    /** When true, typed bytes are taken but their writes stay incomplete in {@link #typing}, like a console that lags. */
+    volatile boolean holdTyping;
+    final List<CompletableFuture<Void>> typing = new CopyOnWriteArrayList<>();
     /** Told of every change of {@link #consoleReaders} and {@link #typed}, so tests wait on them without polling. */
     private final Watchers consoleWatchers = new Watchers();
 
@@ -132,6 +135,11 @@ class FakeOps implements LabOps {
                     typed.writeBytes(bytes);
                 }
                 consoleWatchers.changed();
+                if (holdTyping) {
+                    CompletableFuture<Void> written = new CompletableFuture<>();
+                    typing.add(written);
+                    return written;
+                }
                 return CompletableFuture.completedFuture(null);
             }
         };

@@ -46,8 +46,9 @@ class RpcHandlerTest {
 
     private EmbeddedChannel channel(boolean tcp) {
         RpcHandler.Shared shared = new RpcHandler.Shared(new Methods(ops, blocking::add, "/run/netloom/labs/fake/api.sock"), events, ops,
-                tcp ? "s3cret".getBytes(StandardCharsets.UTF_8) : null, "/run/netloom/labs/fake/api.token", downs::incrementAndGet);
-        return new EmbeddedChannel(new ApiChannelInitializer(shared, tcp));
+                tcp ? "s3cret".getBytes(StandardCharsets.UTF_8) : null, "/run/netloom/labs/fake/api.token", downs::incrementAndGet,
+                ApiLimits.DEFAULTS);
+        return new EmbeddedChannel(new ApiChannelInitializer(shared, tcp ? new AtomicInteger() : null));
     }
 
     // ---- framing and JSON-RPC ----
@@ -119,6 +120,26 @@ class RpcHandlerTest {
     void invalidRequest_keepsItsIdWhenItHasOne() {
         send("{\"jsonrpc\":\"2.0\",\"id\":9}");
         assertThat(response().path("id").asInt()).isEqualTo(9);
+    }
+
+    @Test
+    void id_beyondADouble_isEchoedWithItsExactValue() { // found by ApiFuzzTest: 1E+400 came back as the string "Infinity"
+        for (String id : List.of("1E+400", "12345678901234567890.5", "0.1")) {
+            send("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"lab.status\"}");
+            JsonNode echoed = response().get("id");
+            assertThat(echoed.isNumber()).as(id).isTrue();
+            assertThat(echoed.decimalValue()).as(id).isEqualByComparingTo(new java.math.BigDecimal(id));
+        }
+    }
+
+    @Test
+    void execTimeout_beyondALong_isInvalidParams_notWrappedAround() {
+        send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"node.exec\",\"params\":{\"node\":\"n1\",\"command\":\"true\","
+                + "\"timeout\":18446744073709551621}}");
+        JsonNode err = response().path("error");
+        assertThat(err.path("code").asInt()).isEqualTo(-32602);
+        assertThat(err.path("message").asText()).contains("'timeout'", "at most 24h");
+        assertThat(ops.execs).isEmpty();
     }
 
     @Test
