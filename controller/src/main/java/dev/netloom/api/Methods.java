@@ -162,7 +162,9 @@ final class Methods {
                 .put("exitCode", r.exitCode())
                 .put("output", r.output())
                 .put("durationMs", r.duration().toMillis())
-                .put("timedOut", r.timedOut());
+                .put("timedOut", r.timedOut())
+                .put("truncated", r.truncated())
+                .put("droppedBytes", r.droppedBytes());
     }
 
     private static ObjectNode errorJson(ApiException e) {

@@ -236,6 +236,17 @@ class RpcHandlerTest {
         assertThat(r.path("result").path("output").asText()).isEqualTo("no\n");
         assertThat(r.path("result").path("durationMs").asLong()).isEqualTo(12);
         assertThat(r.path("result").path("timedOut").asBoolean()).isFalse();
+        assertThat(r.path("result").path("truncated").asBoolean()).isFalse();
+    }
+
+    @Test
+    void exec_whoseOutputWasCapped_saysTruncatedAndHowMuchWasDropped() {
+        send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"node.exec\",\"params\":{\"node\":\"n1\",\"command\":\"yes\"}}");
+        ops.execs.get(0).result().complete(new ExecResult(0, "y\n".repeat(4), Duration.ofMillis(30), false, true, 4096));
+        JsonNode r = response().path("result");
+        assertThat(r.path("output").asText()).isEqualTo("y\n".repeat(4));
+        assertThat(r.path("truncated").asBoolean()).isTrue();
+        assertThat(r.path("droppedBytes").asLong()).isEqualTo(4096);
     }
 
     @Test
