@@ -1,6 +1,5 @@
 package dev.netloom.lab;
 
-import dev.netloom.scenario.Cidr;
 import dev.netloom.fabric.Fabric;
 import dev.netloom.nodes.ExecResult;
 import dev.netloom.nodes.NetloomException;
@@ -478,72 +477,11 @@ public final class Lab implements AutoCloseable {
             if (node == null || node.state() != NodeState.READY) {
                 continue;
             }
-            List<String> cmds = routeCommands(plan.node(n.name()), live, downMembers, restoredMembers);
+            List<String> cmds = RouteDiff.commands(plan.node(n.name()), live, downMembers, restoredMembers);
             jobs.add(CompletableFuture.runAsync(() -> GuestBatch.join(cmds, true).forEach(c -> node.exec(c, CONFIG_TIMEOUT)), workers));
         }
         CompletableFuture.allOf(jobs.toArray(CompletableFuture[]::new)).join();
         event("routing", name(), "routes recomputed on the links that are up");
-    }
-
-    /**
-     * The next hop (address, original ethN) from {@code from} towards node {@code target} in the live
-     * plan: the target itself when they share a live segment, else the gateway of a route to one of
-     * the target's live subnets; null when the target is unreachable.
-     */
-    private static String[] hopTowards(String target, NodePlan from, Plan live) {
-        for (SegmentPlan seg : live.segments()) {
-            boolean mine = seg.members().stream().anyMatch(x -> x.node().equals(from.name()));
-            var theirs = seg.members().stream().filter(x -> x.node().equals(target)).findFirst();
-            if (mine && theirs.isPresent()) {
-                return new String[]{theirs.get().ip(), from.interfaceOn(seg.name()).orElseThrow().guestName()};
-            }
-        }
-        NodePlan liveFrom = live.node(from.name());
-        for (dev.netloom.topology.Route r : liveFrom.routes()) {
-            Cidr dest = Cidr.parse(r.destination());
-            boolean targets = live.node(target).interfaces().stream()
-                    .anyMatch(i -> dest.contains(Cidr.parse(i.address()).address()));
-            if (targets) {
-                String segment = liveFrom.interfaces().stream().filter(i -> i.guestName().equals(r.dev())).findFirst().orElseThrow().segment();
-                return new String[]{r.via(), from.interfaceOn(segment).orElseThrow().guestName()};
-            }
-        }
-        return null;
-    }
-
-    /** The route changes that take node {@code original} to the routes of {@code live} (a plan without the segments that are down). */
-    private static List<String> routeCommands(NodePlan original, Plan livePlan, List<SegmentPlan.Member> downMembers,
-                                              List<SegmentPlan.Member> restoredMembers) {
-        NodePlan live = livePlan.node(original.name());
-        List<String> cmds = new ArrayList<>();
-        List<String> kept = new ArrayList<>();
-        for (dev.netloom.topology.Route r : live.routes()) {
-            // interface numbers differ in the reduced plan: map through the segment the route leaves on
-            String segment = live.interfaces().stream().filter(i -> i.guestName().equals(r.dev())).findFirst().orElseThrow().segment();
-            String dev = original.interfaceOn(segment).orElseThrow().guestName();
-            cmds.add(GuestConfig.routeCommand(new dev.netloom.topology.Route(r.destination(), r.via(), dev)));
-            kept.add(r.destination());
-        }
-        for (dev.netloom.topology.Route old : original.routes()) {
-            if (!kept.contains(old.destination())) {
-                cmds.add("ip route del " + Cidr.parse(old.destination()) + " 2>/dev/null || true");
-            }
-        }
-        for (SegmentPlan.Member m : downMembers) {
-            if (m.node().equals(original.name())) {
-                continue;
-            }
-            String[] hop = hopTowards(m.node(), original, livePlan);
-            String host = m.ip() + "/32";
-            cmds.add(hop == null ? "ip route del " + host + " 2>/dev/null || true"
-                    : GuestConfig.routeCommand(new dev.netloom.topology.Route(host, hop[0], hop[1])));
-        }
-        for (SegmentPlan.Member m : restoredMembers) {
-            if (!m.node().equals(original.name())) {
-                cmds.add("ip route del " + m.ip() + "/32 2>/dev/null || true");
-            }
-        }
-        return cmds;
     }
 
     /** stop, start or restart one node; a started node is configured again before this returns. */
