@@ -20,13 +20,19 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** Starts a lab with a detached controller and returns once it is READY. */
 @Command(name = "up", mixinStandardHelpOptions = true, header = "Bring a lab up in the background; returns once it is READY.",
         description = {"Bring a lab up with a controller in the background and return once it is READY (configured, routed,",
                 "checks run); prints the lab's name. Then use exec, link, console, status and down, or the socket API",
-                "(docs/api.md). Exit 1 when the lab failed to come up or a check failed (the lab then stays up)."})
+                "(docs/api.md). Ctrl-C before READY tears the lab down. Exit 1 when the lab failed to come up or a check",
+                "failed (the lab then stays up), 2 for bad input or when a lab of that name is already up."})
 final class UpCommand implements Callable<Integer> {
+
+    /** How long `up`, interrupted before READY, waits for the controller to tear the lab down. */
+    static final java.time.Duration ABANDON_WAIT = java.time.Duration.ofMinutes(2);
 
     @Parameters(paramLabel = "FILE", description = "Scenario file.")
     Path file;
@@ -56,6 +62,34 @@ final class UpCommand implements Callable<Integer> {
             cmd.addAll(List.of("--listen", listen));
         }
         Process controller = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        // Ctrl-C or SIGTERM of `up` before the lab is READY means "I do not want it": the controller (its
+        // own session, so the terminal's signal does not reach it) gets SIGTERM and tears the lab down
+        AtomicBoolean handedOver = new AtomicBoolean();
+        Thread abandon = new Thread(() -> {
+            if (!handedOver.get() && controller.isAlive()) {
+                controller.destroy();
+                try {
+                    controller.waitFor(ABANDON_WAIT.toSeconds(), TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }, "netloom-up-abandon");
+        Runtime.getRuntime().addShutdownHook(abandon);
+        try {
+            return await(scenario, controller);
+        } finally {
+            handedOver.set(true);
+            try {
+                Runtime.getRuntime().removeShutdownHook(abandon);
+            } catch (IllegalStateException e) {
+                // shutting down: the hook runs (and does nothing once the lab was handed over)
+            }
+        }
+    }
+
+    /** Relays the controller's output until it says READY (exit 0, or 1 if a check failed) or ends. */
+    private static int await(Scenario scenario, Process controller) throws Exception {
         Deque<String> tail = new ArrayDeque<>();
         BufferedReader out = new BufferedReader(new InputStreamReader(controller.getInputStream(), StandardCharsets.UTF_8));
         String line;

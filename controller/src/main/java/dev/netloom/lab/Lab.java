@@ -28,7 +28,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -563,7 +562,9 @@ public final class Lab implements AutoCloseable {
         if (!down || kind.equals("lab")) {
             try {
                 if (Files.isDirectory(paths.dir())) {
-                    Files.writeString(paths.events(), e + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                    try (java.io.OutputStream out = RunDirs.appendPrivate(paths.events())) {
+                        out.write((e + "\n").getBytes(StandardCharsets.UTF_8));
+                    }
                 }
             } catch (IOException ex) {
                 log.debug("cannot write {}: {}", paths.events(), ex.getMessage());

@@ -126,11 +126,31 @@ class CrashSafetyE2ETest {
             Journal journal = Journal.read(LabPaths.of("crashdup").journal());
             assertThat(journal.controller().pid()).isEqualTo(winner.pid());
             assertThat(journal.pids()).hasSize(2).allMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+            // what the winner made is its user's alone, from the moment each file was created
+            LabPaths paths = LabPaths.of("crashdup");
+            assertThat(mode(paths.dir())).isEqualTo("rwx------");
+            assertThat(mode(paths.journal())).isEqualTo("rw-------");
+            assertThat(mode(paths.events())).isEqualTo("rw-------");
+            assertThat(mode(paths.dir().resolve("api.sock"))).isEqualTo("rw-------");
+            assertThat(mode(paths.node("a").dir())).isEqualTo("rwx------");
+            assertThat(mode(paths.node("a").qemuLog())).isEqualTo("rw-------");
 
             winner.terminate();
             assertThat(winner.awaitExit(TEARDOWN)).isNotEqualTo(-1);
         }
         assertThat(leftovers("crashdup")).isEmpty();
+    }
+
+    @Test
+    void up_interruptedBeforeReady_tearsTheLabDown() throws Exception {
+        Path file = scenario("crashup", "\"nodes\": [\"a\", \"b\"], \"links\": [{\"between\": [\"a\", \"b\"]}]");
+        try (ControllerProcess up = ControllerProcess.start("up", "up", file.toString())) {
+            assertThat(up.awaitLine("creating namespace", BRING_UP)).as("output:\n" + up.output()).isTrue();
+            up.terminate(); // as Ctrl-C in the terminal of `netloom up`
+
+            assertThat(up.awaitExit(TEARDOWN)).as("`up` ended").isNotEqualTo(-1);
+        }
+        assertThat(leftovers("crashup")).as("left after `up` was interrupted, without cleanup").isEmpty();
     }
 
     @Test
@@ -191,6 +211,10 @@ class CrashSafetyE2ETest {
             ImageStore.deleteTree(corrupt);
         }
         assertThat(leftovers("crashok")).isEmpty();
+    }
+
+    private static String mode(Path p) throws java.io.IOException {
+        return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p, java.nio.file.LinkOption.NOFOLLOW_LINKS));
     }
 
     private static Path scenario(String name, String body) throws Exception {
