@@ -131,7 +131,6 @@ class CrashSafetyE2ETest {
             assertThat(mode(paths.dir())).isEqualTo("rwx------");
             assertThat(mode(paths.journal())).isEqualTo("rw-------");
             assertThat(mode(paths.events())).isEqualTo("rw-------");
-            assertThat(mode(paths.dir().resolve("api.sock"))).isEqualTo("rw-------");
             assertThat(mode(paths.node("a").dir())).isEqualTo("rwx------");
             assertThat(mode(paths.node("a").qemuLog())).isEqualTo("rw-------");
 
