@@ -2,7 +2,6 @@ package dev.netloom.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.netloom.api.ApiServer;
 import dev.netloom.lab.Checks;
 import dev.netloom.lab.Lab;
 import dev.netloom.lab.Timeline;
@@ -25,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 
 /** Runs a scenario in the foreground: up, checks, timeline, summary, down. */
@@ -64,27 +62,18 @@ final class RunCommand implements Callable<Integer> {
                 + scenario.lans().size() + " LANs (" + resolved.qemuName() + ")");
 
         Instant t0 = Instant.now();
-        Scenarios.Armed armed = Scenarios.Armed.up(scenario, resolved, store, new Progress(json), () -> { });
-        Lab lab = armed.lab();
         // the lab can be scripted from elsewhere while it runs; `netloom down` ends it early
-        CompletableFuture<Void> downAsked = new CompletableFuture<>();
-        ApiServer api;
-        try {
-            api = Scenarios.serve(lab, null, () -> downAsked.complete(null));
-        } catch (RuntimeException e) {
-            armed.close();
-            throw e;
-        }
-        try {
+        try (LabSession session = LabSession.start(scenario, resolved, store, new Progress(json), null)) {
+            Lab lab = session.lab();
             Duration upTime = Duration.between(t0, Instant.now());
-            List<Checks.Result> checks = Checks.run(lab, scenario.checks());
+            List<Checks.Result> checks = session.runChecks();
             Instant timelineStart = Instant.now();
-            List<Timeline.Played> played = Timeline.play(lab, scenario.timeline(), timelineStart);
+            List<Timeline.Played> played = session.playTimeline(timelineStart);
             Duration hold = keep != null ? keep : scenario.duration();
             if (hold != null) {
                 long ms = Duration.between(Instant.now(), timelineStart.plus(hold)).toMillis();
                 try {
-                    downAsked.get(Math.max(ms, 0), java.util.concurrent.TimeUnit.MILLISECONDS);
+                    session.downAsked().get(Math.max(ms, 0), java.util.concurrent.TimeUnit.MILLISECONDS);
                     Say.line("lab " + lab.name() + ": taken down through the API before the end of its duration");
                 } catch (java.util.concurrent.TimeoutException e) {
                     // the duration is over
@@ -97,9 +86,6 @@ final class RunCommand implements Callable<Integer> {
                 printSummary(lab, upTime, checks, played);
             }
             return ok ? 0 : 1;
-        } finally {
-            api.close();
-            armed.close();
         }
     }
 

@@ -1,9 +1,6 @@
 package dev.netloom.cli;
 
-import dev.netloom.api.ApiServer;
 import dev.netloom.lab.Checks;
-import dev.netloom.lab.Lab;
-import dev.netloom.lab.Timeline;
 import dev.netloom.nodes.host.HostSetup;
 import dev.netloom.nodes.image.ImageStore;
 import dev.netloom.nodes.qemu.Accel;
@@ -16,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * The detached controller that `netloom up` starts: brings the lab up, serves the socket API, plays
@@ -46,31 +42,15 @@ final class ServeCommand implements Callable<Integer> {
         HostSetup.ensure(Say::line);
         ImageStore store = ImageStore.fromEnvironment();
         Accel resolved = Scenarios.accel(requested, store);
-        CountDownLatch down = new CountDownLatch(1);
-        Scenarios.Armed armed = Scenarios.Armed.up(scenario, resolved, store, new Progress(false), down::countDown);
-        Lab lab = armed.lab();
-        ApiServer api;
-        try {
-            api = Scenarios.serve(lab, tcp, () -> {
-                lab.down();
-                down.countDown();
-            });
-        } catch (RuntimeException e) {
-            armed.close();
-            throw e;
-        }
-        try {
-            List<Checks.Result> checks = Checks.run(lab, scenario.checks());
+        try (LabSession session = LabSession.start(scenario, resolved, store, new Progress(false), tcp)) {
+            List<Checks.Result> checks = session.runChecks();
             long failed = checks.stream().filter(c -> !c.ok()).count();
-            System.err.println(READY_LINE + " lab " + lab.name() + " api " + api.socket() + (tcp == null ? "" : " tcp " + api.tcpPort())
-                    + " checks " + (checks.size() - failed) + "/" + checks.size());
+            System.err.println(READY_LINE + " lab " + session.lab().name() + " api " + session.api().socket()
+                    + (tcp == null ? "" : " tcp " + session.api().tcpPort()) + " checks " + (checks.size() - failed) + "/" + checks.size());
             System.err.flush();
-            Timeline.play(lab, scenario.timeline(), Instant.now());
-            down.await();
+            session.playTimeline(Instant.now());
+            session.downAsked().join(); // until `netloom down` (API lab.down) or a signal
             return 0;
-        } finally {
-            api.close();
-            armed.close();
         }
     }
 }

@@ -50,7 +50,7 @@ import java.util.function.Consumer;
 public final class Lab implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Lab.class);
-    static final Duration CONFIG_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration CONFIG_TIMEOUT = NodeSetup.CONFIG_TIMEOUT;
 
     /** Which mechanism shapes a link's traffic. */
     public enum Engine { HOST_NETEM, GUEST_NETEM, HOST_TBF, NONE }
@@ -75,6 +75,7 @@ public final class Lab implements AutoCloseable {
     private final Map<String, Boolean> segmentUp = new ConcurrentHashMap<>();
     private final java.util.Set<String> everDown = ConcurrentHashMap.newKeySet();
     private final ExecutorService workers;
+    private final NodeSetup setup;
     private final Object lifecycle = new Object(); // guards down and every step that creates something
     private final Object journalLock = new Object();
     private final CompletableFuture<Void> downDone = new CompletableFuture<>();
@@ -90,6 +91,7 @@ public final class Lab implements AutoCloseable {
         this.accel = accel;
         this.images = images;
         this.paths = LabPaths.of(scenario.name());
+        this.setup = new NodeSetup(plan, (s, dir) -> !hostNetem && guestNetem(s, dir), this::event);
         this.loops = ConsoleSession.newEventLoopGroup(Math.min(4, Math.max(1, Runtime.getRuntime().availableProcessors())));
         this.workers = Executors.newFixedThreadPool(Math.max(2, plan.nodes().size()), r -> {
             Thread t = new Thread(r, "lab-" + scenario.name());
@@ -193,7 +195,7 @@ public final class Lab implements AutoCloseable {
             admission.acquireUninterruptibly();
             QemuNode node = creatingNode(n, manifests.get(n.image()));
             node.ready().whenComplete((r, e) -> admission.release());
-            configured.add(node.ready().thenAcceptAsync(r -> configure(n, node), workers));
+            configured.add(node.ready().thenAcceptAsync(r -> setup.configure(n, node), workers));
         }
         try {
             CompletableFuture.allOf(configured.toArray(CompletableFuture[]::new)).join();
@@ -346,34 +348,6 @@ public final class Lab implements AutoCloseable {
         return node;
     }
 
-    /** Addresses, routes, hosts, guest impairments, then the scenario's commands; any failure fails the lab. */
-    private void configure(NodePlan n, QemuNode node) {
-        List<String> commands = new ArrayList<>(GuestConfig.configure(n));
-        if (!hostNetem) {
-            for (SegmentPlan s : plan.segments()) {
-                s.impairments().forEach((dir, imp) -> {
-                    if (!imp.isNone() && s.guestMember(dir).node().equals(n.name()) && guestNetem(s, dir)) {
-                        commands.add(GuestConfig.impairmentCommand(s.guestMember(dir).dev(), imp));
-                    }
-                });
-            }
-        }
-        for (String c : GuestBatch.join(commands, false)) {
-            ExecResult r = node.exec(c, CONFIG_TIMEOUT);
-            if (r.exitCode() != 0) {
-                throw new NetloomException("configuring node " + n.name() + " failed: `" + c + "` exited " + r.exitCode() + ": " + r.output().strip());
-            }
-        }
-        for (String c : n.commands()) {
-            ExecResult r = node.exec(c, QemuNode.DEFAULT_EXEC_TIMEOUT);
-            event("exec", n.name(), "`" + c + "` exited " + r.exitCode());
-            if (r.exitCode() != 0) {
-                throw new NetloomException("command on node " + n.name() + " failed: `" + c + "` exited " + r.exitCode() + ": " + r.output().strip());
-            }
-        }
-        event("node", n.name(), "configured, boot " + node.bootTime().toMillis() + " ms");
-    }
-
     // ---- runtime operations ----
 
     public ExecResult exec(String node, String command, Duration timeout) {
@@ -495,7 +469,7 @@ public final class Lab implements AutoCloseable {
                 }
                 QemuNode node = creatingNode(n, images.require(n.image()));
                 node.awaitReady();
-                configure(n, node);
+                setup.configure(n, node);
             }
             case "restart" -> {
                 node(name).stop();

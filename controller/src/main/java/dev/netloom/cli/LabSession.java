@@ -1,0 +1,94 @@
+package dev.netloom.cli;
+
+import dev.netloom.api.ApiServer;
+import dev.netloom.lab.Checks;
+import dev.netloom.lab.Lab;
+import dev.netloom.lab.Timeline;
+import dev.netloom.nodes.QemuNode;
+import dev.netloom.nodes.image.ImageStore;
+import dev.netloom.nodes.qemu.Accel;
+import dev.netloom.scenario.Scenario;
+
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * A running lab as `run` and the controller of `up` both have it: brought up with its teardown
+ * armed first (SIGTERM or SIGINT at any moment, also before READY, runs {@link Lab#down()}), its
+ * socket API served, its checks and timeline played. Closing it stops the API and takes the lab down.
+ */
+final class LabSession implements AutoCloseable {
+
+    private final Lab lab;
+    private final Thread hook;
+    private final CompletableFuture<Void> downAsked;
+    private ApiServer api;
+
+    private LabSession(Lab lab, Thread hook, CompletableFuture<Void> downAsked) {
+        this.lab = lab;
+        this.hook = hook;
+        this.downAsked = downAsked;
+    }
+
+    /** Brings the lab up and serves its API (on loopback TCP with a token too when {@code tcp} is set). */
+    static LabSession start(Scenario scenario, Accel accel, ImageStore store, Consumer<Lab.Event> progress, InetSocketAddress tcp) {
+        Lab lab = Lab.create(scenario, accel, store, progress);
+        CompletableFuture<Void> downAsked = new CompletableFuture<>();
+        Thread hook = new Thread(() -> {
+            lab.down();
+            downAsked.complete(null);
+        }, "netloom-down");
+        Runtime.getRuntime().addShutdownHook(hook);
+        LabSession session = new LabSession(lab, hook, downAsked);
+        try {
+            lab.up();
+            session.api = ApiServer.start(lab, lab.paths().dir().resolve("api.sock"), QemuNode.sharedLoops(), tcp,
+                    tcp == null ? null : lab.paths().dir().resolve("api.token"), () -> downAsked.complete(null));
+        } catch (RuntimeException e) {
+            session.close();
+            throw e;
+        }
+        return session;
+    }
+
+    Lab lab() {
+        return lab;
+    }
+
+    ApiServer api() {
+        return api;
+    }
+
+    /** Completes when the API's lab.down (`netloom down`) or a signal asks the lab to end. */
+    CompletableFuture<Void> downAsked() {
+        return downAsked;
+    }
+
+    List<Checks.Result> runChecks() {
+        return Checks.run(lab, lab.scenario().checks());
+    }
+
+    List<Timeline.Played> playTimeline(Instant start) throws InterruptedException {
+        return Timeline.play(lab, lab.scenario().timeline(), start);
+    }
+
+    /** Stops the API, takes the lab down (if it is not already) and disarms the signal handler. */
+    @Override
+    public void close() {
+        try {
+            if (api != null) {
+                api.close();
+            }
+        } finally {
+            lab.down();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down (a signal): the hook runs down() anyway
+            }
+        }
+    }
+}
