@@ -64,7 +64,7 @@ final class StatusCommand implements Callable<Integer> {
             m.put("problem", lab.problemLine() + " (`netloom cleanup` removes it once nobody runs it)");
             return m;
         }
-        m.put("state", lab.controllerAlive() ? lab.journal().state() : "CRASHED (run `netloom cleanup`)");
+        m.put("state", lab.controllerAlive() ? lab.journal().state().name() : "CRASHED (run `netloom cleanup`)");
         m.put("controllerPid", lab.journal().controller().pid());
         m.put("namespace", lab.journal().namespace());
         m.put("socket", LabApi.socket(lab).toString());

@@ -24,12 +24,15 @@ import java.util.TreeMap;
  * @param lab         lab name
  * @param namespace   network namespace, e.g. nl-ring4
  * @param controller  the controller process (pid, start time, arguments: a reused pid never matches)
- * @param state       STARTING, READY, STOPPING
+ * @param state       where the lab is in its life
  * @param reservedMiB host memory the lab's nodes may use, counted by admission for every later lab
  * @param nodes       node name to the QEMU pids it ran, oldest first
  */
-public record Journal(String lab, String namespace, ProcessIdentity controller, String state, long reservedMiB,
+public record Journal(String lab, String namespace, ProcessIdentity controller, State state, long reservedMiB,
                       Map<String, List<Long>> nodes) {
+
+    /** Where the lab is in its life, as its controller last wrote it. */
+    public enum State { STARTING, READY, STOPPING }
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -42,7 +45,7 @@ public record Journal(String lab, String namespace, ProcessIdentity controller, 
         nodes = copy;
     }
 
-    public Journal withState(String newState) {
+    public Journal withState(State newState) {
         return new Journal(lab, namespace, controller, newState, reservedMiB, nodes);
     }
 

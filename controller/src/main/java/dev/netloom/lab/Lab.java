@@ -205,7 +205,7 @@ public final class Lab implements AutoCloseable {
         }
         creating(() -> {
             synchronized (journalLock) {
-                journal = journal.withState("READY");
+                journal = journal.withState(Journal.State.READY);
                 journal.write(paths.journal());
             }
         });
@@ -238,7 +238,7 @@ public final class Lab implements AutoCloseable {
             } catch (IOException e) {
                 throw new NetloomException("cannot create the lab's run directory " + paths.dir() + ": " + e.getMessage(), e);
             }
-            journal = new Journal(name(), Fabric.namespaceFor(name()), ProcessIdentity.current(), "STARTING", reserve, Map.of());
+            journal = new Journal(name(), Fabric.namespaceFor(name()), ProcessIdentity.current(), Journal.State.STARTING, reserve, Map.of());
             journal.write(paths.journal());
             claimed = true;
         }));
@@ -499,7 +499,7 @@ public final class Lab implements AutoCloseable {
             if (claimed) {
                 synchronized (journalLock) {
                     if (journal != null) {
-                        journal = journal.withState("STOPPING");
+                        journal = journal.withState(Journal.State.STOPPING);
                         journal.write(paths.journal());
                     }
                 }

@@ -35,7 +35,7 @@ class JournalTest {
 
     @Test
     void write_thenRead_keepsEveryPidOfEveryNode_inAPrivateFile() throws Exception {
-        Journal j = new Journal("lab1", "nl-lab1", ProcessIdentity.current(), "STARTING", 624, Map.of())
+        Journal j = new Journal("lab1", "nl-lab1", ProcessIdentity.current(), Journal.State.STARTING, 624, Map.of())
                 .withNode("a", 100).withNode("b", 200).withNode("a", 300);
         Path file = dir.resolve("lab.json");
 
