@@ -34,7 +34,7 @@ class HostToolTest {
     @Test
     void everyProgramTheSourcesStart_isInTheTable() throws IOException {
         TreeMap<String, Path> started = new TreeMap<>();
-        for (String module : new String[] {"nodes", "controller"}) {
+        for (String module : new String[] {"nodes", "controller", "bench"}) {
             try (Stream<Path> files = Files.walk(REPO.resolve(module).resolve("src/main/java"))) {
                 for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
                     Matcher m = STARTS_PROGRAM.matcher(Files.readString(f));
