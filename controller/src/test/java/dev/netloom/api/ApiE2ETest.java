@@ -82,7 +82,7 @@ class ApiE2ETest {
                 try (ApiClient c = ApiClient.connect(socket, Duration.ofSeconds(5))) {
                     assertThat(c.call("lab.down", null, CALL).isEmpty()).isTrue();
                 }
-                downAsked.get(10, TimeUnit.SECONDS); // the lab process would run lab.down() here
+                downAsked.get(30, TimeUnit.SECONDS); // the lab process would run lab.down() here
                 server.close();
             }
         } finally {
@@ -255,7 +255,7 @@ class ApiE2ETest {
         doomed.close();
         keys.write(0x1d);
         keys.flush();
-        watching.get(10, TimeUnit.SECONDS);
+        watching.get(30, TimeUnit.SECONDS);
         try (ApiClient c = client()) {
             long t0 = System.nanoTime();
             JsonNode r = exec(c, "c", "echo alive");
@@ -298,10 +298,10 @@ class ApiE2ETest {
             // no need to wait for the attach: typed bytes wait in the pipe until the console is streaming
             keys.write("echo con$((40+2))\r".getBytes(StandardCharsets.UTF_8));
             keys.flush(); // wakes the reading end now: PipedInputStream only notices unflushed bytes within 1 s
-            assertThat(screen.whenContains("con42")).as(() -> "screen: " + screen.text()).succeedsWithin(Duration.ofSeconds(5));
+            assertThat(screen.whenContains("con42")).as(() -> "screen: " + screen.text()).succeedsWithin(Duration.ofSeconds(30));
             keys.write(0x1d);
             keys.flush();
-            session.get(10, TimeUnit.SECONDS);
+            session.get(30, TimeUnit.SECONDS);
             assertThat(exec(robot, "b", "echo robot").path("output").asText()).isEqualTo("robot\n");
         }
     }
@@ -394,7 +394,7 @@ class ApiE2ETest {
             });
             JsonNode r = c.call("node.restart", MAPPER.createObjectNode().put("node", "c"), Duration.ofMinutes(5));
             assertThat(r.path("state").asText()).isEqualTo("READY");
-            assertThat(configured).as(() -> "events seen: " + seen).succeedsWithin(Duration.ofSeconds(5));
+            assertThat(configured).as(() -> "events seen: " + seen).succeedsWithin(Duration.ofSeconds(30));
             List<String> states = seen.stream().filter(e -> e.path("subject").asText().equals("c") && e.has("state"))
                     .map(e -> e.path("state").asText()).toList();
             System.err.println("node c states seen: " + states);

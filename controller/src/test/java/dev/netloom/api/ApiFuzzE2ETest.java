@@ -113,7 +113,7 @@ class ApiFuzzE2ETest {
             assertThat(screen.whenContains("con42")).as(() -> "screen: " + screen.text()).succeedsWithin(Duration.ofSeconds(10));
             keys.write(0x1d);
             keys.flush();
-            session.get(10, TimeUnit.SECONDS);
+            session.get(30, TimeUnit.SECONDS);
         }
         try (ApiClient c = ApiClient.connect(socket, Duration.ofSeconds(5))) {
             assertThat(exec(c, "echo after").path("output").asText()).isEqualTo("after\n");

@@ -117,8 +117,10 @@ class QemuNodeE2ETest {
         var neverBoots = new dev.netloom.nodes.image.ImageManifest("stall", "tiny", tiny.kernel(), tiny.initrd(), null, null,
                 tiny.kernelArgs(), tiny.memoryMiB(), "this marker never appears", null, null, null, null, tiny.promptPattern(),
                 tiny.capabilities(), null);
+        // the stall window must outlast the tiny boot's longest quiet stretch on a loaded host (its kernel
+        // boots with `quiet`), so that the console has printed the marker the test looks for in the tail
         NodeSpec spec = NodeSpec.of("stall1", neverBoots, TinyImage.dir(), TinyImage.accel())
-                .withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(120), 1);
+                .withTimeouts(Duration.ofSeconds(20), Duration.ofSeconds(300), 1);
         List<NodeState> states = new java.util.concurrent.CopyOnWriteArrayList<>();
         QemuNode node = QemuNode.start(spec, new NodePaths(RunDirs.base().resolve("nodes").resolve("stall1-test")), true,
                 QemuNode.sharedLoops(), List.of(c -> states.add(c.to())));

@@ -89,17 +89,17 @@ class QmpClientE2ETest {
         client = QmpClient.connect(socket, group, Duration.ofSeconds(20)).get(30, TimeUnit.SECONDS);
         assertThat(client.qemuVersion()).matches("\\d+\\.\\d+\\.\\d+");
 
-        QmpStatus status = client.queryStatus().get(10, TimeUnit.SECONDS);
+        QmpStatus status = client.queryStatus().get(30, TimeUnit.SECONDS);
         assertThat(status.running()).isTrue();
         assertThat(status.status()).isEqualTo("running");
 
         CompletableFuture<QmpEvent> reset = client.awaitEvent("RESET");
-        client.systemReset().get(10, TimeUnit.SECONDS);
+        client.systemReset().get(30, TimeUnit.SECONDS);
         assertThat(reset.get(20, TimeUnit.SECONDS).name()).isEqualTo("RESET");
 
         client.quit().get(20, TimeUnit.SECONDS);
         assertThat(qemu.waitFor(20, TimeUnit.SECONDS)).as("QEMU exited after quit; log: %s", readLog(log)).isTrue();
-        client.closeFuture().get(10, TimeUnit.SECONDS);
+        client.closeFuture().get(30, TimeUnit.SECONDS);
         assertThat(client.isOpen()).isFalse();
     }
 
