@@ -28,7 +28,7 @@ import org.jgrapht.graph.SimpleGraph;
 public final class Generators {
 
     /** The shapes a scenario can generate. */
-    public enum Topology {
+    public enum Shape {
         LINE, RING, STAR, GRID, MESH, TREE, RANDOM;
 
         /** The name used in scenario files ("ring"). */
@@ -37,7 +37,7 @@ public final class Generators {
         }
 
         public static List<String> keys() {
-            return Arrays.stream(values()).map(Topology::key).toList();
+            return Arrays.stream(values()).map(Shape::key).toList();
         }
     }
 
@@ -46,19 +46,19 @@ public final class Generators {
      * is for trees; {@code probability} (edge probability) or {@code degree} (average degree) and
      * {@code seed} are for random graphs.
      */
-    public record Spec(Topology topology, int nodes, int rows, int columns, String prefix, int branching,
+    public record Spec(Shape topology, int nodes, int rows, int columns, String prefix, int branching,
                        Double probability, Double degree, Long seed) {
 
-        public static Spec of(Topology topology, int nodes) {
+        public static Spec of(Shape topology, int nodes) {
             return new Spec(topology, nodes, 0, 0, "n", 2, null, null, null);
         }
 
         public static Spec grid(int rows, int columns) {
-            return new Spec(Topology.GRID, rows * columns, rows, columns, "n", 2, null, null, null);
+            return new Spec(Shape.GRID, rows * columns, rows, columns, "n", 2, null, null, null);
         }
 
         public static Spec random(int nodes, double probability, long seed) {
-            return new Spec(Topology.RANDOM, nodes, 0, 0, "n", 2, probability, null, seed);
+            return new Spec(Shape.RANDOM, nodes, 0, 0, "n", 2, probability, null, seed);
         }
 
         public Spec withPrefix(String newPrefix) {
@@ -79,8 +79,8 @@ public final class Generators {
     }
 
     /** The smallest node count each topology accepts. */
-    public static int minimumNodes(Topology topology) {
-        return topology == Topology.RING ? 3 : 2;
+    public static int minimumNodes(Shape topology) {
+        return topology == Shape.RING ? 3 : 2;
     }
 
     private Generators() {

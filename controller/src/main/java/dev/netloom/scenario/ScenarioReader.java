@@ -1,6 +1,6 @@
 package dev.netloom.scenario;
 
-import dev.netloom.scenario.Generators.Topology;
+import dev.netloom.scenario.Generators.Shape;
 import dev.netloom.scenario.Scenario.Check;
 import dev.netloom.scenario.Scenario.Defaults;
 import dev.netloom.scenario.Scenario.Endpoint;
@@ -50,9 +50,9 @@ final class ScenarioReader {
     private final ImageCheck images;
 
     /** Node name -> where it was defined (a /nodes entry or a /generate object). */
-    private final Map<String, Located> nodeOrigins = new LinkedHashMap<>();
+    private final Map<String, SourceValue> nodeOrigins = new LinkedHashMap<>();
     /** Link and LAN name -> its object, for duplicate and timeline errors. */
-    private final Map<String, Located> segmentOrigins = new LinkedHashMap<>();
+    private final Map<String, SourceValue> segmentOrigins = new LinkedHashMap<>();
 
     ScenarioReader(JsonDoc doc, ImageCheck images) {
         this.doc = doc;
@@ -62,33 +62,33 @@ final class ScenarioReader {
     // ---------------------------------------------------------------- the document
 
     Scenario read() {
-        Located root = doc.root().object("a scenario", TOP_KEYS);
-        Located version = root.get("version");
+        SourceValue root = doc.root().object("a scenario", TOP_KEYS);
+        SourceValue version = root.get("version");
         if (version != null && (!version.node().isIntegralNumber() || version.node().longValue() != 1)) {
             throw version.error("unsupported version " + version.node() + "; this netloom reads version 1 files: write \"version\": 1 or leave it out");
         }
-        Located description = root.get("description");
+        SourceValue description = root.get("description");
         if (description != null) {
             description.text("a description");
         }
-        Located schema = root.get("$schema");
+        SourceValue schema = root.get("$schema");
         if (schema != null) {
             schema.text("a schema URL");
         }
         String name = NameRules.lab(root.require("name", "add \"name\": \"lab1\" (the lab name: " + NameRules.LAB_RULE + ")"));
 
-        Located defaultsAt = root.get("defaults");
+        SourceValue defaultsAt = root.get("defaults");
         Defaults defaults = defaults(defaultsAt);
 
         List<NodeIn> listed = listedNodes(root.get("nodes"));
         List<GeneratedIn> generated = generated(root.get("generate"));
         List<NodeIn> nodes = mergeNodes(listed, generated);
         if (nodes.isEmpty()) {
-            Located at = root.get("nodes") != null ? root.get("nodes") : root;
+            SourceValue at = root.get("nodes") != null ? root.get("nodes") : root;
             throw at.error("the scenario has no nodes; list them in \"nodes\": [\"a\", \"b\"] or add a \"generate\" object");
         }
         if (nodes.size() > ScenarioLoader.MAX_NODES) {
-            Located at = root.get("generate") != null ? root.get("generate") : root.get("nodes");
+            SourceValue at = root.get("generate") != null ? root.get("generate") : root.get("nodes");
             throw at.error("the scenario has " + nodes.size() + " nodes; netloom runs at most " + ScenarioLoader.MAX_NODES
                     + " nodes per lab; make it smaller");
         }
@@ -146,14 +146,14 @@ final class ScenarioReader {
 
     // ---------------------------------------------------------------- nodes
 
-    private record NodeIn(String name, Located at, String image, Located imageAt, Integer memoryMiB, Integer cpus,
+    private record NodeIn(String name, SourceValue at, String image, SourceValue imageAt, Integer memoryMiB, Integer cpus,
                           List<String> commands) {
     }
 
-    private record GeneratedIn(Located at, Generators.Generated result, Imp impairment) {
+    private record GeneratedIn(SourceValue at, Generators.Generated result, Imp impairment) {
     }
 
-    private Defaults defaults(Located at) {
+    private Defaults defaults(SourceValue at) {
         if (at == null) {
             return Defaults.BUILT_IN;
         }
@@ -165,26 +165,26 @@ final class ScenarioReader {
                 at.get("cpus") != null ? cpus(at.get("cpus")) : builtIn.cpus());
     }
 
-    private List<NodeIn> listedNodes(Located at) {
+    private List<NodeIn> listedNodes(SourceValue at) {
         if (at == null) {
             return List.of();
         }
         List<NodeIn> out = new ArrayList<>();
-        Map<String, Located> seen = new HashMap<>();
-        for (Located el : at.elements("nodes (names or {\"name\": ...} objects)")) {
+        Map<String, SourceValue> seen = new HashMap<>();
+        for (SourceValue el : at.elements("nodes (names or {\"name\": ...} objects)")) {
             NodeIn node;
             if (el.isString()) {
                 node = new NodeIn(NameRules.node(el), el, null, null, null, null, List.of());
             } else {
                 el.object("a node", NODE_KEYS);
-                Located nameAt = el.require("name", "add \"name\": \"a\" (" + NameRules.NODE_RULE + ")");
+                SourceValue nameAt = el.require("name", "add \"name\": \"a\" (" + NameRules.NODE_RULE + ")");
                 node = new NodeIn(NameRules.node(nameAt), el,
                         el.get("image") != null ? NameRules.image(el.get("image")) : null, el.get("image"),
                         el.get("memory") != null ? memory(el.get("memory")) : null,
                         el.get("cpus") != null ? cpus(el.get("cpus")) : null,
                         CommandRules.list(el.get("commands")));
             }
-            Located first = seen.putIfAbsent(node.name(), el);
+            SourceValue first = seen.putIfAbsent(node.name(), el);
             if (first != null) {
                 throw nameOf(el).error("duplicate node name \"" + node.name() + "\" (also at " + first.pointer()
                         + "); node names must be unique");
@@ -194,29 +194,29 @@ final class ScenarioReader {
         return out;
     }
 
-    private static Located nameOf(Located node) {
+    private static SourceValue nameOf(SourceValue node) {
         return node.isObject() && node.get("name") != null ? node.get("name") : node;
     }
 
-    private List<GeneratedIn> generated(Located at) {
+    private List<GeneratedIn> generated(SourceValue at) {
         if (at == null) {
             return List.of();
         }
-        List<Located> specs = at.isArray() ? at.elements("generators ({\"topology\": ...} objects)") : List.of(at);
+        List<SourceValue> specs = at.isArray() ? at.elements("generators ({\"topology\": ...} objects)") : List.of(at);
         List<GeneratedIn> out = new ArrayList<>();
-        for (Located spec : specs) {
+        for (SourceValue spec : specs) {
             out.add(generator(spec));
         }
         return out;
     }
 
-    private GeneratedIn generator(Located at) {
+    private GeneratedIn generator(SourceValue at) {
         at.object("a generator", GENERATE_KEYS);
-        Located topologyAt = at.require("topology", "add \"topology\": one of " + String.join(", ", Topology.keys()));
+        SourceValue topologyAt = at.require("topology", "add \"topology\": one of " + String.join(", ", Shape.keys()));
         String key = topologyAt.text("a topology");
-        Topology topology = Topology.keys().contains(key) ? Topology.valueOf(key.toUpperCase(Locale.ROOT)) : null;
+        Shape topology = Shape.keys().contains(key) ? Shape.valueOf(key.toUpperCase(Locale.ROOT)) : null;
         if (topology == null) {
-            throw topologyAt.error("unknown topology \"" + key + "\"; topologies are " + String.join(", ", Topology.keys()));
+            throw topologyAt.error("unknown topology \"" + key + "\"; topologies are " + String.join(", ", Shape.keys()));
         }
         List<String> own = switch (topology) {
             case GRID -> List.of("rows", "columns");
@@ -229,7 +229,7 @@ final class ScenarioReader {
         int nodes;
         int rows = 0;
         int columns = 0;
-        if (topology == Topology.GRID) {
+        if (topology == Shape.GRID) {
             rows = (int) at.require("rows", "a grid needs \"rows\" and \"columns\"").integer("rows", 1, ScenarioLoader.MAX_NODES);
             columns = (int) at.require("columns", "a grid needs \"rows\" and \"columns\"").integer("columns", 1, ScenarioLoader.MAX_NODES);
             nodes = rows * columns;
@@ -240,7 +240,7 @@ final class ScenarioReader {
             if (nodes < 2) {
                 throw at.error("a 1x1 grid has no links; use at least 2 nodes");
             }
-            Located n = at.get("nodes");
+            SourceValue n = at.get("nodes");
             if (n != null && n.integer("nodes", 1, ScenarioLoader.MAX_NODES) != nodes) {
                 throw n.error("\"nodes\" is " + n.node() + " but rows x columns is " + nodes + "; leave \"nodes\" out for a grid");
             }
@@ -250,7 +250,7 @@ final class ScenarioReader {
         }
 
         String prefix = "n";
-        Located prefixAt = at.get("prefix");
+        SourceValue prefixAt = at.get("prefix");
         if (prefixAt != null) {
             prefix = prefixAt.text("a name prefix");
             if (!PREFIX.matcher(prefix).matches()) {
@@ -263,12 +263,12 @@ final class ScenarioReader {
                     + "\" longer than 15 characters; use a shorter prefix");
         }
 
-        int branching = topology == Topology.TREE && at.get("branching") != null
+        int branching = topology == Shape.TREE && at.get("branching") != null
                 ? (int) at.get("branching").integer("branching", 1, ScenarioLoader.MAX_INTERFACES - 1) : 2;
         Double probability = null;
         Double degree = null;
         Long seed = null;
-        if (topology == Topology.RANDOM) {
+        if (topology == Shape.RANDOM) {
             seed = at.require("seed", "a random topology needs a seed so that it is the same graph every run; add \"seed\": 1")
                     .integer("seed", Long.MIN_VALUE, Long.MAX_VALUE);
             if (at.get("probability") != null && at.get("degree") != null) {
@@ -293,10 +293,10 @@ final class ScenarioReader {
     private List<NodeIn> mergeNodes(List<NodeIn> listed, List<GeneratedIn> generated) {
         List<NodeIn> out = new ArrayList<>(listed);
         listed.forEach(n -> nodeOrigins.put(n.name(), n.at()));
-        Map<String, Located> generatedBy = new HashMap<>();
+        Map<String, SourceValue> generatedBy = new HashMap<>();
         for (GeneratedIn g : generated) {
             for (String name : g.result().nodes()) {
-                Located other = generatedBy.putIfAbsent(name, g.at());
+                SourceValue other = generatedBy.putIfAbsent(name, g.at());
                 if (other != null) {
                     throw g.at().error("node \"" + name + "\" is generated twice (also by " + (other.pointer().isEmpty() ? "/" : other.pointer())
                             + "); give each generator its own \"prefix\"");
@@ -313,13 +313,13 @@ final class ScenarioReader {
     // ---------------------------------------------------------------- links and LANs
 
     /** One end of a link or LAN membership, with where it was written. */
-    private record EndIn(String node, String address, Located at, Located addressAt) {
+    private record EndIn(String node, String address, SourceValue at, SourceValue addressAt) {
         Endpoint endpoint() {
             return new Endpoint(node, address);
         }
     }
 
-    private record LinkIn(Located at, String explicitName, Located nameAt, EndIn a, EndIn b, Imp symmetric, Imp aToBOnly,
+    private record LinkIn(SourceValue at, String explicitName, SourceValue nameAt, EndIn a, EndIn b, Imp symmetric, Imp aToBOnly,
                           Imp bToAOnly) {
 
         Impairment aToB() {
@@ -335,30 +335,30 @@ final class ScenarioReader {
         }
     }
 
-    private record LanIn(Located at, String name, Located nameAt, List<EndIn> members, Imp impairment) {
+    private record LanIn(SourceValue at, String name, SourceValue nameAt, List<EndIn> members, Imp impairment) {
     }
 
-    private List<LinkIn> listedLinks(Located at) {
+    private List<LinkIn> listedLinks(SourceValue at) {
         if (at == null) {
             return List.of();
         }
         List<LinkIn> out = new ArrayList<>();
-        for (Located el : at.elements("links ({\"between\": [\"a\", \"b\"]} objects)")) {
+        for (SourceValue el : at.elements("links ({\"between\": [\"a\", \"b\"]} objects)")) {
             el.object("a link", LINK_KEYS);
             String name = null;
             if (el.get("name") != null) {
                 name = NameRules.link(el.get("name"), "link");
             }
-            Located between = el.get("between");
-            Located endpoints = el.get("endpoints");
+            SourceValue between = el.get("between");
+            SourceValue endpoints = el.get("endpoints");
             if (between != null && endpoints != null) {
                 throw endpoints.keyError("a link has \"between\" or \"endpoints\", not both; keep one");
             }
             if (between == null && endpoints == null) {
                 throw el.error("missing \"between\" or \"endpoints\"; add \"between\": [\"a\", \"b\"]");
             }
-            Located ends = between != null ? between : endpoints;
-            List<Located> items = ends.elements(between != null ? "two node names" : "two endpoints");
+            SourceValue ends = between != null ? between : endpoints;
+            List<SourceValue> items = ends.elements(between != null ? "two node names" : "two endpoints");
             if (items.size() != 2) {
                 throw ends.error("a link has exactly 2 ends, found " + items.size() + "; to join more nodes use a LAN in \"lans\"");
             }
@@ -370,7 +370,7 @@ final class ScenarioReader {
             Imp symmetric = impairment(el);
             Imp aToB = Imp.NONE;
             Imp bToA = Imp.NONE;
-            Located perDirection = el.get("impairment");
+            SourceValue perDirection = el.get("impairment");
             if (perDirection != null) {
                 String ab = a.node() + "->" + b.node();
                 String ba = b.node() + "->" + a.node();
@@ -390,31 +390,31 @@ final class ScenarioReader {
     }
 
     /** An endpoint: a node name, or {"node": "a", "address": "10.9.0.1/24"}. */
-    private EndIn endpoint(Located el) {
+    private EndIn endpoint(SourceValue el) {
         if (el.isString()) {
             return new EndIn(nodeRef(el), null, el, null);
         }
         el.object("an endpoint (a node name or {\"node\": \"a\", \"address\": \"10.9.0.1/24\"})", ENDPOINT_KEYS);
         String node = nodeRef(el.require("node", "add \"node\": the node's name"));
-        Located address = el.get("address");
+        SourceValue address = el.get("address");
         return new EndIn(node, address != null ? address.text("an address such as \"10.9.0.1/24\"") : null, el, address);
     }
 
-    private List<LanIn> lans(Located at) {
+    private List<LanIn> lans(SourceValue at) {
         if (at == null) {
             return List.of();
         }
         List<LanIn> out = new ArrayList<>();
-        for (Located el : at.elements("LANs ({\"name\": ..., \"members\": [...]} objects)")) {
+        for (SourceValue el : at.elements("LANs ({\"name\": ..., \"members\": [...]} objects)")) {
             el.object("a LAN", LAN_KEYS);
-            Located nameAt = el.require("name", "add \"name\": \"lan1\" (" + NameRules.LINK_RULE + ")");
+            SourceValue nameAt = el.require("name", "add \"name\": \"lan1\" (" + NameRules.LINK_RULE + ")");
             String name = NameRules.link(nameAt, "LAN");
             List<EndIn> members = new ArrayList<>();
-            Map<String, Located> seen = new HashMap<>();
-            Located membersAt = el.require("members", "add \"members\": [\"a\", \"b\", ...]");
-            for (Located m : membersAt.elements("members (node names or {\"node\": ..., \"address\": ...} objects)")) {
+            Map<String, SourceValue> seen = new HashMap<>();
+            SourceValue membersAt = el.require("members", "add \"members\": [\"a\", \"b\", ...]");
+            for (SourceValue m : membersAt.elements("members (node names or {\"node\": ..., \"address\": ...} objects)")) {
                 EndIn member = endpoint(m);
-                Located first = seen.putIfAbsent(member.node(), m);
+                SourceValue first = seen.putIfAbsent(member.node(), m);
                 if (first != null) {
                     throw m.error("node \"" + member.node() + "\" is already a member of this LAN (at " + first.pointer()
                             + "); list each node once");
@@ -461,8 +461,8 @@ final class ScenarioReader {
         return names;
     }
 
-    private void reserve(String name, Located nameAt, Located at) {
-        Located first = segmentOrigins.putIfAbsent(name, at);
+    private void reserve(String name, SourceValue nameAt, SourceValue at) {
+        SourceValue first = segmentOrigins.putIfAbsent(name, at);
         if (first != null) {
             throw nameAt.error("name \"" + name + "\" is already used by " + first.pointer() + "; link and LAN names must be unique");
         }
@@ -487,19 +487,19 @@ final class ScenarioReader {
     // ---------------------------------------------------------------- impairments
 
     /** An impairment and where each of its fields was written. */
-    private record Imp(Impairment value, Map<String, Located> fields) {
+    private record Imp(Impairment value, Map<String, SourceValue> fields) {
         static final Imp NONE = new Imp(Impairment.NONE, Map.of());
     }
 
     /** Reads the impairment keys of {@code at} (an object whose keys were already checked). */
-    private Imp impairment(Located at) {
-        Map<String, Located> fields = new HashMap<>();
+    private Imp impairment(SourceValue at) {
+        Map<String, SourceValue> fields = new HashMap<>();
         for (String key : IMPAIRMENT_KEYS) {
             if (at.get(key) != null) {
                 fields.put(key, at.get(key));
             }
         }
-        Function<String, Located> f = fields::get;
+        Function<String, SourceValue> f = fields::get;
         Impairment value = new Impairment(
                 f.apply("delay") != null ? duration(f.apply("delay")) : null,
                 f.apply("jitter") != null ? duration(f.apply("jitter")) : null,
@@ -518,7 +518,7 @@ final class ScenarioReader {
         }
         for (String key : List.of("jitter", "reorder")) {
             for (int i = layers.length - 1; i >= 0; i--) {
-                Located at = layers[i].fields().get(key);
+                SourceValue at = layers[i].fields().get(key);
                 if (at != null) {
                     throw at.error(key + " needs a delay (netem " + (key.equals("jitter") ? "varies the delay it adds"
                             : "reorders by sending some packets without the delay") + "); add \"delay\": \"10ms\" beside it");
@@ -529,19 +529,19 @@ final class ScenarioReader {
 
     // ---------------------------------------------------------------- addressing, routing, commands
 
-    private Scenario.Addressing addressing(Located at) {
+    private Scenario.Addressing addressing(SourceValue at) {
         if (at == null) {
             return Scenario.Addressing.DEFAULT;
         }
         at.object("the addressing", List.of("pool"));
-        Located poolAt = at.get("pool");
+        SourceValue poolAt = at.get("pool");
         if (poolAt == null) {
             return Scenario.Addressing.DEFAULT;
         }
         return new Scenario.Addressing(AddressRules.pool(poolAt, cidr(poolAt)).toString());
     }
 
-    private static Scenario.Routing routing(Located at) {
+    private static Scenario.Routing routing(SourceValue at) {
         if (at == null) {
             return Scenario.Routing.STATIC;
         }
@@ -555,20 +555,20 @@ final class ScenarioReader {
 
     // ---------------------------------------------------------------- timeline and checks
 
-    private record EventIn(TimelineEvent event, Located at, Imp set) {
+    private record EventIn(TimelineEvent event, SourceValue at, Imp set) {
     }
 
-    private List<TimelineEvent> timeline(Located at, Map<String, LinkDef> links, Map<String, LanDef> lans,
+    private List<TimelineEvent> timeline(SourceValue at, Map<String, LinkDef> links, Map<String, LanDef> lans,
                                          List<LinkIn> linkIns, List<String> linkNames) {
         if (at == null) {
             return List.of();
         }
         List<EventIn> events = new ArrayList<>();
-        for (Located el : at.elements("events ({\"at\": \"10s\", ...} objects)")) {
+        for (SourceValue el : at.elements("events ({\"at\": \"10s\", ...} objects)")) {
             el.object("a timeline event", TIMELINE_KEYS);
             Duration when = duration(el.require("at", "add \"at\": the time after the lab is ready, e.g. \"10s\""));
-            Located link = el.get("link");
-            Located node = el.get("node");
+            SourceValue link = el.get("link");
+            SourceValue node = el.get("node");
             if (link != null && node != null) {
                 throw node.keyError("an event is about a \"link\" or a \"node\", not both; split it into two events");
             }
@@ -582,7 +582,7 @@ final class ScenarioReader {
         return events.stream().map(EventIn::event).toList();
     }
 
-    private EventIn linkEvent(Located el, Duration when, Located linkAt, Map<String, LinkDef> links, Map<String, LanDef> lans) {
+    private EventIn linkEvent(SourceValue el, Duration when, SourceValue linkAt, Map<String, LinkDef> links, Map<String, LanDef> lans) {
         el.object("a link event", List.of("at", "link", "direction", "set", "state"));
         String name = linkAt.text("a link or LAN name");
         LinkDef link = links.get(name);
@@ -592,8 +592,8 @@ final class ScenarioReader {
             throw linkAt.error("unknown link \"" + name + "\"; " + (known.isEmpty() ? "the scenario has no links or LANs"
                     : "links and LANs are " + listSome(known)));
         }
-        Located set = el.get("set");
-        Located state = el.get("state");
+        SourceValue set = el.get("set");
+        SourceValue state = el.get("state");
         if (set != null && state != null) {
             throw state.keyError("an event has \"set\" or \"state\", not both; split it into two events");
         }
@@ -601,7 +601,7 @@ final class ScenarioReader {
             throw el.error("missing \"set\" or \"state\"; add \"set\": {\"delay\": \"50ms\"} or \"state\": \"down\"");
         }
         String direction = null;
-        Located directionAt = el.get("direction");
+        SourceValue directionAt = el.get("direction");
         if (directionAt != null) {
             if (state != null) {
                 throw directionAt.keyError("\"direction\" goes with \"set\"; a link goes up or down both ways, remove it");
@@ -630,11 +630,11 @@ final class ScenarioReader {
         return new EventIn(new TimelineEvent(when, name, imp.value(), direction, null, null, null, null), el, imp);
     }
 
-    private EventIn nodeEvent(Located el, Duration when, Located nodeAt) {
+    private EventIn nodeEvent(SourceValue el, Duration when, SourceValue nodeAt) {
         el.object("a node event", List.of("at", "node", "exec", "action"));
         String node = nodeRef(nodeAt);
-        Located exec = el.get("exec");
-        Located action = el.get("action");
+        SourceValue exec = el.get("exec");
+        SourceValue action = el.get("action");
         if (exec != null && action != null) {
             throw action.keyError("an event has \"exec\" or \"action\", not both; split it into two events");
         }
@@ -687,14 +687,14 @@ final class ScenarioReader {
         }
     }
 
-    private List<Check> checks(Located at) {
+    private List<Check> checks(SourceValue at) {
         if (at == null) {
             return List.of();
         }
         List<Check> out = new ArrayList<>();
-        for (Located el : at.elements("checks ({\"ping\": ...} objects)")) {
+        for (SourceValue el : at.elements("checks ({\"ping\": ...} objects)")) {
             el.object("a check", List.of("ping"));
-            Located ping = el.require("ping", "add \"ping\": \"all\" or \"ping\": {\"from\": \"a\", \"to\": \"b\"}");
+            SourceValue ping = el.require("ping", "add \"ping\": \"all\" or \"ping\": {\"from\": \"a\", \"to\": \"b\"}");
             if (ping.isString()) {
                 if (!ping.text("\"all\"").equals("all")) {
                     throw ping.error("unknown ping \"" + ping.node().textValue() + "\"; write \"all\" or {\"from\": \"a\", \"to\": \"b\"}");
@@ -704,7 +704,7 @@ final class ScenarioReader {
             }
             ping.object("a ping check (\"all\" or an object)", List.of("from", "to", "count"));
             String from = nodeRef(ping.require("from", "add \"from\": a node name"));
-            Located toAt = ping.require("to", "add \"to\": a node name");
+            SourceValue toAt = ping.require("to", "add \"to\": a node name");
             String to = nodeRef(toAt);
             if (from.equals(to)) {
                 throw toAt.error("ping from \"" + from + "\" to itself; pick another node");
@@ -721,7 +721,7 @@ final class ScenarioReader {
         Map<String, Integer> count = new HashMap<>();
         Stream.concat(links.stream().flatMap(l -> l.ends().stream()), lans.stream().flatMap(l -> l.members().stream()))
                 .forEach(e -> count.merge(e.node(), 1, Integer::sum));
-        for (Map.Entry<String, Located> node : nodeOrigins.entrySet()) {
+        for (Map.Entry<String, SourceValue> node : nodeOrigins.entrySet()) {
             int n = count.getOrDefault(node.getKey(), 0);
             if (n > ScenarioLoader.MAX_INTERFACES) {
                 throw node.getValue().error("node \"" + node.getKey() + "\" has " + n + " interfaces (link ends and LAN memberships); a node has at most "
@@ -731,7 +731,7 @@ final class ScenarioReader {
     }
 
     /** A link's or LAN's explicit addresses, for the address checks. */
-    private record Segment(String kind, String name, Located at, List<EndIn> ends) {
+    private record Segment(String kind, String name, SourceValue at, List<EndIn> ends) {
     }
 
     private void checkAddresses(List<LinkIn> links, List<LanIn> lans, List<String> linkNames) {
@@ -741,11 +741,11 @@ final class ScenarioReader {
         }
         lans.forEach(l -> segments.add(new Segment("LAN", l.name(), l.at(), l.members())));
 
-        Map<Long, Located> usedAddresses = new HashMap<>();
-        List<Map.Entry<Cidr, Located>> subnets = new ArrayList<>();
+        Map<Long, SourceValue> usedAddresses = new HashMap<>();
+        List<Map.Entry<Cidr, SourceValue>> subnets = new ArrayList<>();
         for (Segment s : segments) {
             Cidr subnet = null;
-            Located subnetAt = null;
+            SourceValue subnetAt = null;
             for (EndIn e : s.ends()) {
                 if (e.address() == null) {
                     continue;
@@ -761,7 +761,7 @@ final class ScenarioReader {
                             + " address of " + cidr.subnet() + "; use a host address from " + Cidr.ip(cidr.network() + 1) + " to "
                             + Cidr.ip(cidr.broadcast() - 1));
                 }
-                Located first = usedAddresses.putIfAbsent(cidr.address(), e.addressAt());
+                SourceValue first = usedAddresses.putIfAbsent(cidr.address(), e.addressAt());
                 if (first != null) {
                     throw e.addressAt().error("address " + cidr.ip() + " is already used at " + first.pointer()
                             + "; every interface needs its own address");
@@ -781,7 +781,7 @@ final class ScenarioReader {
                 throw subnetAt.error("subnet " + subnet + " has room for " + AddressPlan.hostCount(subnet) + " hosts but "
                         + s.kind() + " \"" + s.name() + "\" has " + s.ends().size() + " members; use a shorter prefix");
             }
-            for (Map.Entry<Cidr, Located> other : subnets) {
+            for (Map.Entry<Cidr, SourceValue> other : subnets) {
                 if (other.getKey().overlaps(subnet)) {
                     throw subnetAt.error("subnet " + subnet + " overlaps " + other.getKey() + " of " + other.getValue().pointer()
                             + "; give each link and LAN its own subnet");
@@ -791,12 +791,12 @@ final class ScenarioReader {
         }
     }
 
-    private void checkPool(Scenario scenario, Located root) {
+    private void checkPool(Scenario scenario, SourceValue root) {
         try {
             AddressPlan.allocate(scenario);
         } catch (AddressPlan.PoolTooSmallException e) {
-            Located addressing = root.get("addressing");
-            Located pool = addressing != null ? addressing.get("pool") : null;
+            SourceValue addressing = root.get("addressing");
+            SourceValue pool = addressing != null ? addressing.get("pool") : null;
             if (pool != null) {
                 throw pool.error(e.getMessage());
             }
@@ -804,7 +804,7 @@ final class ScenarioReader {
         }
     }
 
-    private void checkImages(List<NodeIn> nodes, Defaults defaults, Located defaultsAt, Located root) {
+    private void checkImages(List<NodeIn> nodes, Defaults defaults, SourceValue defaultsAt, SourceValue root) {
         Set<String> checked = new HashSet<>();
         for (NodeIn n : nodes) {
             String image = n.image() != null ? n.image() : defaults.image();
@@ -815,7 +815,7 @@ final class ScenarioReader {
             if (n.imageAt() != null) {
                 throw n.imageAt().error("image \"" + image + "\" is not in the image store" + fix);
             }
-            Located defaultImage = defaultsAt != null ? defaultsAt.get("image") : null;
+            SourceValue defaultImage = defaultsAt != null ? defaultsAt.get("image") : null;
             if (defaultImage != null) {
                 throw defaultImage.error("image \"" + image + "\" is not in the image store" + fix);
             }
@@ -826,7 +826,7 @@ final class ScenarioReader {
     // ---------------------------------------------------------------- values
 
     /** A reference to a node by name, which must exist. */
-    private String nodeRef(Located at) {
+    private String nodeRef(SourceValue at) {
         String name = at.text("a node name");
         if (!nodeOrigins.containsKey(name)) {
             throw at.error("unknown node \"" + name + "\"; " + (nodeOrigins.isEmpty()
@@ -843,7 +843,7 @@ final class ScenarioReader {
                 : String.join(", ", all.subList(0, 10)) + ", ... (" + all.size() + " in all)";
     }
 
-    private static int memory(Located at) {
+    private static int memory(SourceValue at) {
         String text;
         if (at.node().isIntegralNumber()) {
             text = at.node().asText();
@@ -857,28 +857,28 @@ final class ScenarioReader {
         }
     }
 
-    private static int cpus(Located at) {
+    private static int cpus(SourceValue at) {
         return (int) at.integer("cpus", 1, MAX_CPUS);
     }
 
-    private static Duration duration(Located at) {
+    private static Duration duration(SourceValue at) {
         return parse(at, "a duration such as \"10ms\"", Quantities::duration);
     }
 
-    private static double percent(Located at) {
+    private static double percent(SourceValue at) {
         return parse(at, "a percentage such as \"1%\"", Quantities::percent);
     }
 
-    private static long rate(Located at) {
+    private static long rate(SourceValue at) {
         return parse(at, "a rate such as \"10mbit\"", Quantities::rateBps);
     }
 
-    private static Cidr cidr(Located at) {
+    private static Cidr cidr(SourceValue at) {
         return parse(at, "an address such as \"10.9.0.1/24\"", Cidr::parse);
     }
 
     /** Quantities are strings; a bare number is accepted only for 0, which needs no unit. */
-    private static <T> T parse(Located at, String what, Function<String, T> parser) {
+    private static <T> T parse(SourceValue at, String what, Function<String, T> parser) {
         String text;
         if (at.isNumber() && at.node().doubleValue() == 0) {
             text = "0";

@@ -59,7 +59,7 @@ class SchemaConsistencyTest {
         assertThat(def("imageName").get("pattern").asText())
                 .isEqualTo("^" + dev.netloom.nodes.image.ImageStore.NAME.pattern() + "$");
         assertThat(def("generator").get("properties").get("topology").get("enum"))
-                .extracting(JsonNode::asText).containsExactlyElementsOf(Generators.Topology.keys());
+                .extracting(JsonNode::asText).containsExactlyElementsOf(Generators.Shape.keys());
     }
 
     @Test

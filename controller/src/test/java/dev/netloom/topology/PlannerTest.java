@@ -16,14 +16,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import static dev.netloom.topology.Scenarios.addresses;
-import static dev.netloom.topology.Scenarios.lan;
-import static dev.netloom.topology.Scenarios.line;
-import static dev.netloom.topology.Scenarios.link;
-import static dev.netloom.topology.Scenarios.nodes;
-import static dev.netloom.topology.Scenarios.plan;
-import static dev.netloom.topology.Scenarios.ring;
-import static dev.netloom.topology.Scenarios.scenario;
+import static dev.netloom.topology.TestScenarios.addresses;
+import static dev.netloom.topology.TestScenarios.lan;
+import static dev.netloom.topology.TestScenarios.line;
+import static dev.netloom.topology.TestScenarios.link;
+import static dev.netloom.topology.TestScenarios.nodes;
+import static dev.netloom.topology.TestScenarios.plan;
+import static dev.netloom.topology.TestScenarios.ring;
+import static dev.netloom.topology.TestScenarios.scenario;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

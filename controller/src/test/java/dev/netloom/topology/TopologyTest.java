@@ -6,11 +6,11 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
-import static dev.netloom.topology.Scenarios.lan;
-import static dev.netloom.topology.Scenarios.line;
-import static dev.netloom.topology.Scenarios.link;
-import static dev.netloom.topology.Scenarios.nodes;
-import static dev.netloom.topology.Scenarios.scenario;
+import static dev.netloom.topology.TestScenarios.lan;
+import static dev.netloom.topology.TestScenarios.line;
+import static dev.netloom.topology.TestScenarios.link;
+import static dev.netloom.topology.TestScenarios.nodes;
+import static dev.netloom.topology.TestScenarios.scenario;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
