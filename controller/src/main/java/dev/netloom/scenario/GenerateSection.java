@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Reads "generate": one generator object or a list of them, each checked for the keys of its shape
@@ -44,14 +45,14 @@ final class GenerateSection {
         if (topology == null) {
             throw topologyAt.error("unknown topology \"" + key + "\"; topologies are " + String.join(", ", Shape.keys()));
         }
-        List<String> own = new ArrayList<>(List.of("topology", "nodes", "prefix"));
-        own.addAll(switch (topology) {
+        List<String> shapeKeys = switch (topology) {
             case GRID -> List.of("rows", "columns");
             case TREE -> List.of("branching");
             case RANDOM -> List.of("seed", "probability", "degree");
             default -> List.of();
-        });
-        at.object("a " + key + " generator", ImpairmentIn.keysWith(own));
+        };
+        at.object("a " + key + " generator",
+                ImpairmentIn.keysWith(Stream.concat(Stream.of("topology", "nodes", "prefix"), shapeKeys.stream()).toList()));
 
         int nodes;
         int rows = 0;
