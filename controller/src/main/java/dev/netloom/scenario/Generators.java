@@ -67,11 +67,11 @@ public final class Generators {
     }
 
     /** A generated link between two generated nodes. */
-    public record Edge(String a, String b) {
+    public record LinkEnds(String a, String b) {
     }
 
     /** The generated node names, in order, and links. */
-    public record Generated(List<String> nodes, List<Edge> edges) {
+    public record Generated(List<String> nodes, List<LinkEnds> edges) {
         public Generated {
             nodes = List.copyOf(nodes);
             edges = List.copyOf(edges);
@@ -118,7 +118,7 @@ public final class Generators {
             pairs.add(new int[] {Math.min(s, t), Math.max(s, t)});
         }
         pairs.sort(Comparator.<int[]>comparingInt(p -> p[0]).thenComparingInt(p -> p[1]));
-        List<Edge> edges = pairs.stream().map(p -> new Edge(names.get(p[0] - 1), names.get(p[1] - 1))).toList();
+        List<LinkEnds> edges = pairs.stream().map(p -> new LinkEnds(names.get(p[0] - 1), names.get(p[1] - 1))).toList();
         return new Generated(names, edges);
     }
 

@@ -35,7 +35,7 @@ final class LinksSection {
     static List<LinkIn> read(SourceValue at, List<GenerateSection.GeneratedIn> generated, CrossChecks refs) {
         List<LinkIn> links = new ArrayList<>(listed(at, refs));
         for (GenerateSection.GeneratedIn g : generated) {
-            for (Generators.Edge e : g.result().edges()) {
+            for (Generators.LinkEnds e : g.result().edges()) {
                 links.add(new LinkIn(g.at(), null, null, new EndpointIn(e.a(), null, g.at(), null),
                         new EndpointIn(e.b(), null, g.at(), null), g.impairment(), ImpairmentIn.NONE, ImpairmentIn.NONE));
             }

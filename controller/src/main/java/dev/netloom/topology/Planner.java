@@ -110,8 +110,8 @@ public final class Planner {
             }
         }
 
-        Routing routing = scenario.routing() == Scenario.Routing.STATIC
-                ? new Routing(topology, segmentPlans, interfaces) : null;
+        StaticRoutes routing = scenario.routing() == Scenario.Routing.STATIC
+                ? new StaticRoutes(topology, segmentPlans, interfaces) : null;
         List<NodePlan> nodePlans = new ArrayList<>();
         for (int n = 0; n < nodes.size(); n++) {
             Scenario.NodeDef def = scenario.nodes().get(n);
@@ -195,7 +195,7 @@ public final class Planner {
     }
 
     /** Static routes along hop-count shortest paths (see docs/topology.md). */
-    private static final class Routing {
+    private static final class StaticRoutes {
         private final Topology topology;
         private final List<SegmentPlan> segments;
         private final List<List<InterfacePlan>> interfaces;
@@ -203,7 +203,7 @@ public final class Planner {
         private final int[][] hops;
         private final Map<String, Integer> segmentIndex = new HashMap<>();
 
-        Routing(Topology topology, List<SegmentPlan> segments, List<List<InterfacePlan>> interfaces) {
+        StaticRoutes(Topology topology, List<SegmentPlan> segments, List<List<InterfacePlan>> interfaces) {
             this.topology = topology;
             this.segments = segments;
             this.interfaces = interfaces;

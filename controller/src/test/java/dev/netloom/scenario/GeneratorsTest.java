@@ -2,7 +2,7 @@ package dev.netloom.scenario;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.netloom.scenario.Generators.Edge;
+import dev.netloom.scenario.Generators.LinkEnds;
 import dev.netloom.scenario.Generators.Generated;
 import dev.netloom.scenario.Generators.Spec;
 import dev.netloom.scenario.Generators.Shape;
@@ -22,14 +22,14 @@ class GeneratorsTest {
         Generated g = Generators.generate(Spec.of(Shape.LINE, 4));
 
         assertThat(g.nodes()).containsExactly("n1", "n2", "n3", "n4");
-        assertThat(g.edges()).containsExactly(new Edge("n1", "n2"), new Edge("n2", "n3"), new Edge("n3", "n4"));
+        assertThat(g.edges()).containsExactly(new LinkEnds("n1", "n2"), new LinkEnds("n2", "n3"), new LinkEnds("n3", "n4"));
     }
 
     @Test
     void ring_hasNLinks_lowerNodeFirst() {
         Generated g = Generators.generate(Spec.of(Shape.RING, 4));
 
-        assertThat(g.edges()).containsExactly(new Edge("n1", "n2"), new Edge("n1", "n4"), new Edge("n2", "n3"), new Edge("n3", "n4"));
+        assertThat(g.edges()).containsExactly(new LinkEnds("n1", "n2"), new LinkEnds("n1", "n4"), new LinkEnds("n2", "n3"), new LinkEnds("n3", "n4"));
     }
 
     @Test
@@ -45,8 +45,8 @@ class GeneratorsTest {
 
         assertThat(g.nodes()).hasSize(6);
         // n1 n2 n3 / n4 n5 n6
-        assertThat(g.edges()).containsExactly(new Edge("n1", "n2"), new Edge("n1", "n4"), new Edge("n2", "n3"),
-                new Edge("n2", "n5"), new Edge("n3", "n6"), new Edge("n4", "n5"), new Edge("n5", "n6"));
+        assertThat(g.edges()).containsExactly(new LinkEnds("n1", "n2"), new LinkEnds("n1", "n4"), new LinkEnds("n2", "n3"),
+                new LinkEnds("n2", "n5"), new LinkEnds("n3", "n6"), new LinkEnds("n4", "n5"), new LinkEnds("n5", "n6"));
     }
 
     @Test
@@ -61,10 +61,10 @@ class GeneratorsTest {
         Generated binary = Generators.generate(Spec.of(Shape.TREE, 7));
         Generated ternary = Generators.generate(new Spec(Shape.TREE, 5, 0, 0, "t", 3, null, null, null));
 
-        assertThat(binary.edges()).containsExactly(new Edge("n1", "n2"), new Edge("n1", "n3"), new Edge("n2", "n4"),
-                new Edge("n2", "n5"), new Edge("n3", "n6"), new Edge("n3", "n7"));
-        assertThat(ternary.edges()).containsExactly(new Edge("t1", "t2"), new Edge("t1", "t3"), new Edge("t1", "t4"),
-                new Edge("t2", "t5"));
+        assertThat(binary.edges()).containsExactly(new LinkEnds("n1", "n2"), new LinkEnds("n1", "n3"), new LinkEnds("n2", "n4"),
+                new LinkEnds("n2", "n5"), new LinkEnds("n3", "n6"), new LinkEnds("n3", "n7"));
+        assertThat(ternary.edges()).containsExactly(new LinkEnds("t1", "t2"), new LinkEnds("t1", "t3"), new LinkEnds("t1", "t4"),
+                new LinkEnds("t2", "t5"));
     }
 
     @Test
@@ -101,7 +101,7 @@ class GeneratorsTest {
 
     private static boolean connected(Generated g) {
         Map<String, List<String>> adjacency = new HashMap<>();
-        for (Edge e : g.edges()) {
+        for (LinkEnds e : g.edges()) {
             adjacency.computeIfAbsent(e.a(), k -> new java.util.ArrayList<>()).add(e.b());
             adjacency.computeIfAbsent(e.b(), k -> new java.util.ArrayList<>()).add(e.a());
         }
