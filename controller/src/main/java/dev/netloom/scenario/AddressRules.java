@@ -33,7 +33,7 @@ final class AddressRules {
     }
 
     /** The addressing pool: a network address, /8 to /30, outside the special ranges. */
-    static Cidr pool(Located at, Cidr pool) {
+    static Cidr pool(SourceValue at, Cidr pool) {
         if (pool.address() != pool.network()) {
             throw at.error("pool " + pool + " has host bits set; write the network address, \"" + pool.subnet() + "\"");
         }
@@ -48,7 +48,7 @@ final class AddressRules {
     }
 
     /** An interface address written in the file: its subnet must stay outside the special ranges. */
-    static void address(Located at, Cidr address) {
+    static void address(SourceValue at, Cidr address) {
         special(address).ifPresent(r -> {
             throw at.error("address " + address + " is in (or its subnet overlaps) " + r.cidr() + ", the " + r.what()
                     + " range, whose addresses cannot be given to interfaces; " + SUGGESTION);

@@ -16,19 +16,19 @@ final class CommandRules {
     }
 
     /** A list of commands, or none when {@code at} is absent. */
-    static List<String> list(Located at) {
+    static List<String> list(SourceValue at) {
         if (at == null) {
             return List.of();
         }
         List<String> out = new ArrayList<>();
-        for (Located el : at.elements("shell commands")) {
+        for (SourceValue el : at.elements("shell commands")) {
             out.add(command(el, "remove it or write a shell command"));
         }
         return out;
     }
 
     /** One command; {@code emptyFix} says what to do with an empty one. */
-    static String command(Located at, String emptyFix) {
+    static String command(SourceValue at, String emptyFix) {
         String command = at.text("a shell command");
         if (command.isBlank()) {
             throw at.error("empty command; " + emptyFix);

@@ -28,7 +28,7 @@ import org.jgrapht.graph.SimpleGraph;
 public final class Generators {
 
     /** The shapes a scenario can generate. */
-    public enum Topology {
+    public enum Shape {
         LINE, RING, STAR, GRID, MESH, TREE, RANDOM;
 
         /** The name used in scenario files ("ring"). */
@@ -37,7 +37,7 @@ public final class Generators {
         }
 
         public static List<String> keys() {
-            return Arrays.stream(values()).map(Topology::key).toList();
+            return Arrays.stream(values()).map(Shape::key).toList();
         }
     }
 
@@ -46,19 +46,19 @@ public final class Generators {
      * is for trees; {@code probability} (edge probability) or {@code degree} (average degree) and
      * {@code seed} are for random graphs.
      */
-    public record Spec(Topology topology, int nodes, int rows, int columns, String prefix, int branching,
+    public record Spec(Shape topology, int nodes, int rows, int columns, String prefix, int branching,
                        Double probability, Double degree, Long seed) {
 
-        public static Spec of(Topology topology, int nodes) {
+        public static Spec of(Shape topology, int nodes) {
             return new Spec(topology, nodes, 0, 0, "n", 2, null, null, null);
         }
 
         public static Spec grid(int rows, int columns) {
-            return new Spec(Topology.GRID, rows * columns, rows, columns, "n", 2, null, null, null);
+            return new Spec(Shape.GRID, rows * columns, rows, columns, "n", 2, null, null, null);
         }
 
         public static Spec random(int nodes, double probability, long seed) {
-            return new Spec(Topology.RANDOM, nodes, 0, 0, "n", 2, probability, null, seed);
+            return new Spec(Shape.RANDOM, nodes, 0, 0, "n", 2, probability, null, seed);
         }
 
         public Spec withPrefix(String newPrefix) {
@@ -67,11 +67,11 @@ public final class Generators {
     }
 
     /** A generated link between two generated nodes. */
-    public record Edge(String a, String b) {
+    public record LinkEnds(String a, String b) {
     }
 
     /** The generated node names, in order, and links. */
-    public record Generated(List<String> nodes, List<Edge> edges) {
+    public record Generated(List<String> nodes, List<LinkEnds> edges) {
         public Generated {
             nodes = List.copyOf(nodes);
             edges = List.copyOf(edges);
@@ -79,8 +79,8 @@ public final class Generators {
     }
 
     /** The smallest node count each topology accepts. */
-    public static int minimumNodes(Topology topology) {
-        return topology == Topology.RING ? 3 : 2;
+    public static int minimumNodes(Shape topology) {
+        return topology == Shape.RING ? 3 : 2;
     }
 
     private Generators() {
@@ -118,7 +118,7 @@ public final class Generators {
             pairs.add(new int[] {Math.min(s, t), Math.max(s, t)});
         }
         pairs.sort(Comparator.<int[]>comparingInt(p -> p[0]).thenComparingInt(p -> p[1]));
-        List<Edge> edges = pairs.stream().map(p -> new Edge(names.get(p[0] - 1), names.get(p[1] - 1))).toList();
+        List<LinkEnds> edges = pairs.stream().map(p -> new LinkEnds(names.get(p[0] - 1), names.get(p[1] - 1))).toList();
         return new Generated(names, edges);
     }
 

@@ -126,8 +126,8 @@ final class JsonDoc {
     }
 
     /** The whole document. */
-    Located root() {
-        return new Located(this, "", root);
+    SourceValue root() {
+        return new SourceValue(this, "", root);
     }
 
     String source() {

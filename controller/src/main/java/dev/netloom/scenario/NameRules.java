@@ -20,7 +20,7 @@ final class NameRules {
     }
 
     /** The string at {@code at}, which must match {@code pattern}; {@code what} is "lab", "node"... */
-    static String check(Located at, Pattern pattern, String what, String rule) {
+    static String check(SourceValue at, Pattern pattern, String what, String rule) {
         String name = at.text("a " + what + " name");
         if (!pattern.matcher(name).matches()) {
             throw at.error("invalid " + what + " name \"" + name + "\"" + lookAlike(name) + "; use " + rule);
@@ -29,7 +29,7 @@ final class NameRules {
     }
 
     /** A lab name: the pattern, and none of the prefixes of doctor's and the benchmarks' namespaces. */
-    static String lab(Located at) {
+    static String lab(SourceValue at) {
         String name = check(at, Names.LAB, "lab", LAB_RULE);
         Names.reservedPrefixOf(name).ifPresent(prefix -> {
             throw at.error("lab name \"" + name + "\" starts with \"" + prefix + "\": namespaces " + Names.NAMESPACE_PREFIX + prefix
@@ -40,25 +40,25 @@ final class NameRules {
     }
 
     /** A node name: the pattern, and not one of the names /etc/hosts already has. */
-    static String node(Located at) {
+    static String node(SourceValue at) {
         String name = check(at, Names.NODE, "node", NODE_RULE);
         checkNotReserved(name, at);
         return name;
     }
 
     /** A generated node name (prefix + number) must not be reserved either; the error points at the generator. */
-    static void checkNotReserved(String node, Located at) {
+    static void checkNotReserved(String node, SourceValue at) {
         if (Names.isReservedNodeName(node)) {
             throw at.error("node name \"" + node + "\" is reserved: every node's /etc/hosts already uses "
                     + String.join(", ", Names.RESERVED_NODE_NAMES) + "; pick another name");
         }
     }
 
-    static String link(Located at, String what) {
+    static String link(SourceValue at, String what) {
         return check(at, Names.LINK, what, LINK_RULE);
     }
 
-    static String image(Located at) {
+    static String image(SourceValue at) {
         return check(at, ImageStore.NAME, "image", IMAGE_RULE);
     }
 

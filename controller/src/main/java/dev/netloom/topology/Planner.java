@@ -1,7 +1,6 @@
 package dev.netloom.topology;
 
 import dev.netloom.scenario.Cidr;
-import dev.netloom.nodes.BadInputException;
 import dev.netloom.scenario.Impairment;
 import dev.netloom.scenario.Scenario;
 import dev.netloom.scenario.ScenarioLoader;
@@ -23,7 +22,8 @@ import java.util.Set;
 /**
  * Turns a scenario and its addresses into a {@link Plan}: interface order, tap and bridge names,
  * MACs, PCI slots and static routes. A pure function: the same inputs always give an equal plan.
- * See docs/topology.md for the rules.
+ * See docs/topology.md for the rules. It does not validate: the scenario loader is the one place that
+ * checks a scenario, and a scenario that breaks the loader's rules here is a programming error.
  */
 public final class Planner {
 
@@ -43,18 +43,17 @@ public final class Planner {
     /**
      * The plan of a scenario.
      *
-     * @param scenario  a validated scenario
+     * @param scenario  a scenario the loader accepted (or a part of one: fewer links and LANs)
      * @param addresses for every link and LAN name, the CIDR of each endpoint/member in scenario order
      *                  (as {@code AddressPlan.allocate} gives them)
-     * @throws BadInputException when the topology or the addresses cannot work (a node with more than
-     *                           {@value #MAX_INTERFACES} interfaces, members of a segment in different
-     *                           subnets, an address used twice, overlapping subnets)
+     * @throws IllegalStateException when the scenario breaks a rule the loader enforces (a node with
+     *                               more than {@value #MAX_INTERFACES} interfaces) or an address is missing
      */
     public static Plan plan(Scenario scenario, Map<String, List<String>> addresses) {
         Topology topology = Topology.of(scenario);
         List<String> nodes = topology.nodes();
         List<Segment> segments = topology.segments();
-        List<List<Cidr>> cidrs = checkAddresses(segments, addresses);
+        List<List<Cidr>> cidrs = parseAddresses(segments, addresses);
 
         // Interface order: segments are links then LANs, each in scenario order, so walking them in
         // order and appending gives every node its ethN list.
@@ -72,8 +71,9 @@ public final class Planner {
         for (int n = 0; n < nodes.size(); n++) {
             int count = attachments.get(n).size();
             if (count > MAX_INTERFACES) {
-                throw new BadInputException("node " + nodes.get(n) + " has " + count + " interfaces (links and LANs); at most "
-                        + MAX_INTERFACES + " fit in its PCI slots: split it across a LAN or use fewer links");
+                // the loader refuses this; the PCI slots past 0x1f do not exist
+                throw new IllegalStateException("node " + nodes.get(n) + " has " + count + " interfaces; at most "
+                        + MAX_INTERFACES + " fit in its PCI slots (not a scenario the loader accepted)");
             }
         }
 
@@ -110,8 +110,8 @@ public final class Planner {
             }
         }
 
-        Routing routing = scenario.routing() == Scenario.Routing.STATIC
-                ? new Routing(topology, segmentPlans, interfaces) : null;
+        StaticRoutes routing = scenario.routing() == Scenario.Routing.STATIC
+                ? new StaticRoutes(topology, segmentPlans, interfaces) : null;
         List<NodePlan> nodePlans = new ArrayList<>();
         for (int n = 0; n < nodes.size(); n++) {
             Scenario.NodeDef def = scenario.nodes().get(n);
@@ -168,58 +168,34 @@ public final class Planner {
         return i == null ? Impairment.NONE : i;
     }
 
-    /** Parses every address and checks that each segment is one subnet, addresses are unique and subnets do not overlap. */
-    private static List<List<Cidr>> checkAddresses(List<Segment> segments, Map<String, List<String>> addresses) {
+    /**
+     * Every segment's addresses, parsed. The loader has checked them (one subnet per segment, unique,
+     * no overlaps) and {@code AddressPlan} made the rest; a missing or unparsable one is a programming error.
+     */
+    private static List<List<Cidr>> parseAddresses(List<Segment> segments, Map<String, List<String>> addresses) {
         List<List<Cidr>> result = new ArrayList<>();
-        Map<Long, String> owners = new HashMap<>();
-        List<Cidr> subnets = new ArrayList<>();
         for (Segment s : segments) {
             String what = (s.kind() == Kind.LINK ? "link " : "LAN ") + s.name();
             List<String> given = addresses.get(s.name());
             if (given == null || given.size() != s.members().size()) {
-                throw new IllegalArgumentException(what + ": expected " + s.members().size() + " addresses, got "
+                throw new IllegalStateException(what + ": expected " + s.members().size() + " addresses, got "
                         + (given == null ? "none" : given.size()));
             }
             List<Cidr> parsed = new ArrayList<>();
             for (int pos = 0; pos < given.size(); pos++) {
-                String node = s.members().get(pos);
-                Cidr c;
                 try {
-                    c = Cidr.parse(given.get(pos));
+                    parsed.add(Cidr.parse(given.get(pos)));
                 } catch (IllegalArgumentException e) {
-                    throw new BadInputException(what + ": address of " + node + ": " + e.getMessage());
-                }
-                if (c.prefix() < 1 || c.prefix() > 31) {
-                    throw new BadInputException(what + ": address " + c + " of " + node + ": use a prefix length of 1..31 (/30 or /31 for a link, /24 for a LAN)");
-                }
-                if (c.isNetworkOrBroadcast()) {
-                    throw new BadInputException(what + ": address " + c + " of " + node + " is the network or broadcast address of " + c.subnet());
-                }
-                if (!parsed.isEmpty() && !parsed.get(0).subnet().equals(c.subnet())) {
-                    throw new BadInputException(what + ": address " + c + " of " + node + " is not in the subnet "
-                            + parsed.get(0).subnet() + " of " + s.members().get(0) + "'s " + parsed.get(0) + ": members of one segment share a subnet");
-                }
-                String owner = owners.putIfAbsent(c.address(), node + " on " + what);
-                if (owner != null) {
-                    throw new BadInputException(what + ": address " + c.ip() + " of " + node + " is already used by " + owner);
-                }
-                parsed.add(c);
-            }
-            Cidr subnet = parsed.get(0).subnet();
-            for (int other = 0; other < subnets.size(); other++) {
-                if (subnets.get(other).overlaps(subnet)) {
-                    throw new BadInputException(what + ": subnet " + subnet + " overlaps " + subnets.get(other) + " of "
-                            + segments.get(other).name() + ": every link and LAN needs its own subnet");
+                    throw new IllegalStateException(what + ": address of " + s.members().get(pos) + ": " + e.getMessage(), e);
                 }
             }
-            subnets.add(subnet);
             result.add(parsed);
         }
         return result;
     }
 
     /** Static routes along hop-count shortest paths (see docs/topology.md). */
-    private static final class Routing {
+    private static final class StaticRoutes {
         private final Topology topology;
         private final List<SegmentPlan> segments;
         private final List<List<InterfacePlan>> interfaces;
@@ -227,7 +203,7 @@ public final class Planner {
         private final int[][] hops;
         private final Map<String, Integer> segmentIndex = new HashMap<>();
 
-        Routing(Topology topology, List<SegmentPlan> segments, List<List<InterfacePlan>> interfaces) {
+        StaticRoutes(Topology topology, List<SegmentPlan> segments, List<List<InterfacePlan>> interfaces) {
             this.topology = topology;
             this.segments = segments;
             this.interfaces = interfaces;

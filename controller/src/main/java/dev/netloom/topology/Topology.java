@@ -1,6 +1,5 @@
 package dev.netloom.topology;
 
-import dev.netloom.nodes.BadInputException;
 import dev.netloom.scenario.Scenario;
 import dev.netloom.topology.SegmentPlan.Kind;
 import org.jgrapht.Graph;
@@ -83,58 +82,38 @@ public final class Topology {
     }
 
     /**
-     * The topology of a scenario. Checks what the graph relies on: link and LAN ends name existing
-     * nodes, no link joins a node to itself, no node is on one LAN twice, link and LAN names are unique.
+     * The topology of a scenario the loader accepted (or of a part of one). It relies on what the
+     * loader guarantees: link and LAN ends name existing nodes, no link joins a node to itself, no node
+     * is on one LAN twice, node names and link and LAN names are unique. Input that breaks these is a
+     * programming error ({@link IllegalStateException}), not bad input.
      */
     public static Topology of(Scenario scenario) {
         List<String> nodes = scenario.nodes().stream().map(Scenario.NodeDef::name).toList();
-        Set<String> known = new HashSet<>();
-        for (String n : nodes) {
-            if (!known.add(n)) {
-                throw new BadInputException("node name '" + n + "' is used twice");
-            }
-        }
+        Set<String> known = new HashSet<>(nodes);
+        assume(known.size() == nodes.size(), "node names are not unique");
         List<Segment> segments = new ArrayList<>();
         Set<String> segmentNames = new HashSet<>();
         for (Scenario.LinkDef link : scenario.links()) {
-            String a = link.a().node();
-            String b = link.b().node();
-            checkSegmentName(link.name(), segmentNames);
-            checkNode("link " + link.name(), a, known);
-            checkNode("link " + link.name(), b, known);
-            if (a.equals(b)) {
-                throw new BadInputException("link " + link.name() + " joins node " + a + " to itself: a link needs two different nodes");
-            }
-            segments.add(new Segment(link.name(), segments.size(), Kind.LINK, List.of(a, b)));
+            List<String> ends = List.of(link.a().node(), link.b().node());
+            assume(segmentNames.add(link.name()), "link/LAN name '" + link.name() + "' is used twice");
+            assume(known.containsAll(ends), "link " + link.name() + ": unknown node in " + ends);
+            assume(!ends.get(0).equals(ends.get(1)), "link " + link.name() + " joins node " + ends.get(0) + " to itself");
+            segments.add(new Segment(link.name(), segments.size(), Kind.LINK, ends));
         }
         for (Scenario.LanDef lan : scenario.lans()) {
-            checkSegmentName(lan.name(), segmentNames);
-            if (lan.members().isEmpty()) {
-                throw new BadInputException("LAN " + lan.name() + " has no members");
-            }
-            Set<String> seen = new HashSet<>();
-            List<String> members = new ArrayList<>();
-            for (Scenario.Endpoint e : lan.members()) {
-                checkNode("LAN " + lan.name(), e.node(), known);
-                if (!seen.add(e.node())) {
-                    throw new BadInputException("LAN " + lan.name() + " lists node " + e.node() + " twice");
-                }
-                members.add(e.node());
-            }
+            List<String> members = lan.members().stream().map(Scenario.Endpoint::node).toList();
+            assume(segmentNames.add(lan.name()), "link/LAN name '" + lan.name() + "' is used twice");
+            assume(!members.isEmpty() && known.containsAll(members), "LAN " + lan.name() + ": no members or an unknown node in " + members);
+            assume(new HashSet<>(members).size() == members.size(), "LAN " + lan.name() + " lists a node twice: " + members);
             segments.add(new Segment(lan.name(), segments.size(), Kind.LAN, members));
         }
         return new Topology(scenario.name(), nodes, segments);
     }
 
-    private static void checkSegmentName(String name, Set<String> seen) {
-        if (!seen.add(name)) {
-            throw new BadInputException("link/LAN name '" + name + "' is used twice: link and LAN names must be unique in a lab");
-        }
-    }
-
-    private static void checkNode(String where, String node, Set<String> known) {
-        if (!known.contains(node)) {
-            throw new BadInputException(where + ": unknown node '" + node + "'; nodes: " + String.join(", ", new TreeSet<>(known)));
+    /** An invariant of loaded scenarios; failing it is a bug in the caller. */
+    private static void assume(boolean holds, String broken) {
+        if (!holds) {
+            throw new IllegalStateException(broken + " (not a scenario the loader accepted)");
         }
     }
 

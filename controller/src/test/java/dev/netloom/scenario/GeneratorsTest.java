@@ -2,10 +2,10 @@ package dev.netloom.scenario;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.netloom.scenario.Generators.Edge;
+import dev.netloom.scenario.Generators.LinkEnds;
 import dev.netloom.scenario.Generators.Generated;
 import dev.netloom.scenario.Generators.Spec;
-import dev.netloom.scenario.Generators.Topology;
+import dev.netloom.scenario.Generators.Shape;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -19,22 +19,22 @@ class GeneratorsTest {
 
     @Test
     void line_hasNMinusOneLinksInOrder() {
-        Generated g = Generators.generate(Spec.of(Topology.LINE, 4));
+        Generated g = Generators.generate(Spec.of(Shape.LINE, 4));
 
         assertThat(g.nodes()).containsExactly("n1", "n2", "n3", "n4");
-        assertThat(g.edges()).containsExactly(new Edge("n1", "n2"), new Edge("n2", "n3"), new Edge("n3", "n4"));
+        assertThat(g.edges()).containsExactly(new LinkEnds("n1", "n2"), new LinkEnds("n2", "n3"), new LinkEnds("n3", "n4"));
     }
 
     @Test
     void ring_hasNLinks_lowerNodeFirst() {
-        Generated g = Generators.generate(Spec.of(Topology.RING, 4));
+        Generated g = Generators.generate(Spec.of(Shape.RING, 4));
 
-        assertThat(g.edges()).containsExactly(new Edge("n1", "n2"), new Edge("n1", "n4"), new Edge("n2", "n3"), new Edge("n3", "n4"));
+        assertThat(g.edges()).containsExactly(new LinkEnds("n1", "n2"), new LinkEnds("n1", "n4"), new LinkEnds("n2", "n3"), new LinkEnds("n3", "n4"));
     }
 
     @Test
     void star_centreIsTheFirstNode() {
-        Generated g = Generators.generate(Spec.of(Topology.STAR, 5));
+        Generated g = Generators.generate(Spec.of(Shape.STAR, 5));
 
         assertThat(g.edges()).hasSize(4).allMatch(e -> e.a().equals("n1"));
     }
@@ -45,26 +45,26 @@ class GeneratorsTest {
 
         assertThat(g.nodes()).hasSize(6);
         // n1 n2 n3 / n4 n5 n6
-        assertThat(g.edges()).containsExactly(new Edge("n1", "n2"), new Edge("n1", "n4"), new Edge("n2", "n3"),
-                new Edge("n2", "n5"), new Edge("n3", "n6"), new Edge("n4", "n5"), new Edge("n5", "n6"));
+        assertThat(g.edges()).containsExactly(new LinkEnds("n1", "n2"), new LinkEnds("n1", "n4"), new LinkEnds("n2", "n3"),
+                new LinkEnds("n2", "n5"), new LinkEnds("n3", "n6"), new LinkEnds("n4", "n5"), new LinkEnds("n5", "n6"));
     }
 
     @Test
     void mesh_linksEveryPair() {
-        Generated g = Generators.generate(Spec.of(Topology.MESH, 5));
+        Generated g = Generators.generate(Spec.of(Shape.MESH, 5));
 
         assertThat(g.edges()).hasSize(10);
     }
 
     @Test
     void tree_breadthFirstWithBranching() {
-        Generated binary = Generators.generate(Spec.of(Topology.TREE, 7));
-        Generated ternary = Generators.generate(new Spec(Topology.TREE, 5, 0, 0, "t", 3, null, null, null));
+        Generated binary = Generators.generate(Spec.of(Shape.TREE, 7));
+        Generated ternary = Generators.generate(new Spec(Shape.TREE, 5, 0, 0, "t", 3, null, null, null));
 
-        assertThat(binary.edges()).containsExactly(new Edge("n1", "n2"), new Edge("n1", "n3"), new Edge("n2", "n4"),
-                new Edge("n2", "n5"), new Edge("n3", "n6"), new Edge("n3", "n7"));
-        assertThat(ternary.edges()).containsExactly(new Edge("t1", "t2"), new Edge("t1", "t3"), new Edge("t1", "t4"),
-                new Edge("t2", "t5"));
+        assertThat(binary.edges()).containsExactly(new LinkEnds("n1", "n2"), new LinkEnds("n1", "n3"), new LinkEnds("n2", "n4"),
+                new LinkEnds("n2", "n5"), new LinkEnds("n3", "n6"), new LinkEnds("n3", "n7"));
+        assertThat(ternary.edges()).containsExactly(new LinkEnds("t1", "t2"), new LinkEnds("t1", "t3"), new LinkEnds("t1", "t4"),
+                new LinkEnds("t2", "t5"));
     }
 
     @Test
@@ -87,7 +87,7 @@ class GeneratorsTest {
 
     @Test
     void random_byDegree_hasAboutThatManyLinks() {
-        Generated g = Generators.generate(new Spec(Topology.RANDOM, 20, 0, 0, "n", 2, null, 4.0, 7L));
+        Generated g = Generators.generate(new Spec(Shape.RANDOM, 20, 0, 0, "n", 2, null, 4.0, 7L));
 
         assertThat(g.edges().size()).isBetween(40, 40 + 19); // n * degree / 2, plus any connecting links
         assertThat(connected(g)).isTrue();
@@ -96,12 +96,12 @@ class GeneratorsTest {
 
     @Test
     void prefix_namesTheNodes() {
-        assertThat(Generators.generate(Spec.of(Topology.LINE, 2).withPrefix("r")).nodes()).containsExactly("r1", "r2");
+        assertThat(Generators.generate(Spec.of(Shape.LINE, 2).withPrefix("r")).nodes()).containsExactly("r1", "r2");
     }
 
     private static boolean connected(Generated g) {
         Map<String, List<String>> adjacency = new HashMap<>();
-        for (Edge e : g.edges()) {
+        for (LinkEnds e : g.edges()) {
             adjacency.computeIfAbsent(e.a(), k -> new java.util.ArrayList<>()).add(e.b());
             adjacency.computeIfAbsent(e.b(), k -> new java.util.ArrayList<>()).add(e.a());
         }

@@ -24,7 +24,7 @@ class SchemaConsistencyTest {
         List<String> out = new ArrayList<>();
         object.get("properties").fieldNames().forEachRemaining(out::add);
         if (withImpairment) {
-            out.addAll(ScenarioReader.IMPAIRMENT_KEYS);
+            out.addAll(ImpairmentIn.KEYS);
         }
         return out;
     }
@@ -41,14 +41,14 @@ class SchemaConsistencyTest {
     @Test
     void schemaKeys_matchTheLoader() {
         assertThat(keys(schema, false)).containsExactlyInAnyOrderElementsOf(ScenarioReader.TOP_KEYS);
-        assertThat(keys(def("defaults"), false)).containsExactlyInAnyOrderElementsOf(ScenarioReader.DEFAULTS_KEYS);
-        assertThat(keys(def("nodeObject"), false)).containsExactlyInAnyOrderElementsOf(ScenarioReader.NODE_KEYS);
-        assertThat(keys(def("impairmentFields"), false)).containsExactlyInAnyOrderElementsOf(ScenarioReader.IMPAIRMENT_KEYS);
-        assertThat(keys(def("link"), true)).containsExactlyInAnyOrderElementsOf(ScenarioReader.LINK_KEYS);
-        assertThat(keys(def("endpointObject"), false)).containsExactlyInAnyOrderElementsOf(ScenarioReader.ENDPOINT_KEYS);
-        assertThat(keys(def("lan"), true)).containsExactlyInAnyOrderElementsOf(ScenarioReader.LAN_KEYS);
-        assertThat(keys(def("generator"), true)).containsExactlyInAnyOrderElementsOf(ScenarioReader.GENERATE_KEYS);
-        assertThat(keys(def("event"), false)).containsExactlyInAnyOrderElementsOf(ScenarioReader.TIMELINE_KEYS);
+        assertThat(keys(def("defaults"), false)).containsExactlyInAnyOrderElementsOf(NodesSection.DEFAULTS_KEYS);
+        assertThat(keys(def("nodeObject"), false)).containsExactlyInAnyOrderElementsOf(NodesSection.NODE_KEYS);
+        assertThat(keys(def("impairmentFields"), false)).containsExactlyInAnyOrderElementsOf(ImpairmentIn.KEYS);
+        assertThat(keys(def("link"), true)).containsExactlyInAnyOrderElementsOf(LinksSection.KEYS);
+        assertThat(keys(def("endpointObject"), false)).containsExactlyInAnyOrderElementsOf(EndpointIn.KEYS);
+        assertThat(keys(def("lan"), true)).containsExactlyInAnyOrderElementsOf(LansSection.KEYS);
+        assertThat(keys(def("generator"), true)).containsExactlyInAnyOrderElementsOf(GenerateSection.KEYS);
+        assertThat(keys(def("event"), false)).containsExactlyInAnyOrderElementsOf(TimelineSection.KEYS);
     }
 
     @Test
@@ -59,7 +59,7 @@ class SchemaConsistencyTest {
         assertThat(def("imageName").get("pattern").asText())
                 .isEqualTo("^" + dev.netloom.nodes.image.ImageStore.NAME.pattern() + "$");
         assertThat(def("generator").get("properties").get("topology").get("enum"))
-                .extracting(JsonNode::asText).containsExactlyElementsOf(Generators.Topology.keys());
+                .extracting(JsonNode::asText).containsExactlyElementsOf(Generators.Shape.keys());
     }
 
     @Test

@@ -10,10 +10,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import static dev.netloom.topology.Scenarios.lan;
-import static dev.netloom.topology.Scenarios.link;
-import static dev.netloom.topology.Scenarios.plan;
-import static dev.netloom.topology.Scenarios.scenario;
+import static dev.netloom.topology.TestScenarios.lan;
+import static dev.netloom.topology.TestScenarios.link;
+import static dev.netloom.topology.TestScenarios.plan;
+import static dev.netloom.topology.TestScenarios.scenario;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -8,16 +8,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A value of a {@link JsonDoc} together with its JSON pointer: the typed accessors check the JSON type
+ * A value of the scenario source (a {@link JsonDoc}) with its position, a JSON pointer: the typed accessors check the JSON type
  * and report mistakes at the value's line:column.
  */
-final class Located {
+final class SourceValue {
 
     private final JsonDoc doc;
     private final String pointer;
     private final JsonNode node;
 
-    Located(JsonDoc doc, String pointer, JsonNode node) {
+    SourceValue(JsonDoc doc, String pointer, JsonNode node) {
         this.doc = doc;
         this.pointer = pointer;
         this.node = node;
@@ -63,7 +63,7 @@ final class Located {
     }
 
     /** Checks that this is an object whose keys are all in {@code allowed}; {@code what} names it in errors ("a link"). */
-    Located object(String what, Collection<String> allowed) {
+    SourceValue object(String what, Collection<String> allowed) {
         if (!node.isObject()) {
             throw error("expected " + what + " (a JSON object), found " + kind());
         }
@@ -77,7 +77,7 @@ final class Located {
     }
 
     /** The member {@code key} of this object, or null when absent (a JSON null counts as absent). */
-    Located get(String key) {
+    SourceValue get(String key) {
         JsonNode child = node.get(key);
         return child == null || child.isNull() ? null : member(key);
     }
@@ -87,21 +87,21 @@ final class Located {
     }
 
     /** The member {@code key}, which must be present; {@code hint} says what to write. */
-    Located require(String key, String hint) {
-        Located child = get(key);
+    SourceValue require(String key, String hint) {
+        SourceValue child = get(key);
         if (child == null) {
             throw error("missing \"" + key + "\"; " + hint);
         }
         return child;
     }
 
-    private Located member(String key) {
-        return new Located(doc, pointer + "/" + JsonDoc.escape(key), node.get(key));
+    private SourceValue member(String key) {
+        return new SourceValue(doc, pointer + "/" + JsonDoc.escape(key), node.get(key));
     }
 
     /** The members of this object, in file order. */
-    List<Located> members() {
-        List<Located> out = new ArrayList<>();
+    List<SourceValue> members() {
+        List<SourceValue> out = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             out.add(member(it.next().getKey()));
         }
@@ -109,13 +109,13 @@ final class Located {
     }
 
     /** The elements of this array; {@code what} describes one element in errors ("node names"). */
-    List<Located> elements(String what) {
+    List<SourceValue> elements(String what) {
         if (!node.isArray()) {
             throw error("expected a list of " + what + " ([...]), found " + kind());
         }
-        List<Located> out = new ArrayList<>();
+        List<SourceValue> out = new ArrayList<>();
         for (int i = 0; i < node.size(); i++) {
-            out.add(new Located(doc, pointer + "/" + i, node.get(i)));
+            out.add(new SourceValue(doc, pointer + "/" + i, node.get(i)));
         }
         return out;
     }

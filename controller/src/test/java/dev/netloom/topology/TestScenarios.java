@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.Map;
 
 /** Small scenarios built straight from the records, and a stand-in address allocator: /24 per segment. */
-final class Scenarios {
+final class TestScenarios {
 
-    private Scenarios() {
+    private TestScenarios() {
     }
 
     static Scenario scenario(List<String> nodes, List<LinkDef> links, List<LanDef> lans, Scenario.Routing routing) {

@@ -1,0 +1,240 @@
+package dev.netloom.scenario;
+
+import dev.netloom.scenario.LansSection.LanIn;
+import dev.netloom.scenario.LinksSection.LinkIn;
+import dev.netloom.scenario.NodesSection.NodeIn;
+import dev.netloom.scenario.Scenario.Defaults;
+import dev.netloom.scenario.Scenario.LanDef;
+import dev.netloom.scenario.Scenario.LinkDef;
+import dev.netloom.scenario.Scenario.TimelineEvent;
+import dev.netloom.scenario.TimelineSection.EventIn;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Every check that spans sections, in one place: references to nodes and links, interface counts,
+ * explicit addresses across links and LANs, the address pool, the timeline replayed against the
+ * links, and the images. The sections call the references as they read, so errors come in file
+ * order; the whole-scenario checks run once everything is read. One instance per load.
+ */
+final class CrossChecks {
+
+    /** Node name -> where it was defined (a /nodes entry or a /generate object). */
+    private final Map<String, SourceValue> nodeOrigins = new LinkedHashMap<>();
+    private List<LinkIn> links = List.of();
+    private List<String> linkNames = List.of();
+    private List<LanIn> lans = List.of();
+    private final Map<String, LinkDef> linkByName = new LinkedHashMap<>();
+    private final Map<String, LanDef> lanByName = new LinkedHashMap<>();
+
+    // ---------------------------------------------------------------- references
+
+    void addNode(String name, SourceValue at) {
+        nodeOrigins.put(name, at);
+    }
+
+    boolean hasNode(String name) {
+        return nodeOrigins.containsKey(name);
+    }
+
+    /** A reference to a node by name, which must exist. */
+    String nodeRef(SourceValue at) {
+        String name = at.text("a node name");
+        if (!nodeOrigins.containsKey(name)) {
+            throw at.error("unknown node \"" + name + "\"; " + (nodeOrigins.isEmpty()
+                    ? "the scenario has no nodes: add them to \"nodes\" or \"generate\""
+                    : "nodes are " + listSome(nodeOrigins.keySet())));
+        }
+        return name;
+    }
+
+    /** Registers the named links and the LANs, for {@link #segmentRef} and the whole-scenario checks. */
+    void addSegments(List<LinkIn> links, List<String> linkNames, List<LinkDef> linkDefs, List<LanIn> lans, List<LanDef> lanDefs) {
+        this.links = links;
+        this.linkNames = linkNames;
+        this.lans = lans;
+        linkDefs.forEach(l -> linkByName.put(l.name(), l));
+        lanDefs.forEach(l -> lanByName.put(l.name(), l));
+    }
+
+    /** A reference to a link or LAN by name, which must exist. */
+    String segmentRef(SourceValue at) {
+        String name = at.text("a link or LAN name");
+        if (!linkByName.containsKey(name) && !lanByName.containsKey(name)) {
+            Set<String> known = new LinkedHashSet<>(linkByName.keySet());
+            known.addAll(lanByName.keySet());
+            throw at.error("unknown link \"" + name + "\"; " + (known.isEmpty() ? "the scenario has no links or LANs"
+                    : "links and LANs are " + listSome(known)));
+        }
+        return name;
+    }
+
+    /** The link of that name, or null for a LAN. */
+    LinkDef link(String name) {
+        return linkByName.get(name);
+    }
+
+    /** The first 10 names, then "...". */
+    static String listSome(Set<String> names) {
+        List<String> all = new ArrayList<>(names);
+        return all.size() <= 10 ? String.join(", ", all)
+                : String.join(", ", all.subList(0, 10)) + ", ... (" + all.size() + " in all)";
+    }
+
+    // ---------------------------------------------------------------- the timeline against the links
+
+    /** Replays the impairment changes in time order: a jitter or reorder set later still needs a delay by then. */
+    void replayTimeline(List<EventIn> events) {
+        Map<String, Impairment[]> state = new HashMap<>();
+        Map<String, LinkIn> byName = new HashMap<>();
+        for (int i = 0; i < links.size(); i++) {
+            state.put(linkNames.get(i), new Impairment[] {links.get(i).aToB(), links.get(i).bToA()});
+            byName.put(linkNames.get(i), links.get(i));
+        }
+        Map<String, Impairment> lanState = new HashMap<>();
+        lanByName.forEach((name, lan) -> lanState.put(name, lan.impairment()));
+        for (EventIn e : events) {
+            TimelineEvent ev = e.event();
+            if (ev.set() == null) {
+                continue;
+            }
+            LinkIn link = byName.get(ev.link());
+            if (link == null) {
+                Impairment now = lanState.get(ev.link()).merge(ev.set());
+                ImpairmentIn.checkNeedsDelay(now, e.set());
+                lanState.put(ev.link(), now);
+                continue;
+            }
+            Impairment[] dirs = state.get(ev.link());
+            for (int d = 0; d < 2; d++) {
+                String dir = d == 0 ? link.a().node() + "->" + link.b().node() : link.b().node() + "->" + link.a().node();
+                if (ev.direction() == null || ev.direction().equals(dir)) {
+                    dirs[d] = dirs[d].merge(ev.set());
+                    ImpairmentIn.checkNeedsDelay(dirs[d], e.set());
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- the whole scenario
+
+    /** No node has more interfaces (link ends and LAN memberships) than free PCI slots. */
+    void checkInterfaces() {
+        Map<String, Integer> count = new HashMap<>();
+        Stream.concat(links.stream().flatMap(l -> l.ends().stream()), lans.stream().flatMap(l -> l.members().stream()))
+                .forEach(e -> count.merge(e.node(), 1, Integer::sum));
+        for (Map.Entry<String, SourceValue> node : nodeOrigins.entrySet()) {
+            int n = count.getOrDefault(node.getKey(), 0);
+            if (n > ScenarioLoader.MAX_INTERFACES) {
+                throw node.getValue().error("node \"" + node.getKey() + "\" has " + n + " interfaces (link ends and LAN memberships); a node has at most "
+                        + ScenarioLoader.MAX_INTERFACES + " (free PCI slots); spread its links over more nodes or use a LAN");
+            }
+        }
+    }
+
+    /** A link's or LAN's explicit addresses, for the address checks. */
+    private record AddressedSegment(String kind, String name, SourceValue at, List<EndpointIn> ends) {
+    }
+
+    /**
+     * Explicit addresses: host addresses outside the special ranges, each used once, one subnet per
+     * link or LAN with room for its members, and no two links or LANs in overlapping subnets.
+     */
+    void checkAddresses() {
+        List<AddressedSegment> segments = new ArrayList<>();
+        for (int i = 0; i < links.size(); i++) {
+            segments.add(new AddressedSegment("link", linkNames.get(i), links.get(i).at(), links.get(i).ends()));
+        }
+        lans.forEach(l -> segments.add(new AddressedSegment("LAN", l.name(), l.at(), l.members())));
+
+        Map<Long, SourceValue> usedAddresses = new HashMap<>();
+        List<Map.Entry<Cidr, SourceValue>> subnets = new ArrayList<>();
+        for (AddressedSegment s : segments) {
+            Cidr subnet = null;
+            SourceValue subnetAt = null;
+            for (EndpointIn e : s.ends()) {
+                if (e.address() == null) {
+                    continue;
+                }
+                Cidr cidr = ValueRules.cidr(e.addressAt());
+                AddressRules.address(e.addressAt(), cidr);
+                if (cidr.prefix() > 31) {
+                    throw e.addressAt().error("/32 leaves no room for the other end; use /30 or /31 for a link and /24 for a LAN, e.g. \""
+                            + cidr.ip() + "/24\"");
+                }
+                if (cidr.isNetworkOrBroadcast()) {
+                    throw e.addressAt().error(cidr + " is the " + (cidr.address() == cidr.network() ? "network" : "broadcast")
+                            + " address of " + cidr.subnet() + "; use a host address from " + Cidr.ip(cidr.network() + 1) + " to "
+                            + Cidr.ip(cidr.broadcast() - 1));
+                }
+                SourceValue first = usedAddresses.putIfAbsent(cidr.address(), e.addressAt());
+                if (first != null) {
+                    throw e.addressAt().error("address " + cidr.ip() + " is already used at " + first.pointer()
+                            + "; every interface needs its own address");
+                }
+                if (subnet == null) {
+                    subnet = cidr.subnet();
+                    subnetAt = e.addressAt();
+                } else if (!subnet.equals(cidr.subnet())) {
+                    throw e.addressAt().error(cidr + " is not in " + subnet + " like " + subnetAt.pointer()
+                            + "; put every end of a " + s.kind() + " in one subnet");
+                }
+            }
+            if (subnet == null) {
+                continue;
+            }
+            if (s.ends().size() > AddressPlan.hostCount(subnet)) {
+                throw subnetAt.error("subnet " + subnet + " has room for " + AddressPlan.hostCount(subnet) + " hosts but "
+                        + s.kind() + " \"" + s.name() + "\" has " + s.ends().size() + " members; use a shorter prefix");
+            }
+            for (Map.Entry<Cidr, SourceValue> other : subnets) {
+                if (other.getKey().overlaps(subnet)) {
+                    throw subnetAt.error("subnet " + subnet + " overlaps " + other.getKey() + " of " + other.getValue().pointer()
+                            + "; give each link and LAN its own subnet");
+                }
+            }
+            subnets.add(Map.entry(subnet, subnetAt));
+        }
+    }
+
+    /** The pool has room for every automatic block. */
+    void checkPool(Scenario scenario, SourceValue root) {
+        try {
+            AddressPlan.allocate(scenario);
+        } catch (AddressPlan.PoolTooSmallException e) {
+            SourceValue addressing = root.get("addressing");
+            SourceValue pool = addressing != null ? addressing.get("pool") : null;
+            if (pool != null) {
+                throw pool.error(e.getMessage());
+            }
+            throw root.error("the default " + e.getMessage() + " in \"addressing\"");
+        }
+    }
+
+    /** Every image a node uses is in the image store; the error points where the image was named. */
+    void checkImages(ImageCheck images, List<NodeIn> nodes, Defaults defaults, SourceValue defaultsAt, SourceValue root) {
+        Set<String> checked = new HashSet<>();
+        for (NodeIn n : nodes) {
+            String image = n.image() != null ? n.image() : defaults.image();
+            if (!checked.add(image) || images.exists(image)) {
+                continue;
+            }
+            String fix = "; build it with ./netloom images build " + image;
+            if (n.imageAt() != null) {
+                throw n.imageAt().error("image \"" + image + "\" is not in the image store" + fix);
+            }
+            SourceValue defaultImage = defaultsAt != null ? defaultsAt.get("image") : null;
+            if (defaultImage != null) {
+                throw defaultImage.error("image \"" + image + "\" is not in the image store" + fix);
+            }
+            throw root.error("nodes use the default image \"" + image + "\", which is not in the image store" + fix);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package dev.netloom.scenario;
+
+import dev.netloom.scenario.Scenario.LinkDef;
+import dev.netloom.scenario.Scenario.TimelineEvent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Reads "timeline": link events (set an impairment, or go up or down) and node events (exec a
+ * command, or stop, start, restart), sorted by time. The links and nodes they name must exist; the
+ * impairment changes are then replayed by {@link CrossChecks#replayTimeline}.
+ */
+final class TimelineSection {
+
+    static final List<String> KEYS = List.of("at", "link", "node", "direction", "set", "state", "exec", "action");
+    static final List<String> ACTIONS = List.of("stop", "start", "restart");
+
+    /** An event as read; {@code set} is the impairment it sets, with its fields' positions, or null. */
+    record EventIn(TimelineEvent event, SourceValue at, ImpairmentIn set) {
+    }
+
+    private TimelineSection() {
+    }
+
+    /** The events in time order (a stable sort: events at the same time keep their file order). */
+    static List<EventIn> read(SourceValue at, CrossChecks refs) {
+        if (at == null) {
+            return List.of();
+        }
+        List<EventIn> events = new ArrayList<>();
+        for (SourceValue el : at.elements("events ({\"at\": \"10s\", ...} objects)")) {
+            el.object("a timeline event", KEYS);
+            Duration when = ValueRules.duration(el.require("at", "add \"at\": the time after the lab is ready, e.g. \"10s\""));
+            SourceValue link = el.get("link");
+            SourceValue node = el.get("node");
+            if (link != null && node != null) {
+                throw node.keyError("an event is about a \"link\" or a \"node\", not both; split it into two events");
+            }
+            if (link == null && node == null) {
+                throw el.error("missing \"link\" or \"node\"; say what the event changes, e.g. \"link\": \"a-b\"");
+            }
+            events.add(link != null ? linkEvent(el, when, link, refs) : nodeEvent(el, when, node, refs));
+        }
+        events.sort(Comparator.comparing(e -> e.event().at()));
+        return events;
+    }
+
+    private static EventIn linkEvent(SourceValue el, Duration when, SourceValue linkAt, CrossChecks refs) {
+        el.object("a link event", List.of("at", "link", "direction", "set", "state"));
+        String name = refs.segmentRef(linkAt);
+        LinkDef link = refs.link(name);
+        SourceValue set = el.get("set");
+        SourceValue state = el.get("state");
+        if (set != null && state != null) {
+            throw state.keyError("an event has \"set\" or \"state\", not both; split it into two events");
+        }
+        if (set == null && state == null) {
+            throw el.error("missing \"set\" or \"state\"; add \"set\": {\"delay\": \"50ms\"} or \"state\": \"down\"");
+        }
+        String direction = null;
+        SourceValue directionAt = el.get("direction");
+        if (directionAt != null) {
+            if (state != null) {
+                throw directionAt.keyError("\"direction\" goes with \"set\"; a link goes up or down both ways, remove it");
+            }
+            if (link == null) {
+                throw directionAt.keyError("LAN \"" + name + "\" has no directions; remove \"direction\"");
+            }
+            direction = directionAt.text("a direction such as \"a->b\"");
+            List<String> both = List.of(link.a().node() + "->" + link.b().node(), link.b().node() + "->" + link.a().node());
+            if (!both.contains(direction)) {
+                throw directionAt.error("unknown direction \"" + direction + "\" for link \"" + name + "\"; directions are "
+                        + String.join(", ", both));
+            }
+        }
+        if (state != null) {
+            String s = state.text("a link state");
+            if (!s.equals("up") && !s.equals("down")) {
+                throw state.error("unknown state \"" + s + "\"; state is up or down");
+            }
+            return new EventIn(new TimelineEvent(when, name, null, null, s.equals("up"), null, null, null), el, null);
+        }
+        ImpairmentIn imp = ImpairmentIn.read(set.object("an impairment", ImpairmentIn.KEYS));
+        if (imp.value().isNone()) {
+            throw set.error("empty \"set\"; give at least one of " + String.join(", ", ImpairmentIn.KEYS));
+        }
+        return new EventIn(new TimelineEvent(when, name, imp.value(), direction, null, null, null, null), el, imp);
+    }
+
+    private static EventIn nodeEvent(SourceValue el, Duration when, SourceValue nodeAt, CrossChecks refs) {
+        el.object("a node event", List.of("at", "node", "exec", "action"));
+        String node = refs.nodeRef(nodeAt);
+        SourceValue exec = el.get("exec");
+        SourceValue action = el.get("action");
+        if (exec != null && action != null) {
+            throw action.keyError("an event has \"exec\" or \"action\", not both; split it into two events");
+        }
+        if (exec == null && action == null) {
+            throw el.error("missing \"exec\" or \"action\"; add \"exec\": \"a command\" or \"action\": one of " + String.join(", ", ACTIONS));
+        }
+        if (exec != null) {
+            String command = CommandRules.command(exec, "write a shell command");
+            return new EventIn(new TimelineEvent(when, null, null, null, null, node, command, null), el, null);
+        }
+        String a = action.text("an action");
+        if (!ACTIONS.contains(a)) {
+            throw action.error("unknown action \"" + a + "\"; actions are " + String.join(", ", ACTIONS));
+        }
+        return new EventIn(new TimelineEvent(when, null, null, null, null, node, null, a), el, null);
+    }
+}

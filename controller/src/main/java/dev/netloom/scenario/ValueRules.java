@@ -1,0 +1,70 @@
+package dev.netloom.scenario;
+
+import java.time.Duration;
+import java.util.function.Function;
+
+/**
+ * The loader's value checks: memory sizes, CPU counts, durations, percentages, rates and addresses
+ * read from a {@link SourceValue}, with the grammar of {@link Quantities} and {@link Cidr}, and every
+ * mistake reported at the value's line:column.
+ */
+final class ValueRules {
+
+    static final int MAX_CPUS = 64;
+
+    private ValueRules() {
+    }
+
+    /** A memory size: a string such as "96M", or a bare whole number of MiB. */
+    static int memory(SourceValue at) {
+        String text;
+        if (at.node().isIntegralNumber()) {
+            text = at.node().asText();
+        } else {
+            text = at.text("a memory size such as \"96M\"");
+        }
+        try {
+            return Quantities.memoryMiB(text);
+        } catch (IllegalArgumentException e) {
+            throw at.error(e.getMessage());
+        }
+    }
+
+    static int cpus(SourceValue at) {
+        return (int) at.integer("cpus", 1, MAX_CPUS);
+    }
+
+    static Duration duration(SourceValue at) {
+        return parse(at, "a duration such as \"10ms\"", Quantities::duration);
+    }
+
+    static double percent(SourceValue at) {
+        return parse(at, "a percentage such as \"1%\"", Quantities::percent);
+    }
+
+    static long rate(SourceValue at) {
+        return parse(at, "a rate such as \"10mbit\"", Quantities::rateBps);
+    }
+
+    static Cidr cidr(SourceValue at) {
+        return parse(at, "an address such as \"10.9.0.1/24\"", Cidr::parse);
+    }
+
+    /** Quantities are strings; a bare number is accepted only for 0, which needs no unit. */
+    private static <T> T parse(SourceValue at, String what, Function<String, T> parser) {
+        String text;
+        if (at.isNumber() && at.node().doubleValue() == 0) {
+            text = "0";
+        } else if (at.isNumber()) {
+            throw at.error("expected " + what + " (a string with a unit), found the number " + at.node().asText()
+                    + "; write it in quotes with a unit");
+        } else {
+            text = at.text(what);
+        }
+        try {
+            return parser.apply(text);
+        } catch (IllegalArgumentException e) {
+            throw at.error(e.getMessage());
+        }
+    }
+}
