@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongConsumer;
 
 /**
  * Starts one QEMU process for a node: prepares the run directory (0700; the log 0600, the overlay, what
@@ -26,6 +27,22 @@ final class QemuLaunch {
 
     /** A launched QEMU and when it started (System.nanoTime), after the overlay and seed were made. */
     record Started(Process process, long startNanos) {
+    }
+
+    /**
+     * Launches QEMU for {@code spec} in the run directory {@code paths} and reports its pid to
+     * {@code launched} before anything else; when that throws, the process is killed (it was not
+     * recorded, so it must not run on) and the exception passes on.
+     */
+    static Started start(NodeSpec spec, NodePaths paths, LongConsumer launched) throws IOException {
+        Started started = start(spec, paths);
+        try {
+            launched.accept(started.process().pid());
+        } catch (RuntimeException e) {
+            StopSequence.kill(started.process());
+            throw e;
+        }
+        return started;
     }
 
     /** Launches QEMU for {@code spec} in the run directory {@code paths}; the process runs on its own. */
