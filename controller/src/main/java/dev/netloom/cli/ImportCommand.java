@@ -2,8 +2,9 @@ package dev.netloom.cli;
 
 import dev.netloom.nodes.host.HostSetup;
 import dev.netloom.nodes.image.ImageImporter;
+import dev.netloom.nodes.image.ImageKinds;
 import dev.netloom.nodes.image.ImageStore;
-import dev.netloom.nodes.image.NoCloudSeed;
+import dev.netloom.nodes.image.ImportRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -30,7 +31,7 @@ import java.util.concurrent.Callable;
                 "Docs: docs/images.md"})
 final class ImportCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "KIND", description = "generic, openwrt or cloud", completionCandidates = Kinds.class)
+    @Parameters(index = "0", paramLabel = "KIND", description = "${COMPLETION-CANDIDATES}", completionCandidates = Kinds.class)
     String kind;
 
     @Parameters(index = "1", paramLabel = "FILE", description = "the disk image (may be .gz)")
@@ -77,15 +78,13 @@ final class ImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ImageImporter.Request request = new ImageImporter.Request(kind, file.toAbsolutePath(), name,
-                memory == null ? null : ImageImporter.parseMemory(memory), bootPattern, prompt, loginPattern, username,
+        ImportRequest request = new ImportRequest(kind, file.toAbsolutePath(), name,
+                memory == null ? null : ImportRequest.parseMemory(memory), bootPattern, prompt, loginPattern, username,
                 passwordPattern, password, kernel == null ? null : kernel.toAbsolutePath(), initrd == null ? null : initrd.toAbsolutePath(),
                 append, capabilities, force);
-        ImageImporter.manifestFor(request); // every option checked before anything is installed or written
+        request.manifest(); // every option checked before anything is installed or written
         HostSetup.ensure(Say::line);
-        if (ImageImporter.CLOUD.equals(kind)) {
-            NoCloudSeed.ensureTool(Say::line);
-        }
+        ImageKinds.forImport(kind).ensureHostTools(Say::line);
         new ImageImporter(ImageStore.fromEnvironment(), Say::line).importImage(request);
         return 0;
     }
@@ -93,7 +92,7 @@ final class ImportCommand implements Callable<Integer> {
     static final class Kinds implements Iterable<String> {
         @Override
         public java.util.Iterator<String> iterator() {
-            return ImageImporter.KINDS.iterator();
+            return ImageKinds.importableNames().iterator();
         }
     }
 }

@@ -1,6 +1,9 @@
 package dev.netloom.nodes;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The one place that names a node's files: its run directory holds the console and QMP sockets, the
@@ -17,6 +20,17 @@ public record NodePaths(Path dir) {
         if (longest > MAX_SOCKET_PATH) {
             throw new BadInputException("run directory " + dir + " is too long for Unix socket paths (" + longest
                     + " > " + MAX_SOCKET_PATH + " bytes): use a shorter run directory");
+        }
+    }
+
+    /** A new private run directory {@code NAME-*} under the run base's {@code nodes}, for a node without a lab. */
+    public static NodePaths fresh(String name) {
+        Path base = RunDirs.base().resolve("nodes");
+        try {
+            RunDirs.createPrivate(base);
+            return new NodePaths(Files.createTempDirectory(base, name + "-"));
+        } catch (IOException e) {
+            throw new NetloomException("cannot create a run directory under " + base + ": " + e.getMessage(), e);
         }
     }
 
@@ -42,5 +56,10 @@ public record NodePaths(Path dir) {
 
     public Path overlay() {
         return dir.resolve("overlay.qcow2");
+    }
+
+    /** What a node leaves in its run directory while it runs, removed when it stops or fails (the logs stay). */
+    public List<Path> runtimeFiles() {
+        return List.of(consoleSocket(), qmpSocket(), pidfile(), overlay());
     }
 }

@@ -12,4 +12,15 @@ public enum NodeState {
     public boolean isFinal() {
         return this == STOPPED || this == FAILED;
     }
+
+    /**
+     * Whether a node in this state may move to {@code to}: out of a final state only to STARTING (a
+     * restart), and out of STOPPING only to STOPPED or FAILED.
+     */
+    public boolean allows(NodeState to) {
+        if (isFinal()) {
+            return to == STARTING;
+        }
+        return this != STOPPING || to == STOPPED || to == FAILED;
+    }
 }

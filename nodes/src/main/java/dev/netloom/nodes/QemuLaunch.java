@@ -1,8 +1,7 @@
 package dev.netloom.nodes;
 
 import dev.netloom.nodes.host.Proc;
-import dev.netloom.nodes.image.ImageImporter;
-import dev.netloom.nodes.image.NoCloudSeed;
+import dev.netloom.nodes.image.ImageKinds;
 import dev.netloom.nodes.qemu.QemuCommandLine;
 
 import java.io.File;
@@ -14,11 +13,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongConsumer;
 
 /**
- * Starts one QEMU process for a node: prepares the run directory (0700; the log 0600, the overlay, a
- * cloud image's seed), writes the full command line as the log's first line, and launches QEMU with
+ * Starts one QEMU process for a node: prepares the run directory (0700; the log 0600, the overlay, what
+ * the image's kind adds per launch, such as a cloud image's seed), writes the full command line as the log's first line, and launches QEMU with
  * its output appended to the log. Split from {@link QemuNode}, which owns the lifecycle around it.
  */
 final class QemuLaunch {
@@ -30,6 +29,22 @@ final class QemuLaunch {
     record Started(Process process, long startNanos) {
     }
 
+    /**
+     * Launches QEMU for {@code spec} in the run directory {@code paths} and reports its pid to
+     * {@code launched} before anything else; when that throws, the process is killed (it was not
+     * recorded, so it must not run on) and the exception passes on.
+     */
+    static Started start(NodeSpec spec, NodePaths paths, LongConsumer launched) throws IOException {
+        Started started = start(spec, paths);
+        try {
+            launched.accept(started.process().pid());
+        } catch (RuntimeException e) {
+            StopSequence.kill(started.process());
+            throw e;
+        }
+        return started;
+    }
+
     /** Launches QEMU for {@code spec} in the run directory {@code paths}; the process runs on its own. */
     static Started start(NodeSpec spec, NodePaths paths) throws IOException {
         RunDirs.createPrivate(paths.dir());
@@ -39,7 +54,7 @@ final class QemuLaunch {
         if (spec.image().disk() != null && !Files.exists(paths.overlay())) {
             createOverlay(spec, paths);
         }
-        List<String> command = command(withSeed(spec, paths), paths);
+        List<String> command = command(ImageKinds.forBoot(spec.image().kind()).prepareLaunch(spec, paths.dir()), paths);
         try (OutputStream log = RunDirs.appendPrivate(paths.qemuLog())) {
             log.write((String.join(" ", command) + "\n").getBytes(StandardCharsets.UTF_8));
         }
@@ -60,20 +75,6 @@ final class QemuLaunch {
         }
         command.addAll(QemuCommandLine.build(spec, paths));
         return command;
-    }
-
-    /**
-     * A cloud image gets a fresh NoCloud seed in the run directory at every launch: a new instance id
-     * makes cloud-init run its per-instance modules (auto-login, marker) again, also after a restart.
-     */
-    private static NodeSpec withSeed(NodeSpec spec, NodePaths paths) {
-        if (spec.seed() != null || !ImageImporter.CLOUD.equals(spec.image().kind())) {
-            return spec;
-        }
-        String nonce = Long.toHexString(System.currentTimeMillis()) + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 16));
-        Path seed = NoCloudSeed.forNode(spec.name(), nonce, spec.sshKey(), spec.nics().stream().map(NodeSpec.Nic::mac).toList())
-                .writeIso(paths.dir().resolve(NoCloudSeed.FILE));
-        return spec.withSeed(seed);
     }
 
     private static void createOverlay(NodeSpec spec, NodePaths paths) {

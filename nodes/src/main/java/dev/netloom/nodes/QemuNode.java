@@ -1,36 +1,25 @@
 package dev.netloom.nodes;
 
-import dev.netloom.nodes.console.BootDetector;
 import dev.netloom.nodes.console.BootFailedException;
 import dev.netloom.nodes.console.BootResult;
-import dev.netloom.nodes.console.BootSpec;
 import dev.netloom.nodes.console.ConsoleSession;
 import dev.netloom.nodes.console.ExecFraming;
 import dev.netloom.nodes.console.ShellSession;
-import dev.netloom.nodes.image.ImageManifest;
+import dev.netloom.nodes.image.ImageKinds;
 import dev.netloom.nodes.image.ImageStore;
-import dev.netloom.nodes.image.NoCloudSeed;
 import dev.netloom.nodes.qmp.QmpClient;
 import io.netty.channel.EventLoopGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
-import java.util.regex.Pattern;
 
 /**
  * One QEMU node: its process, serial console, shell and QMP. {@code start} launches it and returns at
@@ -46,13 +35,8 @@ import java.util.regex.Pattern;
 public final class QemuNode implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(QemuNode.class);
-    static final Duration CONNECT_BUDGET = Duration.ofSeconds(15);
-    static final Duration POWERDOWN_WAIT = Duration.ofSeconds(10);
-    static final Duration QUIT_WAIT = Duration.ofSeconds(3);
-    static final Duration TERM_WAIT = Duration.ofSeconds(3);
+    private static final StopSequence STOP = StopSequence.DEFAULT;
     public static final Duration DEFAULT_EXEC_TIMEOUT = Duration.ofSeconds(60);
-
-    private static volatile EventLoopGroup sharedLoops;
 
     /** A state change, as listeners see it. */
     public record StateChange(String node, NodeState from, NodeState to, String detail) {
@@ -63,7 +47,7 @@ public final class QemuNode implements AutoCloseable {
     private final boolean ownsRunDir;
     private final EventLoopGroup loops;
     private final LongConsumer launched;
-    private final List<Consumer<StateChange>> listeners = new CopyOnWriteArrayList<>();
+    private final StateListeners listeners = new StateListeners();
     private final CompletableFuture<BootResult> ready = new CompletableFuture<>();
 
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
@@ -71,9 +55,7 @@ public final class QemuNode implements AutoCloseable {
     private boolean stopRequested;                             // guarded by this
     private boolean failing;                                   // guarded by this
     private Process process;                                   // guarded by this
-    private ConsoleSession console;                            // guarded by this
-    private ShellSession shell;                                // guarded by this
-    private QmpClient qmp;                                     // guarded by this
+    private final NodeChannels channels = new NodeChannels();  // guarded by this
     private int restartsLeft;                                  // guarded by this
     private long startNanos;
     private volatile Duration bootTime;
@@ -89,14 +71,7 @@ public final class QemuNode implements AutoCloseable {
 
     /** Starts a node in a fresh run directory of its own, removed again by {@link #close()}. */
     public static QemuNode start(NodeSpec spec) {
-        Path base = RunDirs.base().resolve("nodes");
-        try {
-            RunDirs.createPrivate(base);
-            Path dir = Files.createTempDirectory(base, spec.name() + "-");
-            return start(spec, new NodePaths(dir), true, sharedLoops(), List.of(), pid -> { });
-        } catch (IOException e) {
-            throw new NetloomException("cannot create a run directory under " + base + ": " + e.getMessage(), e);
-        }
+        return start(spec, NodePaths.fresh(spec.name()), true, sharedLoops(), List.of(), pid -> { });
     }
 
     /**
@@ -123,14 +98,7 @@ public final class QemuNode implements AutoCloseable {
 
     /** The event loops shared by nodes started without a lab: two daemon threads are plenty for consoles. */
     public static EventLoopGroup sharedLoops() {
-        if (sharedLoops == null) {
-            synchronized (QemuNode.class) {
-                if (sharedLoops == null) {
-                    sharedLoops = ConsoleSession.newEventLoopGroup(2);
-                }
-            }
-        }
-        return sharedLoops;
+        return SharedLoops.GROUP;
     }
 
     public String name() {
@@ -170,23 +138,16 @@ public final class QemuNode implements AutoCloseable {
 
     /** Blocks until READY; throws a NodeFailedException that says why not. */
     public void awaitReady() {
-        try {
-            ready.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new NetloomException("interrupted while waiting for node " + name(), e);
-        } catch (ExecutionException e) {
-            throw unwrap(e.getCause());
-        }
+        Futures.await(ready, null, "waiting for node " + name(), null);
     }
 
     /** The console session, for readers such as a human attached through the API. */
     public synchronized ConsoleSession console() {
-        return console;
+        return channels.console;
     }
 
     public synchronized QmpClient qmp() {
-        return qmp;
+        return channels.qmp;
     }
 
     public ExecResult exec(String command) {
@@ -200,16 +161,8 @@ public final class QemuNode implements AutoCloseable {
 
     /** Like {@link #exec(String, Duration)}, returning at most {@code outputCap} bytes of output (the result says when it cut). */
     public ExecResult exec(String command, Duration timeout, long outputCap) {
-        try {
-            return execAsync(command, timeout, outputCap).get(timeout.toMillis() + 30_000, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new NetloomException("interrupted while running a command on " + name(), e);
-        } catch (ExecutionException e) {
-            throw unwrap(e.getCause());
-        } catch (TimeoutException e) {
-            throw new NetloomException("node " + name() + ": the console did not come back after a command timed out");
-        }
+        return Futures.await(execAsync(command, timeout, outputCap), timeout.plusSeconds(30), "running a command on " + name(),
+                "node " + name() + ": the console did not come back after a command timed out");
     }
 
     /**
@@ -232,7 +185,7 @@ public final class QemuNode implements AutoCloseable {
             if (state != NodeState.READY) {
                 return CompletableFuture.failedFuture(new NetloomException("node " + name() + " is not ready (it is " + state + ")"));
             }
-            s = shell;
+            s = channels.shell;
         }
         return s.exec(command, timeout, outputCap);
     }
@@ -242,15 +195,9 @@ public final class QemuNode implements AutoCloseable {
     private void launch() {
         transition(NodeState.STARTING, "starting QEMU");
         try {
-            QemuLaunch.Started started = QemuLaunch.start(spec, paths);
+            QemuLaunch.Started started = QemuLaunch.start(spec, paths, launched);
             Process p = started.process();
             startNanos = started.startNanos();
-            try {
-                launched.accept(p.pid());
-            } catch (RuntimeException e) {
-                killQuietly(p); // not recorded, so it must not run on
-                throw e;
-            }
             boolean stopping;
             synchronized (this) {
                 stopping = stopRequested;
@@ -260,7 +207,7 @@ public final class QemuNode implements AutoCloseable {
             }
             if (stopping) {
                 // stop() ran while this (re)start was under way and saw no process: this one must not run on
-                killQuietly(p);
+                StopSequence.kill(p);
                 return;
             }
             p.onExit().thenAccept(this::exited);
@@ -273,57 +220,39 @@ public final class QemuNode implements AutoCloseable {
             throw e;
         }
         Process p = currentProcess();
-        ConsoleSession.connect(paths.consoleSocket(), paths.transcript(), spec.limits().transcriptCap(), loops, CONNECT_BUDGET)
-                .thenCompose(c -> {
-                    synchronized (this) {
-                        if (process != p || state.isFinal() || state == NodeState.STOPPING) {
-                            c.close();
-                            throw new CompletionException(new NetloomException("node " + name() + " stopped while booting"));
-                        }
-                        console = c;
-                    }
-                    transition(NodeState.BOOTING, "console connected");
-                    QmpClient.connect(paths.qmpSocket(), loops, CONNECT_BUDGET).thenAccept(q -> {
-                        synchronized (this) {
-                            if (process == p && !state.isFinal()) {
-                                qmp = q;
-                                return;
-                            }
-                        }
-                        q.close();
-                    }).exceptionally(e -> {
-                        log.debug("node {}: QMP not connected: {}", name(), e.getMessage());
-                        return null;
-                    });
-                    return BootDetector.detect(c, bootSpec());
-                })
-                .thenCompose(boot -> {
-                    ShellSession s = new ShellSession(console(), spec.limits().execOutputCap());
-                    synchronized (this) {
-                        shell = s;
-                    }
-                    return s.prepare().thenApply(v -> boot);
-                })
-                .whenComplete((boot, error) -> {
-                    if (error == null) {
-                        bootTime = Duration.ofNanos(System.nanoTime() - startNanos);
-                        if (transition(NodeState.READY, "ready in " + bootTime.toMillis() + " ms")) {
-                            ready.complete(boot);
-                        }
-                    } else {
-                        bootFailed(p, unwrapCompletion(error));
-                    }
-                });
+        BootPipeline.run(p, spec, paths, loops, new BootPipeline.Node(this::keepConsole, this::keepQmp, this::console, this::keepShell)).whenComplete((boot, error) -> {
+            if (error == null) {
+                bootTime = Duration.ofNanos(System.nanoTime() - startNanos);
+                if (transition(NodeState.READY, "ready in " + bootTime.toMillis() + " ms")) {
+                    ready.complete(boot);
+                }
+            } else {
+                bootFailed(p, Futures.cause(error));
+            }
+        });
     }
 
-    private BootSpec bootSpec() {
-        ImageManifest m = spec.image();
-        BootSpec boot = BootSpec.autoLogin(Pattern.compile(m.bootPattern()), Pattern.compile(m.promptPattern(), Pattern.MULTILINE));
-        if (m.loginPattern() != null) {
-            boot = boot.withLogin(Pattern.compile(m.loginPattern()), m.username(),
-                    m.passwordPattern() == null ? null : Pattern.compile(m.passwordPattern()), m.password());
+    /** Keeps the console of {@code p} unless {@code p} is no longer this node's live process or the node is stopping. */
+    private boolean keepConsole(Process p, ConsoleSession c) {
+        synchronized (this) {
+            if (process != p || state.isFinal() || state == NodeState.STOPPING) {
+                return false;
+            }
+            channels.console = c;
         }
-        return boot.withTimeouts(spec.stallTimeout(), spec.bootBudget());
+        transition(NodeState.BOOTING, "console connected");
+        return true;
+    }
+
+    /** Keeps the QMP client of {@code p} unless {@code p} is no longer this node's live process. */
+    private synchronized boolean keepQmp(Process p, QmpClient q) {
+        boolean current = process == p && !state.isFinal();
+        channels.qmp = current ? q : channels.qmp;
+        return current;
+    }
+
+    private synchronized void keepShell(ShellSession s) {
+        channels.shell = s;
     }
 
     /** A boot failed: retry with a fresh QEMU while the restart budget lasts (only if the process still runs). */
@@ -340,8 +269,8 @@ public final class QemuNode implements AutoCloseable {
             }
         }
         if (retry) {
-            log.warn("node {}: boot stalled, restarting QEMU ({} restarts left): {}", name(), restartsLeft, firstLine(error.getMessage()));
-            killQuietly(p);
+            log.warn("node {}: boot stalled, restarting QEMU ({} restarts left): {}", name(), restartsLeft, NodeDiagnostics.firstLine(error.getMessage()));
+            StopSequence.kill(p);
             closeChannels();
             launch();
             return;
@@ -370,35 +299,14 @@ public final class QemuNode implements AutoCloseable {
             p = process;
             process = null; // the exit that the kill below causes is part of this failure, not another one
         }
-        String message = "node " + name() + ": " + reason + diagnostics();
+        String message = "node " + name() + ": " + reason + NodeDiagnostics.of(paths, console());
         NodeFailedException failure = cause instanceof NodeFailedException nfe ? nfe : new NodeFailedException(message, cause);
         if (p != null) {
-            killQuietly(p);
+            StopSequence.kill(p);
         }
-        closeChannels();
-        removeSockets();
+        release();
         transition(NodeState.FAILED, reason);
         ready.completeExceptionally(failure);
-    }
-
-    /** The tails of QEMU's log and of the console, for failure messages. */
-    private String diagnostics() {
-        StringBuilder sb = new StringBuilder();
-        sb.append("\n--- QEMU log (").append(paths.qemuLog()).append("), last lines:\n").append(tail(paths.qemuLog(), 10));
-        ConsoleSession c = console();
-        if (c != null) {
-            sb.append("\n--- console (").append(paths.transcript()).append("), last lines:\n").append(c.lastLines(30));
-        }
-        return sb.toString();
-    }
-
-    private static String tail(Path file, int lines) {
-        try {
-            List<String> all = Files.readAllLines(file, StandardCharsets.ISO_8859_1);
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (IOException e) {
-            return "(unreadable: " + e.getMessage() + ")";
-        }
     }
 
     // ---- stop ----
@@ -421,7 +329,7 @@ public final class QemuNode implements AutoCloseable {
             alreadyStopping = stopRequested;
             stopRequested = true;
             p = process;
-            q = qmp;
+            q = channels.qmp;
             failed = state == NodeState.FAILED;
         }
         if (alreadyStopping) {
@@ -432,25 +340,10 @@ public final class QemuNode implements AutoCloseable {
         if (!failed) {
             transition(NodeState.STOPPING, graceful ? "powering down" : "stopping");
         }
-        if (p != null && p.isAlive()) {
-            if (graceful && q != null) {
-                q.systemPowerdown();
-                waitFor(p, POWERDOWN_WAIT);
-            }
-            if (p.isAlive() && q != null) {
-                q.quit();
-                waitFor(p, QUIT_WAIT);
-            }
-            if (p.isAlive()) {
-                p.destroy();
-                waitFor(p, TERM_WAIT);
-            }
-            if (p.isAlive()) {
-                killQuietly(p);
-            }
+        if (p != null) {
+            STOP.run(p, q == null ? null : q::systemPowerdown, q == null ? null : q::quit, graceful);
         }
-        closeChannels();
-        removeSockets();
+        release();
         if (ownsRunDir) {
             ImageStore.deleteTree(paths.dir());
         }
@@ -466,50 +359,20 @@ public final class QemuNode implements AutoCloseable {
         stop(false);
     }
 
-    private static void waitFor(Process p, Duration d) {
-        try {
-            p.waitFor(d.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void killQuietly(Process p) {
-        p.destroyForcibly();
-        waitFor(p, Duration.ofSeconds(5));
-    }
-
     private void closeChannels() {
-        ShellSession s;
-        ConsoleSession c;
-        QmpClient q;
+        NodeChannels open;
         synchronized (this) {
-            s = shell;
-            c = console;
-            q = qmp;
-            shell = null;
-            console = null;
-            qmp = null;
+            open = channels.detach();
         }
-        if (s != null) {
-            s.close();
-        }
-        if (c != null) {
-            c.close();
-        }
-        if (q != null) {
-            q.close();
-        }
+        open.close();
     }
 
-    private void removeSockets() {
-        for (Path p : List.of(paths.consoleSocket(), paths.qmpSocket(), paths.pidfile(), paths.overlay(), paths.dir().resolve(NoCloudSeed.FILE))) {
-            try {
-                Files.deleteIfExists(p);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
+    /** Closes the connections and removes what the node left in its run directory while it ran. */
+    private void release() {
+        closeChannels();
+        List<Path> files = new ArrayList<>(paths.runtimeFiles());
+        files.addAll(ImageKinds.forBoot(spec.image().kind()).launchFiles(paths.dir()));
+        RunDirs.deleteIfExist(files);
     }
 
     // ---- state ----
@@ -522,41 +385,14 @@ public final class QemuNode implements AutoCloseable {
     private boolean transition(NodeState to, String detail) {
         NodeState from;
         synchronized (this) {
-            if (state.isFinal() && to != NodeState.STARTING) {
-                return false;
-            }
-            if (state == NodeState.STOPPING && to != NodeState.STOPPED && to != NodeState.FAILED) {
+            if (!state.allows(to)) {
                 return false;
             }
             from = state;
             state = to;
         }
         log.debug("node {}: {} -> {} ({})", name(), from, to, detail);
-        StateChange change = new StateChange(name(), from, to, detail);
-        for (Consumer<StateChange> l : listeners) {
-            try {
-                l.accept(change);
-            } catch (RuntimeException e) {
-                log.warn("node {}: a state listener failed: {}", name(), e.toString());
-            }
-        }
+        listeners.fire(new StateChange(name(), from, to, detail));
         return true;
-    }
-
-    private static RuntimeException unwrap(Throwable t) {
-        Throwable c = unwrapCompletion(t);
-        return c instanceof RuntimeException re ? re : new NetloomException(c.getMessage(), c);
-    }
-
-    private static Throwable unwrapCompletion(Throwable t) {
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
-    }
-
-    private static String firstLine(String s) {
-        int i = s == null ? -1 : s.indexOf('\n');
-        return i < 0 ? String.valueOf(s) : s.substring(0, i);
     }
 }

@@ -2,6 +2,7 @@ package dev.netloom.nodes;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -84,5 +86,16 @@ public final class RunDirs {
     public static OutputStream appendPrivate(Path file) throws IOException {
         return Channels.newOutputStream(Files.newByteChannel(file,
                 Set.of(StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE), FILE_ATTR));
+    }
+
+    /** Deletes those of {@code files} that exist. */
+    public static void deleteIfExist(List<Path> files) {
+        for (Path p : files) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 }

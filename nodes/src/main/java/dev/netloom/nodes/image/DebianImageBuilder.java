@@ -28,7 +28,7 @@ import java.util.stream.Stream;
 public final class DebianImageBuilder {
 
     public static final String NAME = "debian";
-    public static final String KIND = "debian";
+    public static final String KIND = DebianKind.NAME;
     private static final String RESOURCES = "/netloom/images/debian/";
     /** Bump when the build logic changes in a way that changes the image. */
     static final String BUILDER_VERSION = "1";

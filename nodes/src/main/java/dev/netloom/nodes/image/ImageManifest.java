@@ -19,7 +19,7 @@ import java.util.List;
  * phase on the serial console. Paths are relative to the image directory.
  *
  * @param name            the image's name in the store
- * @param kind            tiny, debian, cloud, openwrt or generic
+ * @param kind            the name of an {@link ImageKind}: tiny, debian, cloud, openwrt or generic ({@link ImageKinds})
  * @param kernel          kernel for direct boot, or null for a disk that boots by itself
  * @param initrd          initramfs, or null
  * @param disk            base disk image (never written: nodes run on a qcow2 overlay), or null

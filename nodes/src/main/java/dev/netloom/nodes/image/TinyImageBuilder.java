@@ -173,7 +173,7 @@ public final class TinyImageBuilder {
         Files.copy(vmlinuz, stage.resolve("vmlinuz"));
         ImageStore.deleteTree(work);
 
-        ImageManifest manifest = new ImageManifest(NAME, "tiny", "vmlinuz", "initrd.img", null, null,
+        ImageManifest manifest = new ImageManifest(NAME, TinyKind.NAME, "vmlinuz", "initrd.img", null, null,
                 recipe.kernelArgs(), parseMiB(recipe.memory()), recipe.bootPattern(), null, null, null, null,
                 recipe.promptPattern(), recipe.capabilities(), fingerprint);
         manifest.write(stage);

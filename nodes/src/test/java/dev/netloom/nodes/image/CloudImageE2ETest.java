@@ -90,7 +90,7 @@ class CloudImageE2ETest {
             Path disk = work.resolve(NAME + ".qcow2");
             DiskImage.fromTree(rootfs, disk, 256L << 20, "root");
             ImageManifest m = new ImageImporter(store, line -> System.err.println("cloudtest: " + line)).importImage(
-                    ImageImporter.Request.of("cloud", disk).withName(NAME).withKernel(kernel, initrd, KERNEL_ARGS).withForce(true));
+                    ImportRequest.of("cloud", disk).withName(NAME).withKernel(kernel, initrd, KERNEL_ARGS).withForce(true));
             System.err.printf("cloudtest image built in %d s%n", (System.nanoTime() - t0) / 1_000_000_000);
             return m;
         } catch (IOException e) {

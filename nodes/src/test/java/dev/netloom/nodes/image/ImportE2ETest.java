@@ -54,7 +54,7 @@ class ImportE2ETest {
                 "{\"metadata_version\":\"1.1\"}FWx0-signature".getBytes()));
 
         ImageStore store = store();
-        ImageManifest m = importer(store).importImage(ImageImporter.Request.of("openwrt", gz));
+        ImageManifest m = importer(store).importImage(ImportRequest.of("openwrt", gz));
 
         Path dir = store.dir("openwrt");
         assertThat(m).isEqualTo(ImageManifest.read(dir));
@@ -75,7 +75,7 @@ class ImportE2ETest {
     void import_ofATextFile_isRefusedAndLeavesNothing() throws IOException {
         Path text = Files.writeString(work.resolve("notes.img"), "this is not a disk\n");
         ImageStore store = store();
-        assertThatThrownBy(() -> importer(store).importImage(ImageImporter.Request.of("openwrt", text)))
+        assertThatThrownBy(() -> importer(store).importImage(ImportRequest.of("openwrt", text)))
                 .isInstanceOf(BadInputException.class)
                 .hasMessageContaining("is not a disk image");
         assertThat(listing(store.root())).isEmpty();
@@ -86,7 +86,7 @@ class ImportE2ETest {
         Path blank = work.resolve("blank.img");
         qemuImg("create", "-q", "-f", "raw", blank.toString(), "1M");
         ImageStore store = store();
-        assertThatThrownBy(() -> importer(store).importImage(ImageImporter.Request.of("generic", blank).withPatterns("up", "# $")))
+        assertThatThrownBy(() -> importer(store).importImage(ImportRequest.of("generic", blank).withPatterns("up", "# $")))
                 .isInstanceOf(BadInputException.class)
                 .hasMessageContaining("has no boot sector");
         assertThat(listing(store.root())).isEmpty();
@@ -95,7 +95,7 @@ class ImportE2ETest {
     @Test
     void import_xzFile_saysToDecompressIt() throws IOException {
         Path xz = Files.write(work.resolve("disk.img.xz"), new byte[] {(byte) 0xfd, '7', 'z', 'X', 'Z', 0, 0, 0});
-        assertThatThrownBy(() -> importer(store()).importImage(ImageImporter.Request.of("openwrt", xz)))
+        assertThatThrownBy(() -> importer(store()).importImage(ImportRequest.of("openwrt", xz)))
                 .isInstanceOf(BadInputException.class)
                 .hasMessageContaining("xz-compressed").hasMessageContaining("unxz disk.img.xz");
     }
@@ -106,7 +106,7 @@ class ImportE2ETest {
         qemuImg("create", "-q", "-f", "qcow2", disk.toString(), "4M");
         Path kernel = Files.writeString(work.resolve("k"), "kernel");
         ImageStore store = store();
-        ImageImporter.Request request = ImageImporter.Request.of("generic", disk).withPatterns("up", "# $").withKernel(kernel, null, "console=ttyS0");
+        ImportRequest request = ImportRequest.of("generic", disk).withPatterns("up", "# $").withKernel(kernel, null, "console=ttyS0");
         importer(store).importImage(request);
         assertThatThrownBy(() -> importer(store).importImage(request))
                 .isInstanceOf(BadInputException.class)
@@ -123,7 +123,7 @@ class ImportE2ETest {
         Path disk = work.resolve("data.qcow2");
         qemuImg("create", "-q", "-f", "qcow2", disk.toString(), "16M");
         ImageStore store = store();
-        ImageManifest m = importer(store).importImage(ImageImporter.Request.of("generic", disk)
+        ImageManifest m = importer(store).importImage(ImportRequest.of("generic", disk)
                 .withPatterns(tiny.bootPattern(), tiny.promptPattern())
                 .withKernel(TinyImage.dir().resolve(tiny.kernel()), TinyImage.dir().resolve(tiny.initrd()), tiny.kernelArgs())
                 .withMemory(tiny.memoryMiB())
@@ -151,7 +151,7 @@ class ImportE2ETest {
         assumeTrue(image.isPresent(), "no OpenWrt image: set NETLOOM_OPENWRT_IMAGE to an openwrt-*-x86-64-generic-ext4-combined.img.gz"
                 + " (from downloads.openwrt.org, targets/x86/64/) to run it");
         ImageStore store = store();
-        ImageManifest m = importer(store).importImage(ImageImporter.Request.of("openwrt", image.get()));
+        ImageManifest m = importer(store).importImage(ImportRequest.of("openwrt", image.get()));
         Accel accel = AccelProbe.forHost().resolve(Accel.AUTO, TinyImage.dir()).accel();
         long t0 = System.nanoTime();
         try (QemuNode node = QemuNode.start(NodeSpec.of("owrt1", m, store.dir("openwrt"), accel))) {

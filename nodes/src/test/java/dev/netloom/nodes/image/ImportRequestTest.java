@@ -31,13 +31,17 @@ class ImportRequestTest {
         disk = Files.write(dir.resolve("router.img"), new byte[4096]);
     }
 
-    private ImageImporter.Request generic() {
-        return ImageImporter.Request.of("generic", disk).withPatterns("Startup finished", "# $");
+    private static ImageManifest manifestFor(ImportRequest request) {
+        return request.manifest();
+    }
+
+    private ImportRequest generic() {
+        return ImportRequest.of("generic", disk).withPatterns("Startup finished", "# $");
     }
 
     @Test
     void generic_manifest_hasTheGivenPatternsAndADiskOnly() {
-        ImageManifest m = ImageImporter.manifestFor(generic().withLogin("login: $", "root", "Password: $", "secret"));
+        ImageManifest m = manifestFor(generic().withLogin("login: $", "root", "Password: $", "secret"));
         assertThat(m.name()).isEqualTo("router");
         assertThat(m.kind()).isEqualTo("generic");
         assertThat(m.disk()).isEqualTo("disk.qcow2");
@@ -58,8 +62,8 @@ class ImportRequestTest {
     void generic_withKernel_bootsDirectlyWithTheArguments() throws IOException {
         Path kernel = Files.writeString(dir.resolve("bzImage"), "k");
         Path initrd = Files.writeString(dir.resolve("initramfs"), "i");
-        ImageManifest m = ImageImporter.manifestFor(generic().withKernel(kernel, initrd, "console=ttyS0 net.ifnames=0")
-                .withMemory(ImageImporter.parseMemory("1G")).withCapabilities(List.of("guest-netem")).withName("edge"));
+        ImageManifest m = manifestFor(generic().withKernel(kernel, initrd, "console=ttyS0 net.ifnames=0")
+                .withMemory(ImportRequest.parseMemory("1G")).withCapabilities(List.of("guest-netem")).withName("edge"));
         assertThat(m.name()).isEqualTo("edge");
         assertThat(m.kernel()).isEqualTo("vmlinuz");
         assertThat(m.initrd()).isEqualTo("initrd.img");
@@ -70,7 +74,7 @@ class ImportRequestTest {
 
     @Test
     void openwrt_manifest_hasProcdsMarkerTheRootPromptAnd128MiB() {
-        ImageManifest m = ImageImporter.manifestFor(ImageImporter.Request.of("openwrt", disk));
+        ImageManifest m = manifestFor(ImportRequest.of("openwrt", disk));
         assertThat(m.name()).isEqualTo("openwrt");
         assertThat(m.kind()).isEqualTo("openwrt");
         assertThat(m.kernel()).isNull();
@@ -87,7 +91,7 @@ class ImportRequestTest {
 
     @Test
     void cloud_manifest_waitsForTheSeedsMarkerAndBashsRootPrompt() {
-        ImageManifest m = ImageImporter.manifestFor(ImageImporter.Request.of("cloud", dir.resolve("router.img"))
+        ImageManifest m = manifestFor(ImportRequest.of("cloud", dir.resolve("router.img"))
                 .withName("bookworm"));
         assertThat(m.kind()).isEqualTo("cloud");
         assertThat(m.memoryMiB()).isEqualTo(512);
@@ -107,24 +111,24 @@ class ImportRequestTest {
             "2024_disk.raw, generic, disk",
             "123.img, generic, generic"})
     void defaultName_isTheSanitisedFileName(String file, String kind, String expected) {
-        assertThat(ImageImporter.defaultName(kind, Path.of("/downloads", file))).isEqualTo(expected);
+        assertThat(ImportRequest.defaultName(kind, Path.of("/downloads", file))).isEqualTo(expected);
         assertThat(ImageStore.NAME.matcher(expected).matches()).isTrue();
     }
 
     @Test
     void missingFile_namesFileAndSaysWhatToGive() {
-        assertThatThrownBy(() -> ImageImporter.manifestFor(ImageImporter.Request.of("generic", dir.resolve("nope.img"))
+        assertThatThrownBy(() -> manifestFor(ImportRequest.of("generic", dir.resolve("nope.img"))
                 .withPatterns("x", "y")))
                 .isInstanceOf(BadInputException.class)
                 .hasMessageContaining("FILE " + dir.resolve("nope.img") + " does not exist");
-        assertThatThrownBy(() -> ImageImporter.manifestFor(ImageImporter.Request.of("generic", dir).withPatterns("x", "y")))
+        assertThatThrownBy(() -> manifestFor(ImportRequest.of("generic", dir).withPatterns("x", "y")))
                 .isInstanceOf(BadInputException.class)
                 .hasMessageContaining("is not a regular file");
     }
 
     @Test
     void unknownKind_listsTheKinds() {
-        assertThatThrownBy(() -> ImageImporter.manifestFor(ImageImporter.Request.of("vyos", disk)))
+        assertThatThrownBy(() -> manifestFor(ImportRequest.of("vyos", disk)))
                 .isInstanceOf(BadInputException.class)
                 .hasMessageContaining("unknown image kind 'vyos'")
                 .hasMessageContaining("generic, openwrt, cloud");
@@ -132,72 +136,72 @@ class ImportRequestTest {
 
     @Test
     void generic_withoutPatterns_saysWhichOptionIsMissing() {
-        assertThatThrownBy(() -> ImageImporter.manifestFor(ImageImporter.Request.of("generic", disk)))
+        assertThatThrownBy(() -> manifestFor(ImportRequest.of("generic", disk)))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("--boot-pattern is required");
-        assertThatThrownBy(() -> ImageImporter.manifestFor(ImageImporter.Request.of("generic", disk).withPatterns("up", null)))
+        assertThatThrownBy(() -> manifestFor(ImportRequest.of("generic", disk).withPatterns("up", null)))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("--prompt is required");
     }
 
     @Test
     void badRegex_namesTheOptionAndThePlace() {
-        assertThatThrownBy(() -> ImageImporter.manifestFor(generic().withPatterns("systemd[1]: (Startup", "# $")))
+        assertThatThrownBy(() -> manifestFor(generic().withPatterns("systemd[1]: (Startup", "# $")))
                 .isInstanceOf(BadInputException.class)
                 .hasMessageContaining("--boot-pattern 'systemd[1]: (Startup' is not a valid regular expression");
-        assertThatThrownBy(() -> ImageImporter.manifestFor(generic().withPatterns("up", "[#")))
+        assertThatThrownBy(() -> manifestFor(generic().withPatterns("up", "[#")))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("--prompt '[#'");
-        assertThatThrownBy(() -> ImageImporter.manifestFor(generic().withLogin("login: (", "root", null, null)))
+        assertThatThrownBy(() -> manifestFor(generic().withLogin("login: (", "root", null, null)))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("--login-pattern");
-        assertThatThrownBy(() -> ImageImporter.manifestFor(generic().withLogin("login: $", "root", "*Password", "pw")))
+        assertThatThrownBy(() -> manifestFor(generic().withLogin("login: $", "root", "*Password", "pw")))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("--password-pattern");
     }
 
     @Test
     void loginOptions_mustComeTogether() {
-        assertThatThrownBy(() -> ImageImporter.manifestFor(generic().withLogin("login: $", null, null, null)))
+        assertThatThrownBy(() -> manifestFor(generic().withLogin("login: $", null, null, null)))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("--login-pattern needs --username");
-        assertThatThrownBy(() -> ImageImporter.manifestFor(generic().withLogin(null, "root", null, null)))
+        assertThatThrownBy(() -> manifestFor(generic().withLogin(null, "root", null, null)))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("--username needs --login-pattern");
-        assertThatThrownBy(() -> ImageImporter.manifestFor(generic().withLogin("login: $", "root", "Password: $", null)))
+        assertThatThrownBy(() -> manifestFor(generic().withLogin("login: $", "root", "Password: $", null)))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("--password-pattern needs --password");
-        assertThatThrownBy(() -> ImageImporter.manifestFor(generic().withLogin("login: $", "root", null, "pw")))
+        assertThatThrownBy(() -> manifestFor(generic().withLogin("login: $", "root", null, "pw")))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("--password needs --password-pattern");
-        assertThatThrownBy(() -> ImageImporter.manifestFor(ImageImporter.Request.of("cloud", disk).withLogin("login: $", "root", null, null)))
+        assertThatThrownBy(() -> manifestFor(ImportRequest.of("cloud", disk).withLogin("login: $", "root", null, null)))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("--login-pattern does not apply to cloud images");
     }
 
     @Test
     void kernelOptions_needAKernelThatExists() {
-        assertThatThrownBy(() -> ImageImporter.manifestFor(generic().withKernel(null, disk, null)))
+        assertThatThrownBy(() -> manifestFor(generic().withKernel(null, disk, null)))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("--initrd needs --kernel");
-        assertThatThrownBy(() -> ImageImporter.manifestFor(generic().withKernel(null, null, "console=ttyS0")))
+        assertThatThrownBy(() -> manifestFor(generic().withKernel(null, null, "console=ttyS0")))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("--append needs --kernel");
-        assertThatThrownBy(() -> ImageImporter.manifestFor(generic().withKernel(dir.resolve("bzImage"), null, null)))
+        assertThatThrownBy(() -> manifestFor(generic().withKernel(dir.resolve("bzImage"), null, null)))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("--kernel " + dir.resolve("bzImage") + " does not exist");
     }
 
     @Test
     void badNameMemoryOrCapability_namesTheOption() {
-        assertThatThrownBy(() -> ImageImporter.manifestFor(generic().withName("My Router")))
+        assertThatThrownBy(() -> manifestFor(generic().withName("My Router")))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("invalid image name 'My Router'").hasMessageContaining("--name");
-        assertThatThrownBy(() -> ImageImporter.manifestFor(generic().withMemory(8)))
+        assertThatThrownBy(() -> manifestFor(generic().withMemory(8)))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("--memory 8M is too little");
-        assertThatThrownBy(() -> ImageImporter.parseMemory("lots"))
+        assertThatThrownBy(() -> ImportRequest.parseMemory("lots"))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("--memory 'lots' is not a size");
-        assertThatThrownBy(() -> ImageImporter.manifestFor(generic().withCapabilities(List.of("netem"))))
+        assertThatThrownBy(() -> manifestFor(generic().withCapabilities(List.of("netem"))))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("unknown capability 'netem' in --capability");
-        assertThat(ImageImporter.parseMemory("384")).isEqualTo(384);
-        assertThat(ImageImporter.parseMemory("256MiB")).isEqualTo(256);
+        assertThat(ImportRequest.parseMemory("384")).isEqualTo(384);
+        assertThat(ImportRequest.parseMemory("256MiB")).isEqualTo(256);
     }
 
     @Test
     void compression_isToldByMagicBytes() throws IOException {
-        assertThat(ImageImporter.compression(disk)).isEqualTo(ImageImporter.Compression.NONE);
-        assertThat(ImageImporter.compression(Files.write(dir.resolve("a"), gzip(new byte[10])))).isEqualTo(ImageImporter.Compression.GZIP);
-        assertThat(ImageImporter.compression(Files.write(dir.resolve("b"), new byte[] {(byte) 0xfd, '7', 'z', 'X', 'Z', 0, 1})))
-                .isEqualTo(ImageImporter.Compression.XZ);
-        assertThat(ImageImporter.compression(Files.write(dir.resolve("c"), new byte[] {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd, 0})))
-                .isEqualTo(ImageImporter.Compression.ZSTD);
-        assertThat(ImageImporter.compression(Files.write(dir.resolve("d"), new byte[0]))).isEqualTo(ImageImporter.Compression.NONE);
+        assertThat(DiskIngest.compression(disk)).isEqualTo(DiskIngest.Compression.NONE);
+        assertThat(DiskIngest.compression(Files.write(dir.resolve("a"), gzip(new byte[10])))).isEqualTo(DiskIngest.Compression.GZIP);
+        assertThat(DiskIngest.compression(Files.write(dir.resolve("b"), new byte[] {(byte) 0xfd, '7', 'z', 'X', 'Z', 0, 1})))
+                .isEqualTo(DiskIngest.Compression.XZ);
+        assertThat(DiskIngest.compression(Files.write(dir.resolve("c"), new byte[] {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd, 0})))
+                .isEqualTo(DiskIngest.Compression.ZSTD);
+        assertThat(DiskIngest.compression(Files.write(dir.resolve("d"), new byte[0]))).isEqualTo(DiskIngest.Compression.NONE);
     }
 
     @Test
@@ -209,7 +213,7 @@ class ImportRequestTest {
         Path gz = dir.resolve("openwrt.img.gz");
         Files.write(gz, concat(gzip(data), metadata));
         Path out = dir.resolve("openwrt.img");
-        assertThat(ImageImporter.gunzip(gz, out)).isEqualTo(data.length);
+        assertThat(DiskIngest.gunzip(gz, out)).isEqualTo(data.length);
         assertThat(Files.readAllBytes(out)).isEqualTo(data);
     }
 
@@ -217,18 +221,18 @@ class ImportRequestTest {
     void gunzip_truncatedStream_isBadInput() throws IOException {
         byte[] whole = gzip(new byte[1 << 20]);
         Path gz = Files.write(dir.resolve("cut.img.gz"), java.util.Arrays.copyOf(whole, whole.length / 2));
-        assertThatThrownBy(() -> ImageImporter.gunzip(gz, dir.resolve("cut.img")))
+        assertThatThrownBy(() -> DiskIngest.gunzip(gz, dir.resolve("cut.img")))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("is truncated");
     }
 
     @Test
     void hasBootSignature_readsBytes510And511() throws IOException {
         byte[] mbr = new byte[1024];
-        assertThat(ImageImporter.hasBootSignature(Files.write(dir.resolve("blank"), mbr))).isFalse();
+        assertThat(DiskIngest.hasBootSignature(Files.write(dir.resolve("blank"), mbr))).isFalse();
         mbr[510] = 0x55;
         mbr[511] = (byte) 0xaa;
-        assertThat(ImageImporter.hasBootSignature(Files.write(dir.resolve("mbr"), mbr))).isTrue();
-        assertThat(ImageImporter.hasBootSignature(Files.write(dir.resolve("tiny"), new byte[100]))).isFalse();
+        assertThat(DiskIngest.hasBootSignature(Files.write(dir.resolve("mbr"), mbr))).isTrue();
+        assertThat(DiskIngest.hasBootSignature(Files.write(dir.resolve("tiny"), new byte[100]))).isFalse();
     }
 
     static byte[] gzip(byte[] data) throws IOException {

@@ -1,0 +1,82 @@
+package dev.netloom.nodes;
+
+import dev.netloom.nodes.console.BootDetector;
+import dev.netloom.nodes.console.BootResult;
+import dev.netloom.nodes.console.BootSpec;
+import dev.netloom.nodes.console.ConsoleSession;
+import dev.netloom.nodes.console.ShellSession;
+import dev.netloom.nodes.image.ImageManifest;
+import dev.netloom.nodes.qmp.QmpClient;
+import io.netty.channel.EventLoopGroup;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.BiPredicate;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * The boot of one launched QEMU, in order: connect the console (retried while QEMU creates its
+ * socket), connect QMP in the background, detect the boot on the console, prepare the shell. The
+ * node decides, under its own lock, whether each connection still belongs to it ({@link Node}).
+ */
+final class BootPipeline {
+
+    private static final Logger log = LoggerFactory.getLogger(BootPipeline.class);
+    static final Duration CONNECT_BUDGET = Duration.ofSeconds(15);
+
+    /**
+     * What the pipeline hands to its node; the node decides under its own lock.
+     *
+     * @param keepConsole keeps the console of a process, or says false when that process is no longer the node's live one
+     * @param keepQmp     keeps the QMP client of a process, or says false when that process is no longer the node's live one
+     * @param console     the node's console now (null once closed)
+     * @param keepShell   keeps the shell made on the node's console
+     */
+    record Node(BiPredicate<Process, ConsoleSession> keepConsole, BiPredicate<Process, QmpClient> keepQmp,
+                Supplier<ConsoleSession> console, Consumer<ShellSession> keepShell) {
+    }
+
+    private BootPipeline() {
+    }
+
+    /** Runs the boot of process {@code p}; completes with the boot result once the shell is prepared. */
+    static CompletableFuture<BootResult> run(Process p, NodeSpec spec, NodePaths paths, EventLoopGroup loops, Node node) {
+        return ConsoleSession.connect(paths.consoleSocket(), paths.transcript(), spec.limits().transcriptCap(), loops, CONNECT_BUDGET)
+                .thenCompose(c -> {
+                    if (!node.keepConsole().test(p, c)) {
+                        c.close();
+                        throw new CompletionException(new NetloomException("node " + spec.name() + " stopped while booting"));
+                    }
+                    QmpClient.connect(paths.qmpSocket(), loops, CONNECT_BUDGET).thenAccept(q -> {
+                        if (!node.keepQmp().test(p, q)) {
+                            q.close();
+                        }
+                    }).exceptionally(e -> {
+                        log.debug("node {}: QMP not connected: {}", spec.name(), e.getMessage());
+                        return null;
+                    });
+                    return BootDetector.detect(c, bootSpec(spec));
+                })
+                .thenCompose(boot -> {
+                    ShellSession s = new ShellSession(node.console().get(), spec.limits().execOutputCap());
+                    node.keepShell().accept(s);
+                    return s.prepare().thenApply(v -> boot);
+                });
+    }
+
+    /** The boot detector's expectations: the manifest's patterns with the spec's timeouts. */
+    static BootSpec bootSpec(NodeSpec spec) {
+        ImageManifest m = spec.image();
+        BootSpec boot = BootSpec.autoLogin(Pattern.compile(m.bootPattern()), Pattern.compile(m.promptPattern(), Pattern.MULTILINE));
+        if (m.loginPattern() != null) {
+            boot = boot.withLogin(Pattern.compile(m.loginPattern()), m.username(),
+                    m.passwordPattern() == null ? null : Pattern.compile(m.passwordPattern()), m.password());
+        }
+        return boot.withTimeouts(spec.stallTimeout(), spec.bootBudget());
+    }
+}
