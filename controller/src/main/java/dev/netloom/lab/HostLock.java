@@ -39,7 +39,8 @@ final class HostLock {
             } catch (IOException e) {
                 throw new NetloomException("cannot create the run directory " + LabPaths.labsRoot() + ": " + e.getMessage(), e);
             }
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            try (FileChannel ch = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(RunDirs.FILE_MODE));
                  FileLock ignored = ch.lock()) {
                 return step.get();
             } catch (IOException e) {
