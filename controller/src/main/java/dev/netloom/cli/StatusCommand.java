@@ -61,7 +61,7 @@ final class StatusCommand implements Callable<Integer> {
         if (lab.journal() == null) {
             // one unreadable lab must not hide the others: say what is wrong with it and go on
             m.put("state", "UNKNOWN");
-            m.put("problem", lab.problemLine() + " (`netloom cleanup` removes it once nobody runs it)");
+            m.put("problem", lab.problem() + " (`netloom cleanup` removes it once nobody runs it)");
             return m;
         }
         m.put("state", lab.controllerAlive() ? lab.journal().state().name() : "CRASHED (run `netloom cleanup`)");

@@ -49,11 +49,6 @@ public final class Cleanup {
         public LabPaths paths() {
             return new LabPaths(dir);
         }
-
-        /** One line for messages: the journal's problem without Jackson's multi-line location. */
-        public String problemLine() {
-            return problem == null ? "" : problem.replaceAll("\\s*\\R\\s*", " ");
-        }
     }
 
     /** Every lab directory under the run base; an unreadable journal is reported on its entry, never thrown. */
@@ -112,7 +107,7 @@ public final class Cleanup {
                 return false;
             }
             if (now.journal() == null && !force && running(now)) {
-                say.accept("lab " + now.name() + ": " + now.problemLine() + ", and processes of it still run; left alone: `netloom down "
+                say.accept("lab " + now.name() + ": " + now.problem() + ", and processes of it still run; left alone: `netloom down "
                         + now.name() + "` removes it");
                 return false;
             }
@@ -144,7 +139,7 @@ public final class Cleanup {
         try {
             journal = Files.exists(paths.journal()) ? Journal.read(paths.journal()) : null;
         } catch (RuntimeException e) {
-            say.accept("lab " + name + ": " + e.getMessage().replaceAll("\\s*\\R\\s*", " ") + "; removing what its directory and namespace hold");
+            say.accept("lab " + name + ": " + e.getMessage() + "; removing what its directory and namespace hold");
         }
         String namespace = Names.LAB.matcher(name).matches() ? Fabric.namespaceFor(name) : null;
         boolean hasNamespace = namespace != null && Fabric.exists(namespace);

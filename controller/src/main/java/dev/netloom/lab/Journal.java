@@ -80,7 +80,18 @@ public record Journal(String lab, String namespace, ProcessIdentity controller, 
         try {
             return JSON.readValue(file.toFile(), Journal.class);
         } catch (IOException | RuntimeException e) {
-            throw new NetloomException("cannot read the lab journal " + file + ": " + e.getMessage(), e);
+            throw new NetloomException("cannot read the lab journal " + file + ": " + why(e), e);
         }
+    }
+
+    /** Why a journal is unreadable, on one line (Jackson's own message spans several). */
+    private static String why(Exception e) {
+        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
+            var at = j.getLocation();
+            Throwable cause = j.getCause() instanceof IllegalArgumentException iae ? iae : null;
+            String what = cause != null ? cause.getMessage() : j.getOriginalMessage();
+            return what.replace('\n', ' ') + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")");
+        }
+        return String.valueOf(e.getMessage());
     }
 }

@@ -50,7 +50,6 @@ import java.util.function.Consumer;
 public final class Lab implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Lab.class);
-    static final Duration CONFIG_TIMEOUT = NodeSetup.CONFIG_TIMEOUT;
 
     /** Which mechanism shapes a link's traffic. */
     public enum Engine { HOST_NETEM, GUEST_NETEM, HOST_TBF, NONE }
@@ -225,7 +224,7 @@ public final class Lab implements AutoCloseable {
                         + "): take it down first (`netloom down " + name() + "`) or give this scenario another name");
             }
             if (existing != null && existing.journal() == null && Cleanup.running(existing)) {
-                throw new BadInputException("lab " + name() + " exists with an unreadable journal (" + existing.problemLine()
+                throw new BadInputException("lab " + name() + " exists with an unreadable journal (" + existing.problem()
                         + ") and processes of it still run: `netloom down " + name() + "` removes it");
             }
             if (existing != null || Fabric.exists(Fabric.namespaceFor(name()))) {
@@ -387,7 +386,7 @@ public final class Lab implements AutoCloseable {
 
     private void guestImpair(SegmentPlan s, String direction, Impairment imp) {
         SegmentPlan.Member m = s.guestMember(direction);
-        ExecResult r = node(m.node()).exec(GuestConfig.impairmentCommand(m.dev(), imp), CONFIG_TIMEOUT);
+        ExecResult r = node(m.node()).exec(GuestConfig.impairmentCommand(m.dev(), imp), NodeSetup.CONFIG_TIMEOUT);
         if (r.exitCode() != 0) {
             throw new NetloomException("setting the impairment of " + s.name() + " on node " + m.node() + " failed: " + r.output().strip());
         }
@@ -419,7 +418,7 @@ public final class Lab implements AutoCloseable {
             for (SegmentPlan.Member m : s.members()) {
                 QemuNode node = nodes.get(m.node());
                 if (node != null && node.state() == NodeState.READY) {
-                    node.exec("ip link set dev " + m.dev() + (up ? " up" : " down"), CONFIG_TIMEOUT);
+                    node.exec("ip link set dev " + m.dev() + (up ? " up" : " down"), NodeSetup.CONFIG_TIMEOUT);
                 }
             }
             reroute();
@@ -451,7 +450,7 @@ public final class Lab implements AutoCloseable {
                 continue;
             }
             List<String> cmds = RouteDiff.commands(plan.node(n.name()), live, downMembers, restoredMembers);
-            jobs.add(CompletableFuture.runAsync(() -> GuestBatch.join(cmds, true).forEach(c -> node.exec(c, CONFIG_TIMEOUT)), workers));
+            jobs.add(CompletableFuture.runAsync(() -> GuestBatch.join(cmds, true).forEach(c -> node.exec(c, NodeSetup.CONFIG_TIMEOUT)), workers));
         }
         CompletableFuture.allOf(jobs.toArray(CompletableFuture[]::new)).join();
         event("routing", name(), "routes recomputed on the links that are up");

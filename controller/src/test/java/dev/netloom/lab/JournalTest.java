@@ -53,7 +53,8 @@ class JournalTest {
     void read_ofATruncatedJournal_failsNamingTheFile() throws Exception {
         Path file = dir.resolve("lab.json");
         Files.writeString(file, "{\"lab\": \"x\", \"names");
-        assertThatThrownBy(() -> Journal.read(file)).isInstanceOf(NetloomException.class).hasMessageContaining(file.toString());
+        assertThatThrownBy(() -> Journal.read(file)).isInstanceOf(NetloomException.class).hasMessageContaining(file.toString())
+                .hasMessageContaining("line 1").hasMessageNotContaining("\n"); // status shows it on one line
         Files.writeString(file, "{\"lab\": \"x\"}");
         assertThatThrownBy(() -> Journal.read(file)).isInstanceOf(NetloomException.class).hasMessageContaining("missing");
     }
