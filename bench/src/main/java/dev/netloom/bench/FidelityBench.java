@@ -3,7 +3,7 @@ package dev.netloom.bench;
 import dev.netloom.lab.Lab;
 import dev.netloom.nodes.ExecResult;
 import dev.netloom.nodes.NetloomException;
-import dev.netloom.scenario.Impairment;
+import dev.netloom.impairment.Impairment;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,7 +55,7 @@ final class FidelityBench implements Benchmark {
             ping(lab, "ping -c 3 -W 2 b"); // ARP
             List<Double> plain = rtts(lab, 20);
             set(lab, null, new Impairment(Duration.ofMillis(DELAY_MS), null, null, null, null, null, null));
-            String engine = lab.engines().values().iterator().next().toString().toLowerCase(Locale.ROOT).replace('_', ' ');
+            String engine = lab.engines().values().iterator().next().replace('-', ' ');
             ctx.say("fidelity: impairments through the " + engine + " engine");
             List<Double> delayed = rtts(lab, 20);
             figures.add(new Figure(name(), "delay " + DELAY_MS + " ms each way (" + engine + "): ping RTT vs RTT without impairment"

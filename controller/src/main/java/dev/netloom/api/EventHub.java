@@ -1,11 +1,12 @@
 package dev.netloom.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.netloom.lab.Lab;
-import dev.netloom.nodes.NodeState;
+import dev.netloom.lab.LabEvent;
+
 import io.netty.channel.Channel;
 
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,8 +26,9 @@ final class EventHub {
     /** The kind of the notice that events were dropped; not a kind one subscribes to: every subscriber may get it. */
     static final String DROPPED = "dropped";
 
-    /** The kinds of {@link Lab.Event}. */
-    static final List<String> KINDS = List.of("node", "link", "timeline", "check", "lab", "routing", "exec");
+    /** The kinds one subscribes to: those of {@link LabEvent} (cleanup happens before any API serves). */
+    static final List<String> KINDS = Arrays.stream(LabEvent.Kind.values()).filter(k -> k != LabEvent.Kind.CLEANUP)
+            .map(LabEvent.Kind::key).distinct().toList();
 
     private record Subscription(Set<String> kinds, AtomicLong missed) {
     }
@@ -49,13 +51,13 @@ final class EventHub {
     }
 
     /** Called on whatever thread raised the event; never blocks. */
-    void publish(Lab.Event event) {
+    void publish(LabEvent event) {
         if (subscribers.isEmpty()) {
             return;
         }
         ObjectNode params = eventJson(event);
         subscribers.forEach((channel, sub) -> {
-            if (!sub.kinds().contains(event.kind()) || !channel.isActive()) {
+            if (!sub.kinds().contains(event.kind().key()) || !channel.isActive()) {
                 return;
             }
             if (!channel.isWritable()) {
@@ -97,23 +99,15 @@ final class EventHub {
         return n;
     }
 
-    /**
-     * {@code {at, kind, subject, detail}}, plus {@code state} for node events that are a state change
-     * (their detail starts with the state's name, e.g. "READY (ready in 5120 ms)").
-     */
-    static ObjectNode eventJson(Lab.Event e) {
+    /** {@code {at, kind, subject, detail}}, plus {@code state} for node events that are a state change. */
+    static ObjectNode eventJson(LabEvent e) {
         ObjectNode o = MAPPER.createObjectNode()
                 .put("at", e.at().toString())
-                .put("kind", e.kind())
+                .put("kind", e.kind().key())
                 .put("subject", e.subject())
                 .put("detail", e.detail());
-        if (e.kind().equals("node")) {
-            String first = e.detail().split("[ (]", 2)[0];
-            for (NodeState s : NodeState.values()) {
-                if (s.name().equals(first)) {
-                    o.put("state", first);
-                }
-            }
+        if (e.state() != null) {
+            o.put("state", e.state().name());
         }
         return o;
     }

@@ -9,7 +9,7 @@ import dev.netloom.nodes.QemuNode;
 import dev.netloom.nodes.console.Attachment;
 import dev.netloom.nodes.console.ConsoleListener;
 import dev.netloom.nodes.console.ConsoleSession;
-import dev.netloom.scenario.Impairment;
+import dev.netloom.impairment.Impairment;
 import dev.netloom.topology.NodePlan;
 import dev.netloom.topology.SegmentPlan;
 import dev.netloom.topology.Topology;
@@ -79,7 +79,6 @@ final class LabBackend implements LabOps {
 
     @Override
     public List<LinkInfo> links() {
-        Map<String, Lab.Engine> engines = lab.engines();
         List<LinkInfo> out = new ArrayList<>();
         for (SegmentPlan s : lab.plan().segments()) {
             List<MemberInfo> members = s.members().stream().map(m -> new MemberInfo(m.node(), m.dev(), m.address())).toList();
@@ -87,8 +86,7 @@ final class LabBackend implements LabOps {
             Map<String, String> engs = new LinkedHashMap<>();
             for (String dir : s.impairments().keySet()) {
                 imps.put(dir, lab.impairment(s.name(), dir));
-                Lab.Engine e = engines.get(s.name() + " " + dir);
-                engs.put(dir, e == null ? "none" : e.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+                engs.put(dir, lab.engine(s.name(), dir));
             }
             out.add(new LinkInfo(s.name(), s.kind().name().toLowerCase(Locale.ROOT), members, lab.linkUp(s.name()), imps, engs));
         }

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.netloom.nodes.ExecResult;
 import dev.netloom.nodes.QemuNode;
-import dev.netloom.scenario.Impairment;
-import dev.netloom.scenario.Quantities;
+import dev.netloom.impairment.Field;
+import dev.netloom.impairment.Impairment;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,7 +42,6 @@ final class Methods {
     /** Changes that may wait behind the running one; more are answered -32004. */
     static final int MAX_QUEUED_CHANGES = 64;
 
-    static final List<String> IMPAIRMENT_KEYS = List.of("delay", "jitter", "loss", "rate", "duplicate", "corrupt", "reorder");
 
     private final LabOps ops;
     private final Executor blocking;
@@ -208,16 +207,9 @@ final class Methods {
     /** An impairment as scenario files write it: only the fields that are set, e.g. {"delay": "10ms", "loss": "1%"}. */
     static ObjectNode impairmentJson(Impairment imp) {
         ObjectNode o = MAPPER.createObjectNode();
-        if (imp == null) {
-            return o;
+        if (imp != null) {
+            imp.fields().forEach(o::put);
         }
-        if (imp.delay() != null) o.put("delay", Quantities.tcDuration(imp.delay()));
-        if (imp.jitter() != null) o.put("jitter", Quantities.tcDuration(imp.jitter()));
-        if (imp.lossPercent() != null) o.put("loss", Quantities.tcPercent(imp.lossPercent()));
-        if (imp.rateBps() != null) o.put("rate", Quantities.tcRate(imp.rateBps()));
-        if (imp.duplicatePercent() != null) o.put("duplicate", Quantities.tcPercent(imp.duplicatePercent()));
-        if (imp.corruptPercent() != null) o.put("corrupt", Quantities.tcPercent(imp.corruptPercent()));
-        if (imp.reorderPercent() != null) o.put("reorder", Quantities.tcPercent(imp.reorderPercent()));
         return o;
     }
 
@@ -244,9 +236,9 @@ final class Methods {
             List<String> dirs = direction == null ? List.copyOf(link.impairments().keySet()) : List.of(direction);
             for (String d : dirs) {
                 Impairment merged = link.impairments().getOrDefault(d, Impairment.NONE).merge(imp);
-                if (merged.delay() == null && (merged.jitter() != null || merged.reorderPercent() != null)) {
-                    throw p.invalid("impairment: jitter and reorder need a delay (on " + link.name() + " " + d + "); add \"delay\": \"10ms\"");
-                }
+                merged.needingDelay().ifPresent(f -> {
+                    throw p.invalid("impairment on " + link.name() + " " + d + ": " + Impairment.delayNeeded(f));
+                });
             }
         }
         String name = link.name();
@@ -259,28 +251,28 @@ final class Methods {
     /** The impairment object of link.set: the keys of a scenario file, values as strings with units ("10ms", "1%", "10mbit"). */
     private static Impairment impairment(Params p, ObjectNode o) {
         if (o.isEmpty()) {
-            throw p.invalid("param 'impairment' is empty; give some of " + String.join(", ", IMPAIRMENT_KEYS)
+            throw p.invalid("param 'impairment' is empty; give some of " + String.join(", ", Field.KEYS)
                     + ", or 'clear': true to remove the impairment");
         }
         for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
             String key = it.next();
-            if (!IMPAIRMENT_KEYS.contains(key)) {
-                throw p.invalid("impairment has no field '" + key + "'; fields: " + String.join(", ", IMPAIRMENT_KEYS));
+            if (Field.of(key) == null) {
+                throw p.invalid("impairment has no field '" + key + "'; fields: " + String.join(", ", Field.KEYS));
             }
         }
-        return new Impairment(
-                quantity(p, o, "delay", "a duration such as \"10ms\"", Quantities::duration),
-                quantity(p, o, "jitter", "a duration such as \"2ms\"", Quantities::duration),
-                quantity(p, o, "loss", "a percentage such as \"1%\"", Quantities::percent),
-                quantity(p, o, "rate", "a rate such as \"10mbit\"", Quantities::rateBps),
-                quantity(p, o, "duplicate", "a percentage such as \"1%\"", Quantities::percent),
-                quantity(p, o, "corrupt", "a percentage such as \"1%\"", Quantities::percent),
-                quantity(p, o, "reorder", "a percentage such as \"1%\"", Quantities::percent));
+        Impairment imp = Impairment.NONE;
+        for (Field f : Field.values()) {
+            Object value = quantity(p, o, f);
+            if (value != null) {
+                imp = f.with(imp, value);
+            }
+        }
+        return imp;
     }
 
     /** As in scenario files, quantities are strings with units; a bare 0 needs none. */
-    private static <T> T quantity(Params p, ObjectNode o, String key, String example, Function<String, T> parser) {
-        JsonNode v = o.get(key);
+    private static Object quantity(Params p, ObjectNode o, Field f) {
+        JsonNode v = o.get(f.key());
         if (v == null || v.isNull()) {
             return null;
         }
@@ -290,12 +282,12 @@ final class Methods {
         } else if (v.isTextual()) {
             text = v.asText();
         } else {
-            throw p.invalid("impairment." + key + " should be " + example + " (a string with a unit), not " + v);
+            throw p.invalid("impairment." + f.key() + " should be " + f.example() + " (a string with a unit), not " + v);
         }
         try {
-            return parser.apply(text);
+            return f.parse(text);
         } catch (IllegalArgumentException e) {
-            throw p.invalid("impairment." + key + ": " + e.getMessage());
+            throw p.invalid("impairment." + f.key() + ": " + e.getMessage());
         }
     }
 

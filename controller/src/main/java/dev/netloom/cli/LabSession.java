@@ -3,6 +3,7 @@ package dev.netloom.cli;
 import dev.netloom.api.ApiServer;
 import dev.netloom.lab.Checks;
 import dev.netloom.lab.Lab;
+import dev.netloom.lab.LabEvent;
 import dev.netloom.lab.Timeline;
 import dev.netloom.nodes.QemuNode;
 import dev.netloom.nodes.image.ImageStore;
@@ -34,7 +35,7 @@ final class LabSession implements AutoCloseable {
     }
 
     /** Brings the lab up and serves its API (on loopback TCP with a token too when {@code tcp} is set). */
-    static LabSession start(Scenario scenario, Accel accel, ImageStore store, Consumer<Lab.Event> progress, InetSocketAddress tcp) {
+    static LabSession start(Scenario scenario, Accel accel, ImageStore store, Consumer<LabEvent> progress, InetSocketAddress tcp) {
         Lab lab = Lab.create(scenario, accel, store, progress);
         CompletableFuture<Void> downAsked = new CompletableFuture<>();
         Thread hook = new Thread(() -> {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.netloom.api.ApiClient;
+import dev.netloom.impairment.Field;
 import dev.netloom.nodes.BadInputException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -66,7 +67,7 @@ final class LinkCommand implements Runnable {
             put(imp, "corrupt", corrupt);
             put(imp, "reorder", reorder);
             if (imp.isEmpty() && !clear) {
-                throw new BadInputException("nothing to set: give --delay, --jitter, --loss, --rate, --duplicate, --corrupt, --reorder or --clear");
+                throw new BadInputException("nothing to set: give --" + String.join(", --", Field.KEYS) + " or --clear");
             }
             ObjectNode params = JSON.createObjectNode().put("link", link);
             if (direction != null) {

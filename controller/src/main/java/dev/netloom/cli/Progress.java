@@ -1,16 +1,22 @@
 package dev.netloom.cli;
 
-import dev.netloom.lab.Lab;
+import dev.netloom.lab.LabEvent;
 
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
  * Shows a lab's bring-up: on a terminal one live line with every node's state, rewritten in place;
  * otherwise plain log lines for the lab's milestones and each node as it is configured.
  */
-final class Progress implements Consumer<Lab.Event> {
+final class Progress implements Consumer<LabEvent> {
+
+    /** What plain output shows: the lab's milestones, the timeline, link changes and each node once configured. */
+    private static final Set<LabEvent.Kind> SHOWN = EnumSet.of(LabEvent.Kind.LAB, LabEvent.Kind.TIMELINE, LabEvent.Kind.LINK,
+            LabEvent.Kind.NODE_CONFIGURED);
 
     private final boolean terminal;
     private final boolean quiet;
@@ -23,13 +29,12 @@ final class Progress implements Consumer<Lab.Event> {
     }
 
     @Override
-    public synchronized void accept(Lab.Event e) {
+    public synchronized void accept(LabEvent e) {
         if (quiet) {
             return;
         }
-        if (terminal && e.kind().equals("node")) {
-            String detail = e.detail();
-            nodes.put(e.subject(), detail.startsWith("configured") ? "READY" : detail.split(" ")[0]);
+        if (terminal && (e.kind() == LabEvent.Kind.NODE || e.kind() == LabEvent.Kind.NODE_CONFIGURED)) {
+            nodes.put(e.subject(), e.kind() == LabEvent.Kind.NODE_CONFIGURED ? "READY" : String.valueOf(e.state()));
             StringBuilder line = new StringBuilder("\r");
             nodes.forEach((n, s) -> line.append(n).append(':').append(s).append("  "));
             String text = line.toString();
@@ -38,7 +43,7 @@ final class Progress implements Consumer<Lab.Event> {
             width = text.length();
             return;
         }
-        if (e.kind().equals("lab") || e.kind().equals("timeline") || e.kind().equals("link") || e.detail().startsWith("configured")) {
+        if (SHOWN.contains(e.kind())) {
             if (terminal && width > 0) {
                 System.err.println();
                 width = 0;

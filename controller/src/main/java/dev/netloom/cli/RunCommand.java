@@ -111,10 +111,7 @@ final class RunCommand implements Callable<Integer> {
                     n.interfaces().stream().map(i -> i.guestName() + "=" + i.address()).collect(Collectors.joining(" ")));
         }
         System.out.printf("%n%-20s %-14s %s%n", "LINK", "ENGINE", "DIRECTION");
-        lab.engines().forEach((k, v) -> {
-            int sp = k.indexOf(' ');
-            System.out.printf("%-20s %-14s %s%n", k.substring(0, sp), v, k.substring(sp + 1));
-        });
+        lab.engines().forEach((t, engine) -> System.out.printf("%-20s %-14s %s%n", t.segment(), engine, t.direction()));
         if (!played.isEmpty()) {
             System.out.printf("%n%-9s %-9s %-6s %s%n", "PLANNED", "ACTUAL", "RESULT", "TIMELINE EVENT");
             for (Timeline.Played p : played) {
@@ -149,7 +146,7 @@ final class RunCommand implements Callable<Integer> {
         }
         out.put("nodes", nodes);
         Map<String, String> engines = new LinkedHashMap<>();
-        lab.engines().forEach((k, v) -> engines.put(k, v.name()));
+        lab.engines().forEach((t, engine) -> engines.put(t.toString(), engine));
         out.put("engines", engines);
         out.put("timeline", played);
         out.put("checks", checks);

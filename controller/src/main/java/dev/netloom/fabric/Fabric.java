@@ -1,5 +1,6 @@
 package dev.netloom.fabric;
 
+import dev.netloom.impairment.HostShell;
 import dev.netloom.nodes.NetloomException;
 import dev.netloom.nodes.host.Proc;
 import dev.netloom.scenario.Names;
@@ -10,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -18,7 +20,7 @@ import java.util.List;
  * removes every device, also after a crash. Device names come from the plan ({@code b<n>},
  * {@code t<n>x<m>}), never from user strings; the lab name is checked against {@link Names#LAB}.
  */
-public final class Fabric {
+public final class Fabric implements HostShell {
 
     private static final Logger log = LoggerFactory.getLogger(Fabric.class);
     private static final Duration IP_TIMEOUT = Duration.ofMinutes(2);
@@ -58,7 +60,7 @@ public final class Fabric {
         }
         Proc.run(List.of("ip", "netns", "add", fabric.namespace), IP_TIMEOUT).orThrow();
         try {
-            fabric.batch(wiring(plan));
+            fabric.ip(wiring(plan));
         } catch (RuntimeException e) {
             fabric.destroy();
             throw e;
@@ -88,7 +90,8 @@ public final class Fabric {
     }
 
     /** Runs {@code ip -n NS -batch -} with {@code lines}. */
-    public void batch(String lines) {
+    @Override
+    public void ip(String lines) {
         Proc.Result r = Proc.run(List.of("ip", "-n", namespace, "-batch", "-"), null, lines.getBytes(StandardCharsets.UTF_8), IP_TIMEOUT);
         if (!r.ok()) {
             throw new NetloomException("wiring namespace " + namespace + " failed: " + Proc.lastLine(r.stderr()));
@@ -96,7 +99,8 @@ public final class Fabric {
     }
 
     /** Runs {@code tc -n NS -batch -} with {@code lines}. */
-    public void tcBatch(String lines) {
+    @Override
+    public void tc(String lines) {
         if (lines.isBlank()) {
             return;
         }
@@ -112,17 +116,14 @@ public final class Fabric {
         for (SegmentPlan.Member m : segment.members()) {
             b.append("link set ").append(m.tap()).append(up ? " up\n" : " down\n");
         }
-        batch(b.toString());
+        ip(b.toString());
     }
 
-    /** True when this host's kernel can run netem (probed on a veth pair in the lab's namespace). */
-    public boolean hostNetem() {
-        batch("link add nl-probe0 type veth peer name nl-probe1\n");
-        try {
-            return Proc.run(List.of("tc", "-n", namespace, "qdisc", "add", "dev", "nl-probe0", "root", "netem", "delay", "1ms"), IP_TIMEOUT).ok();
-        } finally {
-            batch("link del nl-probe0\n");
-        }
+    @Override
+    public boolean tcSucceeds(List<String> args) {
+        List<String> command = new ArrayList<>(List.of("tc", "-n", namespace));
+        command.addAll(args);
+        return Proc.run(command, IP_TIMEOUT).ok();
     }
 
     /** Deletes the namespace and with it every device in it. Idempotent. */

@@ -29,7 +29,7 @@ public final class Checks {
             results.addAll(check.all() ? pingAll(lab) : List.of(ping(lab, check.from(), check.to(), check.count())));
         }
         for (Result r : results) {
-            lab.event("check", r.name(), (r.ok() ? "ok" : "FAIL") + (r.detail().isEmpty() ? "" : ": " + r.detail()));
+            lab.event(LabEvent.Kind.CHECK, r.name(), (r.ok() ? "ok" : "FAIL") + (r.detail().isEmpty() ? "" : ": " + r.detail()));
         }
         return results;
     }

@@ -5,13 +5,12 @@ import dev.netloom.nodes.NetloomException;
 import dev.netloom.nodes.QemuNode;
 import dev.netloom.topology.GuestConfig;
 import dev.netloom.topology.NodePlan;
-import dev.netloom.topology.Plan;
-import dev.netloom.topology.SegmentPlan;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BiPredicate;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Brings a READY node to its plan over its console: addresses, routes and /etc/hosts, the link
@@ -23,31 +22,18 @@ final class NodeSetup {
     /** How long one configuration exec may take (a batch of ip lines, a tc line). */
     static final Duration CONFIG_TIMEOUT = Duration.ofSeconds(30);
 
-    /** Where the lab's events go: kind, subject, detail. */
-    interface Events {
-        void event(String kind, String subject, String detail);
-    }
+    private final Function<String, List<String>> guestShaping;
+    private final Consumer<LabEvent> events;
 
-    private final Plan plan;
-    private final BiPredicate<SegmentPlan, String> shapedInGuest;
-    private final Events events;
-
-    /** @param shapedInGuest whether a segment's direction is shaped by the guest's netem (the guest engine) */
-    NodeSetup(Plan plan, BiPredicate<SegmentPlan, String> shapedInGuest, Events events) {
-        this.plan = plan;
-        this.shapedInGuest = shapedInGuest;
+    /** @param guestShaping per node, the commands of the link directions it shapes itself (the guest engine) */
+    NodeSetup(Function<String, List<String>> guestShaping, Consumer<LabEvent> events) {
+        this.guestShaping = guestShaping;
         this.events = events;
     }
 
     void configure(NodePlan n, QemuNode node) {
         List<String> commands = new ArrayList<>(GuestConfig.configure(n));
-        for (SegmentPlan s : plan.segments()) {
-            s.impairments().forEach((dir, imp) -> {
-                if (!imp.isNone() && s.guestMember(dir).node().equals(n.name()) && shapedInGuest.test(s, dir)) {
-                    commands.add(GuestConfig.impairmentCommand(s.guestMember(dir).dev(), imp));
-                }
-            });
-        }
+        commands.addAll(guestShaping.apply(n.name()));
         for (String c : GuestBatch.join(commands, false)) {
             ExecResult r = node.exec(c, CONFIG_TIMEOUT);
             if (r.exitCode() != 0) {
@@ -56,11 +42,11 @@ final class NodeSetup {
         }
         for (String c : n.commands()) {
             ExecResult r = node.exec(c, QemuNode.DEFAULT_EXEC_TIMEOUT);
-            events.event("exec", n.name(), "`" + c + "` exited " + r.exitCode());
+            events.accept(LabEvent.of(LabEvent.Kind.EXEC, n.name(), "`" + c + "` exited " + r.exitCode()));
             if (r.exitCode() != 0) {
                 throw new NetloomException("command on node " + n.name() + " failed: `" + c + "` exited " + r.exitCode() + ": " + r.output().strip());
             }
         }
-        events.event("node", n.name(), "configured, boot " + node.bootTime().toMillis() + " ms");
+        events.accept(LabEvent.of(LabEvent.Kind.NODE_CONFIGURED, n.name(), "configured, boot " + node.bootTime().toMillis() + " ms"));
     }
 }

@@ -46,7 +46,7 @@ public final class Timeline {
                 ok = false;
                 detail = ex.getMessage();
             }
-            lab.event("timeline", what, "at " + actual.toMillis() + " ms (planned " + e.at().toMillis() + " ms)" + (ok ? "" : " FAILED") + (detail.isEmpty() ? "" : ": " + detail));
+            lab.event(LabEvent.Kind.TIMELINE, what, "at " + actual.toMillis() + " ms (planned " + e.at().toMillis() + " ms)" + (ok ? "" : " FAILED") + (detail.isEmpty() ? "" : ": " + detail));
             played.add(new Played(e.at(), actual, what, ok, detail));
         }
         return played;
@@ -62,7 +62,7 @@ public final class Timeline {
 
     static String describe(Scenario.TimelineEvent e) {
         if (e.link() != null) {
-            return "link " + e.link() + (e.set() != null ? " set " + (e.direction() == null ? "" : e.direction() + " ") + Lab.describe(e.set())
+            return "link " + e.link() + (e.set() != null ? " set " + (e.direction() == null ? "" : e.direction() + " ") + e.set().describe()
                     : e.up() ? " up" : " down");
         }
         return "node " + e.node() + (e.exec() != null ? " exec `" + e.exec() + "`" : " " + e.action());

@@ -1,5 +1,6 @@
 package dev.netloom.scenario;
 
+import dev.netloom.impairment.Impairment;
 import dev.netloom.scenario.LansSection.LanIn;
 import dev.netloom.scenario.LinksSection.LinkIn;
 import dev.netloom.scenario.NodesSection.NodeIn;

@@ -1,10 +1,12 @@
 package dev.netloom.scenario;
 
+import dev.netloom.impairment.Impairment;
+import dev.netloom.impairment.Field;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * An impairment as read from the file, with where each of its fields was written, so that a later
@@ -14,7 +16,7 @@ import java.util.function.Function;
 record ImpairmentIn(Impairment value, Map<String, SourceValue> fields) {
 
     /** The impairment keys, allowed in links, LANs, generators and timeline "set" objects. */
-    static final List<String> KEYS = List.of("delay", "jitter", "loss", "rate", "duplicate", "corrupt", "reorder");
+    static final List<String> KEYS = Field.KEYS;
     static final ImpairmentIn NONE = new ImpairmentIn(Impairment.NONE, Map.of());
 
     /** {@code own} followed by the impairment keys: the keys of an object that also carries an impairment. */
@@ -27,20 +29,14 @@ record ImpairmentIn(Impairment value, Map<String, SourceValue> fields) {
     /** Reads the impairment keys of {@code at} (an object whose keys were already checked). */
     static ImpairmentIn read(SourceValue at) {
         Map<String, SourceValue> fields = new HashMap<>();
-        for (String key : KEYS) {
-            if (at.get(key) != null) {
-                fields.put(key, at.get(key));
+        Impairment value = Impairment.NONE;
+        for (Field f : Field.values()) {
+            SourceValue v = at.get(f.key());
+            if (v != null) {
+                fields.put(f.key(), v);
+                value = f.with(value, ValueRules.quantity(v, f.example(), f::parse));
             }
         }
-        Function<String, SourceValue> f = fields::get;
-        Impairment value = new Impairment(
-                f.apply("delay") != null ? ValueRules.duration(f.apply("delay")) : null,
-                f.apply("jitter") != null ? ValueRules.duration(f.apply("jitter")) : null,
-                f.apply("loss") != null ? ValueRules.percent(f.apply("loss")) : null,
-                f.apply("rate") != null ? ValueRules.rate(f.apply("rate")) : null,
-                f.apply("duplicate") != null ? ValueRules.percent(f.apply("duplicate")) : null,
-                f.apply("corrupt") != null ? ValueRules.percent(f.apply("corrupt")) : null,
-                f.apply("reorder") != null ? ValueRules.percent(f.apply("reorder")) : null);
         return new ImpairmentIn(value, fields);
     }
 
@@ -52,12 +48,11 @@ record ImpairmentIn(Impairment value, Map<String, SourceValue> fields) {
         if (merged.delay() != null) {
             return;
         }
-        for (String key : List.of("jitter", "reorder")) {
+        for (Field f : List.of(Field.JITTER, Field.REORDER)) {
             for (int i = layers.length - 1; i >= 0; i--) {
-                SourceValue at = layers[i].fields().get(key);
+                SourceValue at = layers[i].fields().get(f.key());
                 if (at != null) {
-                    throw at.error(key + " needs a delay (netem " + (key.equals("jitter") ? "varies the delay it adds"
-                            : "reorders by sending some packets without the delay") + "); add \"delay\": \"10ms\" beside it");
+                    throw at.error(Impairment.delayNeeded(f));
                 }
             }
         }

@@ -1,5 +1,6 @@
 package dev.netloom.scenario;
 
+import dev.netloom.impairment.Impairment;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.function.Function;
 
 /**
- * The loader's value checks: memory sizes, CPU counts, durations, percentages, rates and addresses
- * read from a {@link SourceValue}, with the grammar of {@link Quantities} and {@link Cidr}, and every
- * mistake reported at the value's line:column.
+ * The loader's value checks: memory sizes, CPU counts, durations, addresses and any other quantity
+ * (an impairment field) read from a {@link SourceValue}, with the grammar of {@link Quantities},
+ * {@link Cidr} or the one given, and every mistake reported at the value's line:column.
  */
 final class ValueRules {
 
@@ -35,23 +35,15 @@ final class ValueRules {
     }
 
     static Duration duration(SourceValue at) {
-        return parse(at, "a duration such as \"10ms\"", Quantities::duration);
-    }
-
-    static double percent(SourceValue at) {
-        return parse(at, "a percentage such as \"1%\"", Quantities::percent);
-    }
-
-    static long rate(SourceValue at) {
-        return parse(at, "a rate such as \"10mbit\"", Quantities::rateBps);
+        return quantity(at, "a duration such as \"10ms\"", Quantities::duration);
     }
 
     static Cidr cidr(SourceValue at) {
-        return parse(at, "an address such as \"10.9.0.1/24\"", Cidr::parse);
+        return quantity(at, "an address such as \"10.9.0.1/24\"", Cidr::parse);
     }
 
     /** Quantities are strings; a bare number is accepted only for 0, which needs no unit. */
-    private static <T> T parse(SourceValue at, String what, Function<String, T> parser) {
+    static <T> T quantity(SourceValue at, String what, Function<String, T> parser) {
         String text;
         if (at.isNumber() && at.node().doubleValue() == 0) {
             text = "0";

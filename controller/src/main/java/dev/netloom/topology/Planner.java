@@ -1,7 +1,7 @@
 package dev.netloom.topology;
 
 import dev.netloom.scenario.Cidr;
-import dev.netloom.scenario.Impairment;
+import dev.netloom.impairment.Impairment;
 import dev.netloom.scenario.Scenario;
 import dev.netloom.scenario.ScenarioLoader;
 import dev.netloom.topology.SegmentPlan.Kind;
@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -110,15 +109,15 @@ public final class Planner {
             }
         }
 
-        StaticRoutes routing = scenario.routing() == Scenario.Routing.STATIC
-                ? new StaticRoutes(topology, segmentPlans, interfaces) : null;
+        List<List<Route>> routes = scenario.routing() == Scenario.Routing.STATIC
+                ? StaticRoutes.compute(nodes, segmentPlans, interfaces, Set.of()) : null;
         List<NodePlan> nodePlans = new ArrayList<>();
         for (int n = 0; n < nodes.size(); n++) {
             Scenario.NodeDef def = scenario.nodes().get(n);
             List<String> commands = new ArrayList<>(scenario.commands());
             commands.addAll(def.commands());
             nodePlans.add(new NodePlan(def.name(), n, def.image(), def.memoryMiB(), def.cpus(), interfaces.get(n),
-                    routing == null ? List.of() : routing.routes(n), hosts, commands));
+                    routes == null ? List.of() : routes.get(n), hosts, commands));
         }
         return new Plan(scenario.name(), nodePlans, segmentPlans);
     }
@@ -192,69 +191,5 @@ public final class Planner {
             result.add(parsed);
         }
         return result;
-    }
-
-    /** Static routes along hop-count shortest paths (see docs/topology.md). */
-    private static final class StaticRoutes {
-        private final Topology topology;
-        private final List<SegmentPlan> segments;
-        private final List<List<InterfacePlan>> interfaces;
-        /** hops[node][segment]: fewest hops from the node to any member of the segment; -1 if unreachable. */
-        private final int[][] hops;
-        private final Map<String, Integer> segmentIndex = new HashMap<>();
-
-        StaticRoutes(Topology topology, List<SegmentPlan> segments, List<List<InterfacePlan>> interfaces) {
-            this.topology = topology;
-            this.segments = segments;
-            this.interfaces = interfaces;
-            segments.forEach(s -> segmentIndex.put(s.name(), s.index()));
-            List<String> nodes = topology.nodes();
-            hops = new int[nodes.size()][segments.size()];
-            for (int n = 0; n < nodes.size(); n++) {
-                int[] toNode = topology.hopsFrom(nodes.get(n));
-                for (SegmentPlan s : segments) {
-                    int best = -1;
-                    for (Member m : s.members()) {
-                        int d = toNode[topology.indexOf(m.node())];
-                        if (d >= 0 && (best < 0 || d < best)) {
-                            best = d;
-                        }
-                    }
-                    hops[n][s.index()] = best;
-                }
-            }
-        }
-
-        /**
-         * For every segment the node is not on and can reach: a route via the neighbour one hop closer
-         * to it, the neighbour with the lowest node index first, then the lowest local interface index.
-         */
-        List<Route> routes(int node) {
-            List<Route> routes = new ArrayList<>();
-            for (SegmentPlan target : segments) {
-                int distance = hops[node][target.index()];
-                if (distance <= 0) {
-                    continue; // attached (0) or unreachable (-1)
-                }
-                int bestNeighbour = Integer.MAX_VALUE;
-                Route best = null;
-                for (InterfacePlan local : interfaces.get(node)) {
-                    SegmentPlan shared = segments.get(indexOf(local.segment()));
-                    for (Member neighbour : shared.members()) {
-                        int v = topology.indexOf(neighbour.node());
-                        if (v != node && hops[v][target.index()] == distance - 1 && v < bestNeighbour) {
-                            bestNeighbour = v;
-                            best = new Route(target.subnet(), neighbour.ip(), local.guestName());
-                        }
-                    }
-                }
-                routes.add(best);
-            }
-            return routes;
-        }
-
-        private int indexOf(String segment) {
-            return segmentIndex.get(segment);
-        }
     }
 }

@@ -1,7 +1,8 @@
 package dev.netloom.topology;
 
 import dev.netloom.scenario.Cidr;
-import dev.netloom.scenario.Impairment;
+import dev.netloom.impairment.Impairment;
+import dev.netloom.impairment.Target;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -78,6 +79,12 @@ public record SegmentPlan(String name, int index, Kind kind, String bridge, List
             case LINK -> member(endsOf(direction)[1]).tap();
             case LAN -> member(direction).tap();
         };
+    }
+
+    /** That direction as the impairment engines shape it: where the guest and where the host would. */
+    public Target target(String direction) {
+        Member guest = guestMember(direction);
+        return new Target(name, direction, guest.node(), guest.dev(), hostTap(direction));
     }
 
     private String[] endsOf(String direction) {

@@ -1,7 +1,7 @@
 package dev.netloom.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.netloom.lab.Lab;
+import dev.netloom.lab.LabEvent;
 import dev.netloom.nodes.console.ConsoleSession;
 import io.netty.channel.EventLoopGroup;
 import org.junit.jupiter.api.AfterEach;
@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Executors;
@@ -52,7 +51,7 @@ class ApiFuzzTest {
                 dir.resolve("api.token"), () -> { });
         // the lab is never quiet: events for subscribers, output for attached consoles
         noise.scheduleAtFixedRate(() -> {
-            events.publish(new Lab.Event(Instant.now(), "link", "n1-n2", "noise"));
+            events.publish(LabEvent.of(LabEvent.Kind.LINK, "n1-n2", "noise"));
             ops.consoleReaders.forEach(r -> r.onData("console noise\r\n".getBytes(StandardCharsets.US_ASCII)));
         }, 5, 5, TimeUnit.MILLISECONDS);
     }

@@ -1,7 +1,7 @@
 package dev.netloom.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.netloom.lab.Lab;
+import dev.netloom.lab.LabEvent;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.WriteBufferWaterMark;
@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -171,7 +170,7 @@ class ApiLimitsTest {
         assertThat(ch.isWritable()).isFalse();
         assertThat(ch.config().isAutoRead()).as("a client that does not read is not read from").isFalse();
         for (int i = 0; i < 3; i++) {
-            events.publish(new Lab.Event(Instant.now(), "link", "n1-n2", "lost " + i));
+            events.publish(LabEvent.of(LabEvent.Kind.LINK, "n1-n2", "lost " + i));
         }
         ch.flushOutbound(); // the client reads: writable again
         ch.runPendingTasks();
@@ -181,7 +180,7 @@ class ApiLimitsTest {
         assertThat(notice.path("params").path("kind").asText()).isEqualTo("dropped");
         assertThat(notice.path("params").path("missed").asLong()).isEqualTo(3);
         assertThat(ch.config().isAutoRead()).isTrue();
-        events.publish(new Lab.Event(Instant.now(), "link", "n1-n2", "seen"));
+        events.publish(LabEvent.of(LabEvent.Kind.LINK, "n1-n2", "seen"));
         assertThat(response(ch).path("params").path("detail").asText()).isEqualTo("seen");
     }
 

@@ -1,7 +1,7 @@
 package dev.netloom.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.netloom.lab.Lab;
+import dev.netloom.lab.LabEvent;
 import dev.netloom.nodes.BadInputException;
 import dev.netloom.nodes.console.ConsoleSession;
 import io.netty.channel.EventLoopGroup;
@@ -23,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -197,7 +196,7 @@ class ApiServerTest {
                 seen.add(e);
                 first.complete(e);
             });
-            events.publish(new Lab.Event(Instant.now(), "link", "n1-n2", "down"));
+            events.publish(LabEvent.of(LabEvent.Kind.LINK, "n1-n2", "down"));
             assertThat(first).succeedsWithin(Duration.ofSeconds(5))
                     .satisfies(e -> assertThat(e.path("detail").asText()).isEqualTo("down"));
             assertThat(seen).hasSize(1);

@@ -3,7 +3,7 @@ package dev.netloom.api;
 import dev.netloom.nodes.ExecResult;
 import dev.netloom.nodes.console.Attachment;
 import dev.netloom.nodes.console.ConsoleListener;
-import dev.netloom.scenario.Impairment;
+import dev.netloom.impairment.Impairment;
 import dev.netloom.topology.SegmentPlan.Kind;
 import dev.netloom.topology.Topology;
 

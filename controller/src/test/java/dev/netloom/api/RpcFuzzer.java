@@ -1,5 +1,6 @@
 package dev.netloom.api;
 
+import dev.netloom.impairment.Field;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -130,7 +131,7 @@ final class RpcFuzzer {
         names.addAll(List.of("timeout", "nodes", "types", "direction", "impairment"));
         String name = pick(names);
         if (name.equals("impairment") && random.nextBoolean()) {
-            p.set(name, MAPPER.createObjectNode().set(pick(Methods.IMPAIRMENT_KEYS), wrongValue()));
+            p.set(name, MAPPER.createObjectNode().set(pick(Field.KEYS), wrongValue()));
         } else {
             p.set(name, wrongValue());
         }

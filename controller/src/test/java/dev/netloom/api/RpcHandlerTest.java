@@ -1,9 +1,10 @@
 package dev.netloom.api;
 
+import dev.netloom.nodes.NodeState;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.netloom.lab.Lab;
+import dev.netloom.lab.LabEvent;
 import dev.netloom.nodes.ExecResult;
-import dev.netloom.scenario.Impairment;
+import dev.netloom.impairment.Impairment;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -401,8 +402,8 @@ class RpcHandlerTest {
         send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"events.subscribe\",\"params\":{\"types\":[\"node\"]}}");
         assertThat(response().path("result").path("subscribed").toString()).isEqualTo("[\"node\"]");
 
-        events.publish(new Lab.Event(Instant.parse("2025-01-01T00:00:00Z"), "link", "n1-n2", "down"));
-        events.publish(new Lab.Event(Instant.parse("2025-01-01T00:00:01Z"), "node", "n1", "STOPPING (stopping)"));
+        events.publish(new LabEvent(Instant.parse("2025-01-01T00:00:00Z"), LabEvent.Kind.LINK, "n1-n2", "down", null));
+        events.publish(new LabEvent(Instant.parse("2025-01-01T00:00:01Z"), LabEvent.Kind.NODE, "n1", "STOPPING (stopping)", NodeState.STOPPING));
         JsonNode n = response();
         assertThat(n.has("id")).isFalse();
         assertThat(n.path("method").asText()).isEqualTo("event");
@@ -541,7 +542,7 @@ class RpcHandlerTest {
         send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"events.subscribe\"}");
         response();
         channel.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
-        events.publish(new Lab.Event(Instant.now(), "lab", "fake", "READY"));
+        events.publish(LabEvent.of(LabEvent.Kind.LAB, "fake", "READY"));
         assertThat(response().path("params").path("detail").asText()).isEqualTo("READY");
         assertThat(channel.isOpen()).isTrue();
     }

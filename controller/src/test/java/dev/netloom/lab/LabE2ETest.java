@@ -3,7 +3,7 @@ package dev.netloom.lab;
 import dev.netloom.fabric.Fabric;
 import dev.netloom.nodes.ExecResult;
 import dev.netloom.nodes.QemuNode;
-import dev.netloom.scenario.Impairment;
+import dev.netloom.impairment.Impairment;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 

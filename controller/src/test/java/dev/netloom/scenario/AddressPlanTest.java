@@ -1,5 +1,6 @@
 package dev.netloom.scenario;
 
+import dev.netloom.impairment.Impairment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

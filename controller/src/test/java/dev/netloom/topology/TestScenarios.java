@@ -1,6 +1,6 @@
 package dev.netloom.topology;
 
-import dev.netloom.scenario.Impairment;
+import dev.netloom.impairment.Impairment;
 import dev.netloom.scenario.Scenario;
 import dev.netloom.scenario.Scenario.Endpoint;
 import dev.netloom.scenario.Scenario.LanDef;

@@ -1,0 +1,40 @@
+package dev.netloom.impairment;
+
+import java.util.List;
+
+/** A token bucket on the receiver's tap: a rate and nothing else, on any host (no netem needed). */
+public final class HostTbf implements ImpairmentEngine {
+
+    @Override
+    public String name() {
+        return "host-tbf";
+    }
+
+    @Override
+    public Place place() {
+        return Place.HOST;
+    }
+
+    @Override
+    public boolean available(Probes probes, Target target) {
+        return true;
+    }
+
+    @Override
+    public boolean supports(Impairment imp) {
+        return imp.isNone() || imp.rateOnly();
+    }
+
+    @Override
+    public List<String> commands(Target target, Impairment imp) {
+        if (imp.isNone()) {
+            return List.of("qdisc replace dev " + target.hostTap() + " root pfifo_fast");
+        }
+        if (!imp.rateOnly()) {
+            throw new IllegalArgumentException("TBF shapes a rate only, not " + imp.describe());
+        }
+        long burstBytes = Math.max(1600, imp.rateBps() / 8 / 100); // 10 ms worth, at least one full frame
+        return List.of("qdisc replace dev " + target.hostTap() + " root tbf rate " + TcUnits.rate(imp.rateBps())
+                + " burst " + burstBytes + " latency 50ms");
+    }
+}

@@ -1,0 +1,43 @@
+package dev.netloom.impairment;
+
+import java.util.List;
+
+/**
+ * A mechanism that shapes one direction of a link: host netem, guest netem, host TBF. An engine is
+ * chosen per direction once, when the lab starts ({@link Shaping}), by preference among those
+ * {@link #available} there, and keeps that direction for the lab's life.
+ *
+ * <p>To add an engine: implement this (a small class with its probe, if it needs one, in
+ * {@link Probes}), add it to {@link Shaping#ENGINES} at its place in the preference order, and give
+ * it a test and a line in docs/impairments.md.
+ */
+public interface ImpairmentEngine {
+
+    /** Where an engine's commands run. */
+    enum Place {
+        /** {@code tc -batch} lines in the lab's namespace. */
+        HOST,
+        /** Shell commands on the node's console. */
+        GUEST
+    }
+
+    /** As status shows it: "host-netem". */
+    String name();
+
+    Place place();
+
+    /** Whether this engine can shape {@code target} on this lab, from what the probes found. */
+    boolean available(Probes probes, Target target);
+
+    /** Whether this engine can apply {@code imp} ({@link Impairment#NONE} always). */
+    boolean supports(Impairment imp);
+
+    /**
+     * The commands that give {@code target} the impairment {@code imp} (replacing what it had;
+     * {@link Impairment#NONE} removes it): tc batch lines for {@link Place#HOST}, shell commands for
+     * {@link Place#GUEST}.
+     *
+     * @throws IllegalArgumentException when a value is outside what tc takes
+     */
+    List<String> commands(Target target, Impairment imp);
+}

@@ -1,0 +1,96 @@
+package dev.netloom.topology;
+
+import dev.netloom.scenario.Cidr;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Rerouting after links fail or come back, as a pure function of the plan and the links and LANs
+ * that are down: per node the `ip route` commands that take it from the plan's routes to shortest
+ * paths over what is up. The addresses on segments that are down stay reachable through host routes
+ * to their nodes, since names resolve to them (Linux answers for a local address on any interface).
+ */
+public final class Reroute {
+
+    private Reroute() {
+    }
+
+    /**
+     * @param down     the links and LANs that pass nothing now
+     * @param restored the links and LANs that are up again after being down (their host routes go)
+     * @return per node, in plan order, the commands to run (each tolerates a route that is already gone)
+     */
+    public static Map<String, List<String>> commands(Plan plan, Set<String> down, Set<String> restored) {
+        Map<String, List<Route>> live = StaticRoutes.of(plan, down);
+        List<SegmentPlan.Member> downMembers = plan.segments().stream().filter(s -> down.contains(s.name()))
+                .flatMap(s -> s.members().stream()).toList();
+        List<SegmentPlan.Member> restoredMembers = plan.segments().stream()
+                .filter(s -> !down.contains(s.name()) && restored.contains(s.name()))
+                .flatMap(s -> s.members().stream()).toList();
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (NodePlan node : plan.nodes()) {
+            out.put(node.name(), commands(plan, node, live, down, downMembers, restoredMembers));
+        }
+        return out;
+    }
+
+    private static List<String> commands(Plan plan, NodePlan node, Map<String, List<Route>> live, Set<String> down,
+                                         List<SegmentPlan.Member> downMembers, List<SegmentPlan.Member> restoredMembers) {
+        List<String> cmds = new ArrayList<>();
+        List<String> kept = new ArrayList<>();
+        for (Route r : live.get(node.name())) {
+            cmds.add(GuestConfig.routeCommand(r));
+            kept.add(r.destination());
+        }
+        for (Route old : node.routes()) {
+            if (!kept.contains(old.destination())) {
+                cmds.add("ip route del " + Cidr.parse(old.destination()) + " 2>/dev/null || true");
+            }
+        }
+        for (SegmentPlan.Member m : downMembers) {
+            if (m.node().equals(node.name())) {
+                continue;
+            }
+            Route hop = hopTowards(plan, m.node(), node, live, down);
+            String host = m.ip() + "/32";
+            cmds.add(hop == null ? "ip route del " + host + " 2>/dev/null || true"
+                    : GuestConfig.routeCommand(new Route(host, hop.via(), hop.dev())));
+        }
+        for (SegmentPlan.Member m : restoredMembers) {
+            if (!m.node().equals(node.name())) {
+                cmds.add("ip route del " + m.ip() + "/32 2>/dev/null || true");
+            }
+        }
+        return cmds;
+    }
+
+    /**
+     * The next hop from {@code from} towards node {@code target} over what is up: the target itself
+     * when they share a segment that is up, else the gateway of a live route to one of the target's
+     * live subnets; null when the target is unreachable. The destination of the result is unused.
+     */
+    private static Route hopTowards(Plan plan, String target, NodePlan from, Map<String, List<Route>> live, Set<String> down) {
+        for (SegmentPlan seg : plan.segments()) {
+            if (down.contains(seg.name())) {
+                continue;
+            }
+            boolean mine = seg.members().stream().anyMatch(x -> x.node().equals(from.name()));
+            var theirs = seg.members().stream().filter(x -> x.node().equals(target)).findFirst();
+            if (mine && theirs.isPresent()) {
+                return new Route(seg.subnet(), theirs.get().ip(), from.interfaceOn(seg.name()).orElseThrow().guestName());
+            }
+        }
+        List<InterfacePlan> targetUp = plan.node(target).interfaces().stream().filter(i -> !down.contains(i.segment())).toList();
+        for (Route r : live.get(from.name())) {
+            Cidr dest = Cidr.parse(r.destination());
+            if (targetUp.stream().anyMatch(i -> dest.contains(Cidr.parse(i.address()).address()))) {
+                return r;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,107 @@
+package dev.netloom.topology;
+
+import dev.netloom.scenario.Scenario;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+import static dev.netloom.topology.TestScenarios.addresses;
+import static dev.netloom.topology.TestScenarios.lan;
+import static dev.netloom.topology.TestScenarios.link;
+import static dev.netloom.topology.TestScenarios.nodes;
+import static dev.netloom.topology.TestScenarios.plan;
+import static dev.netloom.topology.TestScenarios.scenario;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RerouteTest {
+
+    /** a-b-c in a line, and a-c as a shortcut: a reaches c's far subnet directly until the shortcut fails. */
+    private static final Scenario TRIANGLE = scenario(List.of("a", "b", "c", "d"),
+            List.of(link("a", "b"), link("b", "c"), link("a", "c"), link("c", "d")), List.of());
+
+    @Test
+    void shortcutDown_routesGoTheLongWay_andTheShortcutsAddressesStayReachable() {
+        Plan plan = plan(TRIANGLE);
+        assertThat(plan.node("a").routes()).contains(new Route("10.0.3.0/24", "10.0.2.2", "eth1")); // c-d via c on a-c
+
+        Map<String, List<String>> cmds = Reroute.commands(plan, Set.of("a-c"), Set.of("a-c"));
+        assertThat(cmds.get("a")).contains(
+                "ip route replace 10.0.1.0/24 via 10.0.0.2 dev eth0",  // b-c via b
+                "ip route replace 10.0.3.0/24 via 10.0.0.2 dev eth0",  // c-d via b now
+                "ip route replace 10.0.2.2/32 via 10.0.0.2 dev eth0"); // c's address on the failed link, via b
+        assertThat(cmds.get("a")).noneMatch(c -> c.contains("10.0.2.0/24 via"));
+        assertThat(cmds.get("d")).contains("ip route replace 10.0.2.1/32 via 10.0.3.1 dev eth0");
+        // the members of the failed link do not route to their own address
+        assertThat(cmds.get("c")).noneMatch(c -> c.contains("10.0.2.2/32"));
+    }
+
+    @Test
+    void shortcutBackUp_restoresThePlansRoutes_andDropsTheHostRoutes() {
+        Plan plan = plan(TRIANGLE);
+        Map<String, List<String>> cmds = Reroute.commands(plan, Set.of(), Set.of("a-c"));
+        for (Route r : plan.node("a").routes()) {
+            assertThat(cmds.get("a")).contains(GuestConfig.routeCommand(r));
+        }
+        assertThat(cmds.get("a")).contains("ip route del 10.0.2.2/32 2>/dev/null || true");
+        assertThat(cmds.get("a")).noneMatch(c -> c.startsWith("ip route del 10.0.") && c.contains("/24"));
+    }
+
+    @Test
+    void cutOff_nodeLosesTheRoutesItCannotUse() {
+        Plan plan = plan(TRIANGLE);
+        Map<String, List<String>> cmds = Reroute.commands(plan, Set.of("c-d"), Set.of("c-d"));
+        assertThat(cmds.get("d")).contains("ip route del 10.0.0.0/24 2>/dev/null || true", "ip route del 10.0.3.1/32 2>/dev/null || true");
+        assertThat(cmds.get("a")).contains("ip route del 10.0.3.2/32 2>/dev/null || true");
+    }
+
+    /**
+     * The routes with links down are those of the plan of the scenario without those links (what
+     * rerouting used to compute by re-planning a reduced scenario), for random meshes with LANs.
+     */
+    @Test
+    void routesWithLinksDown_equalThePlanOfTheScenarioWithoutThem() {
+        Random random = new Random(11);
+        for (int round = 0; round < 200; round++) {
+            List<String> names = nodes("n", 3 + random.nextInt(8));
+            List<Scenario.LinkDef> links = new ArrayList<>();
+            for (int i = 1; i < names.size(); i++) {
+                links.add(link("l" + links.size(), names.get(random.nextInt(i)), names.get(i)));
+            }
+            for (int extra = random.nextInt(5); extra > 0; extra--) {
+                int a = random.nextInt(names.size());
+                int b = random.nextInt(names.size());
+                if (a != b) {
+                    links.add(link("l" + links.size(), names.get(a), names.get(b)));
+                }
+            }
+            List<Scenario.LanDef> lans = random.nextBoolean() ? List.of(lan("lan", names.get(0), names.get(names.size() - 1), names.get(1)))
+                    : List.of();
+            Scenario full = scenario(names, links, lans);
+            Plan plan = plan(full);
+            Set<String> down = new HashSet<>();
+            plan.segments().forEach(s -> {
+                if (random.nextInt(4) == 0) {
+                    down.add(s.name());
+                }
+            });
+
+            Scenario reduced = scenario(names, links.stream().filter(l -> !down.contains(l.name())).toList(),
+                    lans.stream().filter(l -> !down.contains(l.name())).toList());
+            Map<String, List<String>> fullAddresses = addresses(full);
+            Plan live = Planner.plan(reduced, fullAddresses);
+            Map<String, List<Route>> routes = StaticRoutes.of(plan, down);
+            for (NodePlan n : live.nodes()) {
+                List<Route> expected = n.routes().stream().map(r -> {
+                    String segment = n.interfaces().stream().filter(i -> i.guestName().equals(r.dev())).findFirst().orElseThrow().segment();
+                    return new Route(r.destination(), r.via(), plan.node(n.name()).interfaceOn(segment).orElseThrow().guestName());
+                }).toList();
+                assertThat(routes.get(n.name())).as("round %d node %s down %s", round, n.name(), down).isEqualTo(expected);
+            }
+        }
+    }
+}
