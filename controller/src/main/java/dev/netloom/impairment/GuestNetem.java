@@ -23,11 +23,6 @@ public final class GuestNetem implements ImpairmentEngine {
         return probes.guestNetem().test(target.guestNode());
     }
 
-    @Override
-    public boolean supports(Impairment imp) {
-        return true;
-    }
-
     /** {@link Impairment#NONE} removes any root qdisc, quietly if there is none. */
     @Override
     public List<String> commands(Target target, Impairment imp) {

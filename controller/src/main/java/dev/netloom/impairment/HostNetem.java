@@ -30,11 +30,6 @@ public final class HostNetem implements ImpairmentEngine {
         return probes.hostNetem();
     }
 
-    @Override
-    public boolean supports(Impairment imp) {
-        return true;
-    }
-
     /** {@link Impairment#NONE} puts back pfifo_fast rather than deleting the root qdisc: a failed delete would abort the whole batch. */
     @Override
     public List<String> commands(Target target, Impairment imp) {

@@ -29,8 +29,10 @@ public interface ImpairmentEngine {
     /** Whether this engine can shape {@code target} on this lab, from what the probes found. */
     boolean available(Probes probes, Target target);
 
-    /** Whether this engine can apply {@code imp} ({@link Impairment#NONE} always). */
-    boolean supports(Impairment imp);
+    /** Whether this engine can apply {@code imp} ({@link Impairment#NONE} always); netem can apply every field. */
+    default boolean supports(Impairment imp) {
+        return true;
+    }
 
     /**
      * The commands that give {@code target} the impairment {@code imp} (replacing what it had;
