@@ -18,6 +18,7 @@ public record HostTool(String program, String pkg, String neededFor, boolean cor
 
     public static final List<HostTool> ALL = List.of(
             new HostTool("qemu-system-x86_64", "qemu-system-x86", "every node", true),
+            new HostTool("qemu-system-aarch64", "qemu-system-arm", "arm64 nodes (tiny-arm64)", false),
             new HostTool("qemu-img", "qemu-utils", "disk overlays, image import and builds", true),
             new HostTool("ip", "iproute2", "lab wiring, network namespaces", true),
             new HostTool("tc", "iproute2", "host impairments (netem, tbf)", true),
