@@ -7,6 +7,7 @@ import dev.netloom.nodes.image.ImageStore;
 import dev.netloom.nodes.image.TinyImageBuilder;
 import dev.netloom.nodes.qemu.Accel;
 import dev.netloom.nodes.qemu.AccelProbe;
+import dev.netloom.nodes.qemu.Arch;
 import dev.netloom.nodes.qemu.QemuCommandLine;
 import dev.netloom.scenario.Names;
 import picocli.CommandLine.Command;
@@ -24,7 +25,8 @@ import java.util.concurrent.Callable;
 @Command(name = "doctor", mixinStandardHelpOptions = true, header = "Check that this host can run labs.",
         description = {"Check the host: every host program netloom runs (with the Debian package for each missing one),",
                 "QEMU, acceleration (a real KVM test boot), /dev/net/tun, bridges and taps in a scratch network",
-                "namespace, host netem, ip and tc. Exit 0 if netloom can run labs here, 1 otherwise.",
+                "namespace, host netem, ip and tc, and which guest architectures (x86_64, arm64) this host can run.",
+                "Exit 0 if netloom can run labs here, 1 otherwise.",
                 "As root, missing core packages are installed first. The KVM probe boots the tiny image;",
                 "doctor builds it first when it is missing (as root)."})
 final class DoctorCommand implements Callable<Integer> {
@@ -45,7 +47,7 @@ final class DoctorCommand implements Callable<Integer> {
             return 1;
         }
         qemu();
-        acceleration(requested);
+        architectures(acceleration(requested));
         tun();
         namespace();
         tools();
@@ -82,7 +84,7 @@ final class DoctorCommand implements Callable<Integer> {
         check(img.ok(), "qemu-img", img.stdout().lines().findFirst().orElse(""), "install it: apt-get install qemu-utils");
     }
 
-    private void acceleration(Accel requested) {
+    private AccelProbe.Verdict acceleration(Accel requested) {
         ImageStore store = ImageStore.fromEnvironment();
         if (requested == Accel.AUTO && store.find(TinyImageBuilder.NAME).isEmpty() && HostSetup.isRoot()) {
             Say.line("building the tiny image, which the KVM probe boots");
@@ -95,6 +97,41 @@ final class DoctorCommand implements Callable<Integer> {
         Path tiny = store.find(TinyImageBuilder.NAME).isPresent() ? store.dir(TinyImageBuilder.NAME) : null;
         AccelProbe.Verdict v = probe.resolve(requested, tiny);
         line("OK", "acceleration", v.accel().qemuName().toUpperCase() + ": " + v.reason());
+        return v;
+    }
+
+    /**
+     * One line per guest architecture: whether its emulator is here and runs (its machine help lists
+     * the machine netloom boots), and how its guests run. The host's own architecture's emulator is
+     * needed for every lab (FAIL); another's only for nodes of it (WARN).
+     */
+    private void architectures(AccelProbe.Verdict hostVerdict) {
+        for (Arch a : Arch.values()) {
+            String what = "arch " + a;
+            boolean needed = a.isHost() || (Arch.host().isEmpty() && a == Arch.X86_64);
+            if (!Proc.onPath(a.qemu())) {
+                if (needed) {
+                    check(false, what, a.qemu() + " missing", "apt-get install " + a.qemuPackage());
+                } else {
+                    line("WARN", what, a.qemu() + " missing: no " + a + " nodes -> apt-get install " + a.qemuPackage() + " (./netloom setup does)");
+                }
+                continue;
+            }
+            String machine = QemuCommandLine.machineName(a);
+            Proc.Result help = Proc.run(List.of(a.qemu(), "-machine", "help"), Duration.ofSeconds(20));
+            boolean works = help.ok() && help.stdout().lines().anyMatch(l -> l.startsWith(machine + " "));
+            Accel runs = a.accel(hostVerdict.accel());
+            String detail = a.qemu() + " runs machine " + machine + "; " + a + " nodes run under " + runs.qemuName().toUpperCase()
+                    + (a.isHost() ? "" : " (KVM runs only the host's own architecture)");
+            if (works) {
+                line("OK", what, detail);
+            } else if (needed) {
+                check(false, what, a.qemu() + " does not run machine " + machine + ": " + Proc.lastLine(help.stderr()), "reinstall " + a.qemuPackage());
+            } else {
+                line("WARN", what, a.qemu() + " does not run machine " + machine + ": " + Proc.lastLine(help.stderr())
+                        + " -> reinstall " + a.qemuPackage());
+            }
+        }
     }
 
     private void tun() {

@@ -7,6 +7,7 @@ import dev.netloom.nodes.image.DebianRootfs;
 import dev.netloom.nodes.image.ImageStore;
 import dev.netloom.nodes.image.RecipeBuilder;
 import dev.netloom.nodes.image.TinyImageBuilder;
+import dev.netloom.nodes.qemu.Arch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -43,6 +44,10 @@ final class ImagesCommand implements Runnable {
         @Option(names = "--force", description = "Rebuild even when the image is up to date.")
         boolean force;
 
+        @Option(names = "--arch", paramLabel = "ARCH",
+                description = "CPU architecture of the tiny image: x86_64 (default, builds tiny) or arm64 (builds tiny-arm64).")
+        String arch;
+
         @Option(names = "--release", paramLabel = "RELEASE",
                 description = "Debian release of the debian image (default ${DEFAULT-VALUE}); other releases build debian-RELEASE.")
         String release = DebianRootfs.DEFAULT_RELEASE;
@@ -59,18 +64,23 @@ final class ImagesCommand implements Runnable {
                 throw new BadInputException("unknown image '" + name + "': netloom can build " + String.join(", ", BUILDABLE)
                         + " or a recipe file (images/recipes/*.json) (see `netloom images build --help`)");
             }
+            Arch target = arch == null ? Arch.X86_64 : Arch.parse(arch);
+            if (target != Arch.X86_64 && !name.equals(TinyImageBuilder.NAME)) {
+                throw new BadInputException("--arch " + arch + ": only the tiny image is built for other architectures"
+                        + " (use `netloom images build tiny --arch " + target + "`)");
+            }
             HostSetup.ensure(Say::line);
             if (name.equals(DebianImageBuilder.NAME)) {
                 DebianRootfs.checkRelease(release);
                 new DebianImageBuilder(store, Say::line).build(release, force);
             } else {
-                new TinyImageBuilder(store, Say::line).build(force);
+                new TinyImageBuilder(store, Say::line).build(target, force);
             }
             return 0;
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the images in the store: name, kind, size and path.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the images in the store: name, kind, architecture, size and path.")
     static final class ListImages implements Callable<Integer> {
 
         @Override
@@ -81,9 +91,9 @@ final class ImagesCommand implements Runnable {
                 System.out.println("no images in " + store.root() + " (build one with `netloom images build tiny`)");
                 return 0;
             }
-            System.out.printf("%-16s %-8s %10s  %s%n", "NAME", "KIND", "SIZE", "PATH");
+            System.out.printf("%-16s %-8s %-7s %10s  %s%n", "NAME", "KIND", "ARCH", "SIZE", "PATH");
             for (ImageStore.Entry e : images) {
-                System.out.printf(Locale.ROOT, "%-16s %-8s %8.1fMB  %s%n", e.name(), e.kind(), e.sizeBytes() / 1e6, e.path());
+                System.out.printf(Locale.ROOT, "%-16s %-8s %-7s %8.1fMB  %s%n", e.name(), e.kind(), e.arch(), e.sizeBytes() / 1e6, e.path());
             }
             return 0;
         }

@@ -51,6 +51,7 @@ final class RunCommand implements Callable<Integer> {
         Duration keep = duration == null ? null : durationOption(duration);
         Scenario scenario = Scenarios.load(file); // bad input fails here, before the host is touched
         HostSetup.ensure(Say::line);
+        Scenarios.ensureEmulators(scenario);
         return run(scenario, requested, keep, json);
     }
 

@@ -40,6 +40,7 @@ final class ServeCommand implements Callable<Integer> {
         java.net.InetSocketAddress tcp = listen == null ? null : UpCommand.loopback(listen);
         Scenario scenario = Scenarios.load(file);
         HostSetup.ensure(Say::line);
+        Scenarios.ensureEmulators(scenario);
         ImageStore store = ImageStore.fromEnvironment();
         Accel resolved = Scenarios.accel(requested, store);
         try (LabSession session = LabSession.start(scenario, resolved, store, new Progress(false), tcp)) {

@@ -52,6 +52,7 @@ final class UpCommand implements Callable<Integer> {
         }
         Scenario scenario = Scenarios.load(file); // bad input fails here, before anything starts (even apt-get)
         HostSetup.ensure(Say::line);
+        Scenarios.ensureEmulators(scenario);
         // a crashed run of this name is fine (the controller removes its leftovers); a live one is not
         if (Cleanup.labs().stream().anyMatch(l -> l.name().equals(scenario.name()) && l.controllerAlive())) {
             throw new BadInputException("lab " + scenario.name() + " is already up; take it down first: netloom down " + scenario.name());

@@ -14,7 +14,9 @@ import dev.netloom.nodes.QemuNode;
 import dev.netloom.nodes.console.ConsoleSession;
 import dev.netloom.nodes.image.ImageManifest;
 import dev.netloom.nodes.image.ImageStore;
+import dev.netloom.nodes.host.Proc;
 import dev.netloom.nodes.qemu.Accel;
+import dev.netloom.nodes.qemu.Arch;
 import dev.netloom.nodes.BadInputException;
 import dev.netloom.scenario.AddressPlan;
 import dev.netloom.scenario.Scenario;
@@ -32,12 +34,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * A running scenario: its network namespace and bridges, its QEMU nodes, their configuration, and
@@ -159,7 +163,19 @@ public final class Lab implements AutoCloseable {
         for (NodePlan n : plan.nodes()) {
             manifests.computeIfAbsent(n.image(), images::require);
         }
+        Set<Arch> arches = manifests.values().stream().map(ImageManifest::arch).collect(Collectors.toCollection(TreeSet::new));
+        for (Arch a : arches) {
+            if (!Proc.onPath(a.qemu())) {
+                throw new NetloomException("lab " + name() + " has " + a + " nodes, which need " + a.qemu()
+                        + ": install it with apt-get install " + a.qemuPackage() + " (./netloom setup does)");
+            }
+        }
         claim();
+        for (Arch a : arches) {
+            if (a.accel(accel) != accel) {
+                event(LabEvent.Kind.LAB, name(), a + " nodes run under TCG (software emulation): KVM runs only the host's own architecture");
+            }
+        }
         event(LabEvent.Kind.LAB, name(), "creating namespace " + journal.namespace() + " with " + plan.segments().size() + " bridges");
         creating(() -> fabric = Fabric.create(plan));
         Map<Target, Impairment> initial = new LinkedHashMap<>();
@@ -209,7 +225,7 @@ public final class Lab implements AutoCloseable {
 
     private QemuNode startNode(NodePlan n, ImageManifest manifest) {
         HostMemory.requireHeadroom(name(), n.name());
-        NodeSpec spec = new NodeSpec(n.name(), manifest, images.dir(n.image()), accel, n.cpus(), n.memoryMiB(), n.nics(),
+        NodeSpec spec = new NodeSpec(n.name(), manifest, images.dir(n.image()), manifest.arch().accel(accel), n.cpus(), n.memoryMiB(), n.nics(),
                 fabric.namespace(), List.of(), null, null, 1);
         QemuNode node = QemuNode.start(spec, paths.node(n.name()), false, loops, List.of(c -> events.accept(new LabEvent(Instant.now(), LabEvent.Kind.NODE, c.node(), c.to() + " (" + c.detail() + ")", c.to()))),
                 pid -> journal.addProcess(n.name(), pid)); // every QEMU, restarts included, is journalled before it can outlive us

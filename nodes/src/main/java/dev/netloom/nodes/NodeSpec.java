@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * @param name          node name; also its hostname (netloom.hostname=NAME on the kernel command line)
  * @param image         the image manifest
  * @param imageDir      the directory the manifest's paths are relative to
- * @param accel         KVM or TCG (resolve AUTO with {@code AccelProbe} first)
+ * @param accel         KVM or TCG (resolve AUTO with {@code AccelProbe} first); KVM only for an image of the
+ *                      host's own architecture ({@code Arch.accel} gives a node's)
  * @param cpus          virtual CPUs
  * @param memoryMiB     guest memory
  * @param nics          network interfaces, in guest order (eth0 first)
@@ -62,6 +63,10 @@ public record NodeSpec(
         }
         if (accel == Accel.AUTO) {
             throw new IllegalArgumentException("resolve AUTO acceleration with AccelProbe before building a NodeSpec");
+        }
+        if (accel == Accel.KVM && image != null && !image.arch().isHost()) {
+            throw new BadInputException("node " + name + ": KVM cannot run " + image.arch() + " guests on this host"
+                    + " (image " + image.name() + "); other architectures run under TCG (use --accel tcg or auto)");
         }
         if (cpus < 1 || memoryMiB < 16) {
             throw new BadInputException("node " + name + ": needs at least 1 CPU and 16 MiB of memory (got " + cpus + " CPUs, " + memoryMiB + " MiB)");

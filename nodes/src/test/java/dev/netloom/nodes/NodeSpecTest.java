@@ -2,6 +2,7 @@ package dev.netloom.nodes;
 
 import dev.netloom.nodes.image.ImageManifest;
 import dev.netloom.nodes.qemu.Accel;
+import dev.netloom.nodes.qemu.Arch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -38,6 +39,18 @@ class NodeSpecTest {
     void new_goodNames_areAccepted() {
         assertThat(NodeSpec.of("r", TINY, DIR, Accel.TCG).name()).isEqualTo("r");
         assertThat(NodeSpec.of("edge-router-01a", TINY, DIR, Accel.KVM).name()).hasSize(15);
+    }
+
+    @Test
+    void new_kvmForAnImageOfAnotherArchitecture_isRejected() {
+        Arch other = Arch.host().orElse(Arch.X86_64) == Arch.X86_64 ? Arch.ARM64 : Arch.X86_64;
+        ImageManifest foreign = new ImageManifest("tiny-x", "tiny", "vmlinuz", "initrd.img", null, null, null, 96,
+                "boot", null, null, null, null, "# ", List.of(), null, other);
+        assertThatThrownBy(() -> NodeSpec.of("r1", foreign, DIR, Accel.KVM))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("KVM cannot run " + other + " guests")
+                .hasMessageContaining("TCG");
+        assertThat(NodeSpec.of("r1", foreign, DIR, Accel.TCG).accel()).isEqualTo(Accel.TCG);
     }
 
     @Test

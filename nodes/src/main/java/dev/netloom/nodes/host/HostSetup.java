@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Makes sure the Debian packages netloom needs ({@link HostTool#ALL}) are installed: as root it installs
@@ -52,8 +53,33 @@ public final class HostSetup {
         ensure(say, true);
     }
 
+    /**
+     * Installs the packages of those {@code programs} (programs of the table) that are missing, as
+     * {@link #ensure} does for the core ones: for what only some labs need, such as the emulator of
+     * arm64 nodes.
+     */
+    public static void ensurePrograms(List<String> programs, Consumer<String> say) {
+        install(missingOf(programs), say, () -> missingOf(programs));
+    }
+
+    /** Packages of the table's {@code programs} that are missing here. */
+    static List<String> missingOf(List<String> programs) {
+        Set<String> missing = new LinkedHashSet<>();
+        for (String program : programs) {
+            HostTool t = HostTool.ALL.stream().filter(h -> h.program().equals(program)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException(program + " is not in HostTool.ALL"));
+            if (!t.present()) {
+                missing.add(t.pkg());
+            }
+        }
+        return List.copyOf(missing);
+    }
+
     private static void ensure(Consumer<String> say, boolean all) {
-        List<String> missing = missing(all);
+        install(missing(all), say, () -> missing(all));
+    }
+
+    private static void install(List<String> missing, Consumer<String> say, Supplier<List<String>> stillMissing) {
         if (missing.isEmpty()) {
             return;
         }
@@ -70,7 +96,7 @@ public final class HostSetup {
             Proc.run(withEnv(List.of("apt-get", "update", "-q")), null, null, Duration.ofMinutes(10)).orThrow();
             Proc.run(withEnv(install), null, null, Duration.ofMinutes(20)).orThrow();
         }
-        List<String> still = missing(all);
+        List<String> still = stillMissing.get();
         if (!still.isEmpty()) {
             throw new NetloomException("apt-get installed the packages, yet these are still missing: " + String.join(" ", still));
         }

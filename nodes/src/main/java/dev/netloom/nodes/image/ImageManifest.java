@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.netloom.nodes.BadInputException;
+import dev.netloom.nodes.qemu.Arch;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,6 +35,8 @@ import java.util.List;
  * @param promptPattern   regex of the shell prompt
  * @param capabilities    e.g. {@code guest-netem}: the guest has tc and sch_netem
  * @param fingerprint     hash of the build inputs; a rebuild with the same inputs is a no-op
+ * @param arch            the guest's CPU architecture, which picks the QEMU that runs it; x86_64 when
+ *                        the manifest has none (every image made before arm64 nodes existed)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -53,7 +56,8 @@ public record ImageManifest(
         String password,
         String promptPattern,
         List<String> capabilities,
-        String fingerprint) {
+        String fingerprint,
+        Arch arch) {
 
     public static final String FILE = "image.json";
     public static final String GUEST_NETEM = "guest-netem";
@@ -64,6 +68,15 @@ public record ImageManifest(
 
     public ImageManifest {
         capabilities = capabilities == null ? List.of() : List.copyOf(capabilities);
+        arch = arch == null ? Arch.X86_64 : arch;
+    }
+
+    /** A manifest of an x86_64 image (the shape callers used before other architectures existed). */
+    public ImageManifest(String name, String kind, String kernel, String initrd, String disk, String diskFormat, String kernelArgs,
+                         int memoryMiB, String bootPattern, String loginPattern, String username, String passwordPattern,
+                         String password, String promptPattern, List<String> capabilities, String fingerprint) {
+        this(name, kind, kernel, initrd, disk, diskFormat, kernelArgs, memoryMiB, bootPattern, loginPattern, username,
+                passwordPattern, password, promptPattern, capabilities, fingerprint, Arch.X86_64);
     }
 
     @JsonIgnore

@@ -2,6 +2,7 @@ package dev.netloom.nodes.image;
 
 import dev.netloom.nodes.BadInputException;
 import dev.netloom.nodes.NetloomException;
+import dev.netloom.nodes.qemu.Arch;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -68,7 +69,7 @@ public final class ImageStore {
     }
 
     /** An entry of {@link #list()}. */
-    public record Entry(String name, String kind, long sizeBytes, Path path) {
+    public record Entry(String name, String kind, Arch arch, long sizeBytes, Path path) {
     }
 
     public List<Entry> list() {
@@ -80,7 +81,8 @@ public final class ImageStore {
             for (Path dir : dirs.sorted().toList()) {
                 String name = dir.getFileName().toString();
                 if (NAME.matcher(name).matches() && Files.isRegularFile(dir.resolve(ImageManifest.FILE))) {
-                    out.add(new Entry(name, ImageManifest.read(dir).kind(), sizeOf(dir), dir));
+                    ImageManifest m = ImageManifest.read(dir);
+                    out.add(new Entry(name, m.kind(), m.arch(), sizeOf(dir), dir));
                 }
             }
         } catch (IOException e) {

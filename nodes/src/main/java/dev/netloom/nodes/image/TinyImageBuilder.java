@@ -2,12 +2,15 @@ package dev.netloom.nodes.image;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.netloom.nodes.NetloomException;
 import dev.netloom.nodes.host.Proc;
+import dev.netloom.nodes.qemu.Arch;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -33,78 +36,142 @@ import java.util.stream.Stream;
 
 /**
  * Builds the tiny node image from Debian packages without installing anything on the host: the
- * .deb files are fetched with {@code apt-get download} and unpacked with {@code dpkg-deb -x}; the
- * initramfs gets busybox, the node's kernel modules (in modules.dep order), tc, ip, iperf3 and
- * tcpdump with exactly the shared libraries they need.
+ * .deb files are fetched with {@code apt-get download} ({@link DebianPackages}) and unpacked with
+ * {@code dpkg-deb -x}; the initramfs gets busybox, the node's kernel modules (in modules.dep order),
+ * tc, ip, iperf3 and tcpdump with exactly the shared libraries they need. {@code tiny} is the x86_64
+ * image; other architectures build {@code tiny-ARCH} from the same recipe with the settings of
+ * {@code images/tiny/ARCH.json} laid over it.
  */
 public final class TinyImageBuilder {
 
+    /** The x86_64 tiny image's name; {@link #nameFor} gives the others'. */
     public static final String NAME = "tiny";
     private static final String RESOURCES = "/netloom/images/tiny/";
     /** Bump when the build logic changes in a way that changes the image. */
     private static final String BUILDER_VERSION = "3";
     private static final long MAX_INITRD_BYTES = 25L * 1000 * 1000;
-    private static final List<String> LIB_DIRS = List.of("lib/x86_64-linux-gnu", "usr/lib/x86_64-linux-gnu", "lib64", "lib", "usr/lib");
+    /** The console device images/tiny/init keeps its shell on; a recipe's consoleTty replaces it. */
+    private static final String INIT_TTY = "ttyS0";
 
-    /** tiny.json: what goes into the image. */
+    /** tiny.json (with ARCH.json over it): what goes into the image. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     record Recipe(String kernelPackage, List<String> packages, List<String> binaries, List<String> modules,
-                  String kernelArgs, String memory, String bootPattern, String promptPattern, List<String> capabilities) {
+                  String kernelArgs, String memory, String bootPattern, String promptPattern, List<String> capabilities,
+                  String consoleTty) {
+    }
+
+    /**
+     * Where an architecture's Debian packages put shared libraries and the dynamic loader: the
+     * multiarch directory, and the loader path its programs ask for (their ELF interpreter).
+     */
+    record Layout(String multiarch, String interpreter) {
+
+        static Layout of(Arch arch) {
+            return switch (arch) {
+                case X86_64 -> new Layout("x86_64-linux-gnu", "lib64/ld-linux-x86-64.so.2");
+                case ARM64 -> new Layout("aarch64-linux-gnu", "lib/ld-linux-aarch64.so.1");
+            };
+        }
+
+        List<String> libDirs() {
+            return List.of("lib/" + multiarch, "usr/lib/" + multiarch, "lib64", "lib", "usr/lib");
+        }
+
+        String loader() {
+            return Path.of(interpreter).getFileName().toString();
+        }
     }
 
     private final ImageStore store;
     private final Consumer<String> say;
-    private boolean listsUpdated;
 
     public TinyImageBuilder(ImageStore store, Consumer<String> say) {
         this.store = store;
         this.say = say;
     }
 
-    /** Builds the image unless one built from the same inputs is there already (or {@code force}). */
+    /** The tiny image of {@code arch}: {@code tiny} for x86_64, {@code tiny-ARCH} (tiny-arm64) for the others. */
+    public static String nameFor(Arch arch) {
+        return arch == Arch.X86_64 ? NAME : NAME + "-" + arch.id();
+    }
+
+    /** Builds the x86_64 tiny image (see {@link #build(Arch, boolean)}). */
     public ImageManifest build(boolean force) {
+        return build(Arch.X86_64, force);
+    }
+
+    /** Builds the tiny image of {@code arch} unless one built from the same inputs is there already (or {@code force}). */
+    public ImageManifest build(Arch arch, boolean force) {
+        String name = nameFor(arch);
         byte[] recipeBytes = resource("tiny.json");
+        byte[] archBytes = arch == Arch.X86_64 ? null : resource(arch.id() + ".json");
         byte[] init = resource("init");
         byte[] profile = resource("profile");
-        String fingerprint = sha256(BUILDER_VERSION.getBytes(), recipeBytes, init, profile);
-        var existing = store.find(NAME);
+        // the x86_64 fingerprint is what it was before other architectures existed, so tiny images stay up to date
+        String fingerprint = archBytes == null ? sha256(BUILDER_VERSION.getBytes(), recipeBytes, init, profile)
+                : sha256(BUILDER_VERSION.getBytes(), arch.id().getBytes(), recipeBytes, archBytes, init, profile);
+        var existing = store.find(name);
         if (!force && existing.isPresent() && fingerprint.equals(existing.get().fingerprint())) {
-            say.accept("image tiny is up to date in " + store.dir(NAME) + " (use --force to rebuild)");
+            say.accept("image " + name + " is up to date in " + store.dir(name) + " (use --force to rebuild)");
             return existing.get();
         }
-        Recipe recipe;
-        try {
-            recipe = new ObjectMapper().readValue(recipeBytes, Recipe.class);
-        } catch (IOException e) {
-            throw new NetloomException("the tiny image recipe is unreadable: " + e.getMessage(), e);
-        }
+        Recipe recipe = recipe(recipeBytes, archBytes);
         store.removeStaleBuilds();
-        Path stage = store.stage(NAME);
+        Path stage = store.stage(name);
         try {
-            ImageManifest manifest = buildInto(stage, recipe, init, profile, fingerprint);
-            store.commit(stage, NAME);
-            say.accept("built image tiny in " + store.dir(NAME) + " (" + ImageStore.sizeOf(store.dir(NAME)) / 1_000_000 + " MB)");
+            ImageManifest manifest = buildInto(stage, name, arch, recipe, consoleInit(init, recipe), profile, fingerprint);
+            store.commit(stage, name);
+            say.accept("built image " + name + " in " + store.dir(name) + " (" + ImageStore.sizeOf(store.dir(name)) / 1_000_000 + " MB)");
             return manifest;
         } catch (IOException e) {
-            throw new NetloomException("building the tiny image failed: " + e.getMessage(), e);
+            throw new NetloomException("building the " + name + " image failed: " + e.getMessage(), e);
         } finally {
             ImageStore.deleteTree(stage);
         }
     }
 
-    private ImageManifest buildInto(Path stage, Recipe recipe, byte[] init, byte[] profile, String fingerprint) throws IOException {
+    /** tiny.json, with the keys of an architecture's file ({@code archBytes}, or null) replacing its own. */
+    static Recipe recipe(byte[] recipeBytes, byte[] archBytes) {
+        ObjectMapper json = new ObjectMapper();
+        try {
+            ObjectNode merged = (ObjectNode) json.readTree(recipeBytes);
+            if (archBytes != null) {
+                merged.setAll((ObjectNode) json.readTree(archBytes));
+            }
+            return json.treeToValue(merged, Recipe.class);
+        } catch (IOException | ClassCastException e) {
+            throw new NetloomException("the tiny image recipe is unreadable: " + e.getMessage(), e);
+        }
+    }
+
+    /** images/tiny/init with its shell on the recipe's console device (ttyAMA0 on arm64) instead of ttyS0. */
+    static byte[] consoleInit(byte[] init, Recipe recipe) {
+        String tty = recipe.consoleTty();
+        if (tty == null || tty.equals(INIT_TTY)) {
+            return init;
+        }
+        if (!tty.matches("tty[A-Za-z0-9]+")) {
+            throw new NetloomException("bad consoleTty '" + tty + "' in the tiny image recipe (use a device name such as ttyAMA0)");
+        }
+        return new String(init, StandardCharsets.UTF_8).replace("/dev/" + INIT_TTY, "/dev/" + tty).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private ImageManifest buildInto(Path stage, String name, Arch arch, Recipe recipe, byte[] init, byte[] profile, String fingerprint)
+            throws IOException {
         Path work = stage.resolve("work");
         Path debs = Files.createDirectories(work.resolve("debs"));
         Path root = Files.createDirectories(work.resolve("root"));
         Path initrd = Files.createDirectories(work.resolve("initrd"));
+        Layout layout = Layout.of(arch);
 
-        String kernelPackage = resolveKernelPackage(recipe.kernelPackage());
+        DebianPackages apt = DebianPackages.of(arch, say);
+        String kernelPackage = apt.kernelPackage(recipe.kernelPackage());
         List<String> packages = new ArrayList<>();
         packages.add(kernelPackage);
         packages.addAll(recipe.packages());
-        packages.addAll(libraryDependencies(recipe.packages()));
-        say.accept("downloading " + packages.size() + " Debian packages (kernel " + kernelPackage + ")");
-        download(packages, debs);
+        packages.addAll(apt.libraryDependencies(recipe.packages()));
+        say.accept("downloading " + packages.size() + " Debian " + arch.debianArch() + " packages (kernel " + kernelPackage + ")");
+        apt.download(packages, debs);
         try (Stream<Path> files = Files.list(debs)) {
             for (Path deb : files.filter(f -> f.toString().endsWith(".deb")).sorted().toList()) {
                 Proc.run(List.of("dpkg-deb", "-x", deb.toString(), root.toString()), Duration.ofMinutes(5)).orThrow();
@@ -142,20 +209,21 @@ public final class TinyImageBuilder {
         for (String bin : recipe.binaries()) {
             Path src = root.resolve(bin.substring(1));
             if (Files.isRegularFile(src, LinkOption.NOFOLLOW_LINKS)) {
-                String name = src.getFileName().toString();
-                String dir = name.equals("tc") || name.equals("ip") ? "usr/sbin" : "usr/bin";
-                copy(src, initrd.resolve(dir + "/" + name));
-                needed.addAll(closure(root, src));
+                String program = src.getFileName().toString();
+                String dir = program.equals("tc") || program.equals("ip") ? "usr/sbin" : "usr/bin";
+                copy(src, initrd.resolve(dir + "/" + program));
+                needed.addAll(closure(root, src, layout));
             }
         }
-        Path libDir = Files.createDirectories(initrd.resolve("lib/x86_64-linux-gnu"));
+        Path libDir = Files.createDirectories(initrd.resolve("lib/" + layout.multiarch()));
         for (String lib : needed) {
-            copy(findLib(root, lib), libDir.resolve(lib));
+            copy(findLib(root, lib, layout), libDir.resolve(lib));
         }
-        Files.createDirectories(initrd.resolve("lib64"));
-        Files.createSymbolicLink(initrd.resolve("lib64/ld-linux-x86-64.so.2"), Path.of("/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2"));
-        if (!needed.contains("ld-linux-x86-64.so.2")) {
-            copy(findLib(root, "ld-linux-x86-64.so.2"), libDir.resolve("ld-linux-x86-64.so.2"));
+        Path interpreter = initrd.resolve(layout.interpreter());
+        Files.createDirectories(interpreter.getParent());
+        Files.createSymbolicLink(interpreter, Path.of("/lib/" + layout.multiarch() + "/" + layout.loader()));
+        if (!needed.contains(layout.loader())) {
+            copy(findLib(root, layout.loader(), layout), libDir.resolve(layout.loader()));
         }
 
         // zstd: the compressed archive and its unpacked copy must fit in 96 MiB together at boot, and
@@ -168,79 +236,16 @@ public final class TinyImageBuilder {
         Proc.run(List.of("zstd", "-q", "-19", "--zstd=wlog=19", cpio.toString(), "-o", initrdFile.toString()), Duration.ofMinutes(5)).orThrow();
         long size = Files.size(initrdFile);
         if (size > MAX_INITRD_BYTES) {
-            throw new NetloomException("the tiny initramfs is " + size / 1_000_000 + " MB, over the 25 MB limit: trim the recipe's packages");
+            throw new NetloomException("the " + name + " initramfs is " + size / 1_000_000 + " MB, over the 25 MB limit: trim the recipe's packages");
         }
         Files.copy(vmlinuz, stage.resolve("vmlinuz"));
         ImageStore.deleteTree(work);
 
-        ImageManifest manifest = new ImageManifest(NAME, TinyKind.NAME, "vmlinuz", "initrd.img", null, null,
+        ImageManifest manifest = new ImageManifest(name, TinyKind.NAME, "vmlinuz", "initrd.img", null, null,
                 recipe.kernelArgs(), parseMiB(recipe.memory()), recipe.bootPattern(), null, null, null, null,
-                recipe.promptPattern(), recipe.capabilities(), fingerprint);
+                recipe.promptPattern(), recipe.capabilities(), fingerprint, arch);
         manifest.write(stage);
         return manifest;
-    }
-
-    /** The versioned kernel package that the meta-package (linux-image-amd64) points at. */
-    private String resolveKernelPackage(String meta) {
-        String found = kernelPackageOf(meta);
-        if (found == null && updatePackageLists()) {
-            found = kernelPackageOf(meta);
-        }
-        if (found == null) {
-            throw new NetloomException("cannot find the Debian kernel package behind " + meta
-                    + " (apt's package lists may be empty: run `apt-get update` and try again)");
-        }
-        return found;
-    }
-
-    /** The versioned package {@code apt-cache depends META} names, or null. */
-    private static String kernelPackageOf(String meta) {
-        Proc.Result r = Proc.run(List.of("apt-cache", "depends", meta), Duration.ofMinutes(1));
-        Matcher m = Pattern.compile("Depends: (linux-image-[0-9]\\S*)").matcher(r.stdout());
-        return r.ok() && m.find() ? m.group(1) : null;
-    }
-
-    /** Library packages that the tools depend on, transitively; only the libraries actually linked are copied. */
-    private static List<String> libraryDependencies(List<String> packages) {
-        List<String> cmd = new ArrayList<>(List.of("apt-cache", "depends", "--recurse", "--no-recommends", "--no-suggests",
-                "--no-conflicts", "--no-breaks", "--no-replaces", "--no-enhances"));
-        cmd.addAll(packages);
-        Proc.Result r = Proc.run(cmd, Duration.ofMinutes(2)).orThrow();
-        Set<String> libs = new TreeSet<>();
-        for (String line : r.stdout().split("\n")) {
-            String p = line.strip();
-            if (!line.startsWith(" ") && (p.startsWith("lib") || p.equals("zlib1g"))
-                    && !p.endsWith("-perl") && !p.endsWith("-common") && !p.endsWith("-bin") && !p.contains("-modules")
-                    && !packages.contains(p)) {
-                libs.add(p);
-            }
-        }
-        return new ArrayList<>(libs);
-    }
-
-    private void download(List<String> packages, Path dir) {
-        List<String> cmd = new ArrayList<>(List.of("apt-get", "download", "-q"));
-        cmd.addAll(packages);
-        Proc.Result r = Proc.run(cmd, dir, null, Duration.ofMinutes(15));
-        if (!r.ok() && updatePackageLists()) {
-            // stale package lists name versions the archive no longer has
-            r = Proc.run(cmd, dir, null, Duration.ofMinutes(15));
-        }
-        if (!r.ok()) {
-            String cause = r.stderr().lines().filter(l -> l.startsWith("E:")).findFirst().orElse(Proc.lastLine(r.stderr()));
-            throw new NetloomException("cannot download the tiny image's Debian packages: " + cause
-                    + " (check that the Debian archive is reachable and run `apt-get update`)");
-        }
-    }
-
-    /** Runs apt-get update once per build, as root only; true if it ran and succeeded. */
-    private boolean updatePackageLists() {
-        if (listsUpdated || !dev.netloom.nodes.host.HostSetup.isRoot()) {
-            return false;
-        }
-        listsUpdated = true;
-        say.accept("updating apt's package lists (apt-get update)");
-        return Proc.run(List.of("apt-get", "update", "-q"), Duration.ofMinutes(10)).ok();
     }
 
     /** Module files (relative to lib/modules/VERSION) in an order in which each one's dependencies come first. */
@@ -299,13 +304,13 @@ public final class TinyImageBuilder {
     }
 
     /** Sonames that {@code elf} needs, directly and through its libraries. */
-    private static Set<String> closure(Path root, Path elf) {
+    private static Set<String> closure(Path root, Path elf, Layout layout) {
         Set<String> seen = new TreeSet<>();
         Deque<Path> todo = new ArrayDeque<>(List.of(elf));
         while (!todo.isEmpty()) {
             for (String lib : needed(todo.pop())) {
                 if (seen.add(lib)) {
-                    todo.push(findLib(root, lib));
+                    todo.push(findLib(root, lib, layout));
                 }
             }
         }
@@ -322,8 +327,8 @@ public final class TinyImageBuilder {
         return libs;
     }
 
-    private static Path findLib(Path root, String soname) {
-        for (String dir : LIB_DIRS) {
+    private static Path findLib(Path root, String soname, Layout layout) {
+        for (String dir : layout.libDirs()) {
             Path p = root.resolve(dir).resolve(soname);
             if (Files.exists(p)) {
                 return p;

@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  * Decides between KVM and TCG by behaviour: a short test boot of the tiny image under KVM must reach
  * its boot marker within a few seconds. Opening /dev/kvm proves nothing: on some hosts it opens, yet
  * guests hang or QEMU aborts. The verdict is cached per host, keyed by kernel release and QEMU
- * version, so that either changing makes netloom probe again.
+ * version, so that either changing makes netloom probe again. The decision is per architecture: the
+ * probe is about the host's own one; guests of any other architecture always run under TCG.
  */
 public final class AccelProbe {
 
@@ -38,17 +39,46 @@ public final class AccelProbe {
 
     private final Path cacheFile;
     private final String qemu;
+    private final Arch arch;
 
     public AccelProbe(Path cacheFile, String qemu) {
-        this.cacheFile = cacheFile;
-        this.qemu = qemu;
+        this(cacheFile, qemu, Arch.X86_64);
     }
 
-    /** The default cache: {@code $XDG_CACHE_HOME/netloom/accel.json} or {@code ~/.cache/netloom/accel.json}. */
+    /** A probe of {@code arch} guests run by {@code qemu} (the host's architecture: KVM runs no other). */
+    public AccelProbe(Path cacheFile, String qemu, Arch arch) {
+        this.cacheFile = cacheFile;
+        this.qemu = qemu;
+        this.arch = arch;
+    }
+
+    /**
+     * The probe of the host's own architecture (x86_64 on a host netloom has no name for), cached in
+     * {@code $XDG_CACHE_HOME/netloom/accel.json} or {@code ~/.cache/netloom/accel.json}.
+     */
     public static AccelProbe forHost() {
         String xdg = System.getenv("XDG_CACHE_HOME");
         Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-        return new AccelProbe(base.resolve("netloom").resolve("accel.json"), "qemu-system-x86_64");
+        Arch host = Arch.host().orElse(Arch.X86_64);
+        return new AccelProbe(base.resolve("netloom").resolve("accel.json"), host.qemu(), host);
+    }
+
+    /**
+     * The acceleration for guests of {@code guest}: for the host's own architecture as
+     * {@link #resolve(Accel, Path)} decides (probing with {@code tinyImageDir}, the host architecture's
+     * tiny image); for any other TCG, without a probe.
+     */
+    public Verdict resolve(Accel requested, Arch guest, Path tinyImageDir) {
+        if (guest != arch) {
+            return foreign(guest, arch);
+        }
+        return resolve(requested, tinyImageDir);
+    }
+
+    /** The verdict for guests of {@code guest} on a host of {@code host}, another architecture: TCG. Pure. */
+    static Verdict foreign(Arch guest, Arch host) {
+        return new Verdict(Accel.TCG, "software emulation: KVM runs only " + host + " guests on this " + host
+                + " host, " + guest + " guests are emulated", "");
     }
 
     /**
@@ -110,7 +140,11 @@ public final class AccelProbe {
     /** Boots the tiny image under KVM with its console on stdout and watches for the boot marker. */
     private Outcome testBoot(Path imageDir) {
         ImageManifest m = ImageManifest.read(imageDir);
-        List<String> cmd = new ArrayList<>(List.of(qemu, "-accel", "kvm", "-cpu", "host", "-m", String.valueOf(m.memoryMiB()),
+        List<String> cmd = new ArrayList<>(List.of(qemu));
+        if (arch == Arch.ARM64) {
+            cmd.addAll(List.of("-machine", "virt,gic-version=host"));
+        }
+        cmd.addAll(List.of("-accel", "kvm", "-cpu", "host", "-m", String.valueOf(m.memoryMiB()),
                 "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot", "-serial", "stdio",
                 "-kernel", imageDir.resolve(m.kernel()).toString(), "-initrd", imageDir.resolve(m.initrd()).toString(),
                 "-append", m.kernelArgs() + " netloom.hostname=probe"));

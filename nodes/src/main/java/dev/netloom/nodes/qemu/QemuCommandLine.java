@@ -12,11 +12,19 @@ import java.util.regex.Pattern;
 
 /**
  * QEMU's argument list for a node: a pure function of the spec and the node's paths, assembled from
- * small pieces (machine, memory, boot, console, QMP, NICs) so each can be tested on its own.
+ * small pieces (machine, memory, boot, console, QMP, NICs) so each can be tested on its own. The
+ * image's architecture picks the emulator and the machine: {@code pc} for x86_64, {@code virt} for
+ * arm64; the rest (console on the machine's first UART, NICs on fixed slots of its PCI bus) is the same.
  */
 public final class QemuCommandLine {
 
-    public static final String QEMU = "qemu-system-x86_64";
+    /** The x86_64 emulator; {@link Arch#qemu()} names each architecture's. */
+    public static final String QEMU = Arch.X86_64.qemu();
+    /**
+     * The CPU of arm64 nodes under TCG: {@code max} emulates pointer authentication with the costly
+     * QARMA algorithm and boots the tiny image about 4 times slower; a Cortex-A57 has none of it.
+     */
+    static final String ARM64_TCG_CPU = "cortex-a57";
 
     /** Options that would take over what netloom owns: the console, QMP, the pidfile, the process itself. */
     private static final Set<String> OWNED_OPTIONS = Set.of("-serial", "-qmp", "-qmp-pretty", "-mon", "-monitor", "-pidfile",
@@ -29,7 +37,7 @@ public final class QemuCommandLine {
 
     public static List<String> build(NodeSpec spec, NodePaths paths) {
         List<String> args = new ArrayList<>();
-        args.add(QEMU);
+        args.add(spec.image().arch().qemu());
         args.addAll(List.of("-name", spec.name()));
         args.addAll(machine(spec));
         args.addAll(List.of("-smp", String.valueOf(spec.cpus()), "-m", spec.memoryMiB() + "M"));
@@ -46,10 +54,30 @@ public final class QemuCommandLine {
         return args;
     }
 
+    /** The QEMU machine that nodes of {@code arch} run on: pc or virt. */
+    public static String machineName(Arch arch) {
+        return switch (arch) {
+            case X86_64 -> "pc";
+            case ARM64 -> "virt";
+        };
+    }
+
+    /**
+     * The machine, accelerator and CPU. arm64 runs on {@code virt}, whose PL011 UART is what
+     * {@code -serial} connects (the guest's ttyAMA0) and whose PCIe host bridge takes the NICs on the
+     * same fixed slots as x86's {@code pc}.
+     */
     static List<String> machine(NodeSpec spec) {
-        return spec.accel() == Accel.KVM
-                ? List.of("-machine", "pc,accel=kvm", "-cpu", "host")
-                : List.of("-machine", "pc,accel=tcg");
+        boolean kvm = spec.accel() == Accel.KVM;
+        String machine = machineName(spec.image().arch());
+        return switch (spec.image().arch()) {
+            case X86_64 -> kvm
+                    ? List.of("-machine", machine + ",accel=kvm", "-cpu", "host")
+                    : List.of("-machine", machine + ",accel=tcg");
+            case ARM64 -> kvm
+                    ? List.of("-machine", machine + ",gic-version=host,accel=kvm", "-cpu", "host")
+                    : List.of("-machine", machine + ",accel=tcg", "-cpu", ARM64_TCG_CPU);
+        };
     }
 
     /** Direct kernel boot when the image has a kernel; a disk always runs on the node's qcow2 overlay. */
@@ -92,7 +120,11 @@ public final class QemuCommandLine {
                 "-mon", "chardev=qmp,mode=control");
     }
 
-    /** A tap joined to a virtio NIC on a fixed PCI slot; {@code romfile=} skips the iPXE ROM nodes never use. */
+    /**
+     * A tap joined to a virtio NIC on a fixed PCI slot; {@code romfile=} skips the iPXE ROM nodes never
+     * use. The slot is on the machine's root bus (pc's PCI bus, virt's pcie.0), which the guest's
+     * kernel enumerates in slot order on both, so eth0, eth1, ... follow the spec's NIC order.
+     */
     static List<String> nic(int index, NodeSpec.Nic nic) {
         String id = "net" + index;
         return List.of("-netdev", "tap,id=" + id + ",ifname=" + nic.tap() + ",script=no,downscript=no",

@@ -1,6 +1,7 @@
 package dev.netloom.nodes.image;
 
 import dev.netloom.nodes.BadInputException;
+import dev.netloom.nodes.qemu.Arch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,6 +52,44 @@ class ImageManifestTest {
         assertThat(m.memoryMiB()).isEqualTo(64);
         assertThat(m.capabilities()).isEmpty();
         assertThat(m.has(ImageManifest.GUEST_NETEM)).isFalse();
+    }
+
+    @Test
+    void writeThenRead_arm64Image_keepsItsArchitecture() throws IOException {
+        ImageManifest arm = new ImageManifest("tiny-arm64", "tiny", "vmlinuz", "initrd.img", null, null,
+                "console=ttyAMA0 quiet panic=-1", 96, "netloom-tiny: boot complete", null, null, null, null,
+                "# $", List.of("guest-netem"), "fp", Arch.ARM64);
+        arm.write(dir);
+        assertThat(Files.readString(dir.resolve(ImageManifest.FILE))).contains("\"arch\" : \"arm64\"");
+        assertThat(ImageManifest.read(dir)).isEqualTo(arm);
+        assertThat(ImageManifest.read(dir).arch()).isEqualTo(Arch.ARM64);
+    }
+
+    @Test
+    void read_manifestWithoutArch_isX86_64() throws IOException {
+        // every manifest written before netloom had arm64 nodes
+        Files.writeString(dir.resolve(ImageManifest.FILE), """
+                {"name":"tiny","kind":"tiny","kernel":"vmlinuz","initrd":"initrd.img","memoryMiB":96,
+                 "bootPattern":"netloom-tiny: boot complete","promptPattern":"# $","fingerprint":"a08a"}
+                """);
+        assertThat(ImageManifest.read(dir).arch()).isEqualTo(Arch.X86_64);
+        assertThat(new ImageManifest("x", "generic", null, null, "d.qcow2", "qcow2", null, 64, "b", null, null, null, null,
+                "# ", null, null).arch()).isEqualTo(Arch.X86_64);
+    }
+
+    @Test
+    void read_kernelArchitectureName_isAccepted() throws IOException {
+        Files.writeString(dir.resolve(ImageManifest.FILE), "{\"name\":\"x\",\"kind\":\"generic\",\"memoryMiB\":64,\"arch\":\"aarch64\"}");
+        assertThat(ImageManifest.read(dir).arch()).isEqualTo(Arch.ARM64);
+    }
+
+    @Test
+    void read_unknownArch_isRefusedNamingTheValidOnes() throws IOException {
+        Files.writeString(dir.resolve(ImageManifest.FILE), "{\"name\":\"x\",\"kind\":\"generic\",\"memoryMiB\":64,\"arch\":\"riscv64\"}");
+        assertThatThrownBy(() -> ImageManifest.read(dir))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("riscv64")
+                .hasMessageContaining("x86_64, arm64");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.netloom.nodes.image;
 
 import dev.netloom.nodes.BadInputException;
+import dev.netloom.nodes.qemu.Arch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -144,6 +145,7 @@ class ImageStoreTest {
 
         assertThat(images).extracting(ImageStore.Entry::name).containsExactly("alpine", "tiny");
         assertThat(images).extracting(ImageStore.Entry::kind).containsExactly("generic", "tiny");
+        assertThat(images).extracting(ImageStore.Entry::arch).containsExactly(Arch.X86_64, Arch.X86_64);
         ImageStore.Entry tiny = images.get(1);
         assertThat(tiny.path()).isEqualTo(root.resolve("tiny"));
         assertThat(tiny.sizeBytes()).isEqualTo(5 + Files.size(root.resolve("tiny/image.json")));

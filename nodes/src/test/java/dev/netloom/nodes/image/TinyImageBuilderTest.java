@@ -128,4 +128,53 @@ class TinyImageBuilderTest {
         assertThat(ab).hasSize(64).isNotEqualTo(a);
         assertThat(TinyImageBuilder.sha256("ab".getBytes(), "c".getBytes())).isEqualTo(ab);
     }
+
+    private static byte[] resource(String name) throws java.io.IOException {
+        return java.nio.file.Files.readAllBytes(java.nio.file.Path.of("../images/tiny", name));
+    }
+
+    @Test
+    void recipe_arm64_takesItsKernelArgumentsAndConsoleAndEverythingElseFromTinyJson() throws Exception {
+        TinyImageBuilder.Recipe x86 = TinyImageBuilder.recipe(resource("tiny.json"), null);
+        TinyImageBuilder.Recipe arm = TinyImageBuilder.recipe(resource("tiny.json"), resource("arm64.json"));
+
+        assertThat(arm.kernelPackage()).isEqualTo("linux-image-cloud-arm64");
+        assertThat(arm.kernelArgs()).startsWith("console=ttyAMA0 ");
+        assertThat(arm.consoleTty()).isEqualTo("ttyAMA0");
+        assertThat(arm.packages()).isEqualTo(x86.packages()).contains("busybox-static", "iproute2");
+        assertThat(arm.binaries()).isEqualTo(x86.binaries());
+        assertThat(arm.modules()).isEqualTo(x86.modules()).contains("virtio_pci", "virtio_net", "virtio_console");
+        assertThat(arm.bootPattern()).isEqualTo(x86.bootPattern());
+        assertThat(arm.promptPattern()).isEqualTo(x86.promptPattern());
+        assertThat(arm.capabilities()).isEqualTo(x86.capabilities());
+        assertThat(x86.consoleTty()).isNull();
+    }
+
+    @Test
+    void consoleInit_putsTheShellOnTheRecipesConsole() throws Exception {
+        byte[] init = resource("init");
+        TinyImageBuilder.Recipe x86 = TinyImageBuilder.recipe(resource("tiny.json"), null);
+        TinyImageBuilder.Recipe arm = TinyImageBuilder.recipe(resource("tiny.json"), resource("arm64.json"));
+
+        assertThat(TinyImageBuilder.consoleInit(init, x86)).isSameAs(init);
+        String armInit = new String(TinyImageBuilder.consoleInit(init, arm), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(armInit).contains("</dev/ttyAMA0 >/dev/ttyAMA0").doesNotContain("/dev/ttyS0");
+    }
+
+    @Test
+    void nameFor_x86IsTinyAndOthersCarryTheirArchitecture() {
+        assertThat(TinyImageBuilder.nameFor(dev.netloom.nodes.qemu.Arch.X86_64)).isEqualTo("tiny");
+        assertThat(TinyImageBuilder.nameFor(dev.netloom.nodes.qemu.Arch.ARM64)).isEqualTo("tiny-arm64");
+    }
+
+    @Test
+    void layout_namesEachArchitecturesLibraryDirectoryAndLoader() {
+        var x86 = TinyImageBuilder.Layout.of(dev.netloom.nodes.qemu.Arch.X86_64);
+        var arm = TinyImageBuilder.Layout.of(dev.netloom.nodes.qemu.Arch.ARM64);
+        assertThat(x86.interpreter()).isEqualTo("lib64/ld-linux-x86-64.so.2");
+        assertThat(x86.libDirs()).startsWith("lib/x86_64-linux-gnu", "usr/lib/x86_64-linux-gnu");
+        assertThat(arm.interpreter()).isEqualTo("lib/ld-linux-aarch64.so.1");
+        assertThat(arm.loader()).isEqualTo("ld-linux-aarch64.so.1");
+        assertThat(arm.libDirs()).startsWith("lib/aarch64-linux-gnu", "usr/lib/aarch64-linux-gnu");
+    }
 }

@@ -65,6 +65,24 @@ class AccelProbeTest {
     }
 
     @Test
+    void resolve_foreignArchitecture_isTcgWithoutProbingWhateverWasAsked(@TempDir Path dir) {
+        AccelProbe probe = new AccelProbe(dir.resolve("accel.json"), "/nonexistent/qemu", Arch.X86_64);
+        for (Accel asked : Accel.values()) {
+            Verdict v = probe.resolve(asked, Arch.ARM64, dir);
+            assertThat(v.accel()).isEqualTo(Accel.TCG);
+            assertThat(v.reason()).contains("arm64 guests are emulated").contains("x86_64");
+        }
+        assertThat(dir.resolve("accel.json")).doesNotExist();
+    }
+
+    @Test
+    void resolve_hostArchitecture_isDecidedAsBefore(@TempDir Path dir) {
+        AccelProbe probe = new AccelProbe(dir.resolve("accel.json"), "/nonexistent/qemu", Arch.X86_64);
+        assertThat(probe.resolve(Accel.KVM, Arch.X86_64, null).accel()).isEqualTo(Accel.KVM);
+        assertThat(probe.resolve(Accel.TCG, Arch.X86_64, null).accel()).isEqualTo(Accel.TCG);
+    }
+
+    @Test
     void parse_goodValues_ignoreCaseAndSpace() {
         assertThat(Accel.parse("kvm")).isEqualTo(Accel.KVM);
         assertThat(Accel.parse("TCG")).isEqualTo(Accel.TCG);

@@ -96,6 +96,44 @@ class QemuCommandLineTest {
                 .containsExactly("-machine", "pc,accel=kvm", "-cpu", "host");
     }
 
+    private static ImageManifest arm64Image() {
+        return new ImageManifest("tiny-arm64", "tiny", "vmlinuz", "initrd.img", null, null, "console=ttyAMA0 quiet panic=-1", 96,
+                "boot complete", null, null, null, null, "# $", List.of("guest-netem"), "f", Arch.ARM64);
+    }
+
+    @Test
+    void build_arm64NodeWithTwoNicsUnderTcg_runsVirtWithACortexA57AndTheNicsOnFixedSlots() {
+        NodeSpec spec = NodeSpec.of("a1", arm64Image(), Path.of("/images/tiny-arm64"), Accel.TCG)
+                .withNics(List.of(new NodeSpec.Nic("nl1-a1-0", "52:54:00:00:02:00", 3),
+                        new NodeSpec.Nic("nl1-a1-1", "52:54:00:00:02:01", 4)));
+
+        List<String> expected = new ArrayList<>(List.of(
+                "qemu-system-aarch64",
+                "-name", "a1",
+                "-machine", "virt,accel=tcg", "-cpu", "cortex-a57",
+                "-smp", "1", "-m", "96M",
+                "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
+                "-kernel", "/images/tiny-arm64/vmlinuz",
+                "-initrd", "/images/tiny-arm64/initrd.img",
+                "-append", "console=ttyAMA0 quiet panic=-1 netloom.hostname=a1"));
+        expected.addAll(consoleAndQmp());
+        expected.addAll(List.of(
+                "-netdev", "tap,id=net0,ifname=nl1-a1-0,script=no,downscript=no",
+                "-device", "virtio-net-pci,netdev=net0,mac=52:54:00:00:02:00,addr=0x3,romfile=",
+                "-netdev", "tap,id=net1,ifname=nl1-a1-1,script=no,downscript=no",
+                "-device", "virtio-net-pci,netdev=net1,mac=52:54:00:00:02:01,addr=0x4,romfile="));
+        expected.addAll(tail());
+        assertThat(QemuCommandLine.build(spec, PATHS)).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void machine_eachArchitecture_hasItsOwnMachine() {
+        assertThat(QemuCommandLine.machineName(Arch.X86_64)).isEqualTo("pc");
+        assertThat(QemuCommandLine.machineName(Arch.ARM64)).isEqualTo("virt");
+        assertThat(QemuCommandLine.machine(NodeSpec.of("a1", arm64Image(), IMAGE_DIR, Accel.TCG)))
+                .containsExactly("-machine", "virt,accel=tcg", "-cpu", "cortex-a57");
+    }
+
     @Test
     void boot_withoutKernelArgs_appendsOnlyTheHostname() {
         NodeSpec spec = NodeSpec.of("r1", kernelImage(null), IMAGE_DIR, Accel.TCG);
