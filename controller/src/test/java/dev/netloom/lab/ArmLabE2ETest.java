@@ -1,10 +1,13 @@
 package dev.netloom.lab;
 
+import dev.netloom.cli.Netloom;
 import dev.netloom.nodes.ExecResult;
 import dev.netloom.nodes.host.HostSetup;
 import dev.netloom.nodes.image.ImageStore;
 import dev.netloom.nodes.image.TinyImageBuilder;
 import dev.netloom.nodes.qemu.Arch;
+import dev.netloom.scenario.ImageCheck;
+import dev.netloom.scenario.ScenarioLoader;
 import dev.netloom.topology.InterfacePlan;
 import dev.netloom.topology.NodePlan;
 import org.junit.jupiter.api.Tag;
@@ -12,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -63,5 +67,15 @@ class ArmLabE2ETest {
             assertThat(trace.exitCode()).as(trace.output()).isZero();
             assertThat(trace.output().strip().lines().filter(l -> l.matches("\\s*\\d+\\s+.*")).count()).isEqualTo(2);
         }
+    }
+
+    @Test
+    void mixedArchScenarioFile_runsThroughTheCliAndPassesItsChecks() {
+        arm64Image();
+        LabFixture.images();
+        Path file = Path.of("..", "scenarios", "mixed-arch.json");
+        String lab = new ScenarioLoader(ImageCheck.ANY).load(file).name();
+        assertThat(Netloom.run("run", file.toString())).as("exit code of netloom run " + file).isZero();
+        assertThat(Cleanup.labs()).noneMatch(l -> l.name().equals(lab));
     }
 }

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ExampleScenariosTest {
 
     private static final Path DIR = Path.of("..", "scenarios");
-    private static final java.util.Set<String> IMAGES = java.util.Set.of("tiny", "debian", "frr-router");
+    private static final java.util.Set<String> IMAGES = java.util.Set.of("tiny", "tiny-arm64", "debian", "frr-router");
     private static final ScenarioLoader LOADER = new ScenarioLoader(IMAGES::contains);
 
     static List<Path> examples() throws IOException {
