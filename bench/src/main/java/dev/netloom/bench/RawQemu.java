@@ -3,6 +3,7 @@ package dev.netloom.bench;
 import dev.netloom.nodes.NetloomException;
 import dev.netloom.nodes.image.ImageManifest;
 import dev.netloom.nodes.qemu.Accel;
+import dev.netloom.nodes.qemu.Arch;
 import dev.netloom.nodes.qemu.QemuCommandLine;
 
 import java.io.IOException;
@@ -28,20 +29,20 @@ final class RawQemu implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("QEMU waiting for connection on");
 
     /** What to boot; {@link #commandLine} is a node's command line minus QMP, pidfile and NICs. */
-    record Boot(Path kernel, Path initrd, String kernelArgs, int memoryMiB, Accel accel) {
+    record Boot(Path kernel, Path initrd, String kernelArgs, int memoryMiB, Accel accel, Arch arch) {
 
         static Boot of(ImageManifest image, Path imageDir, Accel accel) {
             return new Boot(imageDir.resolve(image.kernel()), imageDir.resolve(image.initrd()),
-                    image.kernelArgs() == null ? "" : image.kernelArgs().strip(), image.memoryMiB(), accel);
+                    image.kernelArgs() == null ? "" : image.kernelArgs().strip(), image.memoryMiB(), accel, image.arch());
         }
 
         Boot withInitrd(Path other) {
-            return new Boot(kernel, other, kernelArgs, memoryMiB, accel);
+            return new Boot(kernel, other, kernelArgs, memoryMiB, accel, arch);
         }
 
         List<String> commandLine(String hostname, List<String> console) {
-            List<String> args = new ArrayList<>(List.of(QemuCommandLine.QEMU));
-            args.addAll(accel == Accel.KVM ? List.of("-machine", "pc,accel=kvm", "-cpu", "host") : List.of("-machine", "pc,accel=tcg"));
+            List<String> args = new ArrayList<>(List.of(arch.qemu()));
+            args.addAll(QemuCommandLine.machine(arch, accel));
             args.addAll(List.of("-smp", "1", "-m", memoryMiB + "M", "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
                     "-kernel", kernel.toString(), "-initrd", initrd.toString(),
                     "-append", (kernelArgs + " netloom.hostname=" + hostname).strip()));

@@ -68,9 +68,14 @@ public final class QemuCommandLine {
      * same fixed slots as x86's {@code pc}.
      */
     static List<String> machine(NodeSpec spec) {
-        boolean kvm = spec.accel() == Accel.KVM;
-        String machine = machineName(spec.image().arch());
-        return switch (spec.image().arch()) {
+        return machine(spec.image().arch(), spec.accel());
+    }
+
+    /** The machine, accelerator and CPU for guests of {@code arch} under {@code accel} (KVM or TCG). */
+    public static List<String> machine(Arch arch, Accel accel) {
+        boolean kvm = accel == Accel.KVM;
+        String machine = machineName(arch);
+        return switch (arch) {
             case X86_64 -> kvm
                     ? List.of("-machine", machine + ",accel=kvm", "-cpu", "host")
                     : List.of("-machine", machine + ",accel=tcg");
