@@ -1,5 +1,6 @@
 package dev.netloom.bench;
 
+import dev.netloom.nodes.ExecResult;
 import dev.netloom.nodes.NetloomException;
 import dev.netloom.nodes.NodeSpec;
 import dev.netloom.nodes.QemuNode;
@@ -10,6 +11,7 @@ import dev.netloom.nodes.image.TinyImageBuilder;
 import dev.netloom.nodes.qemu.Arch;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -20,7 +22,8 @@ import java.util.regex.Pattern;
  * arm64-boot: what an arm64 node costs next to an x86_64 one. The tiny-arm64 image (built first when
  * it is missing) boots under qemu-system-aarch64 -M virt, always under TCG on an x86_64 host, against
  * the x86_64 tiny image under the acceleration the host's probe chose; both by raw QEMU to the boot
- * marker, and through QemuNode to READY. Repetitions of the two alternate. The ratio is arm64 over x86_64.
+ * marker, and through QemuNode to READY; then the round trip of {@code true} through QemuNode.exec on
+ * one node of each. Repetitions of the two alternate. The ratio is arm64 over x86_64.
  */
 final class Arm64BootBench implements Benchmark {
 
@@ -77,7 +80,57 @@ final class Arm64BootBench implements Benchmark {
             figures.add(new Figure(name(), "N=" + n + ": tiny-arm64 vs tiny (x86_64) nodes, all READY via QemuNode", "ms",
                     new Samples(armReady), new Samples(x86Ready), null, false));
         }
+        figures.add(execFigure(ctx, NodeSpec.of("bench-arm", arm, armDir, Arch.ARM64.accel(ctx.accel()))));
         return figures;
+    }
+
+    /** `true` through QemuNode.exec on an arm64 node (its console is the PL011) and on an x86_64 one, in alternating blocks. */
+    private Figure execFigure(BenchContext ctx, NodeSpec armSpec) throws Exception {
+        int reps = ctx.quick() ? 200 : 500;
+        QemuNode arm = null;
+        QemuNode x86 = null;
+        try {
+            arm = ctx.running(QemuNode.start(armSpec));
+            x86 = ctx.running(QemuNode.start(ctx.tinySpec("bench-x86")));
+            arm.awaitReady();
+            x86.awaitReady();
+            for (int i = 0; i < ExecBench.WARMUP; i++) {
+                trueMillis(arm);
+                trueMillis(x86);
+            }
+            List<Double> armMs = new ArrayList<>();
+            List<Double> x86Ms = new ArrayList<>();
+            for (int block = 0; block < reps / ExecBench.BLOCK; block++) {
+                boolean armFirst = block % 2 == 0;
+                for (int k = 0; k < 2; k++) {
+                    boolean onArm = armFirst == (k == 0);
+                    for (int i = 0; i < ExecBench.BLOCK; i++) {
+                        (onArm ? armMs : x86Ms).add(trueMillis(onArm ? arm : x86));
+                    }
+                }
+            }
+            ctx.say(String.format("arm64-boot: `true` x%d: arm64 median %.2f ms, x86_64 median %.2f ms", reps,
+                    new Samples(armMs).median(), new Samples(x86Ms).median()));
+            return new Figure(name(), "`true` round trip via QemuNode.exec: tiny-arm64 (PL011 console) vs tiny (x86_64) (n=" + reps + ")",
+                    "ms", new Samples(armMs), new Samples(x86Ms), null, true);
+        } finally {
+            if (arm != null) {
+                ctx.stopped(arm);
+            }
+            if (x86 != null) {
+                ctx.stopped(x86);
+            }
+        }
+    }
+
+    private static double trueMillis(QemuNode node) {
+        long t0 = System.nanoTime();
+        ExecResult r = node.exec("true", Duration.ofSeconds(60));
+        double ms = (System.nanoTime() - t0) / 1e6;
+        if (!r.ok()) {
+            throw new NetloomException("exec `true` on " + node.name() + " gave " + r);
+        }
+        return ms;
     }
 
     private static double rawMillis(BenchContext ctx, RawQemu.Boot boot, Pattern marker) throws Exception {
