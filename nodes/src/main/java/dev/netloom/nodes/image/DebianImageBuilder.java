@@ -1,7 +1,7 @@
 package dev.netloom.nodes.image;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.netloom.nodes.Json;
 import dev.netloom.nodes.NetloomException;
 import dev.netloom.nodes.host.Proc;
 
@@ -176,7 +176,7 @@ public final class DebianImageBuilder {
 
     static Base base() {
         try {
-            return new ObjectMapper().readValue(resource("debian.json"), Base.class);
+            return Json.MAPPER.readValue(resource("debian.json"), Base.class);
         } catch (IOException e) {
             throw new NetloomException("the debian image recipe is unreadable: " + e.getMessage(), e);
         }

@@ -1,8 +1,8 @@
 package dev.netloom.nodes.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.netloom.nodes.BadInputException;
+import dev.netloom.nodes.Json;
 import dev.netloom.nodes.NetloomException;
 import dev.netloom.nodes.host.Proc;
 
@@ -145,7 +145,7 @@ final class DiskIngest {
                     + " (is it the right file?)");
         }
         try {
-            JsonNode j = new ObjectMapper().readTree(r.stdout());
+            JsonNode j = Json.MAPPER.readTree(r.stdout());
             String backing = j.path("backing-filename").isMissingNode() ? null : j.path("backing-filename").asText(null);
             return new DiskInfo(j.path("format").asText(""), j.path("virtual-size").asLong(0), backing,
                     j.path("encrypted").asBoolean(false));

@@ -5,10 +5,9 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.netloom.nodes.Json;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -48,8 +47,7 @@ public record Recipe(String source, String name, String base, String release, Li
             "extraSpace", "memory", "description", "//", "$schema");
     static final List<String> FILE_KEYS = List.of("src", "dest", "mode");
     private static final Pattern HOSTNAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
-    private static final JsonFactory FACTORY = JsonFactory.builder().enable(JsonReadFeature.ALLOW_JAVA_COMMENTS).build();
-    private static final ObjectMapper JSON = new ObjectMapper(FACTORY);
+    private static final JsonFactory FACTORY = Json.handWritten().build();
 
     /** One file to copy in: its contents (read from {@code src}, relative to the recipe), where and with which mode. */
     public record FileCopy(String src, String dest, String mode, byte[] content) {
@@ -258,7 +256,7 @@ public record Recipe(String source, String name, String base, String release, Li
             at.put(pointer, p.currentTokenLocation());
             switch (p.currentToken()) {
                 case START_OBJECT -> {
-                    ObjectNode object = JSON.createObjectNode();
+                    ObjectNode object = Json.MAPPER.createObjectNode();
                     while (p.nextToken() == JsonToken.FIELD_NAME) {
                         String name = p.currentName();
                         String child = pointer + "/" + escape(name);
@@ -272,7 +270,7 @@ public record Recipe(String source, String name, String base, String release, Li
                     return object;
                 }
                 case START_ARRAY -> {
-                    var array = JSON.createArrayNode();
+                    var array = Json.MAPPER.createArrayNode();
                     int i = 0;
                     while (p.nextToken() != JsonToken.END_ARRAY) {
                         array.add(read(p, pointer + "/" + i++));
@@ -280,7 +278,7 @@ public record Recipe(String source, String name, String base, String release, Li
                     return array;
                 }
                 default -> {
-                    return JSON.readTree(p);
+                    return Json.MAPPER.readTree(p);
                 }
             }
         }

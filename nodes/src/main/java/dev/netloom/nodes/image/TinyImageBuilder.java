@@ -1,7 +1,7 @@
 package dev.netloom.nodes.image;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.netloom.nodes.Json;
 import dev.netloom.nodes.NetloomException;
 import dev.netloom.nodes.host.Proc;
 
@@ -74,7 +74,7 @@ public final class TinyImageBuilder {
         }
         Recipe recipe;
         try {
-            recipe = new ObjectMapper().readValue(recipeBytes, Recipe.class);
+            recipe = Json.MAPPER.readValue(recipeBytes, Recipe.class);
         } catch (IOException e) {
             throw new NetloomException("the tiny image recipe is unreadable: " + e.getMessage(), e);
         }

@@ -1,6 +1,6 @@
 package dev.netloom.nodes.qemu;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.netloom.nodes.Json;
 import dev.netloom.nodes.host.Proc;
 import dev.netloom.nodes.image.ImageManifest;
 import org.slf4j.Logger;
@@ -26,7 +26,6 @@ import java.util.regex.Pattern;
 public final class AccelProbe {
 
     private static final Logger log = LoggerFactory.getLogger(AccelProbe.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     static final Duration PROBE_BUDGET = Duration.ofSeconds(8);
 
     /** What the test boot under KVM did. */
@@ -181,7 +180,7 @@ public final class AccelProbe {
 
     private Verdict readCache() {
         try {
-            return Files.isRegularFile(cacheFile) ? JSON.readValue(cacheFile.toFile(), Verdict.class) : null;
+            return Files.isRegularFile(cacheFile) ? Json.MAPPER.readValue(cacheFile.toFile(), Verdict.class) : null;
         } catch (IOException e) {
             return null;
         }
@@ -191,7 +190,7 @@ public final class AccelProbe {
         try {
             Files.createDirectories(cacheFile.getParent());
             Path tmp = Files.createTempFile(cacheFile.getParent(), "accel", ".tmp");
-            JSON.writeValue(tmp.toFile(), v);
+            Json.MAPPER.writeValue(tmp.toFile(), v);
             Files.move(tmp, cacheFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             log.debug("cannot cache the acceleration verdict in {}: {}", cacheFile, e.getMessage());
