@@ -116,7 +116,7 @@ public final class AccelProbe {
         Pattern marker = Pattern.compile(m.bootPattern());
         Process p;
         try {
-            p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+            p = Proc.start(cmd, ProcessBuilder.Redirect.PIPE, ProcessBuilder.Redirect.PIPE);
         } catch (IOException e) {
             return Outcome.EXITED;
         }
