@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.netloom.nodes.ExecResult;
 import dev.netloom.nodes.QemuNode;
+import dev.netloom.nodes.Units;
 import dev.netloom.scenario.Impairment;
 import dev.netloom.scenario.Quantities;
 
@@ -269,8 +270,8 @@ final class Methods {
             }
         }
         return new Impairment(
-                quantity(p, o, "delay", "a duration such as \"10ms\"", Quantities::duration),
-                quantity(p, o, "jitter", "a duration such as \"2ms\"", Quantities::duration),
+                quantity(p, o, "delay", "a duration such as \"10ms\"", Units::duration),
+                quantity(p, o, "jitter", "a duration such as \"2ms\"", Units::duration),
                 quantity(p, o, "loss", "a percentage such as \"1%\"", Quantities::percent),
                 quantity(p, o, "rate", "a rate such as \"10mbit\"", Quantities::rateBps),
                 quantity(p, o, "duplicate", "a percentage such as \"1%\"", Quantities::percent),

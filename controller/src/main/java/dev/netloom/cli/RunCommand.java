@@ -5,10 +5,10 @@ import dev.netloom.lab.Lab;
 import dev.netloom.lab.Timeline;
 import dev.netloom.nodes.Json;
 import dev.netloom.nodes.QemuNode;
+import dev.netloom.nodes.Units;
 import dev.netloom.nodes.host.HostSetup;
 import dev.netloom.nodes.image.ImageStore;
 import dev.netloom.nodes.qemu.Accel;
-import dev.netloom.scenario.Quantities;
 import dev.netloom.scenario.Scenario;
 import dev.netloom.topology.NodePlan;
 import picocli.CommandLine.Command;
@@ -94,7 +94,7 @@ final class RunCommand implements Callable<Integer> {
 
     static Duration durationOption(String option, String text) {
         try {
-            return Quantities.duration(text);
+            return Units.duration(text);
         } catch (IllegalArgumentException e) {
             throw new dev.netloom.nodes.BadInputException(option + ": " + e.getMessage());
         }

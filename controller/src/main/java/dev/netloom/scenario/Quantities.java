@@ -1,5 +1,7 @@
 package dev.netloom.scenario;
 
+import dev.netloom.nodes.Units;
+
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
@@ -9,21 +11,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Parses and formats the quantities of a scenario file: durations, percentages, rates and memory
- * sizes. Parsers throw {@link IllegalArgumentException} whose message is "problem; fix", ready to be
+ * The scenario's own quantities: percentages and rates (tc's vocabulary), the range of a node's
+ * memory, and tc's spelling of each. Sizes and durations follow the one grammar of {@link Units}.
+ * Parsers throw {@link IllegalArgumentException} whose message is "problem; fix", ready to be
  * prefixed with a location by the loader.
  */
 public final class Quantities {
 
     private static final String NUMBER = "(\\d+(?:\\.\\d+)?)";
-    private static final Pattern DURATION = Pattern.compile(NUMBER + "(us|ms|s|m|h)");
     private static final Pattern PERCENT = Pattern.compile(NUMBER + "%");
     private static final Pattern RATE = Pattern.compile(NUMBER + "(bit|kbit|mbit|gbit|tbit|bps|kbps|mbps|gbps|tbps)");
-    private static final Pattern MEMORY = Pattern.compile(NUMBER + "(m|mb|mib|g|gb|gib)?");
     private static final Pattern ZERO = Pattern.compile("0+(?:\\.0+)?");
 
-    private static final Map<String, Long> DURATION_NANOS = Map.of(
-            "us", 1_000L, "ms", 1_000_000L, "s", 1_000_000_000L, "m", 60_000_000_000L, "h", 3_600_000_000_000L);
     /** tc units: "bit" suffixes are bits per second, "bps" suffixes bytes per second; k/m/g/t are powers of 1000. */
     private static final Map<String, Long> RATE_BITS = Map.of(
             "bit", 1L, "kbit", 1_000L, "mbit", 1_000_000L, "gbit", 1_000_000_000L, "tbit", 1_000_000_000_000L,
@@ -34,24 +33,6 @@ public final class Quantities {
     public static final int MAX_MEMORY_MIB = 1024 * 1024;
 
     private Quantities() {
-    }
-
-    /** "10ms", "1.5s", "2m", "250us", "1h", or "0". */
-    public static Duration duration(String text) {
-        String t = text.trim();
-        if (ZERO.matcher(t).matches()) {
-            return Duration.ZERO;
-        }
-        Matcher m = DURATION.matcher(t);
-        if (!m.matches()) {
-            throw new IllegalArgumentException("bad duration \"" + text
-                    + "\"; write a number and a unit (us, ms, s, m, h), e.g. \"10ms\", \"1.5s\", \"250us\"");
-        }
-        BigDecimal nanos = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(DURATION_NANOS.get(m.group(2))));
-        if (nanos.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
-            throw new IllegalArgumentException("duration \"" + text + "\" is too long; use at most a few hours");
-        }
-        return Duration.ofNanos(nanos.setScale(0, RoundingMode.HALF_UP).longValueExact());
     }
 
     /** "1%", "0.5%", "100%", or "0"; 0..100. */
@@ -92,23 +73,14 @@ public final class Quantities {
         return bits.longValueExact();
     }
 
-    /** Memory in MiB: "96M", "96MB", "96MiB", "1G", "1.5GiB" (all binary units), or a bare number of MiB. */
+    /** A node's memory in MiB, in the grammar of {@link Units#mebibytes}: "96M", "1.5GiB", 256; 16M to 1024G. */
     public static int memoryMiB(String text) {
-        Matcher m = MEMORY.matcher(text.trim().toLowerCase(Locale.ROOT));
-        if (!m.matches()) {
-            throw new IllegalArgumentException("bad memory size \"" + text + "\"; write MiB or GiB, e.g. \"96M\", \"512MiB\", \"1G\"");
-        }
-        String unit = m.group(2) == null ? "m" : m.group(2);
-        BigDecimal mib = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(unit.startsWith("g") ? 1024 : 1));
-        if (mib.stripTrailingZeros().scale() > 0) {
-            throw new IllegalArgumentException("memory size \"" + text + "\" is not a whole number of MiB; round it, e.g. \""
-                    + mib.setScale(0, RoundingMode.HALF_UP) + "M\"");
-        }
-        if (mib.compareTo(BigDecimal.valueOf(MIN_MEMORY_MIB)) < 0 || mib.compareTo(BigDecimal.valueOf(MAX_MEMORY_MIB)) > 0) {
+        long mib = Units.mebibytes(text);
+        if (mib < MIN_MEMORY_MIB || mib > MAX_MEMORY_MIB) {
             throw new IllegalArgumentException("memory size \"" + text + "\" is out of range; use " + MIN_MEMORY_MIB + "M to "
                     + (MAX_MEMORY_MIB / 1024) + "G");
         }
-        return mib.intValueExact();
+        return (int) mib;
     }
 
     /** A duration as tc writes it: "10ms", "250us", "1.5s". */

@@ -1,12 +1,14 @@
 package dev.netloom.scenario;
 
+import dev.netloom.nodes.Units;
+
 import java.time.Duration;
 import java.util.function.Function;
 
 /**
  * The loader's value checks: memory sizes, CPU counts, durations, percentages, rates and addresses
- * read from a {@link SourceValue}, with the grammar of {@link Quantities} and {@link Cidr}, and every
- * mistake reported at the value's line:column.
+ * read from a {@link SourceValue}, with the grammars of {@link Units}, {@link Quantities} and
+ * {@link Cidr}, and every mistake reported at the value's line:column.
  */
 final class ValueRules {
 
@@ -35,7 +37,7 @@ final class ValueRules {
     }
 
     static Duration duration(SourceValue at) {
-        return parse(at, "a duration such as \"10ms\"", Quantities::duration);
+        return parse(at, "a duration such as \"10ms\"", Units::duration);
     }
 
     static double percent(SourceValue at) {

@@ -3,6 +3,7 @@ package dev.netloom.nodes.image;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.netloom.nodes.Json;
 import dev.netloom.nodes.NetloomException;
+import dev.netloom.nodes.Units;
 import dev.netloom.nodes.host.Proc;
 
 import java.io.IOException;
@@ -122,7 +123,7 @@ public final class DebianImageBuilder {
         Files.delete(kernel);
         Files.delete(initrd);
 
-        long extra = recipe != null ? recipe.extraSpace() : DiskImage.parseSize(base.extraSpace());
+        long extra = recipe != null ? recipe.extraSpace() : Units.bytes(base.extraSpace());
         say.accept("writing the root file system into an ext4 disk (mkfs.ext4 -d) and converting it to qcow2");
         DiskImage.Layout layout = DiskImage.fromTree(rootfs, stage.resolve("disk.qcow2"), extra, "netloom-root");
         say.accept("disk: " + layout.sizeMiB() + " MiB ext4, " + Files.size(stage.resolve("disk.qcow2")) / 1_000_000 + " MB qcow2");

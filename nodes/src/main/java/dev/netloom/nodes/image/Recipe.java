@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.netloom.nodes.Json;
+import dev.netloom.nodes.Units;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -128,7 +129,11 @@ public record Recipe(String source, String name, String base, String release, Li
         long extra = DEFAULT_EXTRA_SPACE;
         String extraText = doc.optionalString("/extraSpace", null);
         if (extraText != null) {
-            extra = DiskImage.parseSize(extraText);
+            try {
+                extra = Units.bytes(extraText);
+            } catch (IllegalArgumentException e) {
+                extra = -1;
+            }
             if (extra < 0 || extra > MAX_EXTRA_SPACE) {
                 throw doc.error("/extraSpace", "invalid size \"" + extraText + "\"; use a size such as 512M or 2G (at most 64G)");
             }
@@ -136,11 +141,16 @@ public record Recipe(String source, String name, String base, String release, Li
         int memory = 0;
         String memoryText = doc.optionalString("/memory", null);
         if (memoryText != null) {
-            long bytes2 = DiskImage.parseSize(memoryText);
-            if (bytes2 < (64L << 20) || bytes2 > (64L << 30) || bytes2 % (1L << 20) != 0) {
+            long mib;
+            try {
+                mib = Units.mebibytes(memoryText);
+            } catch (IllegalArgumentException e) {
+                mib = -1;
+            }
+            if (mib < 64 || mib > 64 * 1024) {
                 throw doc.error("/memory", "invalid memory \"" + memoryText + "\"; use whole MiB from 64M to 64G, such as 384M");
             }
-            memory = (int) (bytes2 >> 20);
+            memory = (int) mib;
         }
         return new Recipe(source, name, base, release, packages, files, commands, hostname, extra, memory, bytes);
     }

@@ -3,6 +3,7 @@ package dev.netloom.nodes.image;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.netloom.nodes.Json;
 import dev.netloom.nodes.NetloomException;
+import dev.netloom.nodes.Units;
 import dev.netloom.nodes.host.Proc;
 
 import java.io.IOException;
@@ -338,13 +339,17 @@ public final class TinyImageBuilder {
         Files.copy(from.toRealPath(), to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
     }
 
+    /** A bundled recipe's memory, in the grammar of {@link Units#mebibytes}. */
     static int parseMiB(String memory) {
-        Matcher m = Pattern.compile("(\\d+)\\s*([MG])i?B?", Pattern.CASE_INSENSITIVE).matcher(memory.strip());
-        if (!m.matches()) {
-            throw new NetloomException("bad memory size '" + memory + "' in the recipe (use e.g. 96M or 1G)");
+        try {
+            long mib = Units.mebibytes(memory);
+            if (mib <= Integer.MAX_VALUE) {
+                return (int) mib;
+            }
+        } catch (IllegalArgumentException e) {
+            // said below, with the recipe as context
         }
-        int n = Integer.parseInt(m.group(1));
-        return m.group(2).equalsIgnoreCase("G") ? n * 1024 : n;
+        throw new NetloomException("bad memory size '" + memory + "' in the recipe (use e.g. 96M or 1G)");
     }
 
     private static byte[] resource(String name) {
