@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.netloom.api.ApiClient;
 import dev.netloom.lab.Cleanup;
-import dev.netloom.lab.LabPaths;
 import dev.netloom.nodes.Json;
 import dev.netloom.nodes.NetloomException;
 import picocli.CommandLine.Command;
@@ -65,7 +64,7 @@ final class StatusCommand implements Callable<Integer> {
         m.put("controllerPid", lab.journal().controller().pid());
         m.put("namespace", lab.journal().namespace());
         m.put("socket", LabApi.socket(lab).toString());
-        m.put("events", new LabPaths(lab.dir()).events().toString());
+        m.put("events", lab.paths().events().toString());
         ObjectNode pids = m.putObject("pids");
         lab.journal().nodes().forEach((node, all) -> pids.put(node, all.isEmpty() ? 0 : all.get(all.size() - 1)));
         if (lab.controllerAlive() && Files.exists(LabApi.socket(lab))) {

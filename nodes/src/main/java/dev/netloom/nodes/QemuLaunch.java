@@ -53,7 +53,7 @@ final class QemuLaunch {
         if (spec.image().disk() != null && !Files.exists(paths.overlay())) {
             createOverlay(spec, paths);
         }
-        List<String> command = command(ImageKinds.forBoot(spec.image().kind()).prepareLaunch(spec, paths.dir()), paths);
+        List<String> command = command(ImageKinds.forBoot(spec.image().kind()).prepareLaunch(spec, paths), paths);
         try (OutputStream log = RunDirs.appendPrivate(paths.qemuLog())) {
             log.write((String.join(" ", command) + "\n").getBytes(StandardCharsets.UTF_8));
         }

@@ -116,8 +116,8 @@ public record ImportRequest(String kind, Path file, String name, Integer memoryM
                 throw new BadInputException("unknown capability '" + c + "' in --capability: known are " + String.join(", ", CAPABILITIES));
             }
         }
-        return new ImageManifest(imageName, k.name(), kernel == null ? null : DiskIngest.KERNEL,
-                initrd == null ? null : DiskIngest.INITRD, DiskIngest.DISK, "qcow2", kernel == null ? null : kernelArgs, memory,
+        return new ImageManifest(imageName, k.name(), kernel == null ? null : ImageStore.KERNEL,
+                initrd == null ? null : ImageStore.INITRD, ImageStore.DISK, "qcow2", kernel == null ? null : kernelArgs, memory,
                 boot, loginPattern, username, passwordPattern, password, prompt, caps, null);
     }
 

@@ -165,16 +165,16 @@ public final class TinyImageBuilder {
         // run out of memory now and then, a 512 KiB one (wlog=19) leaves those 8 MiB to the guest.
         Path cpio = work.resolve("initrd.cpio");
         Cpio.write(initrd, cpio);
-        Path initrdFile = stage.resolve("initrd.img");
+        Path initrdFile = stage.resolve(ImageStore.INITRD);
         Proc.run(List.of("zstd", "-q", "-19", "--zstd=wlog=19", cpio.toString(), "-o", initrdFile.toString()), Duration.ofMinutes(5)).orThrow();
         long size = Files.size(initrdFile);
         if (size > MAX_INITRD_BYTES) {
             throw new NetloomException("the tiny initramfs is " + size / 1_000_000 + " MB, over the 25 MB limit: trim the recipe's packages");
         }
-        Files.copy(vmlinuz, stage.resolve("vmlinuz"));
+        Files.copy(vmlinuz, stage.resolve(ImageStore.KERNEL));
         ImageStore.deleteTree(work);
 
-        ImageManifest manifest = new ImageManifest(NAME, TinyKind.NAME, "vmlinuz", "initrd.img", null, null,
+        ImageManifest manifest = new ImageManifest(NAME, TinyKind.NAME, ImageStore.KERNEL, ImageStore.INITRD, null, null,
                 recipe.kernelArgs(), parseMiB(recipe.memory()), recipe.bootPattern(), null, null, null, null,
                 recipe.promptPattern(), recipe.capabilities(), fingerprint);
         manifest.write(stage);

@@ -1,6 +1,7 @@
 package dev.netloom.nodes.qemu;
 
 import dev.netloom.nodes.Json;
+import dev.netloom.nodes.UserDirs;
 import dev.netloom.nodes.host.Proc;
 import dev.netloom.nodes.image.ImageManifest;
 import org.slf4j.Logger;
@@ -45,9 +46,7 @@ public final class AccelProbe {
 
     /** The default cache: {@code $XDG_CACHE_HOME/netloom/accel.json} or {@code ~/.cache/netloom/accel.json}. */
     public static AccelProbe forHost() {
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-        return new AccelProbe(base.resolve("netloom").resolve("accel.json"), "qemu-system-x86_64");
+        return new AccelProbe(UserDirs.cache().resolve("accel.json"), "qemu-system-x86_64");
     }
 
     /**
