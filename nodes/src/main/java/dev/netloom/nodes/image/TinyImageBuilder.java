@@ -47,10 +47,10 @@ public final class TinyImageBuilder {
     private static final long MAX_INITRD_BYTES = 25L * 1000 * 1000;
     private static final List<String> LIB_DIRS = List.of("lib/x86_64-linux-gnu", "usr/lib/x86_64-linux-gnu", "lib64", "lib", "usr/lib");
 
-    /** tiny.json: what goes into the image. */
+    /** tiny.json: what goes into the image (not a {@link Recipe}: the tiny image has its own builder). */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record Recipe(String kernelPackage, List<String> packages, List<String> binaries, List<String> modules,
-                  String kernelArgs, String memory, String bootPattern, String promptPattern, List<String> capabilities) {
+    record TinyRecipe(String kernelPackage, List<String> packages, List<String> binaries, List<String> modules,
+                      String kernelArgs, String memory, String bootPattern, String promptPattern, List<String> capabilities) {
     }
 
     private final ImageStore store;
@@ -73,9 +73,9 @@ public final class TinyImageBuilder {
             say.accept("image tiny is up to date in " + store.dir(NAME) + " (use --force to rebuild)");
             return existing.get();
         }
-        Recipe recipe;
+        TinyRecipe recipe;
         try {
-            recipe = Json.MAPPER.readValue(recipeBytes, Recipe.class);
+            recipe = Json.MAPPER.readValue(recipeBytes, TinyRecipe.class);
         } catch (IOException e) {
             throw new NetloomException("the tiny image recipe is unreadable: " + e.getMessage(), e);
         }
@@ -93,7 +93,7 @@ public final class TinyImageBuilder {
         }
     }
 
-    private ImageManifest buildInto(Path stage, Recipe recipe, byte[] init, byte[] profile, String fingerprint) throws IOException {
+    private ImageManifest buildInto(Path stage, TinyRecipe recipe, byte[] init, byte[] profile, String fingerprint) throws IOException {
         Path work = stage.resolve("work");
         Path debs = Files.createDirectories(work.resolve("debs"));
         Path root = Files.createDirectories(work.resolve("root"));
