@@ -1,6 +1,7 @@
 package dev.netloom.cli;
 
 import dev.netloom.api.ApiClient;
+import dev.netloom.nodes.host.Proc;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -43,12 +44,12 @@ final class ConsoleCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Sets the controlling terminal's mode (stty reads the terminal from its stdin). */
+    /** Sets the controlling terminal's mode (stty reads the terminal from its stdin; its output is not read). */
     private static void stty(String... args) {
         List<String> cmd = new java.util.ArrayList<>(List.of("stty"));
         cmd.addAll(List.of(args));
         try {
-            new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/tty"))).start().waitFor();
+            Proc.start(cmd, ProcessBuilder.Redirect.from(new File("/dev/tty")), ProcessBuilder.Redirect.PIPE).waitFor();
         } catch (IOException | InterruptedException e) {
             Say.line("cannot set the terminal mode: " + e.getMessage());
         }

@@ -1,10 +1,10 @@
 package dev.netloom.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.netloom.api.ApiClient;
 import dev.netloom.nodes.BadInputException;
+import dev.netloom.nodes.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -37,7 +37,7 @@ final class ExecCommand implements Callable<Integer> {
         if (command == null || command.isEmpty()) {
             throw new BadInputException("no command given: netloom exec NODE -- CMD");
         }
-        ObjectNode params = new ObjectMapper().createObjectNode()
+        ObjectNode params = Json.MAPPER.createObjectNode()
                 .put("node", node).put("command", String.join(" ", command)).put("timeout", limit.toMillis());
         try (ApiClient api = LabApi.connect(lab)) {
             JsonNode r = api.call("node.exec", params, limit.plusSeconds(30));

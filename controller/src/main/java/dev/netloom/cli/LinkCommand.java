@@ -1,11 +1,11 @@
 package dev.netloom.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.netloom.api.ApiClient;
 import dev.netloom.impairment.Field;
 import dev.netloom.nodes.BadInputException;
+import dev.netloom.nodes.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -26,8 +26,6 @@ final class LinkCommand implements Runnable {
     public void run() {
         spec.commandLine().usage(System.out);
     }
-
-    static final ObjectMapper JSON = new ObjectMapper();
 
     @Command(name = "set", mixinStandardHelpOptions = true,
             description = {"Replace a link's impairment at run time (the nodes and the link stay up). Values as in scenario files.",
@@ -58,7 +56,7 @@ final class LinkCommand implements Runnable {
 
         @Override
         public Integer call() {
-            ObjectNode imp = JSON.createObjectNode();
+            ObjectNode imp = Json.MAPPER.createObjectNode();
             put(imp, "delay", delay);
             put(imp, "jitter", jitter);
             put(imp, "loss", loss);
@@ -69,7 +67,7 @@ final class LinkCommand implements Runnable {
             if (imp.isEmpty() && !clear) {
                 throw new BadInputException("nothing to set: give --" + String.join(", --", Field.KEYS) + " or --clear");
             }
-            ObjectNode params = JSON.createObjectNode().put("link", link);
+            ObjectNode params = Json.MAPPER.createObjectNode().put("link", link);
             if (direction != null) {
                 params.put("direction", direction);
             }
@@ -103,7 +101,7 @@ final class LinkCommand implements Runnable {
         @Override
         public Integer call() {
             try (ApiClient api = LabApi.connect(lab)) {
-                api.call("link.state", JSON.createObjectNode().put("link", link).put("up", up()), Duration.ofSeconds(120));
+                api.call("link.state", Json.MAPPER.createObjectNode().put("link", link).put("up", up()), Duration.ofSeconds(120));
             }
             Say.line("link " + link + " is " + (up() ? "up" : "down"));
             return 0;
@@ -134,8 +132,8 @@ final class LinkCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             try (ApiClient api = LabApi.connect(lab)) {
-                JsonNode links = api.call("links.list", JSON.createObjectNode(), Duration.ofSeconds(30));
-                System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(links));
+                JsonNode links = api.call("links.list", Json.MAPPER.createObjectNode(), Duration.ofSeconds(30));
+                System.out.println(Json.PRETTY.writeValueAsString(links));
             }
             return 0;
         }

@@ -1,15 +1,14 @@
 package dev.netloom.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.netloom.lab.Checks;
 import dev.netloom.lab.Lab;
 import dev.netloom.lab.Timeline;
+import dev.netloom.nodes.Json;
 import dev.netloom.nodes.QemuNode;
+import dev.netloom.nodes.Units;
 import dev.netloom.nodes.host.HostSetup;
 import dev.netloom.nodes.image.ImageStore;
 import dev.netloom.nodes.qemu.Accel;
-import dev.netloom.scenario.Quantities;
 import dev.netloom.scenario.Scenario;
 import dev.netloom.topology.NodePlan;
 import picocli.CommandLine.Command;
@@ -81,7 +80,7 @@ final class RunCommand implements Callable<Integer> {
             }
             boolean ok = checks.stream().allMatch(Checks.Result::ok) && played.stream().allMatch(Timeline.Played::ok);
             if (json) {
-                System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(summary(lab, upTime, checks, played, ok)));
+                System.out.println(Json.PRETTY.writeValueAsString(summary(lab, upTime, checks, played, ok)));
             } else {
                 printSummary(lab, upTime, checks, played);
             }
@@ -95,7 +94,7 @@ final class RunCommand implements Callable<Integer> {
 
     static Duration durationOption(String option, String text) {
         try {
-            return Quantities.duration(text);
+            return Units.duration(text);
         } catch (IllegalArgumentException e) {
             throw new dev.netloom.nodes.BadInputException(option + ": " + e.getMessage());
         }

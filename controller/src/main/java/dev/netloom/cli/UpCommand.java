@@ -4,6 +4,7 @@ import dev.netloom.lab.Cleanup;
 import dev.netloom.nodes.BadInputException;
 import dev.netloom.nodes.NetloomException;
 import dev.netloom.nodes.host.HostSetup;
+import dev.netloom.nodes.host.Proc;
 import dev.netloom.scenario.Scenario;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -61,7 +62,7 @@ final class UpCommand implements Callable<Integer> {
         if (listen != null) {
             cmd.addAll(List.of("--listen", listen));
         }
-        Process controller = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        Process controller = Proc.start(cmd, Proc.NO_INPUT, ProcessBuilder.Redirect.PIPE);
         // Ctrl-C or SIGTERM of `up` before the lab is READY means "I do not want it": the controller (its
         // own session, so the terminal's signal does not reach it) gets SIGTERM and tears the lab down
         AtomicBoolean handedOver = new AtomicBoolean();

@@ -1,8 +1,8 @@
 package dev.netloom.nodes.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.netloom.nodes.BadInputException;
+import dev.netloom.nodes.Json;
 import dev.netloom.nodes.NetloomException;
 import dev.netloom.nodes.host.Proc;
 
@@ -34,9 +34,6 @@ final class DiskIngest {
 
     /** Formats qemu-img recognises that a node's qcow2 overlay can sit on (after conversion). */
     static final Set<String> FORMATS = Set.of("raw", "qcow2", "qcow", "vmdk", "vdi", "vhdx", "vpc", "qed", "parallels", "dmg");
-    static final String DISK = "disk.qcow2";
-    static final String KERNEL = "vmlinuz";
-    static final String INITRD = "initrd.img";
 
     /** What {@code qemu-img info} says about a disk. */
     record DiskInfo(String format, long virtualSize, String backingFile, boolean encrypted) {
@@ -60,13 +57,13 @@ final class DiskIngest {
         this.say = say;
     }
 
-    /** Puts the request's disk (as {@link #DISK}) and kernel and initrd into {@code stage}; returns the source's SHA-256. */
+    /** Puts the request's disk (as {@link ImageStore#DISK}) and kernel and initrd into {@code stage}; returns the source's SHA-256. */
     String ingest(ImportRequest r, Path stage) throws IOException {
         String fingerprint = importDisk(r, stage);
         if (r.kernel() != null) {
-            Files.copy(r.kernel(), stage.resolve(KERNEL));
+            Files.copy(r.kernel(), stage.resolve(ImageStore.KERNEL));
             if (r.initrd() != null) {
-                Files.copy(r.initrd(), stage.resolve(INITRD));
+                Files.copy(r.initrd(), stage.resolve(ImageStore.INITRD));
             }
         }
         return fingerprint;
@@ -99,7 +96,7 @@ final class DiskIngest {
         if (info.format().equals("raw")) {
             checkRaw(source, r);
         }
-        Path disk = stage.resolve(DISK);
+        Path disk = stage.resolve(ImageStore.DISK);
         if (info.format().equals("qcow2") && info.backingFile() == null) {
             say.accept("copying the qcow2 disk");
             Files.copy(source, disk);
@@ -145,7 +142,7 @@ final class DiskIngest {
                     + " (is it the right file?)");
         }
         try {
-            JsonNode j = new ObjectMapper().readTree(r.stdout());
+            JsonNode j = Json.MAPPER.readTree(r.stdout());
             String backing = j.path("backing-filename").isMissingNode() ? null : j.path("backing-filename").asText(null);
             return new DiskInfo(j.path("format").asText(""), j.path("virtual-size").asLong(0), backing,
                     j.path("encrypted").asBoolean(false));

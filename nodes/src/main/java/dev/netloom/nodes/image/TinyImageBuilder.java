@@ -1,8 +1,9 @@
 package dev.netloom.nodes.image;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.netloom.nodes.Json;
 import dev.netloom.nodes.NetloomException;
+import dev.netloom.nodes.Units;
 import dev.netloom.nodes.host.Proc;
 
 import java.io.IOException;
@@ -46,10 +47,10 @@ public final class TinyImageBuilder {
     private static final long MAX_INITRD_BYTES = 25L * 1000 * 1000;
     private static final List<String> LIB_DIRS = List.of("lib/x86_64-linux-gnu", "usr/lib/x86_64-linux-gnu", "lib64", "lib", "usr/lib");
 
-    /** tiny.json: what goes into the image. */
+    /** tiny.json: what goes into the image (not a {@link Recipe}: the tiny image has its own builder). */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record Recipe(String kernelPackage, List<String> packages, List<String> binaries, List<String> modules,
-                  String kernelArgs, String memory, String bootPattern, String promptPattern, List<String> capabilities) {
+    record TinyRecipe(String kernelPackage, List<String> packages, List<String> binaries, List<String> modules,
+                      String kernelArgs, String memory, String bootPattern, String promptPattern, List<String> capabilities) {
     }
 
     private final ImageStore store;
@@ -72,9 +73,9 @@ public final class TinyImageBuilder {
             say.accept("image tiny is up to date in " + store.dir(NAME) + " (use --force to rebuild)");
             return existing.get();
         }
-        Recipe recipe;
+        TinyRecipe recipe;
         try {
-            recipe = new ObjectMapper().readValue(recipeBytes, Recipe.class);
+            recipe = Json.MAPPER.readValue(recipeBytes, TinyRecipe.class);
         } catch (IOException e) {
             throw new NetloomException("the tiny image recipe is unreadable: " + e.getMessage(), e);
         }
@@ -92,7 +93,7 @@ public final class TinyImageBuilder {
         }
     }
 
-    private ImageManifest buildInto(Path stage, Recipe recipe, byte[] init, byte[] profile, String fingerprint) throws IOException {
+    private ImageManifest buildInto(Path stage, TinyRecipe recipe, byte[] init, byte[] profile, String fingerprint) throws IOException {
         Path work = stage.resolve("work");
         Path debs = Files.createDirectories(work.resolve("debs"));
         Path root = Files.createDirectories(work.resolve("root"));
@@ -164,16 +165,16 @@ public final class TinyImageBuilder {
         // run out of memory now and then, a 512 KiB one (wlog=19) leaves those 8 MiB to the guest.
         Path cpio = work.resolve("initrd.cpio");
         Cpio.write(initrd, cpio);
-        Path initrdFile = stage.resolve("initrd.img");
+        Path initrdFile = stage.resolve(ImageStore.INITRD);
         Proc.run(List.of("zstd", "-q", "-19", "--zstd=wlog=19", cpio.toString(), "-o", initrdFile.toString()), Duration.ofMinutes(5)).orThrow();
         long size = Files.size(initrdFile);
         if (size > MAX_INITRD_BYTES) {
             throw new NetloomException("the tiny initramfs is " + size / 1_000_000 + " MB, over the 25 MB limit: trim the recipe's packages");
         }
-        Files.copy(vmlinuz, stage.resolve("vmlinuz"));
+        Files.copy(vmlinuz, stage.resolve(ImageStore.KERNEL));
         ImageStore.deleteTree(work);
 
-        ImageManifest manifest = new ImageManifest(NAME, TinyKind.NAME, "vmlinuz", "initrd.img", null, null,
+        ImageManifest manifest = new ImageManifest(NAME, TinyKind.NAME, ImageStore.KERNEL, ImageStore.INITRD, null, null,
                 recipe.kernelArgs(), parseMiB(recipe.memory()), recipe.bootPattern(), null, null, null, null,
                 recipe.promptPattern(), recipe.capabilities(), fingerprint);
         manifest.write(stage);
@@ -338,13 +339,17 @@ public final class TinyImageBuilder {
         Files.copy(from.toRealPath(), to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
     }
 
+    /** A bundled recipe's memory, in the grammar of {@link Units#mebibytes}. */
     static int parseMiB(String memory) {
-        Matcher m = Pattern.compile("(\\d+)\\s*([MG])i?B?", Pattern.CASE_INSENSITIVE).matcher(memory.strip());
-        if (!m.matches()) {
-            throw new NetloomException("bad memory size '" + memory + "' in the recipe (use e.g. 96M or 1G)");
+        try {
+            long mib = Units.mebibytes(memory);
+            if (mib <= Integer.MAX_VALUE) {
+                return (int) mib;
+            }
+        } catch (IllegalArgumentException e) {
+            // said below, with the recipe as context
         }
-        int n = Integer.parseInt(m.group(1));
-        return m.group(2).equalsIgnoreCase("G") ? n * 1024 : n;
+        throw new NetloomException("bad memory size '" + memory + "' in the recipe (use e.g. 96M or 1G)");
     }
 
     private static byte[] resource(String name) {

@@ -110,11 +110,12 @@ class TinyImageBuilderTest {
         assertThat(TinyImageBuilder.parseMiB("64 mb")).isEqualTo(64);
         assertThat(TinyImageBuilder.parseMiB(" 1G ")).isEqualTo(1024);
         assertThat(TinyImageBuilder.parseMiB("2GiB")).isEqualTo(2048);
+        assertThat(TinyImageBuilder.parseMiB("96")).isEqualTo(96); // a bare number is MiB, as in scenarios
     }
 
     @Test
-    void parseMiB_withoutUnitOrWithUnknownUnit_failsNamingTheValue() {
-        for (String bad : List.of("96", "1T", "lots", "-5M")) {
+    void parseMiB_withUnknownUnitOrNoSize_failsNamingTheValue() {
+        for (String bad : List.of("1T", "96K", "lots", "-5M")) {
             assertThatThrownBy(() -> TinyImageBuilder.parseMiB(bad))
                     .isInstanceOf(NetloomException.class)
                     .hasMessageContaining("'" + bad + "'");
