@@ -1,7 +1,11 @@
-package dev.netloom.topology;
+package dev.netloom.guest;
 
+import dev.netloom.nodes.NetloomException;
 import dev.netloom.scenario.Cidr;
 import dev.netloom.scenario.Names;
+import dev.netloom.topology.InterfacePlan;
+import dev.netloom.topology.NodePlan;
+import dev.netloom.topology.Route;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -27,22 +31,37 @@ public final class GuestConfig {
 
     /**
      * Everything a freshly booted node needs, in order: forwarding on, each interface up with its
-     * address, the routes (after every interface is up, so each gateway is on-link), /etc/hosts.
+     * address, the routes (after every interface is up, so each gateway is on-link), /etc/hosts;
+     * written for the guest's {@code ip}.
+     *
+     * @throws NetloomException when the guest has no {@code ip}
      */
-    public static List<String> configure(NodePlan node) {
+    public static List<String> configure(NodePlan node, GuestTools tools) {
+        if (tools.ip() == GuestTools.Ip.NONE && !node.interfaces().isEmpty()) {
+            throw new NetloomException("node " + node.name() + " has no ip command (" + tools.describe() + "): netloom configures"
+                    + " interfaces with iproute2's ip or BusyBox's ip applet; add one to the image");
+        }
         List<String> commands = new ArrayList<>();
         commands.add(FORWARDING);
-        node.interfaces().forEach(i -> commands.addAll(interfaceCommands(i)));
+        node.interfaces().forEach(i -> commands.addAll(interfaceCommands(i, tools)));
         node.routes().forEach(r -> commands.add(routeCommand(r)));
         commands.addAll(hostsCommands(node.name(), node.hosts()));
         return commands;
     }
 
-    /** {@code ip link set dev ethN up} and {@code ip addr replace CIDR dev ethN} (replace: safe to run twice). */
-    public static List<String> interfaceCommands(InterfacePlan iface) {
+    /**
+     * {@code ip link set dev ethN up} and the address, safe to run twice: {@code ip addr replace} with
+     * iproute2; with BusyBox's ip, which has no replace, an add that is fine when the address is there.
+     */
+    public static List<String> interfaceCommands(InterfacePlan iface, GuestTools tools) {
         String dev = dev(iface.guestName());
         String address = Cidr.parse(iface.address()).toString();
-        return List.of("ip link set dev " + dev + " up", "ip addr replace " + address + " dev " + dev);
+        String up = "ip link set dev " + dev + " up";
+        if (tools.ip() == GuestTools.Ip.BUSYBOX) {
+            return List.of(up, "{ ip addr add " + address + " dev " + dev + " 2>/dev/null || ip addr show dev " + dev
+                    + " | grep -q ' " + address + " '; }");
+        }
+        return List.of(up, "ip addr replace " + address + " dev " + dev);
     }
 
     /** {@code ip route replace SUBNET via GATEWAY dev ethN}. */

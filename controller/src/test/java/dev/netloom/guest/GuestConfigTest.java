@@ -1,4 +1,8 @@
-package dev.netloom.topology;
+package dev.netloom.guest;
+
+import dev.netloom.topology.InterfacePlan;
+import dev.netloom.topology.Plan;
+import dev.netloom.topology.Route;
 
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +21,7 @@ class GuestConfigTest {
     @Test
     void interface_isBroughtUpAndAddressed() {
         InterfacePlan eth1 = new InterfacePlan(1, "eth1", "a-b", "t0x1", "52:54:00:00:00:01", 4, "10.0.0.1/30");
-        assertThat(GuestConfig.interfaceCommands(eth1)).containsExactly(
+        assertThat(GuestConfig.interfaceCommands(eth1, GuestTools.FULL)).containsExactly(
                 "ip link set dev eth1 up",
                 "ip addr replace 10.0.0.1/30 dev eth1");
     }
@@ -54,7 +58,7 @@ class GuestConfigTest {
     @Test
     void configure_setsForwardingThenInterfacesThenRoutesThenHosts() {
         Plan plan = plan(scenario(List.of("a", "b", "c"), List.of(link("a", "b"), link("b", "c")), List.of(lan("lan", "a", "c"))));
-        assertThat(GuestConfig.configure(plan.node("a"))).containsExactly(
+        assertThat(GuestConfig.configure(plan.node("a"), GuestTools.FULL)).containsExactly(
                 "echo 1 > /proc/sys/net/ipv4/ip_forward",
                 "ip link set dev eth0 up",
                 "ip addr replace 10.0.0.1/24 dev eth0",
