@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.netloom.api.ApiClient;
 import dev.netloom.nodes.BadInputException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -32,8 +33,8 @@ final class LinkCommand implements Runnable {
             description = {"Replace a link's impairment at run time (the nodes and the link stay up). Values as in scenario files.",
                     "Fields you give are merged into the current impairment; --clear removes it."})
     static final class Set implements Callable<Integer> {
-        @Option(names = "--lab", paramLabel = "LAB", description = "The lab (default: the only one running).")
-        String lab;
+        @Mixin
+        LabOption lab;
         @Parameters(paramLabel = "LINK", description = "Link or LAN name (see `netloom link list`).")
         String link;
         @Option(names = "--direction", paramLabel = "A->B", description = "Only this direction (default: both).")
@@ -77,7 +78,7 @@ final class LinkCommand implements Runnable {
             } else {
                 params.set("impairment", imp);
             }
-            try (ApiClient api = LabApi.connect(lab)) {
+            try (ApiClient api = lab.connect()) {
                 api.call("link.set", params, Duration.ofSeconds(60));
             }
             Say.line("link " + link + (direction == null ? "" : " " + direction) + ": " + (clear ? "impairment cleared" : "impairment set to " + imp));
@@ -92,8 +93,8 @@ final class LinkCommand implements Runnable {
     }
 
     abstract static class State implements Callable<Integer> {
-        @Option(names = "--lab", paramLabel = "LAB", description = "The lab (default: the only one running).")
-        String lab;
+        @Mixin
+        LabOption lab;
         @Parameters(paramLabel = "LINK", description = "Link or LAN name.")
         String link;
 
@@ -101,7 +102,7 @@ final class LinkCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (ApiClient api = LabApi.connect(lab)) {
+            try (ApiClient api = lab.connect()) {
                 api.call("link.state", JSON.createObjectNode().put("link", link).put("up", up()), Duration.ofSeconds(120));
             }
             Say.line("link " + link + " is " + (up() ? "up" : "down"));
@@ -127,12 +128,12 @@ final class LinkCommand implements Runnable {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List the lab's links: members, state, impairments and engines.")
     static final class ListLinks implements Callable<Integer> {
-        @Option(names = "--lab", paramLabel = "LAB", description = "The lab (default: the only one running).")
-        String lab;
+        @Mixin
+        LabOption lab;
 
         @Override
         public Integer call() throws Exception {
-            try (ApiClient api = LabApi.connect(lab)) {
+            try (ApiClient api = lab.connect()) {
                 JsonNode links = api.call("links.list", JSON.createObjectNode(), Duration.ofSeconds(30));
                 System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(links));
             }
