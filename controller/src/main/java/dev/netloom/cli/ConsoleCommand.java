@@ -3,7 +3,7 @@ package dev.netloom.cli;
 import dev.netloom.api.ApiClient;
 import dev.netloom.nodes.host.Proc;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 import java.io.File;
@@ -17,8 +17,8 @@ import java.util.concurrent.Callable;
                 "command of netloom runs on that node can disturb it). Detach with Ctrl-] (0x1d)."})
 final class ConsoleCommand implements Callable<Integer> {
 
-    @Option(names = "--lab", paramLabel = "LAB", description = "The lab (default: the only one running).")
-    String lab;
+    @Mixin
+    LabOption lab;
 
     @Parameters(paramLabel = "NODE", description = "Node name.")
     String node;
@@ -26,7 +26,7 @@ final class ConsoleCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         boolean tty = System.console() != null;
-        try (ApiClient api = LabApi.connect(lab)) {
+        try (ApiClient api = lab.connect()) {
             Say.line("attached to " + node + "'s console; detach with Ctrl-]");
             if (tty) {
                 stty("raw", "-echo");

@@ -7,6 +7,7 @@ import dev.netloom.impairment.Field;
 import dev.netloom.nodes.BadInputException;
 import dev.netloom.nodes.Json;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -31,8 +32,8 @@ final class LinkCommand implements Runnable {
             description = {"Replace a link's impairment at run time (the nodes and the link stay up). Values as in scenario files.",
                     "Fields you give are merged into the current impairment; --clear removes it."})
     static final class Set implements Callable<Integer> {
-        @Option(names = "--lab", paramLabel = "LAB", description = "The lab (default: the only one running).")
-        String lab;
+        @Mixin
+        LabOption lab;
         @Parameters(paramLabel = "LINK", description = "Link or LAN name (see `netloom link list`).")
         String link;
         @Option(names = "--direction", paramLabel = "A->B", description = "Only this direction (default: both).")
@@ -76,7 +77,7 @@ final class LinkCommand implements Runnable {
             } else {
                 params.set("impairment", imp);
             }
-            try (ApiClient api = LabApi.connect(lab)) {
+            try (ApiClient api = lab.connect()) {
                 api.call("link.set", params, Duration.ofSeconds(60));
             }
             Say.line("link " + link + (direction == null ? "" : " " + direction) + ": " + (clear ? "impairment cleared" : "impairment set to " + imp));
@@ -91,8 +92,8 @@ final class LinkCommand implements Runnable {
     }
 
     abstract static class State implements Callable<Integer> {
-        @Option(names = "--lab", paramLabel = "LAB", description = "The lab (default: the only one running).")
-        String lab;
+        @Mixin
+        LabOption lab;
         @Parameters(paramLabel = "LINK", description = "Link or LAN name.")
         String link;
 
@@ -100,7 +101,7 @@ final class LinkCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (ApiClient api = LabApi.connect(lab)) {
+            try (ApiClient api = lab.connect()) {
                 api.call("link.state", Json.MAPPER.createObjectNode().put("link", link).put("up", up()), Duration.ofSeconds(120));
             }
             Say.line("link " + link + " is " + (up() ? "up" : "down"));
@@ -126,12 +127,12 @@ final class LinkCommand implements Runnable {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List the lab's links: members, state, impairments and engines.")
     static final class ListLinks implements Callable<Integer> {
-        @Option(names = "--lab", paramLabel = "LAB", description = "The lab (default: the only one running).")
-        String lab;
+        @Mixin
+        LabOption lab;
 
         @Override
         public Integer call() throws Exception {
-            try (ApiClient api = LabApi.connect(lab)) {
+            try (ApiClient api = lab.connect()) {
                 JsonNode links = api.call("links.list", Json.MAPPER.createObjectNode(), Duration.ofSeconds(30));
                 System.out.println(Json.PRETTY.writeValueAsString(links));
             }

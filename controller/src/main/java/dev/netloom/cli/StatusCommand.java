@@ -8,7 +8,7 @@ import dev.netloom.lab.Cleanup;
 import dev.netloom.nodes.Json;
 import dev.netloom.nodes.NetloomException;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Files;
@@ -29,8 +29,8 @@ final class StatusCommand implements Callable<Integer> {
     @Parameters(paramLabel = "LAB", arity = "0..1", description = "Only this lab.")
     String name;
 
-    @Option(names = "--json", description = "Print JSON.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Override
     public Integer call() throws Exception {
@@ -40,7 +40,7 @@ final class StatusCommand implements Callable<Integer> {
                 out.add(describe(lab));
             }
         }
-        if (json) {
+        if (json.enabled) {
             System.out.println(Json.PRETTY.writeValueAsString(out));
         } else if (out.isEmpty()) {
             System.out.println(name == null ? "no labs are running" : "no lab named " + name);
