@@ -43,25 +43,21 @@ public final class GuestConfig {
         }
         List<String> commands = new ArrayList<>();
         commands.add(FORWARDING);
-        node.interfaces().forEach(i -> commands.addAll(interfaceCommands(i, tools)));
+        node.interfaces().forEach(i -> commands.addAll(interfaceCommands(i)));
         node.routes().forEach(r -> commands.add(routeCommand(r)));
         commands.addAll(hostsCommands(node.name(), node.hosts()));
         return commands;
     }
 
     /**
-     * {@code ip link set dev ethN up} and the address, safe to run twice: {@code ip addr replace} with
-     * iproute2; with BusyBox's ip, which has no replace, an add that is fine when the address is there.
+     * {@code ip link set dev ethN up} and {@code ip addr replace CIDR dev ethN} (replace: safe to run
+     * twice). BusyBox's ip applet takes these too (its usage does not list {@code addr replace}, but
+     * it does it); what it lacks is {@code -batch}, which {@link GuestBatch} knows.
      */
-    public static List<String> interfaceCommands(InterfacePlan iface, GuestTools tools) {
+    public static List<String> interfaceCommands(InterfacePlan iface) {
         String dev = dev(iface.guestName());
         String address = Cidr.parse(iface.address()).toString();
-        String up = "ip link set dev " + dev + " up";
-        if (tools.ip() == GuestTools.Ip.BUSYBOX) {
-            return List.of(up, "{ ip addr add " + address + " dev " + dev + " 2>/dev/null || ip addr show dev " + dev
-                    + " | grep -q ' " + address + " '; }");
-        }
-        return List.of(up, "ip addr replace " + address + " dev " + dev);
+        return List.of("ip link set dev " + dev + " up", "ip addr replace " + address + " dev " + dev);
     }
 
     /** {@code ip route replace SUBNET via GATEWAY dev ethN}. */

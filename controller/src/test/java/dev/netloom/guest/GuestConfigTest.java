@@ -21,7 +21,7 @@ class GuestConfigTest {
     @Test
     void interface_isBroughtUpAndAddressed() {
         InterfacePlan eth1 = new InterfacePlan(1, "eth1", "a-b", "t0x1", "52:54:00:00:00:01", 4, "10.0.0.1/30");
-        assertThat(GuestConfig.interfaceCommands(eth1, GuestTools.FULL)).containsExactly(
+        assertThat(GuestConfig.interfaceCommands(eth1)).containsExactly(
                 "ip link set dev eth1 up",
                 "ip addr replace 10.0.0.1/30 dev eth1");
     }

@@ -16,8 +16,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class GuestToolsTest {
 
-    private static final GuestTools BUSYBOX = new GuestTools(GuestTools.Ip.BUSYBOX, false, false, false, "/bin/busybox");
-
     @Test
     void parse_readsTheProbeLine_amidOtherOutput() {
         GuestTools t = GuestTools.parse("noise\r\nnetloom-tools ip=busybox tc=no netem=no sysctl=yes shell=/bin/busybox\r\n");
@@ -41,15 +39,6 @@ class GuestToolsTest {
         assertThat(t.ip()).isEqualTo(Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip"))
                 ? GuestTools.Ip.IPROUTE2 : GuestTools.Ip.NONE);
         assertThat(t.shell()).isNotBlank();
-    }
-
-    @Test
-    void busyBoxIp_getsAnAddAndCheck_insteadOfReplace() {
-        InterfacePlan eth0 = new InterfacePlan(0, "eth0", "a-b", "t0x0", "52:54:00:00:00:01", 3, "10.0.0.1/30");
-        assertThat(GuestConfig.interfaceCommands(eth0, BUSYBOX)).containsExactly("ip link set dev eth0 up",
-                "{ ip addr add 10.0.0.1/30 dev eth0 2>/dev/null || ip addr show dev eth0 | grep -q ' 10.0.0.1/30 '; }");
-        assertThat(GuestConfig.interfaceCommands(eth0, GuestTools.FULL)).containsExactly("ip link set dev eth0 up",
-                "ip addr replace 10.0.0.1/30 dev eth0");
     }
 
     @Test
