@@ -222,21 +222,26 @@ public final class ConsoleBuffer {
     }
 
     /**
-     * {@link #scan} over the text of what is held: cleaned from {@link #OVERLAP} bytes before the
-     * region on (context for lookbehind), matched from the region's first character.
+     * {@link #scan} over the text of what is held: the expectation's own {@link TerminalText}, fed with
+     * each byte once (so a control sequence split across chunks is still removed whole), matched from
+     * the first char at or after {@code from}.
      */
     private Runnable scanText(Expectation e, long start, long from) {
-        int contextFrom = (int) Math.max(0, from - start - OVERLAP);
-        TerminalText text = TerminalText.of(data, contextFrom, length);
+        TerminalText text = e.textSoFar;
+        long fed = Math.max(e.textFedTo, start);
+        if (fed < end) {
+            text.feed(data, (int) (fed - start), (int) (end - fed), fed);
+            e.textFedTo = end;
+        }
         Matcher m = e.pattern.matcher(text);
         m.useTransparentBounds(true);
         m.useAnchoringBounds(false);
-        m.region(text.indexAtOrAfter((int) (from - start) - contextFrom), text.length());
+        m.region(text.indexAtOrAfter(from), text.length());
         if (!m.find()) {
             return null;
         }
-        long matchStart = m.start() < text.length() ? start + contextFrom + text.rawOffset(m.start()) : end;
-        long matchEnd = m.end() > m.start() ? start + contextFrom + text.rawEnd(m.end()) : matchStart;
+        long matchStart = m.start() < text.length() ? text.offset(m.start()) : end;
+        long matchEnd = m.end() > m.start() ? text.endOffset(m.end()) : matchStart;
         return complete(e, m, matchStart, matchEnd);
     }
 
@@ -244,6 +249,8 @@ public final class ConsoleBuffer {
         final Pattern pattern;
         final long fromOffset;
         final boolean text;
+        final TerminalText textSoFar;
+        long textFedTo;
         long scannedTo;
         final CompletableFuture<ConsoleMatch> future = new CompletableFuture<>();
 
@@ -251,6 +258,8 @@ public final class ConsoleBuffer {
             this.pattern = pattern;
             this.fromOffset = fromOffset;
             this.text = text;
+            this.textSoFar = text ? new TerminalText(OVERLAP * 4) : null;
+            this.textFedTo = fromOffset;
             this.scannedTo = fromOffset;
         }
     }

@@ -1,102 +1,118 @@
 package dev.netloom.nodes.console;
 
+import java.util.Arrays;
+
 /**
- * Console bytes as the text a person would read: terminal control sequences removed. A shell's
- * prompt is often followed by a cursor query (BusyBox ash writes ESC [6n after it), colours wrap
- * words in ESC [...m, and a title is set with ESC ]...BEL: none of that is on the screen, so none of
- * it is in the text a boot or prompt pattern is matched against.
+ * Console bytes as the text a person would read, kept up to date as bytes arrive: terminal control
+ * sequences removed. A shell's prompt is often followed by a cursor query (BusyBox ash writes
+ * ESC [6n after it), colours wrap words in ESC [...m, and a title is set with ESC ]...BEL: none of
+ * that is on the screen, so none of it is in the text a boot or prompt pattern is matched against.
  *
  * <p>Removed: CSI sequences (ESC [ parameters, intermediates, final byte), OSC, DCS, SOS, PM and APC
- * strings (up to BEL or ESC \), other two-byte ESC sequences, and C0 controls other than tab, line
- * feed and carriage return. A sequence cut off at the end of the bytes is removed as far as it goes.
- * Bytes map 1:1 to chars (ISO-8859-1), as in {@link ConsoleBuffer}.
+ * strings (up to BEL or ESC \), other ESC sequences (ESC, intermediates, final byte), and C0 controls
+ * other than tab, line feed and carriage return, and DEL. A sequence split across chunks is removed
+ * whole: the state carries over. Bytes map 1:1 to chars (ISO-8859-1), as in {@link ConsoleBuffer};
+ * each char remembers the stream offset of its byte. At most {@code capacity} chars are kept.
  */
 final class TerminalText implements CharSequence {
 
     private static final byte ESC = 0x1b;
     private static final byte BEL = 0x07;
 
-    private final char[] chars;
-    /** raw[i]: the offset, in the bytes given, of char i. */
-    private final int[] raw;
-    private final int length;
+    private enum State { TEXT, ESC, CSI, STRING, STRING_ESC, ESC_INTERMEDIATE }
 
-    private TerminalText(char[] chars, int[] raw, int length) {
-        this.chars = chars;
-        this.raw = raw;
-        this.length = length;
+    private final int capacity;
+    private char[] chars = new char[1024];
+    private long[] offsets = new long[1024];
+    private int length;
+    private State state = State.TEXT;
+
+    TerminalText(int capacity) {
+        this.capacity = capacity;
     }
 
-    /** The text of {@code bytes[from, to)}. */
+    /** The text of {@code bytes[from, to)}, whose first byte is at stream offset {@code from}. */
     static TerminalText of(byte[] bytes, int from, int to) {
-        char[] chars = new char[to - from];
-        int[] raw = new int[to - from];
-        int n = 0;
-        int i = from;
-        while (i < to) {
-            byte b = bytes[i];
-            if (b == ESC) {
-                i = skipEscape(bytes, i, to);
-            } else if ((b >= 0 && b < 0x20 && b != '\t' && b != '\n' && b != '\r') || b == 0x7f) {
-                i++;
-            } else {
-                chars[n] = (char) (b & 0xff);
-                raw[n] = i;
-                n++;
-                i++;
-            }
-        }
-        return new TerminalText(chars, raw, n);
+        TerminalText t = new TerminalText(Math.max(16, to - from));
+        t.feed(bytes, from, to - from, from);
+        return t;
     }
 
-    /** The index just past the escape sequence that starts at {@code i}. */
-    private static int skipEscape(byte[] bytes, int i, int to) {
-        if (i + 1 >= to) {
-            return to;
+    /** Adds {@code len} bytes from {@code bytes[off]}, the first at stream offset {@code streamOffset}. */
+    void feed(byte[] bytes, int off, int len, long streamOffset) {
+        if (length + len > chars.length) {
+            grow(length + len);
         }
-        byte kind = bytes[i + 1];
-        if (kind == '[') { // CSI: parameters and intermediates (0x20..0x3f), then a final byte (0x40..0x7e)
-            int j = i + 2;
-            while (j < to && bytes[j] >= 0x20 && bytes[j] <= 0x3f) {
-                j++;
-            }
-            return j < to ? j + 1 : to;
-        }
-        if (kind == ']' || kind == 'P' || kind == 'X' || kind == '^' || kind == '_') { // strings: up to BEL or ST (ESC \)
-            for (int j = i + 2; j < to; j++) {
-                if (bytes[j] == BEL) {
-                    return j + 1;
+        for (int i = 0; i < len; i++) {
+            byte b = bytes[off + i];
+            switch (state) {
+                case TEXT -> {
+                    if (b == ESC) {
+                        state = State.ESC;
+                    } else if ((b >= 0 && b < 0x20 && b != '\t' && b != '\n' && b != '\r') || b == 0x7f) {
+                        // a control character: not text
+                    } else {
+                        chars[length] = (char) (b & 0xff);
+                        offsets[length] = streamOffset + i;
+                        length++;
+                    }
                 }
-                if (bytes[j] == ESC && j + 1 < to && bytes[j + 1] == '\\') {
-                    return j + 2;
+                case ESC -> state = switch (b) {
+                    case '[' -> State.CSI;
+                    case ']', 'P', 'X', '^', '_' -> State.STRING;
+                    default -> b >= 0x20 && b <= 0x2f ? State.ESC_INTERMEDIATE : State.TEXT;
+                };
+                case CSI -> { // parameters and intermediates 0x20..0x3f, then a final byte
+                    if (!(b >= 0x20 && b <= 0x3f)) {
+                        state = State.TEXT;
+                    }
+                }
+                case STRING -> { // up to BEL or ST (ESC \)
+                    if (b == BEL) {
+                        state = State.TEXT;
+                    } else if (b == ESC) {
+                        state = State.STRING_ESC;
+                    }
+                }
+                case STRING_ESC -> state = b == '\\' ? State.TEXT : b == ESC ? State.STRING_ESC : State.STRING;
+                case ESC_INTERMEDIATE -> {
+                    if (!(b >= 0x20 && b <= 0x2f)) {
+                        state = State.TEXT;
+                    }
                 }
             }
-            return to;
         }
-        int j = i + 1; // ESC, intermediates (0x20..0x2f), a final byte: ESC ( B, ESC 7, ESC =
-        while (j < to && bytes[j] >= 0x20 && bytes[j] <= 0x2f) {
-            j++;
+        if (length > capacity) {
+            int drop = length - capacity;
+            System.arraycopy(chars, drop, chars, 0, capacity);
+            System.arraycopy(offsets, drop, offsets, 0, capacity);
+            length = capacity;
         }
-        return j < to ? j + 1 : to;
     }
 
-    /** The offset in the bytes given of char {@code index}. */
-    int rawOffset(int index) {
-        return raw[index];
+    private void grow(int needed) {
+        int size = Math.max(needed, Math.min(chars.length * 2, capacity + needed));
+        chars = Arrays.copyOf(chars, size);
+        offsets = Arrays.copyOf(offsets, size);
     }
 
-    /** The offset in the bytes given just past char {@code end - 1}: where a match ending there ends. */
-    int rawEnd(int end) {
-        return raw[end - 1] + 1;
+    /** The stream offset of char {@code index}'s byte. */
+    long offset(int index) {
+        return offsets[index];
     }
 
-    /** The index of the first char at or after byte offset {@code offset}. */
-    int indexAtOrAfter(int offset) {
+    /** The stream offset just past char {@code end - 1}: where a match ending there ends. */
+    long endOffset(int end) {
+        return offsets[end - 1] + 1;
+    }
+
+    /** The index of the first char whose byte is at or after stream offset {@code offset}. */
+    int indexAtOrAfter(long offset) {
         int lo = 0;
         int hi = length;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            if (raw[mid] < offset) {
+            if (offsets[mid] < offset) {
                 lo = mid + 1;
             } else {
                 hi = mid;

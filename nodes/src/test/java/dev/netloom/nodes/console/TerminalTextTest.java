@@ -30,12 +30,29 @@ class TerminalTextTest {
     void offsets_mapBackToTheRawBytes() {
         TerminalText t = text("\u001b[1mab\u001b[0mc");
         assertThat(t.toString()).isEqualTo("abc");
-        assertThat(t.rawOffset(0)).isEqualTo(4);
-        assertThat(t.rawOffset(2)).isEqualTo(10);
-        assertThat(t.rawEnd(2)).isEqualTo(6);
-        assertThat(t.rawEnd(3)).isEqualTo(11);
+        assertThat(t.offset(0)).isEqualTo(4);
+        assertThat(t.offset(2)).isEqualTo(10);
+        assertThat(t.endOffset(2)).isEqualTo(6);
+        assertThat(t.endOffset(3)).isEqualTo(11);
         assertThat(t.indexAtOrAfter(5)).isEqualTo(1);
         assertThat(t.indexAtOrAfter(6)).isEqualTo(2);
+    }
+
+    @Test
+    void aSequenceSplitAcrossChunks_isRemovedWhole_andTheTextKeepsItsCapacity() {
+        TerminalText t = new TerminalText(16);
+        byte[] a = "ok \u001b[1".getBytes(StandardCharsets.ISO_8859_1);
+        byte[] b = ";32mgreen\u001b]0;ti".getBytes(StandardCharsets.ISO_8859_1);
+        byte[] c = "tle\u0007 done".getBytes(StandardCharsets.ISO_8859_1);
+        t.feed(a, 0, a.length, 0);
+        t.feed(b, 0, b.length, a.length);
+        t.feed(c, 0, c.length, a.length + b.length);
+        assertThat(t.toString()).isEqualTo("ok green done");
+        assertThat(t.offset(3)).isEqualTo(a.length + 4); // the g of green
+        byte[] more = "0123456789abcdefXYZ".getBytes(StandardCharsets.ISO_8859_1);
+        t.feed(more, 0, more.length, 1000);
+        assertThat(t.toString()).isEqualTo("3456789abcdefXYZ");
+        assertThat(t.offset(0)).isEqualTo(1003);
     }
 
     @Test
