@@ -30,9 +30,9 @@ public final class GuestConfig {
     }
 
     /**
-     * Everything a freshly booted node needs, in order: forwarding on, each interface up with its
-     * address, the routes (after every interface is up, so each gateway is on-link), /etc/hosts;
-     * written for the guest's {@code ip}.
+     * Everything a freshly booted node needs, in order: forwarding on, its hostname, each interface up
+     * with its address, the routes (after every interface is up, so each gateway is on-link),
+     * /etc/hosts; written for the guest's {@code ip}.
      *
      * @throws NetloomException when the guest has no {@code ip}
      */
@@ -43,6 +43,7 @@ public final class GuestConfig {
         }
         List<String> commands = new ArrayList<>();
         commands.add(FORWARDING);
+        commands.add("echo " + hostname(node.name()) + " > /proc/sys/kernel/hostname");
         node.interfaces().forEach(i -> commands.addAll(interfaceCommands(i)));
         node.routes().forEach(r -> commands.add(routeCommand(r)));
         commands.addAll(hostsCommands(node.name(), node.hosts()));
