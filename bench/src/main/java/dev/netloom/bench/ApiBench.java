@@ -70,7 +70,7 @@ final class ApiBench implements Benchmark {
             raw = ctx.running(RawQemu.listening(ctx.tinyBoot(), "bench-raw", rawSocket, STEP));
             shell = RawShell.connect(rawSocket);
             lab = ctx.running(BenchLab.up(ctx, BenchLab.scenario(BenchLab.tinyLine(labName, nodes))));
-            server = ApiServer.start(lab, lab.paths().dir().resolve("api.sock"), QemuNode.sharedLoops(), null, null, null);
+            server = ApiServer.start(lab, lab.paths().apiSocket(), QemuNode.sharedLoops(), null, null, null);
             client = ApiClient.connect(server.socket(), Duration.ofSeconds(10));
             shell.awaitQuietShell(ctx.tinyMarker(), BenchContext.BOOT_BUDGET, STEP);
 

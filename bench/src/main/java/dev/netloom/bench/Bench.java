@@ -48,7 +48,7 @@ public final class Bench implements Callable<Integer> {
     boolean json;
 
     @Parameters(paramLabel = "NAME", arity = "0..*", description = "Benchmarks to run: ${COMPLETION-CANDIDATES}.",
-            completionCandidates = Names.class)
+            completionCandidates = BenchmarkNames.class)
     List<String> names = new ArrayList<>();
 
     public static void main(String[] args) {
@@ -146,7 +146,7 @@ public final class Bench implements Callable<Integer> {
     }
 
     /** The benchmark names, for picocli's help text. */
-    static final class Names implements Iterable<String> {
+    static final class BenchmarkNames implements Iterable<String> {
         @Override
         public java.util.Iterator<String> iterator() {
             return ALL.stream().map(Benchmark::name).iterator();

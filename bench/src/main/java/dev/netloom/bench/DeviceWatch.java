@@ -51,7 +51,7 @@ final class DeviceWatch implements AutoCloseable {
         Proc.run(List.of("ip", "netns", "add", namespace), STEP).orThrow();
         DeviceWatch watch = null;
         try {
-            Process p = new ProcessBuilder("ip", "-n", namespace, "monitor", "link").redirectErrorStream(true).start();
+            Process p = Proc.start(List.of("ip", "-n", namespace, "monitor", "link"), ProcessBuilder.Redirect.PIPE, ProcessBuilder.Redirect.PIPE);
             watch = new DeviceWatch(namespace, p);
             watch.awaitSubscribed();
             return watch;

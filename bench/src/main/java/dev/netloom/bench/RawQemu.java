@@ -1,6 +1,7 @@
 package dev.netloom.bench;
 
 import dev.netloom.nodes.NetloomException;
+import dev.netloom.nodes.host.Proc;
 import dev.netloom.nodes.image.ImageManifest;
 import dev.netloom.nodes.qemu.Accel;
 import dev.netloom.nodes.qemu.Arch;
@@ -58,10 +59,9 @@ final class RawQemu implements AutoCloseable {
 
     private RawQemu(List<String> command, Pattern line) {
         this.scanner = new LineScanner(line);
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         long t0 = System.nanoTime();
         try {
-            this.process = pb.start();
+            this.process = Proc.start(command, ProcessBuilder.Redirect.PIPE, ProcessBuilder.Redirect.PIPE);
         } catch (IOException e) {
             throw new NetloomException("cannot start " + command.get(0) + ": " + e.getMessage(), e);
         }

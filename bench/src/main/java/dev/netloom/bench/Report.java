@@ -1,7 +1,6 @@
 package dev.netloom.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.netloom.nodes.Json;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,7 +11,6 @@ import java.util.Map;
 /** Renders the host facts and the figures: as a plain-text table for a person, or as JSON for a program. */
 final class Report {
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final List<String> HEADER = List.of("BENCHMARK", "FIGURE", "MEASURED", "BASELINE", "RATIO", "TARGET", "MET");
 
     private Report() {
@@ -108,7 +106,7 @@ final class Report {
         }
         doc.put("figures", list);
         doc.put("failed", failed);
-        return JSON.writeValueAsString(doc);
+        return Json.PRETTY.writeValueAsString(doc);
     }
 
     private static Map<String, Object> stats(Samples s) {

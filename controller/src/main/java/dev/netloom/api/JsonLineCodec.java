@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.netloom.nodes.Json;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.Unpooled;
@@ -22,8 +23,11 @@ import java.util.regex.Pattern;
  */
 final class JsonLineCodec extends MessageToMessageCodec<ByteBuf, JsonNode> {
 
-    /** Floats are read as BigDecimal so that a request's id comes back with the value it had (a double made 1e400 "Infinity"). */
-    static final ObjectMapper MAPPER = new ObjectMapper()
+    /**
+     * The shared configuration plus the protocol's needs: floats are read as BigDecimal so that a
+     * request's id comes back with the value it had (a double made 1e400 "Infinity").
+     */
+    static final ObjectMapper MAPPER = Json.MAPPER.copy()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);

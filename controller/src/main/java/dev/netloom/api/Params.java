@@ -2,7 +2,7 @@ package dev.netloom.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.netloom.scenario.Quantities;
+import dev.netloom.nodes.Units;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -111,7 +111,7 @@ final class Params {
             d = Duration.ofMillis(v.asLong());
         } else if (v.isTextual()) {
             try {
-                d = Quantities.duration(v.asText());
+                d = Units.duration(v.asText());
             } catch (IllegalArgumentException e) {
                 throw invalid("param '" + name + "': " + e.getMessage());
             }

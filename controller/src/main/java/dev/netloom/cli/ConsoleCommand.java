@@ -1,8 +1,9 @@
 package dev.netloom.cli;
 
 import dev.netloom.api.ApiClient;
+import dev.netloom.nodes.host.Proc;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 import java.io.File;
@@ -16,8 +17,8 @@ import java.util.concurrent.Callable;
                 "command of netloom runs on that node can disturb it). Detach with Ctrl-] (0x1d)."})
 final class ConsoleCommand implements Callable<Integer> {
 
-    @Option(names = "--lab", paramLabel = "LAB", description = "The lab (default: the only one running).")
-    String lab;
+    @Mixin
+    LabOption lab;
 
     @Parameters(paramLabel = "NODE", description = "Node name.")
     String node;
@@ -25,7 +26,7 @@ final class ConsoleCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         boolean tty = System.console() != null;
-        try (ApiClient api = LabApi.connect(lab)) {
+        try (ApiClient api = lab.connect()) {
             Say.line("attached to " + node + "'s console; detach with Ctrl-]");
             if (tty) {
                 stty("raw", "-echo");
@@ -43,12 +44,12 @@ final class ConsoleCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Sets the controlling terminal's mode (stty reads the terminal from its stdin). */
+    /** Sets the controlling terminal's mode (stty reads the terminal from its stdin; its output is not read). */
     private static void stty(String... args) {
         List<String> cmd = new java.util.ArrayList<>(List.of("stty"));
         cmd.addAll(List.of(args));
         try {
-            new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/tty"))).start().waitFor();
+            Proc.start(cmd, ProcessBuilder.Redirect.from(new File("/dev/tty")), ProcessBuilder.Redirect.PIPE).waitFor();
         } catch (IOException | InterruptedException e) {
             Say.line("cannot set the terminal mode: " + e.getMessage());
         }

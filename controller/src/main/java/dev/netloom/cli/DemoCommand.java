@@ -7,7 +7,7 @@ import dev.netloom.nodes.image.TinyImageBuilder;
 import dev.netloom.nodes.qemu.Accel;
 import dev.netloom.scenario.ScenarioLoader;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,12 +23,12 @@ final class DemoCommand implements Callable<Integer> {
 
     static final String QUICKSTART = "/netloom/scenarios/quickstart.json";
 
-    @Option(names = "--accel", defaultValue = "auto", description = "kvm, tcg or auto (default: ${DEFAULT-VALUE}).")
-    String accel;
+    @Mixin
+    AccelOption accel;
 
     @Override
     public Integer call() throws Exception {
-        Accel requested = Accel.parse(accel);
+        Accel requested = accel.requested();
         HostSetup.ensure(Say::line);
         ImageStore store = ImageStore.fromEnvironment();
         new TinyImageBuilder(store, Say::line).build(false);

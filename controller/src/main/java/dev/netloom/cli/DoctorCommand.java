@@ -11,6 +11,7 @@ import dev.netloom.nodes.qemu.Arch;
 import dev.netloom.nodes.qemu.QemuCommandLine;
 import dev.netloom.scenario.Names;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -31,8 +32,8 @@ import java.util.concurrent.Callable;
                 "doctor builds it first when it is missing (as root)."})
 final class DoctorCommand implements Callable<Integer> {
 
-    @Option(names = "--accel", description = "Acceleration to check: kvm, tcg or auto (default: ${DEFAULT-VALUE}).", defaultValue = "auto")
-    String accel;
+    @Mixin
+    AccelOption accel;
 
     @Option(names = "--reprobe", description = "Forget the cached acceleration verdict and probe again.")
     boolean reprobe;
@@ -41,7 +42,7 @@ final class DoctorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Accel requested = Accel.parse(accel);
+        Accel requested = accel.requested();
         if (!programs()) {
             System.out.println("netloom cannot run labs on this host yet: install the packages marked FAIL (as root: ./netloom setup)");
             return 1;

@@ -1,8 +1,8 @@
 package dev.netloom.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.netloom.api.ApiClient;
 import dev.netloom.lab.Cleanup;
+import dev.netloom.nodes.Json;
 import dev.netloom.nodes.NetloomException;
 import dev.netloom.nodes.host.ProcessIdentity;
 import picocli.CommandLine.Command;
@@ -60,7 +60,7 @@ final class DownCommand implements Callable<Integer> {
             return; // still coming up: it serves no API yet, SIGTERM will do
         }
         try (ApiClient api = ApiClient.connect(LabApi.socket(lab), Duration.ofSeconds(5))) {
-            api.call("lab.down", new ObjectMapper().createObjectNode(), wait);
+            api.call("lab.down", Json.MAPPER.createObjectNode(), wait);
         } catch (NetloomException e) {
             Say.line("the lab's API did not answer (" + e.getMessage() + ")");
         }

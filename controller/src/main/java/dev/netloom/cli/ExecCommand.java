@@ -1,11 +1,12 @@
 package dev.netloom.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.netloom.api.ApiClient;
 import dev.netloom.nodes.BadInputException;
+import dev.netloom.nodes.Json;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -19,8 +20,8 @@ import java.util.concurrent.Callable;
                 "with its exit code (124 when it timed out). Example: netloom exec a -- ping -c 3 c"})
 final class ExecCommand implements Callable<Integer> {
 
-    @Option(names = "--lab", paramLabel = "LAB", description = "The lab (default: the only one running).")
-    String lab;
+    @Mixin
+    LabOption lab;
 
     @Option(names = "--timeout", paramLabel = "D", defaultValue = "60s", description = "Give up after this long (default: ${DEFAULT-VALUE}).")
     String timeout;
@@ -37,9 +38,9 @@ final class ExecCommand implements Callable<Integer> {
         if (command == null || command.isEmpty()) {
             throw new BadInputException("no command given: netloom exec NODE -- CMD");
         }
-        ObjectNode params = new ObjectMapper().createObjectNode()
+        ObjectNode params = Json.MAPPER.createObjectNode()
                 .put("node", node).put("command", String.join(" ", command)).put("timeout", limit.toMillis());
-        try (ApiClient api = LabApi.connect(lab)) {
+        try (ApiClient api = lab.connect()) {
             JsonNode r = api.call("node.exec", params, limit.plusSeconds(30));
             System.out.print(r.path("output").asText());
             System.out.flush();

@@ -6,11 +6,10 @@ import dev.netloom.nodes.host.Proc;
 import dev.netloom.scenario.Scenario;
 import dev.netloom.topology.Topology;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -20,8 +19,8 @@ import java.util.concurrent.Callable;
         description = "Print a scenario's topology as Graphviz DOT (default) or SVG (needs Graphviz: apt-get install graphviz).")
 final class GraphCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "FILE", description = "Scenario file.")
-    Path file;
+    @Mixin
+    ScenarioFile file;
 
     @Option(names = "--format", defaultValue = "dot", description = "dot or svg (default: ${DEFAULT-VALUE}).")
     String format;
@@ -31,7 +30,7 @@ final class GraphCommand implements Callable<Integer> {
         if (!format.equals("dot") && !format.equals("svg")) {
             throw new BadInputException("unknown format '" + format + "': use dot or svg");
         }
-        Scenario scenario = Scenarios.load(file);
+        Scenario scenario = file.load();
         String dot = Topology.of(scenario).toDot();
         if (format.equals("dot")) {
             System.out.print(dot);

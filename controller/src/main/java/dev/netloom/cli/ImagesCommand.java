@@ -38,7 +38,7 @@ final class ImagesCommand implements Runnable {
     static final class Build implements Callable<Integer> {
 
         @Parameters(paramLabel = "NAME", description = "Image to build: ${COMPLETION-CANDIDATES}, or a recipe file (images/recipes/*.json)",
-                completionCandidates = Names.class)
+                completionCandidates = BuildableNames.class)
         String name;
 
         @Option(names = "--force", description = "Rebuild even when the image is up to date.")
@@ -99,7 +99,8 @@ final class ImagesCommand implements Runnable {
         }
     }
 
-    static final class Names implements Iterable<String> {
+    /** The images `images build` makes, for picocli's help text. */
+    static final class BuildableNames implements Iterable<String> {
         @Override
         public java.util.Iterator<String> iterator() {
             return BUILDABLE.iterator();

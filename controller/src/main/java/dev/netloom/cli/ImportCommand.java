@@ -22,12 +22,18 @@ import java.util.concurrent.Callable;
                 "openwrt: OpenWrt's x86-64 combined image (openwrt-*-x86-64-generic-ext4-combined.img.gz), as downloaded.",
                 "cloud: an unmodified cloud image with cloud-init (e.g. debian-12-genericcloud-amd64.qcow2); each node gets a NoCloud seed"
                         + " that logs root in on ttyS0 and sets the hostname.",
-                "gzip-compressed files are decompressed; other disk formats qemu-img reads (raw, vmdk, vdi, vhdx, ...) are converted."},
+                "gzip-compressed files are decompressed; other disk formats qemu-img reads (raw, vmdk, vdi, vhdx, ...) are converted;"
+                        + " a hybrid ISO (grub-mkrescue's) is a raw disk and boots as a hard disk.",
+                "Patterns are Java regexes, matched against the console's text with terminal control sequences removed (colours,"
+                        + " a shell's cursor query after its prompt), so '[#$] $' matches a BusyBox prompt."},
         footer = {"", "Examples:",
                 "  netloom images import openwrt openwrt-23.05.5-x86-64-generic-ext4-combined.img.gz",
                 "  netloom images import cloud debian-12-genericcloud-amd64.qcow2 --name bookworm",
                 "  netloom images import generic alpine.qcow2 --boot-pattern 'Welcome to Alpine' --prompt '# $' \\",
                 "      --login-pattern 'login: $' --username root",
+                "  images/grub/make-iso VMLINUZ INITRD grub-tiny.iso    # a GRUB-booted disk (docs/images.md)",
+                "  netloom images import generic grub-tiny.iso --boot-pattern 'netloom-tiny: boot complete' \\",
+                "      --prompt '[#$] (\\x1b\\[6n)?$' --memory 96M --capability guest-netem",
                 "Docs: docs/images.md"})
 final class ImportCommand implements Callable<Integer> {
 

@@ -32,7 +32,7 @@ final class LabApi {
     }
 
     static Path socket(Cleanup.LabEntry lab) {
-        return lab.dir().resolve("api.sock");
+        return lab.paths().apiSocket();
     }
 
     static ApiClient connect(String name) {

@@ -46,8 +46,8 @@ final class LabSession implements AutoCloseable {
         LabSession session = new LabSession(lab, hook, downAsked);
         try {
             lab.up();
-            session.api = ApiServer.start(lab, lab.paths().dir().resolve("api.sock"), QemuNode.sharedLoops(), tcp,
-                    tcp == null ? null : lab.paths().dir().resolve("api.token"), () -> downAsked.complete(null));
+            session.api = ApiServer.start(lab, lab.paths().apiSocket(), QemuNode.sharedLoops(), tcp,
+                    tcp == null ? null : lab.paths().apiToken(), () -> downAsked.complete(null));
         } catch (RuntimeException e) {
             session.close();
             throw e;

@@ -1,12 +1,13 @@
 package dev.netloom.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.netloom.api.ApiClient;
 import dev.netloom.impairment.Field;
 import dev.netloom.nodes.BadInputException;
+import dev.netloom.nodes.Json;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -27,14 +28,12 @@ final class LinkCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    static final ObjectMapper JSON = new ObjectMapper();
-
     @Command(name = "set", mixinStandardHelpOptions = true,
             description = {"Replace a link's impairment at run time (the nodes and the link stay up). Values as in scenario files.",
                     "Fields you give are merged into the current impairment; --clear removes it."})
     static final class Set implements Callable<Integer> {
-        @Option(names = "--lab", paramLabel = "LAB", description = "The lab (default: the only one running).")
-        String lab;
+        @Mixin
+        LabOption lab;
         @Parameters(paramLabel = "LINK", description = "Link or LAN name (see `netloom link list`).")
         String link;
         @Option(names = "--direction", paramLabel = "A->B", description = "Only this direction (default: both).")
@@ -58,7 +57,7 @@ final class LinkCommand implements Runnable {
 
         @Override
         public Integer call() {
-            ObjectNode imp = JSON.createObjectNode();
+            ObjectNode imp = Json.MAPPER.createObjectNode();
             put(imp, "delay", delay);
             put(imp, "jitter", jitter);
             put(imp, "loss", loss);
@@ -69,7 +68,7 @@ final class LinkCommand implements Runnable {
             if (imp.isEmpty() && !clear) {
                 throw new BadInputException("nothing to set: give --" + String.join(", --", Field.KEYS) + " or --clear");
             }
-            ObjectNode params = JSON.createObjectNode().put("link", link);
+            ObjectNode params = Json.MAPPER.createObjectNode().put("link", link);
             if (direction != null) {
                 params.put("direction", direction);
             }
@@ -78,7 +77,7 @@ final class LinkCommand implements Runnable {
             } else {
                 params.set("impairment", imp);
             }
-            try (ApiClient api = LabApi.connect(lab)) {
+            try (ApiClient api = lab.connect()) {
                 api.call("link.set", params, Duration.ofSeconds(60));
             }
             Say.line("link " + link + (direction == null ? "" : " " + direction) + ": " + (clear ? "impairment cleared" : "impairment set to " + imp));
@@ -93,8 +92,8 @@ final class LinkCommand implements Runnable {
     }
 
     abstract static class State implements Callable<Integer> {
-        @Option(names = "--lab", paramLabel = "LAB", description = "The lab (default: the only one running).")
-        String lab;
+        @Mixin
+        LabOption lab;
         @Parameters(paramLabel = "LINK", description = "Link or LAN name.")
         String link;
 
@@ -102,8 +101,8 @@ final class LinkCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (ApiClient api = LabApi.connect(lab)) {
-                api.call("link.state", JSON.createObjectNode().put("link", link).put("up", up()), Duration.ofSeconds(120));
+            try (ApiClient api = lab.connect()) {
+                api.call("link.state", Json.MAPPER.createObjectNode().put("link", link).put("up", up()), Duration.ofSeconds(120));
             }
             Say.line("link " + link + " is " + (up() ? "up" : "down"));
             return 0;
@@ -128,14 +127,14 @@ final class LinkCommand implements Runnable {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List the lab's links: members, state, impairments and engines.")
     static final class ListLinks implements Callable<Integer> {
-        @Option(names = "--lab", paramLabel = "LAB", description = "The lab (default: the only one running).")
-        String lab;
+        @Mixin
+        LabOption lab;
 
         @Override
         public Integer call() throws Exception {
-            try (ApiClient api = LabApi.connect(lab)) {
-                JsonNode links = api.call("links.list", JSON.createObjectNode(), Duration.ofSeconds(30));
-                System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(links));
+            try (ApiClient api = lab.connect()) {
+                JsonNode links = api.call("links.list", Json.MAPPER.createObjectNode(), Duration.ofSeconds(30));
+                System.out.println(Json.PRETTY.writeValueAsString(links));
             }
             return 0;
         }

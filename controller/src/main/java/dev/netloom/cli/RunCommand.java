@@ -1,22 +1,20 @@
 package dev.netloom.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.netloom.lab.Checks;
 import dev.netloom.lab.Lab;
 import dev.netloom.lab.Timeline;
+import dev.netloom.nodes.Json;
 import dev.netloom.nodes.QemuNode;
+import dev.netloom.nodes.Units;
 import dev.netloom.nodes.host.HostSetup;
 import dev.netloom.nodes.image.ImageStore;
 import dev.netloom.nodes.qemu.Accel;
-import dev.netloom.scenario.Quantities;
 import dev.netloom.scenario.Scenario;
 import dev.netloom.topology.NodePlan;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,26 +31,26 @@ import java.util.stream.Collectors;
                 "Ctrl-C tears the lab down at once. Exit 0 when every check passed, 1 when one failed, 2 for bad input."})
 final class RunCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "FILE", description = "Scenario file (JSON; see docs/scenarios.md).")
-    Path file;
+    @Mixin
+    ScenarioFile file;
 
     @Option(names = "--duration", paramLabel = "D", description = "Keep the lab up this long after the checks (e.g. 30s, 2m); overrides the file's duration.")
     String duration;
 
-    @Option(names = "--json", description = "Print the summary as JSON on stdout.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
-    @Option(names = "--accel", defaultValue = "auto", description = "kvm, tcg or auto (default: ${DEFAULT-VALUE}).")
-    String accel;
+    @Mixin
+    AccelOption accel;
 
     @Override
     public Integer call() throws Exception {
-        Accel requested = Accel.parse(accel);
+        Accel requested = accel.requested();
         Duration keep = duration == null ? null : durationOption(duration);
-        Scenario scenario = Scenarios.load(file); // bad input fails here, before the host is touched
+        Scenario scenario = file.load(); // bad input fails here, before the host is touched
         HostSetup.ensure(Say::line);
         Scenarios.ensureEmulators(scenario);
-        return run(scenario, requested, keep, json);
+        return run(scenario, requested, keep, json.enabled);
     }
 
     /** Runs a loaded scenario in the foreground; returns the exit code (0 all checks passed, 1 otherwise). */
@@ -82,7 +80,7 @@ final class RunCommand implements Callable<Integer> {
             }
             boolean ok = checks.stream().allMatch(Checks.Result::ok) && played.stream().allMatch(Timeline.Played::ok);
             if (json) {
-                System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(summary(lab, upTime, checks, played, ok)));
+                System.out.println(Json.PRETTY.writeValueAsString(summary(lab, upTime, checks, played, ok)));
             } else {
                 printSummary(lab, upTime, checks, played);
             }
@@ -96,7 +94,7 @@ final class RunCommand implements Callable<Integer> {
 
     static Duration durationOption(String option, String text) {
         try {
-            return Quantities.duration(text);
+            return Units.duration(text);
         } catch (IllegalArgumentException e) {
             throw new dev.netloom.nodes.BadInputException(option + ": " + e.getMessage());
         }

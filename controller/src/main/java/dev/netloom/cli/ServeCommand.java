@@ -6,10 +6,8 @@ import dev.netloom.nodes.image.ImageStore;
 import dev.netloom.nodes.qemu.Accel;
 import dev.netloom.scenario.Scenario;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -25,20 +23,20 @@ final class ServeCommand implements Callable<Integer> {
     /** The line `up` waits for on the controller's output. */
     static final String READY_LINE = "netloom-controller: READY";
 
-    @Parameters(paramLabel = "FILE", description = "Scenario file.")
-    Path file;
+    @Mixin
+    ScenarioFile file;
 
-    @Option(names = "--accel", defaultValue = "auto", description = "kvm, tcg or auto (default: ${DEFAULT-VALUE}).")
-    String accel;
+    @Mixin
+    AccelOption accel;
 
-    @Option(names = "--listen", paramLabel = "127.0.0.1:PORT", description = "Also serve the API on TCP (loopback only; token in the run directory).")
-    String listen;
+    @Mixin
+    ListenOption listen;
 
     @Override
     public Integer call() throws Exception {
-        Accel requested = Accel.parse(accel);
-        java.net.InetSocketAddress tcp = listen == null ? null : UpCommand.loopback(listen);
-        Scenario scenario = Scenarios.load(file);
+        Accel requested = accel.requested();
+        java.net.InetSocketAddress tcp = listen.address();
+        Scenario scenario = file.load();
         HostSetup.ensure(Say::line);
         Scenarios.ensureEmulators(scenario);
         ImageStore store = ImageStore.fromEnvironment();

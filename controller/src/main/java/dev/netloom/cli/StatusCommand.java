@@ -1,16 +1,14 @@
 package dev.netloom.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.netloom.api.ApiClient;
 import dev.netloom.lab.Cleanup;
-import dev.netloom.lab.LabPaths;
+import dev.netloom.nodes.Json;
 import dev.netloom.nodes.NetloomException;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Files;
@@ -28,24 +26,22 @@ import java.util.concurrent.Callable;
                 + " links with their impairments and the engine (host netem, guest netem, host TBF) each direction uses.")
 final class StatusCommand implements Callable<Integer> {
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
     @Parameters(paramLabel = "LAB", arity = "0..1", description = "Only this lab.")
     String name;
 
-    @Option(names = "--json", description = "Print JSON.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Override
     public Integer call() throws Exception {
-        ArrayNode out = JSON.createArrayNode();
+        ArrayNode out = Json.MAPPER.createArrayNode();
         for (Cleanup.LabEntry lab : Cleanup.labs()) {
             if (name == null || name.equals(lab.name())) {
                 out.add(describe(lab));
             }
         }
-        if (json) {
-            System.out.println(JSON.writeValueAsString(out));
+        if (json.enabled) {
+            System.out.println(Json.PRETTY.writeValueAsString(out));
         } else if (out.isEmpty()) {
             System.out.println(name == null ? "no labs are running" : "no lab named " + name);
         } else {
@@ -55,7 +51,7 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     private static ObjectNode describe(Cleanup.LabEntry lab) {
-        ObjectNode m = JSON.createObjectNode();
+        ObjectNode m = Json.MAPPER.createObjectNode();
         m.put("lab", lab.name());
         m.put("runDirectory", lab.dir().toString());
         if (lab.journal() == null) {
@@ -68,12 +64,12 @@ final class StatusCommand implements Callable<Integer> {
         m.put("controllerPid", lab.journal().controller().pid());
         m.put("namespace", lab.journal().namespace());
         m.put("socket", LabApi.socket(lab).toString());
-        m.put("events", new LabPaths(lab.dir()).events().toString());
+        m.put("events", lab.paths().events().toString());
         ObjectNode pids = m.putObject("pids");
         lab.journal().nodes().forEach((node, all) -> pids.put(node, all.isEmpty() ? 0 : all.get(all.size() - 1)));
         if (lab.controllerAlive() && Files.exists(LabApi.socket(lab))) {
             try (ApiClient api = ApiClient.connect(LabApi.socket(lab), Duration.ofSeconds(3))) {
-                JsonNode live = api.call("lab.status", JSON.createObjectNode(), Duration.ofSeconds(10));
+                JsonNode live = api.call("lab.status", Json.MAPPER.createObjectNode(), Duration.ofSeconds(10));
                 m.put("state", live.path("state").asText(m.path("state").asText()));
                 m.set("nodes", live.path("nodes"));
                 m.set("links", live.path("links"));

@@ -4,15 +4,13 @@ import dev.netloom.lab.Cleanup;
 import dev.netloom.nodes.BadInputException;
 import dev.netloom.nodes.NetloomException;
 import dev.netloom.nodes.host.HostSetup;
+import dev.netloom.nodes.host.Proc;
 import dev.netloom.scenario.Scenario;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,23 +32,21 @@ final class UpCommand implements Callable<Integer> {
     /** How long `up`, interrupted before READY, waits for the controller to tear the lab down. */
     static final java.time.Duration ABANDON_WAIT = java.time.Duration.ofMinutes(2);
 
-    @Parameters(paramLabel = "FILE", description = "Scenario file.")
-    Path file;
+    @Mixin
+    ScenarioFile file;
 
-    @Option(names = "--accel", defaultValue = "auto", description = "kvm, tcg or auto (default: ${DEFAULT-VALUE}).")
-    String accel;
+    @Mixin
+    AccelOption accel;
 
-    @Option(names = "--listen", paramLabel = "127.0.0.1:PORT",
-            description = "Also serve the API on TCP, loopback only; clients authenticate with the token in the run directory's api.token.")
-    String listen;
+    @Mixin
+    ListenOption listen;
 
     @Override
     public Integer call() throws Exception {
-        dev.netloom.nodes.qemu.Accel.parse(accel);
-        if (listen != null) {
-            loopback(listen);
-        }
-        Scenario scenario = Scenarios.load(file); // bad input fails here, before anything starts (even apt-get)
+        // bad input fails here, before anything starts (even apt-get); the controller reads these again
+        accel.requested();
+        listen.address();
+        Scenario scenario = file.load();
         HostSetup.ensure(Say::line);
         Scenarios.ensureEmulators(scenario);
         // a crashed run of this name is fine (the controller removes its leftovers); a live one is not
@@ -58,11 +54,11 @@ final class UpCommand implements Callable<Integer> {
             throw new BadInputException("lab " + scenario.name() + " is already up; take it down first: netloom down " + scenario.name());
         }
         List<String> cmd = new ArrayList<>(List.of("setsid", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Netloom.class.getName(), "serve", file.toAbsolutePath().toString(), "--accel", accel));
-        if (listen != null) {
-            cmd.addAll(List.of("--listen", listen));
+                "-cp", System.getProperty("java.class.path"), Netloom.class.getName(), "serve", file.path.toAbsolutePath().toString(), "--accel", accel.text));
+        if (listen.text != null) {
+            cmd.addAll(List.of("--listen", listen.text));
         }
-        Process controller = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        Process controller = Proc.start(cmd, Proc.NO_INPUT, ProcessBuilder.Redirect.PIPE);
         // Ctrl-C or SIGTERM of `up` before the lab is READY means "I do not want it": the controller (its
         // own session, so the terminal's signal does not reach it) gets SIGTERM and tears the lab down
         AtomicBoolean handedOver = new AtomicBoolean();
@@ -116,20 +112,5 @@ final class UpCommand implements Callable<Integer> {
             return 2;
         }
         throw new NetloomException("the lab's controller exited with code " + code + " before the lab was READY" + (tail.isEmpty() ? "" : "; it said:\n" + String.join("\n", tail)));
-    }
-
-    /** Parses --listen: a loopback address and a port; anything else is bad input. */
-    static InetSocketAddress loopback(String text) {
-        int colon = text.lastIndexOf(':');
-        try {
-            InetAddress address = InetAddress.getByName(text.substring(0, colon));
-            int port = Integer.parseInt(text.substring(colon + 1));
-            if (!address.isLoopbackAddress() || port < 0 || port > 65535) {
-                throw new IllegalArgumentException();
-            }
-            return new InetSocketAddress(address, port);
-        } catch (Exception e) {
-            throw new BadInputException("--listen " + text + ": give a loopback address and a port, e.g. 127.0.0.1:7777 (the API is never served beyond this host)");
-        }
     }
 }

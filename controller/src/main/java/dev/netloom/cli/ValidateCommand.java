@@ -5,9 +5,8 @@ import dev.netloom.lab.Lab;
 import dev.netloom.scenario.Scenario;
 import dev.netloom.topology.Plan;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** Checks a scenario file without creating anything. */
@@ -17,16 +16,16 @@ import java.util.concurrent.Callable;
                 "Exit 0 when it is valid, 2 with the field, line:column and fix when it is not."})
 final class ValidateCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "FILE", description = "Scenario file.")
-    Path file;
+    @Mixin
+    ScenarioFile file;
 
     @Override
     public Integer call() {
-        Scenario scenario = Scenarios.load(file);
+        Scenario scenario = file.load();
         Plan plan = Lab.planOf(scenario);
         HostMemory.requirePossible(plan); // what `run` would refuse on this host, refused here too
         long interfaces = plan.nodes().stream().mapToLong(n -> n.interfaces().size()).sum();
-        System.out.println(file + ": valid: lab " + scenario.name() + ", " + plan.nodes().size() + " nodes, "
+        System.out.println(file.path + ": valid: lab " + scenario.name() + ", " + plan.nodes().size() + " nodes, "
                 + scenario.links().size() + " links, " + scenario.lans().size() + " LANs, " + interfaces + " interfaces, "
                 + scenario.checks().size() + " checks, " + scenario.timeline().size() + " timeline events");
         System.out.println("memory: " + HostMemory.fit(plan).describe());

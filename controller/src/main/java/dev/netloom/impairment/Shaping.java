@@ -90,6 +90,12 @@ public final class Shaping {
         return out;
     }
 
+    /** Whether any direction is shaped inside {@code node} (so its guest needs tc and netem). */
+    public boolean shapesInGuest(String node) {
+        return engines.entrySet().stream().anyMatch(e -> e.getValue().place() == ImpairmentEngine.Place.GUEST
+                && e.getKey().guestNode().equals(node));
+    }
+
     /**
      * Gives a direction a new impairment: {@code change}'s fields merged into what it has, or, for
      * {@link Impairment#NONE}, no impairment. Returns the impairment it has now.

@@ -1,6 +1,6 @@
 package dev.netloom.impairment;
 
-import dev.netloom.scenario.Quantities;
+import dev.netloom.nodes.Units;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -30,9 +30,9 @@ public final class TcUnits {
     private TcUnits() {
     }
 
-    /** A time: the scenario grammar of durations ("10ms", "1.5s", "250us", "0"). */
+    /** A time, in the one grammar of durations ({@link Units#duration}: "10ms", "1.5s", "250us", "0"). */
     public static Duration time(String text) {
-        return Quantities.duration(text);
+        return Units.duration(text);
     }
 
     /** "1%", "0.5%", "100%", or "0"; 0..100. */

@@ -1,6 +1,7 @@
 package dev.netloom.lab;
 
 import dev.netloom.fabric.Fabric;
+import dev.netloom.nodes.NodePaths;
 import dev.netloom.nodes.host.Proc;
 import dev.netloom.nodes.image.ImageStore;
 import dev.netloom.scenario.Names;
@@ -169,9 +170,9 @@ public final class Cleanup {
     /** The pids QEMU wrote into the node directories' pidfiles. */
     private static List<Long> pidfiles(LabPaths paths) {
         List<Long> out = new ArrayList<>();
-        try (Stream<Path> dirs = Files.list(paths.dir())) {
-            for (Path dir : dirs.filter(Files::isDirectory).toList()) {
-                Path pidfile = new dev.netloom.nodes.NodePaths(dir).pidfile();
+        try {
+            for (NodePaths node : paths.nodeDirs()) {
+                Path pidfile = node.pidfile();
                 if (Files.isRegularFile(pidfile)) {
                     try {
                         out.add(Long.parseLong(Files.readString(pidfile).strip()));

@@ -32,7 +32,7 @@ final class HostLock {
 
     static <T> T call(Supplier<T> step) {
         synchronized (JVM_LOCK) {
-            Path file = LabPaths.labsRoot().resolve(".lock");
+            Path file = LabPaths.hostLock();
             // the file is never opened any other way: closing any descriptor of it would drop the lock
             try {
                 RunDirs.createPrivate(LabPaths.labsRoot());

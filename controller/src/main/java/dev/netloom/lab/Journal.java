@@ -1,7 +1,6 @@
 package dev.netloom.lab;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.netloom.nodes.Json;
 import dev.netloom.nodes.NetloomException;
 import dev.netloom.nodes.host.ProcessIdentity;
 
@@ -34,7 +33,6 @@ public record Journal(String lab, String namespace, ProcessIdentity controller, 
     /** Where the lab is in its life, as its controller last wrote it. */
     public enum State { STARTING, READY, STOPPING }
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public Journal {
         if (lab == null || namespace == null || controller == null || state == null || nodes == null) {
@@ -68,7 +66,7 @@ public record Journal(String lab, String namespace, ProcessIdentity controller, 
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
             Files.deleteIfExists(tmp);
             Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            JSON.writeValue(tmp.toFile(), this);
+            Json.PRETTY.writeValue(tmp.toFile(), this);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new NetloomException("cannot write the lab journal " + file + ": " + e.getMessage(), e);
@@ -78,7 +76,7 @@ public record Journal(String lab, String namespace, ProcessIdentity controller, 
     /** Reads a journal; a missing, truncated or foreign file is a NetloomException naming the file. */
     public static Journal read(Path file) {
         try {
-            return JSON.readValue(file.toFile(), Journal.class);
+            return Json.MAPPER.readValue(file.toFile(), Journal.class);
         } catch (IOException | RuntimeException e) {
             throw new NetloomException("cannot read the lab journal " + file + ": " + why(e), e);
         }

@@ -1,6 +1,8 @@
 package dev.netloom.lab;
 
 import dev.netloom.fabric.Fabric;
+import dev.netloom.guest.GuestBatch;
+import dev.netloom.guest.Reroute;
 import dev.netloom.impairment.HostNetem;
 import dev.netloom.impairment.Impairment;
 import dev.netloom.impairment.Probes;
@@ -23,7 +25,6 @@ import dev.netloom.scenario.Scenario;
 import dev.netloom.topology.NodePlan;
 import dev.netloom.topology.Plan;
 import dev.netloom.topology.Planner;
-import dev.netloom.topology.Reroute;
 import dev.netloom.topology.SegmentPlan;
 import io.netty.channel.EventLoopGroup;
 
@@ -77,7 +78,7 @@ public final class Lab implements AutoCloseable {
         this.images = images;
         this.paths = LabPaths.of(scenario.name());
         this.events = new EventLog(paths.events());
-        this.setup = new NodeSetup(node -> shaping.guestCommands(node), events);
+        this.setup = new NodeSetup(() -> shaping, events);
         this.loops = ConsoleSession.newEventLoopGroup(Math.min(4, Math.max(1, Runtime.getRuntime().availableProcessors())));
         this.workers = Executors.newFixedThreadPool(Math.max(2, plan.nodes().size()), r -> {
             Thread t = new Thread(r, "lab-" + scenario.name());
@@ -322,7 +323,8 @@ public final class Lab implements AutoCloseable {
         changes.forEach((name, cmds) -> {
             QemuNode node = nodes.get(name);
             if (node != null && node.state() == NodeState.READY) {
-                jobs.add(CompletableFuture.runAsync(() -> GuestBatch.join(cmds, true).forEach(c -> node.exec(c, NodeSetup.CONFIG_TIMEOUT)), workers));
+                jobs.add(CompletableFuture.runAsync(() -> GuestBatch.join(cmds, true, setup.tools(name))
+                        .forEach(c -> node.exec(c, NodeSetup.CONFIG_TIMEOUT)), workers));
             }
         });
         CompletableFuture.allOf(jobs.toArray(CompletableFuture[]::new)).join();

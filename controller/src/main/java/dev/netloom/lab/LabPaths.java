@@ -3,16 +3,26 @@ package dev.netloom.lab;
 import dev.netloom.nodes.NodePaths;
 import dev.netloom.nodes.RunDirs;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The one place that names a lab's files: {@code RUN/labs/LAB/} holds the journal
- * ({@code lab.json}) and one directory per node (its sockets, pidfile, logs).
+ * ({@code lab.json}), the event log, the API's socket and token, and one directory per node (its
+ * sockets, pidfile, logs); {@code RUN/labs/.lock} is the host lock.
  */
 public record LabPaths(Path dir) {
 
     public static Path labsRoot() {
         return RunDirs.base().resolve("labs");
+    }
+
+    /** The file whose lock serialises starts and clean-ups of labs on this host. */
+    public static Path hostLock() {
+        return labsRoot().resolve(".lock");
     }
 
     public static LabPaths of(String lab) {
@@ -27,8 +37,25 @@ public record LabPaths(Path dir) {
         return new NodePaths(dir.resolve(name));
     }
 
+    /** The run directories of the lab's nodes, as they are on disk (for clean-up). */
+    public List<NodePaths> nodeDirs() throws IOException {
+        try (Stream<Path> dirs = Files.list(dir)) {
+            return dirs.filter(Files::isDirectory).map(NodePaths::new).toList();
+        }
+    }
+
     /** The lab's event log: every timeline event and state change with the time it happened. */
     public Path events() {
         return dir.resolve("events.log");
+    }
+
+    /** The controller's API socket (owner-only). */
+    public Path apiSocket() {
+        return dir.resolve("api.sock");
+    }
+
+    /** The token that clients on loopback TCP authenticate with, when the API listens there. */
+    public Path apiToken() {
+        return dir.resolve("api.token");
     }
 }

@@ -1,7 +1,7 @@
 package dev.netloom.lab;
 
 import dev.netloom.nodes.ExecResult;
-import dev.netloom.scenario.Scenario;
+import dev.netloom.scenario.Scenario.TimelineEvent;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -21,26 +21,26 @@ public final class Timeline {
     private Timeline() {
     }
 
-    public static List<Played> play(Lab lab, List<Scenario.TimelineEvent> events, Instant start) throws InterruptedException {
+    public static List<Played> play(Lab lab, List<TimelineEvent> events, Instant start) throws InterruptedException {
         List<Played> played = new ArrayList<>();
-        for (Scenario.TimelineEvent e : events) {
+        for (TimelineEvent e : events) {
             waitUntil(start.plus(e.at()));
             Duration actual = Duration.between(start, Instant.now());
             String what = describe(e);
             boolean ok = true;
             String detail = "";
             try {
-                if (e.link() != null && e.set() != null) {
-                    lab.setImpairment(e.link(), e.direction(), e.set());
-                } else if (e.link() != null && e.up() != null) {
-                    lab.setLinkState(e.link(), e.up());
-                } else if (e.node() != null && e.exec() != null) {
-                    ExecResult r = lab.exec(e.node(), e.exec(), Duration.ofSeconds(60));
+                if (e instanceof TimelineEvent.LinkImpairment i) {
+                    lab.setImpairment(i.link(), i.direction(), i.impairment());
+                } else if (e instanceof TimelineEvent.LinkState l) {
+                    lab.setLinkState(l.link(), l.up());
+                } else if (e instanceof TimelineEvent.NodeExec x) {
+                    ExecResult r = lab.exec(x.node(), x.command(), Duration.ofSeconds(60));
                     ok = r.exitCode() == 0;
                     String out = r.output().strip();
                     detail = "exit " + r.exitCode() + (out.isEmpty() ? "" : ": " + out.substring(out.lastIndexOf('\n') + 1));
-                } else if (e.node() != null && e.action() != null) {
-                    lab.nodeAction(e.node(), e.action());
+                } else if (e instanceof TimelineEvent.NodeAction a) {
+                    lab.nodeAction(a.node(), a.action());
                 }
             } catch (RuntimeException ex) {
                 ok = false;
@@ -60,11 +60,19 @@ public final class Timeline {
         }
     }
 
-    static String describe(Scenario.TimelineEvent e) {
-        if (e.link() != null) {
-            return "link " + e.link() + (e.set() != null ? " set " + (e.direction() == null ? "" : e.direction() + " ") + e.set().describe()
-                    : e.up() ? " up" : " down");
+    static String describe(TimelineEvent e) {
+        if (e instanceof TimelineEvent.LinkImpairment i) {
+            return "link " + i.link() + " set " + (i.direction() == null ? "" : i.direction() + " ") + i.impairment().describe();
         }
-        return "node " + e.node() + (e.exec() != null ? " exec `" + e.exec() + "`" : " " + e.action());
+        if (e instanceof TimelineEvent.LinkState l) {
+            return "link " + l.link() + (l.up() ? " up" : " down");
+        }
+        if (e instanceof TimelineEvent.NodeExec x) {
+            return "node " + x.node() + " exec `" + x.command() + "`";
+        }
+        if (e instanceof TimelineEvent.NodeAction a) {
+            return "node " + a.node() + " " + a.action();
+        }
+        throw new IllegalArgumentException("unknown timeline event " + e);
     }
 }

@@ -102,13 +102,12 @@ final class CrossChecks {
         Map<String, Impairment> lanState = new HashMap<>();
         lanByName.forEach((name, lan) -> lanState.put(name, lan.impairment()));
         for (EventIn e : events) {
-            TimelineEvent ev = e.event();
-            if (ev.set() == null) {
+            if (!(e.event() instanceof TimelineEvent.LinkImpairment ev)) {
                 continue;
             }
             LinkIn link = byName.get(ev.link());
             if (link == null) {
-                Impairment now = lanState.get(ev.link()).merge(ev.set());
+                Impairment now = lanState.get(ev.link()).merge(ev.impairment());
                 ImpairmentIn.checkNeedsDelay(now, e.set());
                 lanState.put(ev.link(), now);
                 continue;
@@ -117,7 +116,7 @@ final class CrossChecks {
             for (int d = 0; d < 2; d++) {
                 String dir = d == 0 ? link.a().node() + "->" + link.b().node() : link.b().node() + "->" + link.a().node();
                 if (ev.direction() == null || ev.direction().equals(dir)) {
-                    dirs[d] = dirs[d].merge(ev.set());
+                    dirs[d] = dirs[d].merge(ev.impairment());
                     ImpairmentIn.checkNeedsDelay(dirs[d], e.set());
                 }
             }

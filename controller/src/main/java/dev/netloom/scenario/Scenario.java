@@ -3,6 +3,7 @@ package dev.netloom.scenario;
 import dev.netloom.impairment.Impairment;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A loaded and validated scenario file (format version 1): the nodes, links and LANs of a lab, how
@@ -85,12 +86,50 @@ public record Scenario(
     public enum Routing { STATIC, NONE }
 
     /**
-     * Something that happens {@code at} after READY. Exactly one kind: {@code link} with {@code set}
-     * (an impairment; {@code direction} null for both ways, else "A->B") or with {@code up} (true/false);
-     * or {@code node} with {@code exec} (a command) or {@code action} ("stop", "start", "restart").
+     * Something that happens {@code at} after READY: a link or LAN gets an impairment or goes up or
+     * down, or a node runs a command or is stopped, started or restarted. Every field is set, except
+     * {@link LinkImpairment#direction()}, which is null for both ways.
      */
-    public record TimelineEvent(Duration at, String link, Impairment set, String direction, Boolean up,
-                                String node, String exec, String action) {
+    public sealed interface TimelineEvent
+            permits TimelineEvent.LinkImpairment, TimelineEvent.LinkState, TimelineEvent.NodeExec, TimelineEvent.NodeAction {
+
+        /** The offset from READY. */
+        Duration at();
+
+        /** "set": merges {@code impairment} into a link's (or LAN's) current one; {@code direction} "A->B", or null for both ways. */
+        record LinkImpairment(Duration at, String link, Impairment impairment, String direction) implements TimelineEvent {
+            public LinkImpairment {
+                Objects.requireNonNull(at, "at");
+                Objects.requireNonNull(link, "link");
+                Objects.requireNonNull(impairment, "impairment");
+            }
+        }
+
+        /** "state": takes a link or LAN down, or brings it back up. */
+        record LinkState(Duration at, String link, boolean up) implements TimelineEvent {
+            public LinkState {
+                Objects.requireNonNull(at, "at");
+                Objects.requireNonNull(link, "link");
+            }
+        }
+
+        /** "exec": runs a shell command on a node. */
+        record NodeExec(Duration at, String node, String command) implements TimelineEvent {
+            public NodeExec {
+                Objects.requireNonNull(at, "at");
+                Objects.requireNonNull(node, "node");
+                Objects.requireNonNull(command, "command");
+            }
+        }
+
+        /** "action": stops, starts or restarts a node ("stop", "start", "restart"). */
+        record NodeAction(Duration at, String node, String action) implements TimelineEvent {
+            public NodeAction {
+                Objects.requireNonNull(at, "at");
+                Objects.requireNonNull(node, "node");
+                Objects.requireNonNull(action, "action");
+            }
+        }
     }
 
     /** A check: a ping from one node to another (by name), or {@code all} pairs when {@code from} and {@code to} are null. */

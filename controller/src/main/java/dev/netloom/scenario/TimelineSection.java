@@ -17,7 +17,7 @@ final class TimelineSection {
     static final List<String> KEYS = List.of("at", "link", "node", "direction", "set", "state", "exec", "action");
     static final List<String> ACTIONS = List.of("stop", "start", "restart");
 
-    /** An event as read; {@code set} is the impairment it sets, with its fields' positions, or null. */
+    /** An event as read; {@code set} is the impairment a {@link TimelineEvent.LinkImpairment} sets, with its fields' positions, else null. */
     record EventIn(TimelineEvent event, SourceValue at, ImpairmentIn set) {
     }
 
@@ -80,13 +80,13 @@ final class TimelineSection {
             if (!s.equals("up") && !s.equals("down")) {
                 throw state.error("unknown state \"" + s + "\"; state is up or down");
             }
-            return new EventIn(new TimelineEvent(when, name, null, null, s.equals("up"), null, null, null), el, null);
+            return new EventIn(new TimelineEvent.LinkState(when, name, s.equals("up")), el, null);
         }
         ImpairmentIn imp = ImpairmentIn.read(set.object("an impairment", ImpairmentIn.KEYS));
         if (imp.value().isNone()) {
             throw set.error("empty \"set\"; give at least one of " + String.join(", ", ImpairmentIn.KEYS));
         }
-        return new EventIn(new TimelineEvent(when, name, imp.value(), direction, null, null, null, null), el, imp);
+        return new EventIn(new TimelineEvent.LinkImpairment(when, name, imp.value(), direction), el, imp);
     }
 
     private static EventIn nodeEvent(SourceValue el, Duration when, SourceValue nodeAt, CrossChecks refs) {
@@ -102,12 +102,12 @@ final class TimelineSection {
         }
         if (exec != null) {
             String command = CommandRules.command(exec, "write a shell command");
-            return new EventIn(new TimelineEvent(when, null, null, null, null, node, command, null), el, null);
+            return new EventIn(new TimelineEvent.NodeExec(when, node, command), el, null);
         }
         String a = action.text("an action");
         if (!ACTIONS.contains(a)) {
             throw action.error("unknown action \"" + a + "\"; actions are " + String.join(", ", ACTIONS));
         }
-        return new EventIn(new TimelineEvent(when, null, null, null, null, node, null, a), el, null);
+        return new EventIn(new TimelineEvent.NodeAction(when, node, a), el, null);
     }
 }

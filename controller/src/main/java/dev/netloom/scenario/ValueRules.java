@@ -1,11 +1,13 @@
 package dev.netloom.scenario;
 
+import dev.netloom.nodes.Units;
+
 import java.time.Duration;
 import java.util.function.Function;
 
 /**
  * The loader's value checks: memory sizes, CPU counts, durations, addresses and any other quantity
- * (an impairment field) read from a {@link SourceValue}, with the grammar of {@link Quantities},
+ * (an impairment field) read from a {@link SourceValue}, with the grammar of {@link Units},
  * {@link Cidr} or the one given, and every mistake reported at the value's line:column.
  */
 final class ValueRules {
@@ -35,7 +37,7 @@ final class ValueRules {
     }
 
     static Duration duration(SourceValue at) {
-        return quantity(at, "a duration such as \"10ms\"", Quantities::duration);
+        return quantity(at, "a duration such as \"10ms\"", Units::duration);
     }
 
     static Cidr cidr(SourceValue at) {

@@ -29,6 +29,13 @@ final class LabFixture {
         return accel;
     }
 
+    /** The store with the openwrt-like image in it, built once if missing. */
+    static synchronized ImageStore openWrtLike() {
+        ImageStore store = images();
+        TinyImageBuilder.openWrtLike(store, line -> System.err.println("openwrt-like image: " + line)).build(false);
+        return store;
+    }
+
     static Scenario scenario(String json) {
         ImageStore store = images();
         return new ScenarioLoader(name -> store.find(name).isPresent()).load(json, "test.json");

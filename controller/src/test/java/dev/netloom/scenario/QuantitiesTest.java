@@ -3,27 +3,9 @@ package dev.netloom.scenario;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class QuantitiesTest {
-
-    @Test
-    void duration_acceptsUnitsAndDecimals() {
-        assertThat(Quantities.duration("10ms")).isEqualTo(Duration.ofMillis(10));
-        assertThat(Quantities.duration("1.5s")).isEqualTo(Duration.ofMillis(1500));
-        assertThat(Quantities.duration("2m")).isEqualTo(Duration.ofMinutes(2));
-        assertThat(Quantities.duration("250us")).isEqualTo(Duration.ofNanos(250_000));
-        assertThat(Quantities.duration("1h")).isEqualTo(Duration.ofHours(1));
-        assertThat(Quantities.duration("0")).isEqualTo(Duration.ZERO);
-    }
-
-    @Test
-    void duration_withoutUnit_isRejectedWithExamples() {
-        assertThatThrownBy(() -> Quantities.duration("10")).hasMessageContaining("bad duration \"10\"; write a number and a unit");
-        assertThatThrownBy(() -> Quantities.duration("-5ms")).hasMessageContaining("bad duration");
-        assertThatThrownBy(() -> Quantities.duration("5 ms")).hasMessageContaining("bad duration");
-    }
 
     @Test
     void memory_isBinaryUnitsToMiB() {

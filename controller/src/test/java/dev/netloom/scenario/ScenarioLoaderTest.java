@@ -132,12 +132,12 @@ class ScenarioLoaderTest {
         assertThat(s.timeline()).extracting(TimelineEvent::at).containsExactly(
                 Duration.ofSeconds(10), Duration.ofSeconds(12), Duration.ofSeconds(20), Duration.ofSeconds(25),
                 Duration.ofSeconds(30), Duration.ofSeconds(30));
-        assertThat(s.timeline().get(1)).isEqualTo(new TimelineEvent(Duration.ofSeconds(12), "a-b",
-                new Impairment(Duration.ofMillis(100), null, null, null, null, null, null), "a->b", null, null, null, null));
-        assertThat(s.timeline().get(2).up()).isFalse();
-        assertThat(s.timeline().get(3).action()).isEqualTo("restart");
-        assertThat(s.timeline().get(4).exec()).isEqualTo("ping -c 3 a");
-        assertThat(s.timeline().get(5).link()).isEqualTo("office");
+        assertThat(s.timeline().get(1)).isEqualTo(new TimelineEvent.LinkImpairment(Duration.ofSeconds(12), "a-b",
+                new Impairment(Duration.ofMillis(100), null, null, null, null, null, null), "a->b"));
+        assertThat(s.timeline().get(2)).isInstanceOfSatisfying(TimelineEvent.LinkState.class, e -> assertThat(e.up()).isFalse());
+        assertThat(s.timeline().get(3)).isInstanceOfSatisfying(TimelineEvent.NodeAction.class, e -> assertThat(e.action()).isEqualTo("restart"));
+        assertThat(s.timeline().get(4)).isInstanceOfSatisfying(TimelineEvent.NodeExec.class, e -> assertThat(e.command()).isEqualTo("ping -c 3 a"));
+        assertThat(s.timeline().get(5)).isInstanceOfSatisfying(TimelineEvent.LinkImpairment.class, e -> assertThat(e.link()).isEqualTo("office"));
         assertThat(s.checks()).containsExactly(new Check("a", "c", 5), new Check(null, null, 3));
         assertThat(s.checks().get(1).all()).isTrue();
         assertThat(s.duration()).isEqualTo(Duration.ofSeconds(60));
@@ -232,7 +232,7 @@ class ScenarioLoaderTest {
                   {"at": "2s", "node": "a", "exec": "third"}, {"at": "0", "node": "b", "action": "stop"}]}
                 """);
 
-        assertThat(s.timeline()).extracting(e -> e.exec() != null ? e.exec() : e.action())
+        assertThat(s.timeline()).extracting(e -> e instanceof TimelineEvent.NodeExec x ? x.command() : ((TimelineEvent.NodeAction) e).action())
                 .containsExactly("stop", "first", "second", "third");
     }
 

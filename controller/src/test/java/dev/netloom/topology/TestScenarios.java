@@ -14,34 +14,34 @@ import java.util.List;
 import java.util.Map;
 
 /** Small scenarios built straight from the records, and a stand-in address allocator: /24 per segment. */
-final class TestScenarios {
+public final class TestScenarios {
 
     private TestScenarios() {
     }
 
-    static Scenario scenario(List<String> nodes, List<LinkDef> links, List<LanDef> lans, Scenario.Routing routing) {
+    public static Scenario scenario(List<String> nodes, List<LinkDef> links, List<LanDef> lans, Scenario.Routing routing) {
         return new Scenario("lab", Scenario.Defaults.BUILT_IN,
                 nodes.stream().map(n -> new NodeDef(n, "tiny", 96, 1, List.of())).toList(),
                 links, lans, Scenario.Addressing.DEFAULT, routing, List.of(), List.of(), List.of(), null);
     }
 
-    static Scenario scenario(List<String> nodes, List<LinkDef> links, List<LanDef> lans) {
+    public static Scenario scenario(List<String> nodes, List<LinkDef> links, List<LanDef> lans) {
         return scenario(nodes, links, lans, Scenario.Routing.STATIC);
     }
 
-    static LinkDef link(String a, String b) {
+    public static LinkDef link(String a, String b) {
         return link(a + "-" + b, a, b);
     }
 
-    static LinkDef link(String name, String a, String b) {
+    public static LinkDef link(String name, String a, String b) {
         return new LinkDef(name, new Endpoint(a, null), new Endpoint(b, null), Impairment.NONE, Impairment.NONE);
     }
 
-    static LanDef lan(String name, String... members) {
+    public static LanDef lan(String name, String... members) {
         return new LanDef(name, Arrays.stream(members).map(m -> new Endpoint(m, null)).toList(), Impairment.NONE);
     }
 
-    static List<String> nodes(String prefix, int count) {
+    public static List<String> nodes(String prefix, int count) {
         List<String> names = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
             names.add(prefix + i);
@@ -49,7 +49,7 @@ final class TestScenarios {
         return names;
     }
 
-    static List<LinkDef> ring(List<String> nodes) {
+    public static List<LinkDef> ring(List<String> nodes) {
         List<LinkDef> links = new ArrayList<>();
         for (int i = 0; i < nodes.size(); i++) {
             links.add(link(nodes.get(i), nodes.get((i + 1) % nodes.size())));
@@ -57,7 +57,7 @@ final class TestScenarios {
         return links;
     }
 
-    static List<LinkDef> line(List<String> nodes) {
+    public static List<LinkDef> line(List<String> nodes) {
         List<LinkDef> links = new ArrayList<>();
         for (int i = 0; i + 1 < nodes.size(); i++) {
             links.add(link(nodes.get(i), nodes.get(i + 1)));
@@ -66,7 +66,7 @@ final class TestScenarios {
     }
 
     /** Segment k gets 10.(k/256).(k%256).0/24, members .1, .2, ... in order. */
-    static Map<String, List<String>> addresses(Scenario s) {
+    public static Map<String, List<String>> addresses(Scenario s) {
         Map<String, List<String>> map = new LinkedHashMap<>();
         int k = 0;
         for (LinkDef l : s.links()) {
@@ -84,11 +84,11 @@ final class TestScenarios {
         return map;
     }
 
-    static String net(int k) {
+    public static String net(int k) {
         return "10." + (k / 256) + "." + (k % 256);
     }
 
-    static Plan plan(Scenario s) {
+    public static Plan plan(Scenario s) {
         return Planner.plan(s, addresses(s));
     }
 }

@@ -7,16 +7,19 @@ import java.util.List;
 
 /**
  * The one place that names a node's files: its run directory holds the console and QMP sockets, the
- * pidfile, QEMU's log, the console transcript and, for disk images, the qcow2 overlay.
+ * pidfile, QEMU's log, the console transcript and, for disk images, the qcow2 overlay; for cloud
+ * images, the NoCloud seed.
  */
 public record NodePaths(Path dir) {
 
     /** Unix socket paths are limited to 107 bytes by the kernel. */
     private static final int MAX_SOCKET_PATH = 107;
+    /** The longest name of a socket in the directory. */
+    private static final String CONSOLE_SOCKET = "console.sock";
 
     public NodePaths {
         dir = dir.toAbsolutePath().normalize();
-        int longest = dir.resolve("console.sock").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        int longest = dir.resolve(CONSOLE_SOCKET).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
         if (longest > MAX_SOCKET_PATH) {
             throw new BadInputException("run directory " + dir + " is too long for Unix socket paths (" + longest
                     + " > " + MAX_SOCKET_PATH + " bytes): use a shorter run directory");
@@ -35,7 +38,7 @@ public record NodePaths(Path dir) {
     }
 
     public Path consoleSocket() {
-        return dir.resolve("console.sock");
+        return dir.resolve(CONSOLE_SOCKET);
     }
 
     public Path qmpSocket() {
@@ -56,6 +59,11 @@ public record NodePaths(Path dir) {
 
     public Path overlay() {
         return dir.resolve("overlay.qcow2");
+    }
+
+    /** The NoCloud seed ISO a cloud image's node gets, new at every launch. */
+    public Path seedIso() {
+        return dir.resolve("seed.iso");
     }
 
     /** What a node leaves in its run directory while it runs, removed when it stops or fails (the logs stay). */

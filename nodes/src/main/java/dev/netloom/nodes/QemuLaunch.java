@@ -4,7 +4,6 @@ import dev.netloom.nodes.host.Proc;
 import dev.netloom.nodes.image.ImageKinds;
 import dev.netloom.nodes.qemu.QemuCommandLine;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -54,16 +53,12 @@ final class QemuLaunch {
         if (spec.image().disk() != null && !Files.exists(paths.overlay())) {
             createOverlay(spec, paths);
         }
-        List<String> command = command(ImageKinds.forBoot(spec.image().kind()).prepareLaunch(spec, paths.dir()), paths);
+        List<String> command = command(ImageKinds.forBoot(spec.image().kind()).prepareLaunch(spec, paths), paths);
         try (OutputStream log = RunDirs.appendPrivate(paths.qemuLog())) {
             log.write((String.join(" ", command) + "\n").getBytes(StandardCharsets.UTF_8));
         }
         long startNanos = System.nanoTime();
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(paths.qemuLog().toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .start();
+        Process process = Proc.start(command, Proc.NO_INPUT, ProcessBuilder.Redirect.appendTo(paths.qemuLog().toFile()));
         return new Started(process, startNanos);
     }
 

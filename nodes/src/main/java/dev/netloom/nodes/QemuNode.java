@@ -371,7 +371,7 @@ public final class QemuNode implements AutoCloseable {
     private void release() {
         closeChannels();
         List<Path> files = new ArrayList<>(paths.runtimeFiles());
-        files.addAll(ImageKinds.forBoot(spec.image().kind()).launchFiles(paths.dir()));
+        files.addAll(ImageKinds.forBoot(spec.image().kind()).launchFiles(paths));
         RunDirs.deleteIfExist(files);
     }
 

@@ -80,7 +80,7 @@ public final class BootDetector {
         phase = next;
         pattern = nextPattern;
         phaseStartNanos = clock.getAsLong();
-        CompletableFuture<ConsoleMatch> expectation = console.expect(nextPattern, fromOffset);
+        CompletableFuture<ConsoleMatch> expectation = console.expectText(nextPattern, fromOffset);
         waiting = expectation;
         expectation.whenComplete((match, failure) -> onLoop(() -> matched(next, match, failure)));
     }

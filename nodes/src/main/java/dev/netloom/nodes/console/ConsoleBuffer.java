@@ -85,7 +85,21 @@ public final class ConsoleBuffer {
      * to what is still held), including bytes already received. No match may start before it.
      */
     public CompletableFuture<ConsoleMatch> expect(Pattern pattern, long fromOffset) {
-        Expectation e = new Expectation(pattern, fromOffset);
+        return expect(new Expectation(pattern, fromOffset, false));
+    }
+
+    /**
+     * Like {@link #expect(Pattern, long)}, against the text a person would read: terminal control
+     * sequences removed ({@link TerminalText}), so that a prompt followed by a cursor query or written
+     * in colour still ends where it seems to. The match's text is that text; its offsets are the raw
+     * stream's (its end is just past its last character).
+     */
+    public CompletableFuture<ConsoleMatch> expectText(Pattern pattern, long fromOffset) {
+        return expect(new Expectation(pattern, fromOffset, true));
+    }
+
+    private CompletableFuture<ConsoleMatch> expect(Expectation e) {
+        Pattern pattern = e.pattern;
         Runnable completion;
         synchronized (this) {
             if (closedReason != null) {
@@ -183,32 +197,69 @@ public final class ConsoleBuffer {
         if (from > end) {
             return null;
         }
+        e.scannedTo = end;
+        if (e.text) {
+            return scanText(e, start, from);
+        }
         // the view spans everything held so that lookbehind and ^ see real context, not the region edge
         Matcher m = e.pattern.matcher(new Latin1View(data, length));
         m.useTransparentBounds(true);
         m.useAnchoringBounds(false);
         m.region((int) (from - start), length);
-        e.scannedTo = end;
         if (!m.find()) {
             return null;
         }
+        return complete(e, m, start + m.start(), start + m.end());
+    }
+
+    private static Runnable complete(Expectation e, Matcher m, long matchStart, long matchEnd) {
         List<String> groups = new ArrayList<>(m.groupCount() + 1);
         for (int i = 0; i <= m.groupCount(); i++) {
             groups.add(m.group(i));
         }
-        ConsoleMatch match = new ConsoleMatch(groups.get(0), groups, start + m.start(), start + m.end());
+        ConsoleMatch match = new ConsoleMatch(groups.get(0), groups, matchStart, matchEnd);
         return () -> e.future.complete(match);
+    }
+
+    /**
+     * {@link #scan} over the text of what is held: the expectation's own {@link TerminalText}, fed with
+     * each byte once (so a control sequence split across chunks is still removed whole), matched from
+     * the first char at or after {@code from}.
+     */
+    private Runnable scanText(Expectation e, long start, long from) {
+        TerminalText text = e.textSoFar;
+        long fed = Math.max(e.textFedTo, start);
+        if (fed < end) {
+            text.feed(data, (int) (fed - start), (int) (end - fed), fed);
+            e.textFedTo = end;
+        }
+        Matcher m = e.pattern.matcher(text);
+        m.useTransparentBounds(true);
+        m.useAnchoringBounds(false);
+        m.region(text.indexAtOrAfter(from), text.length());
+        if (!m.find()) {
+            return null;
+        }
+        long matchStart = m.start() < text.length() ? text.offset(m.start()) : end;
+        long matchEnd = m.end() > m.start() ? text.endOffset(m.end()) : matchStart;
+        return complete(e, m, matchStart, matchEnd);
     }
 
     private static final class Expectation {
         final Pattern pattern;
         final long fromOffset;
+        final boolean text;
+        final TerminalText textSoFar;
+        long textFedTo;
         long scannedTo;
         final CompletableFuture<ConsoleMatch> future = new CompletableFuture<>();
 
-        Expectation(Pattern pattern, long fromOffset) {
+        Expectation(Pattern pattern, long fromOffset, boolean text) {
             this.pattern = pattern;
             this.fromOffset = fromOffset;
+            this.text = text;
+            this.textSoFar = text ? new TerminalText(OVERLAP * 4) : null;
+            this.textFedTo = fromOffset;
             this.scannedTo = fromOffset;
         }
     }

@@ -201,6 +201,11 @@ public final class ConsoleSession implements AutoCloseable {
         return buffer.expect(pattern, fromOffset);
     }
 
+    /** {@link ConsoleBuffer#expectText}: against the console's text, terminal control sequences removed. */
+    public CompletableFuture<ConsoleMatch> expectText(Pattern pattern, long fromOffset) {
+        return buffer.expectText(pattern, fromOffset);
+    }
+
     /** The absolute stream offset just past the last byte received. */
     public long offset() {
         return buffer.offset();

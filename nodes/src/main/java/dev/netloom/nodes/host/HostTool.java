@@ -8,11 +8,13 @@ import java.util.List;
  * is the one table: {@code doctor} checks it, {@code setup} installs it, and a test keeps it in step
  * with every program the sources start and with the README's package list.
  *
- * @param program    the program as netloom runs it (looked up on PATH, plus /usr/sbin and /sbin)
+ * @param program    the program as netloom runs it (looked up on PATH, plus /usr/sbin and /sbin); for a package
+ *                   whose files another program uses, an absolute path to an executable it installs
  * @param pkg        the Debian package that provides it
  * @param neededFor  the netloom commands or features that run it, for doctor's lines
  * @param core       true when labs or image builds need it: every command that needs the host installs
- *                   the missing core tools (as root); the others (benchmarks, SVG graphs) only {@code setup} does
+ *                   the missing core tools (as root); the others (benchmarks, SVG graphs, the GRUB example image)
+ *                   only {@code setup} does
  */
 public record HostTool(String program, String pkg, String neededFor, boolean core) {
 
@@ -38,7 +40,11 @@ public record HostTool(String program, String pkg, String neededFor, boolean cor
             new HostTool("env", "coreutils", "running apt-get non-interactively", true),
             new HostTool("genisoimage", "genisoimage", "cloud images (NoCloud seed; xorriso also works)", true),
             new HostTool("cpio", "cpio", "benchmarks (bare initramfs)", false),
-            new HostTool("dot", "graphviz", "netloom graph --format svg", false));
+            new HostTool("dot", "graphviz", "netloom graph --format svg", false),
+            new HostTool("grub-mkrescue", "grub-common", "the GRUB example image (images/grub/make-iso)", false),
+            // grub-pc-bin has no program of its own: GRUB's BIOS modules, which grub-mkrescue copies into the ISO
+            new HostTool("/usr/lib/grub/i386-pc/grub-bios-setup", "grub-pc-bin", "the GRUB example image (GRUB's BIOS modules)", false),
+            new HostTool("xorriso", "xorriso", "the GRUB example image (grub-mkrescue writes the ISO with it)", false));
 
     /** Every package of the table, once each, in table order. */
     public static List<String> packages() {

@@ -3,6 +3,7 @@ package dev.netloom.nodes.host;
 import dev.netloom.nodes.NetloomException;
 
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -15,10 +16,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a host program from an argument list (never through a shell) and collects its output.
- * Every host tool netloom uses (ip, tc, qemu-img, apt-get, dpkg-deb) goes through here.
+ * Runs a host program from an argument list (never through a shell): {@link #run} waits for it and
+ * collects its output, {@link #start} hands back a long-running one. Every host program netloom uses
+ * (ip, tc, qemu-img, apt-get, QEMU itself) goes through here; nothing else builds a ProcessBuilder.
  */
 public final class Proc {
+
+    /** Standard input from /dev/null: for programs that must never wait for input. */
+    public static final ProcessBuilder.Redirect NO_INPUT = ProcessBuilder.Redirect.from(new File("/dev/null"));
 
     private Proc() {
     }
@@ -88,6 +93,21 @@ public final class Proc {
             Thread.currentThread().interrupt();
             throw new NetloomException("interrupted while running " + command.get(0), e);
         }
+    }
+
+    /**
+     * Starts {@code command} and returns its process without waiting: for programs that run on their
+     * own (QEMU, a lab controller, a monitor). Its standard input comes from {@code stdin}; its standard
+     * output and error go together to {@code stdout}. The environment is passed on as it is (unlike
+     * {@link #run}, which sets LC_ALL=C to parse the output). The caller owns the process: it reads
+     * piped output, and stops the process.
+     */
+    public static Process start(List<String> command, ProcessBuilder.Redirect stdin, ProcessBuilder.Redirect stdout) throws IOException {
+        return new ProcessBuilder(command)
+                .redirectInput(stdin)
+                .redirectOutput(stdout)
+                .redirectErrorStream(true)
+                .start();
     }
 
     /** True when {@code program} is found on the PATH (or is an existing absolute path). */

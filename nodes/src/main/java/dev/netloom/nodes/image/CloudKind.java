@@ -1,6 +1,7 @@
 package dev.netloom.nodes.image;
 
 import dev.netloom.nodes.BadInputException;
+import dev.netloom.nodes.NodePaths;
 import dev.netloom.nodes.NodeSpec;
 
 import java.nio.file.Path;
@@ -60,18 +61,18 @@ final class CloudKind implements ImageKind {
      * (auto-login, marker) again, also after a restart. A spec that brings its own seed keeps it.
      */
     @Override
-    public NodeSpec prepareLaunch(NodeSpec spec, Path runDir) {
+    public NodeSpec prepareLaunch(NodeSpec spec, NodePaths paths) {
         if (spec.seed() != null) {
             return spec;
         }
         String nonce = Long.toHexString(System.currentTimeMillis()) + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 16));
         Path seed = NoCloudSeed.forNode(spec.name(), nonce, spec.sshKey(), spec.nics().stream().map(NodeSpec.Nic::mac).toList())
-                .writeIso(runDir.resolve(NoCloudSeed.FILE));
+                .writeIso(paths.seedIso());
         return spec.withSeed(seed);
     }
 
     @Override
-    public List<Path> launchFiles(Path runDir) {
-        return List.of(runDir.resolve(NoCloudSeed.FILE));
+    public List<Path> launchFiles(NodePaths paths) {
+        return List.of(paths.seedIso());
     }
 }

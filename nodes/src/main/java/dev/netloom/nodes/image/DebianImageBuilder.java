@@ -1,8 +1,9 @@
 package dev.netloom.nodes.image;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.netloom.nodes.Json;
 import dev.netloom.nodes.NetloomException;
+import dev.netloom.nodes.Units;
 import dev.netloom.nodes.host.Proc;
 
 import java.io.IOException;
@@ -116,16 +117,16 @@ public final class DebianImageBuilder {
 
         Path kernel = onlyOne(rootfs.resolve("boot"), "vmlinuz-");
         Path initrd = onlyOne(rootfs.resolve("boot"), "initrd.img-");
-        Files.copy(kernel, stage.resolve("vmlinuz"), StandardCopyOption.COPY_ATTRIBUTES);
-        Files.copy(initrd, stage.resolve("initrd.img"), StandardCopyOption.COPY_ATTRIBUTES);
+        Files.copy(kernel, stage.resolve(ImageStore.KERNEL), StandardCopyOption.COPY_ATTRIBUTES);
+        Files.copy(initrd, stage.resolve(ImageStore.INITRD), StandardCopyOption.COPY_ATTRIBUTES);
         // booted directly from the image directory; on the disk they would only take space
         Files.delete(kernel);
         Files.delete(initrd);
 
-        long extra = recipe != null ? recipe.extraSpace() : DiskImage.parseSize(base.extraSpace());
+        long extra = recipe != null ? recipe.extraSpace() : Units.bytes(base.extraSpace());
         say.accept("writing the root file system into an ext4 disk (mkfs.ext4 -d) and converting it to qcow2");
-        DiskImage.Layout layout = DiskImage.fromTree(rootfs, stage.resolve("disk.qcow2"), extra, "netloom-root");
-        say.accept("disk: " + layout.sizeMiB() + " MiB ext4, " + Files.size(stage.resolve("disk.qcow2")) / 1_000_000 + " MB qcow2");
+        DiskImage.Layout layout = DiskImage.fromTree(rootfs, stage.resolve(ImageStore.DISK), extra, "netloom-root");
+        say.accept("disk: " + layout.sizeMiB() + " MiB ext4, " + Files.size(stage.resolve(ImageStore.DISK)) / 1_000_000 + " MB qcow2");
         ImageStore.deleteTree(rootfs);
 
         int memory = recipe != null && recipe.memoryMiB() > 0 ? recipe.memoryMiB() : TinyImageBuilder.parseMiB(base.memory());
@@ -136,7 +137,7 @@ public final class DebianImageBuilder {
 
     /** The manifest of a Debian image built from {@code base}; pure, for tests. */
     static ImageManifest manifest(String name, Base base, int memoryMiB, String fingerprint) {
-        return new ImageManifest(name, KIND, "vmlinuz", "initrd.img", "disk.qcow2", "qcow2", base.kernelArgs(), memoryMiB,
+        return new ImageManifest(name, KIND, ImageStore.KERNEL, ImageStore.INITRD, ImageStore.DISK, "qcow2", base.kernelArgs(), memoryMiB,
                 base.bootPattern(), null, null, null, null, base.promptPattern(), base.capabilities(), fingerprint);
     }
 
@@ -176,7 +177,7 @@ public final class DebianImageBuilder {
 
     static Base base() {
         try {
-            return new ObjectMapper().readValue(resource("debian.json"), Base.class);
+            return Json.MAPPER.readValue(resource("debian.json"), Base.class);
         } catch (IOException e) {
             throw new NetloomException("the debian image recipe is unreadable: " + e.getMessage(), e);
         }

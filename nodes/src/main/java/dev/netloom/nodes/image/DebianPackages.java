@@ -1,6 +1,7 @@
 package dev.netloom.nodes.image;
 
 import dev.netloom.nodes.NetloomException;
+import dev.netloom.nodes.UserDirs;
 import dev.netloom.nodes.host.HostSetup;
 import dev.netloom.nodes.host.Proc;
 import dev.netloom.nodes.qemu.Arch;
@@ -63,9 +64,7 @@ final class DebianPackages {
 
     /** The default private state directory: {@code $XDG_CACHE_HOME/netloom/apt-ARCH} (~/.cache/netloom/apt-arm64). */
     static Path defaultDir(Arch arch) {
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-        return base.resolve("netloom").resolve("apt-" + arch.debianArch());
+        return UserDirs.cache().resolve("apt-" + arch.debianArch());
     }
 
     /**

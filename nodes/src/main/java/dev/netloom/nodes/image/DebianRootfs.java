@@ -2,6 +2,7 @@ package dev.netloom.nodes.image;
 
 import dev.netloom.nodes.BadInputException;
 import dev.netloom.nodes.NetloomException;
+import dev.netloom.nodes.UserDirs;
 import dev.netloom.nodes.host.HostSetup;
 import dev.netloom.nodes.host.Proc;
 
@@ -99,9 +100,7 @@ public final class DebianRootfs {
     /** The per-user cache of downloaded .debs: $XDG_CACHE_HOME/netloom/debs/RELEASE (or ~/.cache/...). */
     public static Path defaultDebCache(String release) {
         checkRelease(release);
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-        return base.resolve("netloom").resolve("debs").resolve(release);
+        return UserDirs.cache().resolve("debs").resolve(release);
     }
 
     /** The apt sources for a release: the release itself, and for stable releases its -updates and -security suites. */

@@ -13,9 +13,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Turns a directory tree into a bootable root disk without mounting anything or touching loop
@@ -134,38 +131,5 @@ public final class DiskImage {
                 // the caller's staging directory goes away anyway
             }
         }
-    }
-
-    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(|k|K|M|G|T)(i?B)?");
-
-    /**
-     * Parses a whole-number size such as {@code 512M}, {@code 1G} or {@code 2GiB} (binary units, K =
-     * 1024; a bare number is bytes; fractions are not accepted). Returns -1 for text that is not a size.
-     */
-    public static long parseSize(String text) {
-        if (text == null) {
-            return -1;
-        }
-        Matcher m = SIZE.matcher(text.strip());
-        if (!m.matches()) {
-            return -1;
-        }
-        long n;
-        try {
-            n = Long.parseLong(m.group(1));
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-        int shift = switch (m.group(2).toUpperCase(Locale.ROOT)) {
-            case "K" -> 10;
-            case "M" -> 20;
-            case "G" -> 30;
-            case "T" -> 40;
-            default -> 0;
-        };
-        if (n > (Long.MAX_VALUE >> shift)) {
-            return -1;
-        }
-        return n << shift;
     }
 }

@@ -1,8 +1,8 @@
 package dev.netloom.nodes.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.netloom.nodes.BadInputException;
+import dev.netloom.nodes.Json;
 import dev.netloom.nodes.NetloomException;
 import dev.netloom.nodes.host.Proc;
 
@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
@@ -34,9 +35,6 @@ final class DiskIngest {
 
     /** Formats qemu-img recognises that a node's qcow2 overlay can sit on (after conversion). */
     static final Set<String> FORMATS = Set.of("raw", "qcow2", "qcow", "vmdk", "vdi", "vhdx", "vpc", "qed", "parallels", "dmg");
-    static final String DISK = "disk.qcow2";
-    static final String KERNEL = "vmlinuz";
-    static final String INITRD = "initrd.img";
 
     /** What {@code qemu-img info} says about a disk. */
     record DiskInfo(String format, long virtualSize, String backingFile, boolean encrypted) {
@@ -60,13 +58,13 @@ final class DiskIngest {
         this.say = say;
     }
 
-    /** Puts the request's disk (as {@link #DISK}) and kernel and initrd into {@code stage}; returns the source's SHA-256. */
+    /** Puts the request's disk (as {@link ImageStore#DISK}) and kernel and initrd into {@code stage}; returns the source's SHA-256. */
     String ingest(ImportRequest r, Path stage) throws IOException {
         String fingerprint = importDisk(r, stage);
         if (r.kernel() != null) {
-            Files.copy(r.kernel(), stage.resolve(KERNEL));
+            Files.copy(r.kernel(), stage.resolve(ImageStore.KERNEL));
             if (r.initrd() != null) {
-                Files.copy(r.initrd(), stage.resolve(INITRD));
+                Files.copy(r.initrd(), stage.resolve(ImageStore.INITRD));
             }
         }
         return fingerprint;
@@ -96,15 +94,16 @@ final class DiskIngest {
         if (info.encrypted()) {
             throw new BadInputException(r.file() + " is encrypted: decrypt it first (qemu-img convert --object secret,... -O qcow2)");
         }
+        boolean iso = info.format().equals("raw") && isIso9660(source);
         if (info.format().equals("raw")) {
-            checkRaw(source, r);
+            checkRaw(source, r.file(), r.kernel() != null);
         }
-        Path disk = stage.resolve(DISK);
+        Path disk = stage.resolve(ImageStore.DISK);
         if (info.format().equals("qcow2") && info.backingFile() == null) {
             say.accept("copying the qcow2 disk");
             Files.copy(source, disk);
         } else {
-            say.accept("converting the " + info.format() + " disk to qcow2");
+            say.accept("converting the " + (iso ? "raw disk (a hybrid ISO 9660 image, booted as a hard disk)" : info.format() + " disk") + " to qcow2");
             Proc.run(List.of("qemu-img", "convert", "-q", "-f", info.format(), "-O", "qcow2", source.toString(), disk.toString()),
                     Duration.ofMinutes(30)).orThrow();
         }
@@ -114,16 +113,39 @@ final class DiskIngest {
         return fingerprint;
     }
 
-    /** A raw image must be whole sectors, and one that boots by itself needs a boot sector (MBR or GPT's protective MBR). */
-    private static void checkRaw(Path source, ImportRequest r) throws IOException {
+    /**
+     * A raw image must be whole sectors, and one that boots by itself needs a boot sector (MBR or GPT's
+     * protective MBR). An ISO 9660 image has one only when it is hybrid (grub-mkrescue's are): a
+     * CD-only ISO boots from El Torito on a CD-ROM drive, and netloom attaches every disk as a hard disk.
+     */
+    static void checkRaw(Path source, Path shownAs, boolean directKernel) throws IOException {
         long size = Files.size(source); // qemu-img rounds a raw file's size up to whole sectors
         if (size == 0 || size % 512 != 0) {
-            throw new BadInputException(r.file() + " is not a disk image: qemu-img sees raw data of " + size
+            throw new BadInputException(shownAs + " is not a disk image: qemu-img sees raw data of " + size
                     + " bytes, not whole 512-byte sectors (is it the right file? OpenWrt's is *-combined.img.gz)");
         }
-        if (r.kernel() == null && !hasBootSignature(source)) {
-            throw new BadInputException(r.file() + " has no boot sector (no 0x55AA signature at byte 510), and no --kernel was given,"
-                    + " so nothing could boot it: import a bootable disk, or pass --kernel (and --initrd) for direct boot");
+        if (directKernel || hasBootSignature(source)) {
+            return;
+        }
+        if (isIso9660(source)) {
+            throw new BadInputException(shownAs + " is an ISO 9660 image that boots only from a CD-ROM (no hybrid boot sector at byte 510),"
+                    + " and netloom attaches disks as hard disks: make it hybrid (grub-mkrescue's ISOs are, see images/grub/make-iso;"
+                    + " isolinux ISOs: isohybrid FILE, from syslinux-utils), or pass --kernel (and --initrd) for direct boot");
+        }
+        throw new BadInputException(shownAs + " has no boot sector (no 0x55AA signature at byte 510), and no --kernel was given,"
+                + " so nothing could boot it: import a bootable disk, or pass --kernel (and --initrd) for direct boot");
+    }
+
+    /** True when the file holds an ISO 9660 file system: its first volume descriptor ("CD001") at 32 KiB. */
+    static boolean isIso9660(Path raw) throws IOException {
+        try (RandomAccessFile f = new RandomAccessFile(raw.toFile(), "r")) {
+            if (f.length() < 0x8006) {
+                return false;
+            }
+            f.seek(0x8001);
+            byte[] id = new byte[5];
+            f.readFully(id);
+            return new String(id, StandardCharsets.US_ASCII).equals("CD001");
         }
     }
 
@@ -145,7 +167,7 @@ final class DiskIngest {
                     + " (is it the right file?)");
         }
         try {
-            JsonNode j = new ObjectMapper().readTree(r.stdout());
+            JsonNode j = Json.MAPPER.readTree(r.stdout());
             String backing = j.path("backing-filename").isMissingNode() ? null : j.path("backing-filename").asText(null);
             return new DiskInfo(j.path("format").asText(""), j.path("virtual-size").asLong(0), backing,
                     j.path("encrypted").asBoolean(false));

@@ -1,5 +1,6 @@
 package dev.netloom.nodes.image;
 
+import dev.netloom.nodes.NodePaths;
 import dev.netloom.nodes.NodeSpec;
 
 import java.nio.file.Path;
@@ -51,13 +52,13 @@ public interface ImageKind {
     default void ensureHostTools(Consumer<String> say) {
     }
 
-    /** The spec to launch one QEMU with: the node's spec plus whatever this kind adds per launch (written into {@code runDir}). */
-    default NodeSpec prepareLaunch(NodeSpec spec, Path runDir) {
+    /** The spec to launch one QEMU with: the node's spec plus whatever this kind adds per launch (written into the run directory). */
+    default NodeSpec prepareLaunch(NodeSpec spec, NodePaths paths) {
         return spec;
     }
 
-    /** Files {@link #prepareLaunch} leaves in {@code runDir}, removed when the node stops. */
-    default List<Path> launchFiles(Path runDir) {
+    /** Files {@link #prepareLaunch} leaves in the run directory, removed when the node stops. */
+    default List<Path> launchFiles(NodePaths paths) {
         return List.of();
     }
 }

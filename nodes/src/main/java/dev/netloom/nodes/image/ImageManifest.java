@@ -4,9 +4,9 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.netloom.nodes.BadInputException;
+import dev.netloom.nodes.Json;
 import dev.netloom.nodes.qemu.Arch;
 
 import java.io.IOException;
@@ -62,9 +62,9 @@ public record ImageManifest(
     public static final String FILE = "image.json";
     public static final String GUEST_NETEM = "guest-netem";
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    /** Manifests written by a newer netloom may carry fields this one does not know. */
+    private static final ObjectReader READER = Json.MAPPER.readerFor(ImageManifest.class)
+            .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     public ImageManifest {
         capabilities = capabilities == null ? List.of() : List.copyOf(capabilities);
@@ -93,7 +93,7 @@ public record ImageManifest(
         Path file = dir.resolve(FILE);
         ImageManifest m;
         try {
-            m = JSON.readValue(file.toFile(), ImageManifest.class);
+            m = READER.readValue(file.toFile());
         } catch (IOException e) {
             throw new BadInputException("cannot read image manifest " + file + ": " + e.getMessage()
                     + " (rebuild the image with `./netloom images build NAME --force`)", e);
@@ -133,6 +133,6 @@ public record ImageManifest(
     }
 
     public void write(Path dir) throws IOException {
-        Files.writeString(dir.resolve(FILE), JSON.writeValueAsString(this) + "\n");
+        Files.writeString(dir.resolve(FILE), Json.PRETTY.writeValueAsString(this) + "\n");
     }
 }

@@ -2,6 +2,7 @@ package dev.netloom.nodes.image;
 
 import dev.netloom.nodes.BadInputException;
 import dev.netloom.nodes.NetloomException;
+import dev.netloom.nodes.UserDirs;
 import dev.netloom.nodes.qemu.Arch;
 
 import java.io.IOException;
@@ -22,6 +23,11 @@ import java.util.stream.Stream;
  */
 public final class ImageStore {
 
+    /** The file names netloom gives an image's parts in its directory (its image.json names them). */
+    static final String KERNEL = "vmlinuz";
+    static final String INITRD = "initrd.img";
+    static final String DISK = "disk.qcow2";
+
     /** Image names reach file paths, so they are strict. */
     public static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]{0,31}");
 
@@ -37,9 +43,7 @@ public final class ImageStore {
         if (env != null && !env.isBlank()) {
             return new ImageStore(Path.of(env));
         }
-        String xdg = System.getenv("XDG_DATA_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "share");
-        return new ImageStore(base.resolve("netloom").resolve("images"));
+        return new ImageStore(UserDirs.data().resolve("images"));
     }
 
     public Path root() {

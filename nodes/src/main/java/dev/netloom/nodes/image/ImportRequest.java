@@ -1,13 +1,13 @@
 package dev.netloom.nodes.image;
 
 import dev.netloom.nodes.BadInputException;
+import dev.netloom.nodes.Units;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -116,8 +116,8 @@ public record ImportRequest(String kind, Path file, String name, Integer memoryM
                 throw new BadInputException("unknown capability '" + c + "' in --capability: known are " + String.join(", ", CAPABILITIES));
             }
         }
-        return new ImageManifest(imageName, k.name(), kernel == null ? null : DiskIngest.KERNEL,
-                initrd == null ? null : DiskIngest.INITRD, DiskIngest.DISK, "qcow2", kernel == null ? null : kernelArgs, memory,
+        return new ImageManifest(imageName, k.name(), kernel == null ? null : ImageStore.KERNEL,
+                initrd == null ? null : ImageStore.INITRD, ImageStore.DISK, "qcow2", kernel == null ? null : kernelArgs, memory,
                 boot, loginPattern, username, passwordPattern, password, prompt, caps, null);
     }
 
@@ -183,14 +183,18 @@ public record ImportRequest(String kind, Path file, String name, Integer memoryM
         return n.isEmpty() ? kind : n;
     }
 
-    /** Parses --memory: 256M, 1G, 512 (MiB). */
+    /** Parses --memory, a memory size in the grammar of {@link Units#mebibytes}: 256M, 1G, 512 (MiB). */
     public static int parseMemory(String text) {
-        Matcher m = Pattern.compile("(\\d{1,7})\\s*([MG]?)(i?B)?", Pattern.CASE_INSENSITIVE).matcher(text == null ? "" : text.strip());
-        if (!m.matches()) {
-            throw new BadInputException("--memory '" + text + "' is not a size: use e.g. 256M or 1G");
+        long mib;
+        try {
+            mib = Units.mebibytes(text == null ? "" : text);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("--memory '" + text + "' is not a size: use e.g. 256M or 1G", e);
         }
-        int n = Integer.parseInt(m.group(1));
-        return m.group(2).equalsIgnoreCase("G") ? n * 1024 : n;
+        if (mib > Integer.MAX_VALUE) {
+            throw new BadInputException("--memory '" + text + "' is too large: use e.g. 256M or 1G");
+        }
+        return (int) mib;
     }
 
     private static void requireFile(Path file, String option, String what) {

@@ -23,8 +23,6 @@ import java.util.List;
  */
 public record NoCloudSeed(String hostname, String instanceId, String sshKey, List<String> macs) {
 
-    /** The seed's file name in the node's run directory. */
-    public static final String FILE = "seed.iso";
     /** What the user-data prints on ttyS0 once the system has finished booting. */
     public static final String BOOT_MARKER = "netloom-cloud: boot complete";
     /** Tools that can write the ISO, in order of preference, each with the Debian package that has it. */

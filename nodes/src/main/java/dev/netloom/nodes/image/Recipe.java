@@ -5,10 +5,10 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.netloom.nodes.Json;
+import dev.netloom.nodes.Units;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -48,8 +48,7 @@ public record Recipe(String source, String name, String base, String release, Li
             "extraSpace", "memory", "description", "//", "$schema");
     static final List<String> FILE_KEYS = List.of("src", "dest", "mode");
     private static final Pattern HOSTNAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
-    private static final JsonFactory FACTORY = JsonFactory.builder().enable(JsonReadFeature.ALLOW_JAVA_COMMENTS).build();
-    private static final ObjectMapper JSON = new ObjectMapper(FACTORY);
+    private static final JsonFactory FACTORY = Json.handWritten().build();
 
     /** One file to copy in: its contents (read from {@code src}, relative to the recipe), where and with which mode. */
     public record FileCopy(String src, String dest, String mode, byte[] content) {
@@ -130,7 +129,11 @@ public record Recipe(String source, String name, String base, String release, Li
         long extra = DEFAULT_EXTRA_SPACE;
         String extraText = doc.optionalString("/extraSpace", null);
         if (extraText != null) {
-            extra = DiskImage.parseSize(extraText);
+            try {
+                extra = Units.bytes(extraText);
+            } catch (IllegalArgumentException e) {
+                extra = -1;
+            }
             if (extra < 0 || extra > MAX_EXTRA_SPACE) {
                 throw doc.error("/extraSpace", "invalid size \"" + extraText + "\"; use a size such as 512M or 2G (at most 64G)");
             }
@@ -138,11 +141,16 @@ public record Recipe(String source, String name, String base, String release, Li
         int memory = 0;
         String memoryText = doc.optionalString("/memory", null);
         if (memoryText != null) {
-            long bytes2 = DiskImage.parseSize(memoryText);
-            if (bytes2 < (64L << 20) || bytes2 > (64L << 30) || bytes2 % (1L << 20) != 0) {
+            long mib;
+            try {
+                mib = Units.mebibytes(memoryText);
+            } catch (IllegalArgumentException e) {
+                mib = -1;
+            }
+            if (mib < 64 || mib > 64 * 1024) {
                 throw doc.error("/memory", "invalid memory \"" + memoryText + "\"; use whole MiB from 64M to 64G, such as 384M");
             }
-            memory = (int) (bytes2 >> 20);
+            memory = (int) mib;
         }
         return new Recipe(source, name, base, release, packages, files, commands, hostname, extra, memory, bytes);
     }
@@ -258,7 +266,7 @@ public record Recipe(String source, String name, String base, String release, Li
             at.put(pointer, p.currentTokenLocation());
             switch (p.currentToken()) {
                 case START_OBJECT -> {
-                    ObjectNode object = JSON.createObjectNode();
+                    ObjectNode object = Json.MAPPER.createObjectNode();
                     while (p.nextToken() == JsonToken.FIELD_NAME) {
                         String name = p.currentName();
                         String child = pointer + "/" + escape(name);
@@ -272,7 +280,7 @@ public record Recipe(String source, String name, String base, String release, Li
                     return object;
                 }
                 case START_ARRAY -> {
-                    var array = JSON.createArrayNode();
+                    var array = Json.MAPPER.createArrayNode();
                     int i = 0;
                     while (p.nextToken() != JsonToken.END_ARRAY) {
                         array.add(read(p, pointer + "/" + i++));
@@ -280,7 +288,7 @@ public record Recipe(String source, String name, String base, String release, Li
                     return array;
                 }
                 default -> {
-                    return JSON.readTree(p);
+                    return Json.MAPPER.readTree(p);
                 }
             }
         }

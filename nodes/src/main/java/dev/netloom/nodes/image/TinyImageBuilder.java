@@ -1,9 +1,10 @@
 package dev.netloom.nodes.image;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.netloom.nodes.Json;
 import dev.netloom.nodes.NetloomException;
+import dev.netloom.nodes.Units;
 import dev.netloom.nodes.host.Proc;
 import dev.netloom.nodes.qemu.Arch;
 
@@ -53,9 +54,9 @@ public final class TinyImageBuilder {
     /** The console device images/tiny/init keeps its shell on; a recipe's consoleTty replaces it. */
     private static final String INIT_TTY = "ttyS0";
 
-    /** tiny.json (with ARCH.json over it): what goes into the image. */
+    /** tiny.json (with ARCH.json over it): what goes into the image (not a {@link Recipe}: the tiny image has its own builder). */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record Recipe(String kernelPackage, List<String> packages, List<String> binaries, List<String> modules,
+    record TinyRecipe(String kernelPackage, List<String> packages, List<String> binaries, List<String> modules,
                   String kernelArgs, String memory, String bootPattern, String promptPattern, List<String> capabilities,
                   String consoleTty) {
     }
@@ -115,7 +116,7 @@ public final class TinyImageBuilder {
             say.accept("image " + name + " is up to date in " + store.dir(name) + " (use --force to rebuild)");
             return existing.get();
         }
-        Recipe recipe = recipe(recipeBytes, archBytes);
+        TinyRecipe recipe = recipe(recipeBytes, archBytes);
         store.removeStaleBuilds();
         Path stage = store.stage(name);
         try {
@@ -131,21 +132,20 @@ public final class TinyImageBuilder {
     }
 
     /** tiny.json, with the keys of an architecture's file ({@code archBytes}, or null) replacing its own. */
-    static Recipe recipe(byte[] recipeBytes, byte[] archBytes) {
-        ObjectMapper json = new ObjectMapper();
+    static TinyRecipe recipe(byte[] recipeBytes, byte[] archBytes) {
         try {
-            ObjectNode merged = (ObjectNode) json.readTree(recipeBytes);
+            ObjectNode merged = (ObjectNode) Json.MAPPER.readTree(recipeBytes);
             if (archBytes != null) {
-                merged.setAll((ObjectNode) json.readTree(archBytes));
+                merged.setAll((ObjectNode) Json.MAPPER.readTree(archBytes));
             }
-            return json.treeToValue(merged, Recipe.class);
+            return Json.MAPPER.treeToValue(merged, TinyRecipe.class);
         } catch (IOException | ClassCastException e) {
             throw new NetloomException("the tiny image recipe is unreadable: " + e.getMessage(), e);
         }
     }
 
     /** images/tiny/init with its shell on the recipe's console device (ttyAMA0 on arm64) instead of ttyS0. */
-    static byte[] consoleInit(byte[] init, Recipe recipe) {
+    static byte[] consoleInit(byte[] init, TinyRecipe recipe) {
         String tty = recipe.consoleTty();
         if (tty == null || tty.equals(INIT_TTY)) {
             return init;
@@ -156,7 +156,7 @@ public final class TinyImageBuilder {
         return new String(init, StandardCharsets.UTF_8).replace("/dev/" + INIT_TTY, "/dev/" + tty).getBytes(StandardCharsets.UTF_8);
     }
 
-    private ImageManifest buildInto(Path stage, String name, Arch arch, Recipe recipe, byte[] init, byte[] profile, String fingerprint)
+    private ImageManifest buildInto(Path stage, String name, Arch arch, TinyRecipe recipe, byte[] init, byte[] profile, String fingerprint)
             throws IOException {
         Path work = stage.resolve("work");
         Path debs = Files.createDirectories(work.resolve("debs"));
@@ -232,16 +232,16 @@ public final class TinyImageBuilder {
         // run out of memory now and then, a 512 KiB one (wlog=19) leaves those 8 MiB to the guest.
         Path cpio = work.resolve("initrd.cpio");
         Cpio.write(initrd, cpio);
-        Path initrdFile = stage.resolve("initrd.img");
+        Path initrdFile = stage.resolve(ImageStore.INITRD);
         Proc.run(List.of("zstd", "-q", "-19", "--zstd=wlog=19", cpio.toString(), "-o", initrdFile.toString()), Duration.ofMinutes(5)).orThrow();
         long size = Files.size(initrdFile);
         if (size > MAX_INITRD_BYTES) {
             throw new NetloomException("the " + name + " initramfs is " + size / 1_000_000 + " MB, over the 25 MB limit: trim the recipe's packages");
         }
-        Files.copy(vmlinuz, stage.resolve("vmlinuz"));
+        Files.copy(vmlinuz, stage.resolve(ImageStore.KERNEL));
         ImageStore.deleteTree(work);
 
-        ImageManifest manifest = new ImageManifest(name, TinyKind.NAME, "vmlinuz", "initrd.img", null, null,
+        ImageManifest manifest = new ImageManifest(name, TinyKind.NAME, ImageStore.KERNEL, ImageStore.INITRD, null, null,
                 recipe.kernelArgs(), parseMiB(recipe.memory()), recipe.bootPattern(), null, null, null, null,
                 recipe.promptPattern(), recipe.capabilities(), fingerprint, arch);
         manifest.write(stage);
@@ -343,13 +343,17 @@ public final class TinyImageBuilder {
         Files.copy(from.toRealPath(), to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
     }
 
+    /** A bundled recipe's memory, in the grammar of {@link Units#mebibytes}. */
     static int parseMiB(String memory) {
-        Matcher m = Pattern.compile("(\\d+)\\s*([MG])i?B?", Pattern.CASE_INSENSITIVE).matcher(memory.strip());
-        if (!m.matches()) {
-            throw new NetloomException("bad memory size '" + memory + "' in the recipe (use e.g. 96M or 1G)");
+        try {
+            long mib = Units.mebibytes(memory);
+            if (mib <= Integer.MAX_VALUE) {
+                return (int) mib;
+            }
+        } catch (IllegalArgumentException e) {
+            // said below, with the recipe as context
         }
-        int n = Integer.parseInt(m.group(1));
-        return m.group(2).equalsIgnoreCase("G") ? n * 1024 : n;
+        throw new NetloomException("bad memory size '" + memory + "' in the recipe (use e.g. 96M or 1G)");
     }
 
     private static byte[] resource(String name) {

@@ -1,6 +1,7 @@
 package dev.netloom.nodes.qemu;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.netloom.nodes.Json;
+import dev.netloom.nodes.UserDirs;
 import dev.netloom.nodes.host.Proc;
 import dev.netloom.nodes.image.ImageManifest;
 import org.slf4j.Logger;
@@ -27,7 +28,6 @@ import java.util.regex.Pattern;
 public final class AccelProbe {
 
     private static final Logger log = LoggerFactory.getLogger(AccelProbe.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     static final Duration PROBE_BUDGET = Duration.ofSeconds(8);
 
     /** What the test boot under KVM did. */
@@ -57,10 +57,8 @@ public final class AccelProbe {
      * {@code $XDG_CACHE_HOME/netloom/accel.json} or {@code ~/.cache/netloom/accel.json}.
      */
     public static AccelProbe forHost() {
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
         Arch host = Arch.host().orElse(Arch.X86_64);
-        return new AccelProbe(base.resolve("netloom").resolve("accel.json"), host.qemu(), host);
+        return new AccelProbe(UserDirs.cache().resolve("accel.json"), host.qemu(), host);
     }
 
     /**
@@ -151,7 +149,7 @@ public final class AccelProbe {
         Pattern marker = Pattern.compile(m.bootPattern());
         Process p;
         try {
-            p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+            p = Proc.start(cmd, ProcessBuilder.Redirect.PIPE, ProcessBuilder.Redirect.PIPE);
         } catch (IOException e) {
             return Outcome.EXITED;
         }
@@ -215,7 +213,7 @@ public final class AccelProbe {
 
     private Verdict readCache() {
         try {
-            return Files.isRegularFile(cacheFile) ? JSON.readValue(cacheFile.toFile(), Verdict.class) : null;
+            return Files.isRegularFile(cacheFile) ? Json.MAPPER.readValue(cacheFile.toFile(), Verdict.class) : null;
         } catch (IOException e) {
             return null;
         }
@@ -225,7 +223,7 @@ public final class AccelProbe {
         try {
             Files.createDirectories(cacheFile.getParent());
             Path tmp = Files.createTempFile(cacheFile.getParent(), "accel", ".tmp");
-            JSON.writeValue(tmp.toFile(), v);
+            Json.MAPPER.writeValue(tmp.toFile(), v);
             Files.move(tmp, cacheFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             log.debug("cannot cache the acceleration verdict in {}: {}", cacheFile, e.getMessage());

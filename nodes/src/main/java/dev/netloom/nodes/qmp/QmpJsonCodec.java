@@ -2,6 +2,7 @@ package dev.netloom.nodes.qmp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.netloom.nodes.Json;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.Unpooled;
@@ -16,7 +17,7 @@ import java.util.List;
  */
 final class QmpJsonCodec extends MessageToMessageCodec<ByteBuf, JsonNode> {
 
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    static final ObjectMapper MAPPER = Json.MAPPER;
 
     private static final byte[] NEWLINE = {'\n'};
 

@@ -47,6 +47,27 @@ class BootDetectorTest {
     }
 
     @Test
+    void prompt_isMatchedOnTheTextAPersonSees_controlSequencesRemoved() {
+        BootSpec busybox = BootSpec.autoLogin(Pattern.compile("Please press Enter to activate this console"), Pattern.compile("[#$] $"))
+                .withTimeouts(STALL, Duration.ofSeconds(600));
+        CompletableFuture<BootResult> boot = BootDetector.detect(node.console, busybox);
+        node.receive("\u001b[0;1mPlease press Enter\u001b[0m to activate this console.\r\n");
+        node.receive("\r\n\r\nBusyBox v1.35.0 built-in shell (ash)\r\n\r\n\u001b[1;32mroot@OpenWrt\u001b[0m:/# \u001b[6n");
+        assertThat(boot.join().phases()).containsOnlyKeys(BootPhase.BOOT, BootPhase.PROMPT);
+    }
+
+    @Test
+    void stall_namesThePattern_andShowsControlCharactersInTheLastLines() {
+        BootSpec spec = BootSpec.autoLogin(Pattern.compile("boot done"), Pattern.compile("\\$ $")).withTimeouts(STALL, Duration.ofSeconds(600));
+        CompletableFuture<BootResult> boot = BootDetector.detect(node.console, spec);
+        node.receive("boot done\r\nroot:~# \u001b[6n");
+        node.advance(STALL);
+        BootFailedException e = failure(boot);
+        assertThat(e.getMessage()).contains("/\\$ $/");
+        assertThat(e.lastLines()).endsWith("root:~# ^[[6n");
+    }
+
+    @Test
     void boot_whenSlowButProgressing_neverStalls() {
         CompletableFuture<BootResult> boot = BootDetector.detect(node.console, TINY);
         for (int i = 0; i < 16; i++) { // 8 stall periods, output every half of one

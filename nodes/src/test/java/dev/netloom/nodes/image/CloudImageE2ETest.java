@@ -43,7 +43,7 @@ class CloudImageE2ETest {
                 .withNics(List.of(new NodeSpec.Nic("nlcloudt0", MAC, 3)));
         long t0 = System.nanoTime();
         try (QemuNode node = QemuNode.start(spec)) {
-            assertThat(node.paths().dir().resolve(NoCloudSeed.FILE)).exists();
+            assertThat(node.paths().seedIso()).exists();
             node.awaitReady();
             System.err.printf("cloud image: READY in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
 

@@ -54,16 +54,4 @@ class DebianDiskImageTest {
         assertThat(u.entries()).isEqualTo(5); // dir itself, sub, small, big, link
         assertThat(u.blocks()).isEqualTo(1 + 1 + 1 + 4);
     }
-
-    @Test
-    void parseSize_readsBinaryUnits() {
-        assertThat(DiskImage.parseSize("512M")).isEqualTo(512 * MIB);
-        assertThat(DiskImage.parseSize("1G")).isEqualTo(1024 * MIB);
-        assertThat(DiskImage.parseSize("2GiB")).isEqualTo(2048 * MIB);
-        assertThat(DiskImage.parseSize("64k")).isEqualTo(65_536);
-        assertThat(DiskImage.parseSize("0")).isZero();
-        assertThat(DiskImage.parseSize("1.5G")).isEqualTo(-1);
-        assertThat(DiskImage.parseSize("lots")).isEqualTo(-1);
-        assertThat(DiskImage.parseSize(null)).isEqualTo(-1);
-    }
 }

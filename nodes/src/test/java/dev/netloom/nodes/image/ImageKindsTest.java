@@ -1,6 +1,7 @@
 package dev.netloom.nodes.image;
 
 import dev.netloom.nodes.BadInputException;
+import dev.netloom.nodes.NodePaths;
 import dev.netloom.nodes.NodeSpec;
 import dev.netloom.nodes.qemu.Accel;
 import org.junit.jupiter.api.Test;
@@ -59,21 +60,22 @@ class ImageKindsTest {
     @Test
     void onlyTheCloudKind_addsFilesAtLaunch() {
         for (ImageKind k : ImageKinds.registry().all()) {
-            assertThat(k.launchFiles(dir)).as(k.name()).isEqualTo(k.name().equals("cloud") ? List.of(dir.resolve(NoCloudSeed.FILE)) : List.of());
+            NodePaths paths = new NodePaths(dir);
+            assertThat(k.launchFiles(paths)).as(k.name()).isEqualTo(k.name().equals("cloud") ? List.of(paths.seedIso()) : List.of());
         }
     }
 
     @Test
     void prepareLaunch_nonCloudKind_leavesTheSpecAlone() {
         NodeSpec spec = NodeSpec.of("n1", manifest("generic"), dir, Accel.TCG);
-        assertThat(ImageKinds.forBoot("generic").prepareLaunch(spec, dir)).isSameAs(spec);
-        assertThat(ImageKinds.forBoot("tiny").prepareLaunch(spec, dir)).isSameAs(spec);
+        assertThat(ImageKinds.forBoot("generic").prepareLaunch(spec, new NodePaths(dir))).isSameAs(spec);
+        assertThat(ImageKinds.forBoot("tiny").prepareLaunch(spec, new NodePaths(dir))).isSameAs(spec);
     }
 
     @Test
     void prepareLaunch_cloudSpecWithItsOwnSeed_keepsIt() {
         NodeSpec spec = NodeSpec.of("n1", manifest("cloud"), dir, Accel.TCG).withSeed(dir.resolve("mine.iso"));
-        assertThat(ImageKinds.forBoot("cloud").prepareLaunch(spec, dir)).isSameAs(spec);
+        assertThat(ImageKinds.forBoot("cloud").prepareLaunch(spec, new NodePaths(dir))).isSameAs(spec);
     }
 
     @Test

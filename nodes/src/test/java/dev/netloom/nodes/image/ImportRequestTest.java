@@ -235,6 +235,45 @@ class ImportRequestTest {
         assertThat(DiskIngest.hasBootSignature(Files.write(dir.resolve("tiny"), new byte[100]))).isFalse();
     }
 
+    @Test
+    void checkRaw_hybridIsoWithBootSector_isADisk() throws IOException {
+        Path iso = Files.write(dir.resolve("grub.iso"), iso9660(true));
+        assertThat(DiskIngest.isIso9660(iso)).isTrue();
+        DiskIngest.checkRaw(iso, iso, false); // no exception: it boots as a hard disk
+    }
+
+    @Test
+    void checkRaw_cdOnlyIso_saysHowToMakeItHybrid() throws IOException {
+        Path iso = Files.write(dir.resolve("live.iso"), iso9660(false));
+        assertThatThrownBy(() -> DiskIngest.checkRaw(iso, iso, false))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("live.iso is an ISO 9660 image that boots only from a CD-ROM")
+                .hasMessageContaining("grub-mkrescue").hasMessageContaining("isohybrid").hasMessageContaining("--kernel");
+        DiskIngest.checkRaw(iso, iso, true); // a direct kernel boot needs no boot sector
+    }
+
+    @Test
+    void checkRaw_blankDisk_hasNoBootSector_andPartialSectorsAreNoDisk() throws IOException {
+        assertThat(DiskIngest.isIso9660(disk)).isFalse();
+        assertThatThrownBy(() -> DiskIngest.checkRaw(disk, disk, false))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("has no boot sector");
+        Path odd = Files.write(dir.resolve("odd.img"), new byte[1000]);
+        assertThatThrownBy(() -> DiskIngest.checkRaw(odd, odd, true))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("not whole 512-byte sectors");
+    }
+
+    /** 36 KiB with an ISO 9660 primary volume descriptor at 32 KiB, and with or without an MBR signature. */
+    private static byte[] iso9660(boolean hybrid) {
+        byte[] iso = new byte[36 * 1024];
+        iso[0x8000] = 1;
+        System.arraycopy("CD001".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, iso, 0x8001, 5);
+        if (hybrid) {
+            iso[510] = 0x55;
+            iso[511] = (byte) 0xaa;
+        }
+        return iso;
+    }
+
     static byte[] gzip(byte[] data) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {

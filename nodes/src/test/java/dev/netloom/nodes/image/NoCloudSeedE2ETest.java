@@ -1,5 +1,6 @@
 package dev.netloom.nodes.image;
 
+import dev.netloom.nodes.NodePaths;
 import dev.netloom.nodes.host.Proc;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,7 @@ class NoCloudSeedE2ETest {
     @Test
     void writeIso_givesACidataVolumeWithTheSeedFiles(@TempDir Path dir) throws IOException {
         NoCloudSeed seed = NoCloudSeed.forNode("r1", "42", null, List.of("52:54:00:00:01:00"));
-        Path iso = seed.writeIso(dir.resolve(NoCloudSeed.FILE));
+        Path iso = seed.writeIso(new NodePaths(dir).seedIso());
 
         assertThat(volumeId(iso)).isEqualTo("cidata");
         assertThat(dir.resolve("seed.iso.d")).doesNotExist();

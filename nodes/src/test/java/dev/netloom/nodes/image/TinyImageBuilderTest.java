@@ -110,11 +110,12 @@ class TinyImageBuilderTest {
         assertThat(TinyImageBuilder.parseMiB("64 mb")).isEqualTo(64);
         assertThat(TinyImageBuilder.parseMiB(" 1G ")).isEqualTo(1024);
         assertThat(TinyImageBuilder.parseMiB("2GiB")).isEqualTo(2048);
+        assertThat(TinyImageBuilder.parseMiB("96")).isEqualTo(96); // a bare number is MiB, as in scenarios
     }
 
     @Test
-    void parseMiB_withoutUnitOrWithUnknownUnit_failsNamingTheValue() {
-        for (String bad : List.of("96", "1T", "lots", "-5M")) {
+    void parseMiB_withUnknownUnitOrNoSize_failsNamingTheValue() {
+        for (String bad : List.of("1T", "96K", "lots", "-5M")) {
             assertThatThrownBy(() -> TinyImageBuilder.parseMiB(bad))
                     .isInstanceOf(NetloomException.class)
                     .hasMessageContaining("'" + bad + "'");
@@ -135,8 +136,8 @@ class TinyImageBuilderTest {
 
     @Test
     void recipe_arm64_takesItsKernelArgumentsAndConsoleAndEverythingElseFromTinyJson() throws Exception {
-        TinyImageBuilder.Recipe x86 = TinyImageBuilder.recipe(resource("tiny.json"), null);
-        TinyImageBuilder.Recipe arm = TinyImageBuilder.recipe(resource("tiny.json"), resource("arm64.json"));
+        TinyImageBuilder.TinyRecipe x86 = TinyImageBuilder.recipe(resource("tiny.json"), null);
+        TinyImageBuilder.TinyRecipe arm = TinyImageBuilder.recipe(resource("tiny.json"), resource("arm64.json"));
 
         assertThat(arm.kernelPackage()).isEqualTo("linux-image-cloud-arm64");
         assertThat(arm.kernelArgs()).startsWith("console=ttyAMA0 ");
@@ -153,8 +154,8 @@ class TinyImageBuilderTest {
     @Test
     void consoleInit_putsTheShellOnTheRecipesConsole() throws Exception {
         byte[] init = resource("init");
-        TinyImageBuilder.Recipe x86 = TinyImageBuilder.recipe(resource("tiny.json"), null);
-        TinyImageBuilder.Recipe arm = TinyImageBuilder.recipe(resource("tiny.json"), resource("arm64.json"));
+        TinyImageBuilder.TinyRecipe x86 = TinyImageBuilder.recipe(resource("tiny.json"), null);
+        TinyImageBuilder.TinyRecipe arm = TinyImageBuilder.recipe(resource("tiny.json"), resource("arm64.json"));
 
         assertThat(TinyImageBuilder.consoleInit(init, x86)).isSameAs(init);
         String armInit = new String(TinyImageBuilder.consoleInit(init, arm), java.nio.charset.StandardCharsets.UTF_8);

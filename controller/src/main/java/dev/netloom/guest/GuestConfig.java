@@ -1,7 +1,11 @@
-package dev.netloom.topology;
+package dev.netloom.guest;
 
+import dev.netloom.nodes.NetloomException;
 import dev.netloom.scenario.Cidr;
 import dev.netloom.scenario.Names;
+import dev.netloom.topology.InterfacePlan;
+import dev.netloom.topology.NodePlan;
+import dev.netloom.topology.Route;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -26,19 +30,31 @@ public final class GuestConfig {
     }
 
     /**
-     * Everything a freshly booted node needs, in order: forwarding on, each interface up with its
-     * address, the routes (after every interface is up, so each gateway is on-link), /etc/hosts.
+     * Everything a freshly booted node needs, in order: forwarding on, its hostname, each interface up
+     * with its address, the routes (after every interface is up, so each gateway is on-link),
+     * /etc/hosts; written for the guest's {@code ip}.
+     *
+     * @throws NetloomException when the guest has no {@code ip}
      */
-    public static List<String> configure(NodePlan node) {
+    public static List<String> configure(NodePlan node, GuestTools tools) {
+        if (tools.ip() == GuestTools.Ip.NONE && !node.interfaces().isEmpty()) {
+            throw new NetloomException("node " + node.name() + " has no ip command (" + tools.describe() + "): netloom configures"
+                    + " interfaces with iproute2's ip or BusyBox's ip applet; add one to the image");
+        }
         List<String> commands = new ArrayList<>();
         commands.add(FORWARDING);
+        commands.add("echo " + hostname(node.name()) + " > /proc/sys/kernel/hostname");
         node.interfaces().forEach(i -> commands.addAll(interfaceCommands(i)));
         node.routes().forEach(r -> commands.add(routeCommand(r)));
         commands.addAll(hostsCommands(node.name(), node.hosts()));
         return commands;
     }
 
-    /** {@code ip link set dev ethN up} and {@code ip addr replace CIDR dev ethN} (replace: safe to run twice). */
+    /**
+     * {@code ip link set dev ethN up} and {@code ip addr replace CIDR dev ethN} (replace: safe to run
+     * twice). BusyBox's ip applet takes these too (its usage does not list {@code addr replace}, but
+     * it does it); what it lacks is {@code -batch}, which {@link GuestBatch} knows.
+     */
     public static List<String> interfaceCommands(InterfacePlan iface) {
         String dev = dev(iface.guestName());
         String address = Cidr.parse(iface.address()).toString();

@@ -1,4 +1,4 @@
-package dev.netloom.lab;
+package dev.netloom.guest;
 
 import dev.netloom.nodes.console.ExecFraming;
 import java.util.ArrayList;
@@ -12,13 +12,13 @@ import java.util.regex.Pattern;
  * {@code ;} when failures are tolerated) and split so that each exec stays well under the console's
  * line limit.
  */
-final class GuestBatch {
+public final class GuestBatch {
 
     /**
      * Bytes per exec as typed (ExecFraming.typedBytes: each ' counts 4), with room to spare under
      * ExecFraming.MAX_COMMAND_BYTES; the quotes around batched ip lines make typed longer than raw.
      */
-    static final int MAX_LINE = 2800;
+    public static final int MAX_LINE = 2800;
     /** Only plain `ip` commands made of plan data are batched: no quoting or shell syntax in them. */
     private static final Pattern PLAIN_IP = Pattern.compile("ip [a-z0-9 ./:_-]+");
     private static final String QUIET = " 2>/dev/null || true";
@@ -28,14 +28,15 @@ final class GuestBatch {
 
     /**
      * The execs that run {@code commands} in order. With {@code tolerant}, a failing step does not stop
-     * the rest (and {@code ip ... 2>/dev/null || true} steps are batched with {@code ip -force}).
+     * the rest (and {@code ip ... 2>/dev/null || true} steps are batched with {@code ip -force}). Plain
+     * ip commands are batched only for a guest whose ip is iproute2's (BusyBox's has no -batch).
      */
-    static List<String> join(List<String> commands, boolean tolerant) {
+    public static List<String> join(List<String> commands, boolean tolerant, GuestTools tools) {
         List<String> steps = new ArrayList<>();
         List<String> ipLines = new ArrayList<>();
         for (String c : commands) {
             String ip = tolerant && c.endsWith(QUIET) ? c.substring(0, c.length() - QUIET.length()) : c;
-            if (PLAIN_IP.matcher(ip).matches()) {
+            if (tools.ip() == GuestTools.Ip.IPROUTE2 && PLAIN_IP.matcher(ip).matches()) {
                 ipLines.add(ip.substring(3));
             } else {
                 flush(ipLines, steps, tolerant);

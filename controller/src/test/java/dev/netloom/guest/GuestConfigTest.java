@@ -1,4 +1,8 @@
-package dev.netloom.topology;
+package dev.netloom.guest;
+
+import dev.netloom.topology.InterfacePlan;
+import dev.netloom.topology.Plan;
+import dev.netloom.topology.Route;
 
 import org.junit.jupiter.api.Test;
 
@@ -54,8 +58,9 @@ class GuestConfigTest {
     @Test
     void configure_setsForwardingThenInterfacesThenRoutesThenHosts() {
         Plan plan = plan(scenario(List.of("a", "b", "c"), List.of(link("a", "b"), link("b", "c")), List.of(lan("lan", "a", "c"))));
-        assertThat(GuestConfig.configure(plan.node("a"))).containsExactly(
+        assertThat(GuestConfig.configure(plan.node("a"), GuestTools.FULL)).containsExactly(
                 "echo 1 > /proc/sys/net/ipv4/ip_forward",
+                "echo a > /proc/sys/kernel/hostname",
                 "ip link set dev eth0 up",
                 "ip addr replace 10.0.0.1/24 dev eth0",
                 "ip link set dev eth1 up",

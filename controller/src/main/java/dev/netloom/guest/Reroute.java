@@ -1,6 +1,12 @@
-package dev.netloom.topology;
+package dev.netloom.guest;
 
 import dev.netloom.scenario.Cidr;
+import dev.netloom.topology.InterfacePlan;
+import dev.netloom.topology.NodePlan;
+import dev.netloom.topology.Plan;
+import dev.netloom.topology.Route;
+import dev.netloom.topology.SegmentPlan;
+import dev.netloom.topology.StaticRoutes;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,6 +1,11 @@
-package dev.netloom.topology;
+package dev.netloom.guest;
 
 import dev.netloom.scenario.Scenario;
+import dev.netloom.topology.NodePlan;
+import dev.netloom.topology.Plan;
+import dev.netloom.topology.Planner;
+import dev.netloom.topology.Route;
+import dev.netloom.topology.StaticRoutes;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

@@ -1,0 +1,146 @@
+package dev.netloom.cli;
+
+import dev.netloom.nodes.BadInputException;
+import dev.netloom.nodes.qemu.Accel;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The options several commands share are declared once, as mixins, and read the same everywhere. */
+class CliOptionsTest {
+
+    /** Options of one name that mean different things in different commands. */
+    private static final Set<String> DIFFERENT_MEANINGS = Set.of(
+            "--force"); // images build: rebuild; images import: replace an image of the same name
+
+    private static final Map<String, Class<?>> MIXINS = Map.of(
+            "--lab", LabOption.class, "--accel", AccelOption.class, "--json", JsonOption.class, "--listen", ListenOption.class);
+
+    private static List<CommandSpec> allCommands() {
+        List<CommandSpec> all = new ArrayList<>();
+        collect(new CommandLine(new Netloom()), all);
+        return all;
+    }
+
+    private static void collect(CommandLine cli, List<CommandSpec> into) {
+        into.add(cli.getCommandSpec());
+        cli.getSubcommands().values().stream().distinct().forEach(sub -> collect(sub, into));
+    }
+
+    private static boolean standard(OptionSpec o) {
+        return o.usageHelp() || o.versionHelp();
+    }
+
+    @Test
+    void optionsOfOneName_areDescribedTheSameInEveryCommand() {
+        Map<String, Set<String>> seen = new TreeMap<>();
+        for (CommandSpec c : allCommands()) {
+            for (OptionSpec o : c.options()) {
+                if (!standard(o) && !DIFFERENT_MEANINGS.contains(o.longestName())) {
+                    seen.computeIfAbsent(o.longestName(), k -> new TreeSet<>())
+                            .add(o.paramLabel() + " | " + Arrays.toString(o.description()) + " | " + o.defaultValue());
+                }
+            }
+        }
+        assertThat(seen).containsKeys("--lab", "--accel", "--json", "--listen");
+        seen.forEach((name, forms) -> assertThat(forms).as(name).hasSize(1));
+    }
+
+    @Test
+    void sharedOptions_comeFromTheirMixinInEveryCommand() {
+        Map<String, Integer> uses = new HashMap<>();
+        for (CommandSpec c : allCommands()) {
+            for (Map.Entry<String, Class<?>> m : MIXINS.entrySet()) {
+                if (c.findOption(m.getKey()) != null) {
+                    assertThat(c.mixins().values()).as(c.qualifiedName() + " " + m.getKey())
+                            .anyMatch(spec -> m.getValue().isInstance(spec.userObject()));
+                    uses.merge(m.getKey(), 1, Integer::sum);
+                }
+            }
+        }
+        assertThat(uses).containsEntry("--lab", 6).containsEntry("--accel", 5).containsEntry("--json", 2).containsEntry("--listen", 2);
+    }
+
+    @Test
+    void scenarioFile_isTheFileParameterOfEveryCommandThatReadsAScenario() {
+        for (String name : List.of("run", "up", "serve", "validate", "graph")) {
+            CommandSpec c = new CommandLine(new Netloom()).getSubcommands().get(name).getCommandSpec();
+            assertThat(c.mixins().values()).as(name).anyMatch(spec -> spec.userObject() instanceof ScenarioFile);
+            assertThat(c.positionalParameters()).as(name).hasSize(1);
+            assertThat(c.positionalParameters().get(0).paramLabel()).isEqualTo("FILE");
+        }
+    }
+
+    @Test
+    void parsedOptions_reachTheCommand() {
+        RunCommand run = new RunCommand();
+        new CommandLine(run).parseArgs("--json", "s.json");
+        assertThat(run.file.path).isEqualTo(Path.of("s.json"));
+        assertThat(run.json.enabled).isTrue();
+        assertThat(run.accel.requested()).isEqualTo(Accel.AUTO);
+
+        UpCommand up = new UpCommand();
+        new CommandLine(up).parseArgs("--accel", "tcg", "--listen", "127.0.0.1:7777", "s.json");
+        assertThat(up.accel.requested()).isEqualTo(Accel.TCG);
+        assertThat(up.listen.address()).isEqualTo(new InetSocketAddress("127.0.0.1", 7777));
+
+        ExecCommand exec = new ExecCommand();
+        new CommandLine(exec).parseArgs("--lab", "l1", "a", "--", "true");
+        assertThat(exec.lab.name).isEqualTo("l1");
+        assertThat(exec.node).isEqualTo("a");
+    }
+
+    @Test
+    void absentOptions_keepTheirDefaults() {
+        ServeCommand serve = new ServeCommand();
+        new CommandLine(serve).parseArgs("s.json");
+        assertThat(serve.listen.address()).isNull();
+        assertThat(serve.accel.text).isEqualTo("auto");
+
+        StatusCommand status = new StatusCommand();
+        new CommandLine(status).parseArgs();
+        assertThat(status.json.enabled).isFalse();
+
+        ConsoleCommand console = new ConsoleCommand();
+        new CommandLine(console).parseArgs("a");
+        assertThat(console.lab.name).isNull();
+    }
+
+    @Test
+    void listen_acceptsOnlyALoopbackAddressAndAPort() {
+        assertThat(ListenOption.loopback("127.0.0.1:0")).isEqualTo(new InetSocketAddress("127.0.0.1", 0));
+        for (String bad : List.of("10.0.0.1:7777", "127.0.0.1:65536", "127.0.0.1:port", "127.0.0.1")) {
+            assertThatThrownBy(() -> ListenOption.loopback(bad)).as(bad).isInstanceOf(BadInputException.class)
+                    .hasMessageContaining("--listen " + bad + ": give a loopback address and a port");
+        }
+    }
+
+    @Test
+    void upWithANonLoopbackListen_exitsTwoBeforeReadingTheFile() {
+        CliRun r = CliRun.of("up", "--listen", "10.0.0.1:7777", "does-not-exist.json");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--listen 10.0.0.1:7777: give a loopback address and a port");
+    }
+
+    @Test
+    void runWithABadAccel_exitsTwoListingTheChoices() {
+        CliRun r = CliRun.of("run", "--accel", "xen", "does-not-exist.json");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("'xen'").contains("kvm, tcg, auto");
+    }
+}
