@@ -22,7 +22,7 @@ import java.util.concurrent.Callable;
         subcommands = {ImagesCommand.Build.class, ImagesCommand.ListImages.class, ImportCommand.class})
 final class ImagesCommand implements Runnable {
 
-    static final List<String> BUILDABLE = List.of(TinyImageBuilder.NAME, DebianImageBuilder.NAME);
+    static final List<String> BUILDABLE = List.of(TinyImageBuilder.NAME, DebianImageBuilder.NAME, TinyImageBuilder.Flavour.OPENWRT_LIKE.name());
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -45,7 +45,7 @@ final class ImagesCommand implements Runnable {
         boolean force;
 
         @Option(names = "--arch", paramLabel = "ARCH",
-                description = "CPU architecture of the tiny image: x86_64 (default, builds tiny) or arm64 (builds tiny-arm64).")
+                description = "CPU architecture of the tiny or openwrt-like image: x86_64 (default, builds tiny) or arm64 (builds tiny-arm64).")
         String arch;
 
         @Option(names = "--release", paramLabel = "RELEASE",
@@ -65,16 +65,17 @@ final class ImagesCommand implements Runnable {
                         + " or a recipe file (images/recipes/*.json) (see `netloom images build --help`)");
             }
             Arch target = arch == null ? Arch.X86_64 : Arch.parse(arch);
-            if (target != Arch.X86_64 && !name.equals(TinyImageBuilder.NAME)) {
-                throw new BadInputException("--arch " + arch + ": only the tiny image is built for other architectures"
-                        + " (use `netloom images build tiny --arch " + target + "`)");
+            if (target != Arch.X86_64 && name.equals(DebianImageBuilder.NAME)) {
+                throw new BadInputException("--arch " + arch + ": the debian image is built for x86_64 only"
+                        + " (`netloom images build tiny --arch " + target + "` builds a tiny node for it)");
             }
             HostSetup.ensure(Say::line);
             if (name.equals(DebianImageBuilder.NAME)) {
                 DebianRootfs.checkRelease(release);
                 new DebianImageBuilder(store, Say::line).build(release, force);
             } else {
-                new TinyImageBuilder(store, Say::line).build(target, force);
+                TinyImageBuilder.Flavour flavour = TinyImageBuilder.Flavour.ALL.stream().filter(f -> f.name().equals(name)).findFirst().orElseThrow();
+                new TinyImageBuilder(store, Say::line, flavour).build(target, force);
             }
             return 0;
         }

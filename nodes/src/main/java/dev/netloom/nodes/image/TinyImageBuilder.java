@@ -41,13 +41,14 @@ import java.util.stream.Stream;
  * {@code dpkg-deb -x}; the initramfs gets busybox, the node's kernel modules (in modules.dep order),
  * tc, ip, iperf3 and tcpdump with exactly the shared libraries they need. {@code tiny} is the x86_64
  * image; other architectures build {@code tiny-ARCH} from the same recipe with the settings of
- * {@code images/tiny/ARCH.json} laid over it.
+ * {@code images/tiny/ARCH.json} laid over it. The same builder makes the {@link Flavour#OPENWRT_LIKE}
+ * image from {@code images/openwrt-like/}: BusyBox alone, and a console like OpenWrt's.
  */
 public final class TinyImageBuilder {
 
     /** The x86_64 tiny image's name; {@link #nameFor} gives the others'. */
     public static final String NAME = "tiny";
-    private static final String RESOURCES = "/netloom/images/tiny/";
+    private static final String RESOURCES = "/netloom/images/";
     /** Bump when the build logic changes in a way that changes the image. */
     private static final String BUILDER_VERSION = "3";
     private static final long MAX_INITRD_BYTES = 25L * 1000 * 1000;
@@ -83,12 +84,36 @@ public final class TinyImageBuilder {
         }
     }
 
+    /**
+     * An initramfs image this builder makes: its name and the directory of images/ that holds its
+     * recipe ({@code NAME.json}), {@code init} and {@code profile}. Other architectures take their
+     * kernel and console settings from images/tiny/ARCH.json whatever the flavour.
+     */
+    public record Flavour(String name) {
+        /** The node image: BusyBox, iproute2, tc with netem, iperf3, tcpdump. */
+        public static final Flavour TINY = new Flavour(NAME);
+        /** A test image like OpenWrt: BusyBox's ash and ip applets only, a console that waits for Enter. */
+        public static final Flavour OPENWRT_LIKE = new Flavour("openwrt-like");
+        public static final List<Flavour> ALL = List.of(TINY, OPENWRT_LIKE);
+    }
+
     private final ImageStore store;
     private final Consumer<String> say;
+    private final Flavour flavour;
 
     public TinyImageBuilder(ImageStore store, Consumer<String> say) {
+        this(store, say, Flavour.TINY);
+    }
+
+    public TinyImageBuilder(ImageStore store, Consumer<String> say, Flavour flavour) {
         this.store = store;
         this.say = say;
+        this.flavour = flavour;
+    }
+
+    /** A builder of the openwrt-like image ({@link Flavour#OPENWRT_LIKE}). */
+    public static TinyImageBuilder openWrtLike(ImageStore store, Consumer<String> say) {
+        return new TinyImageBuilder(store, say, Flavour.OPENWRT_LIKE);
     }
 
     /** The tiny image of {@code arch}: {@code tiny} for x86_64, {@code tiny-ARCH} (tiny-arm64) for the others. */
@@ -96,21 +121,32 @@ public final class TinyImageBuilder {
         return arch == Arch.X86_64 ? NAME : NAME + "-" + arch.id();
     }
 
-    /** Builds the x86_64 tiny image (see {@link #build(Arch, boolean)}). */
+    /** This flavour's image of {@code arch}: its name for x86_64, NAME-ARCH for the others. */
+    public String imageName(Arch arch) {
+        return arch == Arch.X86_64 ? flavour.name() : flavour.name() + "-" + arch.id();
+    }
+
+    /** Builds the x86_64 image (see {@link #build(Arch, boolean)}). */
     public ImageManifest build(boolean force) {
         return build(Arch.X86_64, force);
     }
 
-    /** Builds the tiny image of {@code arch} unless one built from the same inputs is there already (or {@code force}). */
+    /** Builds this flavour's image of {@code arch} unless one built from the same inputs is there already (or {@code force}). */
     public ImageManifest build(Arch arch, boolean force) {
-        String name = nameFor(arch);
-        byte[] recipeBytes = resource("tiny.json");
-        byte[] archBytes = arch == Arch.X86_64 ? null : resource(arch.id() + ".json");
-        byte[] init = resource("init");
-        byte[] profile = resource("profile");
-        // the x86_64 fingerprint is what it was before other architectures existed, so tiny images stay up to date
-        String fingerprint = archBytes == null ? sha256(BUILDER_VERSION.getBytes(), recipeBytes, init, profile)
-                : sha256(BUILDER_VERSION.getBytes(), arch.id().getBytes(), recipeBytes, archBytes, init, profile);
+        String name = imageName(arch);
+        String dir = flavour.name() + "/";
+        byte[] recipeBytes = resource(dir + flavour.name() + ".json");
+        byte[] archBytes = arch == Arch.X86_64 ? null : resource(NAME + "/" + arch.id() + ".json");
+        byte[] init = resource(dir + "init");
+        byte[] profile = resource(dir + "profile");
+        // tiny's x86_64 fingerprint is what it was before other architectures and flavours existed, so tiny images stay up to date
+        List<byte[]> inputs = new ArrayList<>(List.of(BUILDER_VERSION.getBytes()));
+        if (!flavour.equals(Flavour.TINY)) {
+            inputs.add(flavour.name().getBytes(StandardCharsets.UTF_8));
+        }
+        inputs.addAll(archBytes == null ? List.of(recipeBytes, init, profile)
+                : List.of(arch.id().getBytes(), recipeBytes, archBytes, init, profile));
+        String fingerprint = sha256(inputs.toArray(byte[][]::new));
         var existing = store.find(name);
         if (!force && existing.isPresent() && fingerprint.equals(existing.get().fingerprint())) {
             say.accept("image " + name + " is up to date in " + store.dir(name) + " (use --force to rebuild)");
@@ -215,15 +251,17 @@ public final class TinyImageBuilder {
                 needed.addAll(closure(root, src, layout));
             }
         }
-        Path libDir = Files.createDirectories(initrd.resolve("lib/" + layout.multiarch()));
-        for (String lib : needed) {
-            copy(findLib(root, lib, layout), libDir.resolve(lib));
-        }
-        Path interpreter = initrd.resolve(layout.interpreter());
-        Files.createDirectories(interpreter.getParent());
-        Files.createSymbolicLink(interpreter, Path.of("/lib/" + layout.multiarch() + "/" + layout.loader()));
-        if (!needed.contains(layout.loader())) {
-            copy(findLib(root, layout.loader(), layout), libDir.resolve(layout.loader()));
+        if (!recipe.binaries().isEmpty()) { // busybox-static needs no libraries; a BusyBox-only image has none
+            Path libDir = Files.createDirectories(initrd.resolve("lib/" + layout.multiarch()));
+            for (String lib : needed) {
+                copy(findLib(root, lib, layout), libDir.resolve(lib));
+            }
+            Path interpreter = initrd.resolve(layout.interpreter());
+            Files.createDirectories(interpreter.getParent());
+            Files.createSymbolicLink(interpreter, Path.of("/lib/" + layout.multiarch() + "/" + layout.loader()));
+            if (!needed.contains(layout.loader())) {
+                copy(findLib(root, layout.loader(), layout), libDir.resolve(layout.loader()));
+            }
         }
 
         // zstd: the compressed archive and its unpacked copy must fit in 96 MiB together at boot, and
