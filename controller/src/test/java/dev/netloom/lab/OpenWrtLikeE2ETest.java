@@ -35,9 +35,11 @@ class OpenWrtLikeE2ETest {
         try (Lab lab = LabFixture.up(TRIANGLE)) {
             assertThat(Checks.run(lab, lab.scenario().checks())).hasSize(6).allMatch(Checks.Result::ok);
 
-            // the guest really is BusyBox-only, and its prompt (with ESC [6n after it) was found by "[#$] $"
-            ExecResult tools = lab.exec("o1", "ip -V 2>&1 | head -1; command -v tc || echo no-tc; readlink /proc/$$/exe", Duration.ofSeconds(20));
-            assertThat(tools.output()).contains("BusyBox").contains("no-tc").contains("busybox");
+            // the guest really is BusyBox-only (its tc applet cannot add netem, and there is no netem module),
+            // and its prompt, with ESC [6n after it, was found by "[#$] $"
+            ExecResult tools = lab.exec("o1", "ip -V 2>&1 | head -1; readlink /proc/$$/exe; ls /usr/sbin/ip /sbin/tc.real 2>&1 | wc -l;"
+                    + " tc qdisc add dev lo root netem delay 1ms 2>/dev/null && echo NETEM || echo no-netem", Duration.ofSeconds(20));
+            assertThat(tools.output()).contains("BusyBox").contains("/bin/busybox").contains("no-netem").doesNotContain("NETEM");
             assertThat(lab.exec("o1", "ip addr show dev eth0", Duration.ofSeconds(20)).output()).contains("inet 10.");
 
             // the rate of o1-o2 is shaped on the host (no tc in the guests), in both directions
