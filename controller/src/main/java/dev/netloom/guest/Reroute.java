@@ -1,6 +1,7 @@
 package dev.netloom.guest;
 
 import dev.netloom.scenario.Cidr;
+import dev.netloom.scenario.Cidr.Family;
 import dev.netloom.topology.InterfacePlan;
 import dev.netloom.topology.NodePlan;
 import dev.netloom.topology.Plan;
@@ -17,8 +18,9 @@ import java.util.Set;
 /**
  * Rerouting after links fail or come back, as a pure function of the plan and the links and LANs
  * that are down: per node the `ip route` commands that take it from the plan's routes to shortest
- * paths over what is up. The addresses on segments that are down stay reachable through host routes
- * to their nodes, since names resolve to them (Linux answers for a local address on any interface).
+ * paths over what is up, for each family the lab has. The addresses on segments that are down stay
+ * reachable through host routes (/32, /128) to their nodes, since names resolve to them (Linux
+ * answers for a local address on any interface, in both families).
  */
 public final class Reroute {
 
@@ -54,46 +56,54 @@ public final class Reroute {
         }
         for (Route old : node.routes()) {
             if (!kept.contains(old.destination())) {
-                cmds.add("ip route del " + Cidr.parse(old.destination()) + " 2>/dev/null || true");
+                cmds.add(GuestConfig.routeDeleteCommand(old.destination()));
             }
         }
-        for (SegmentPlan.Member m : downMembers) {
-            if (m.node().equals(node.name())) {
-                continue;
+        for (Family family : Family.values()) {
+            for (SegmentPlan.Member m : downMembers) {
+                if (m.node().equals(node.name()) || m.ip(family) == null) {
+                    continue;
+                }
+                Route hop = hopTowards(plan, m.node(), node, live, down, family);
+                String host = m.ip(family) + family.hostPrefix();
+                cmds.add(hop == null ? GuestConfig.routeDeleteCommand(host)
+                        : GuestConfig.routeCommand(new Route(host, hop.via(), hop.dev())));
             }
-            Route hop = hopTowards(plan, m.node(), node, live, down);
-            String host = m.ip() + "/32";
-            cmds.add(hop == null ? "ip route del " + host + " 2>/dev/null || true"
-                    : GuestConfig.routeCommand(new Route(host, hop.via(), hop.dev())));
-        }
-        for (SegmentPlan.Member m : restoredMembers) {
-            if (!m.node().equals(node.name())) {
-                cmds.add("ip route del " + m.ip() + "/32 2>/dev/null || true");
+            for (SegmentPlan.Member m : restoredMembers) {
+                if (!m.node().equals(node.name()) && m.ip(family) != null) {
+                    cmds.add(GuestConfig.routeDeleteCommand(m.ip(family) + family.hostPrefix()));
+                }
             }
         }
         return cmds;
     }
 
     /**
-     * The next hop from {@code from} towards node {@code target} over what is up: the target itself
-     * when they share a segment that is up, else the gateway of a live route to one of the target's
-     * live subnets; null when the target is unreachable. The destination of the result is unused.
+     * The next hop from {@code from} towards node {@code target} over what is up, in one family: the
+     * target itself when they share a segment that is up, else the gateway of a live route to one of
+     * the target's live subnets; null when the target is unreachable. The destination of the result
+     * is unused.
      */
-    private static Route hopTowards(Plan plan, String target, NodePlan from, Map<String, List<Route>> live, Set<String> down) {
+    private static Route hopTowards(Plan plan, String target, NodePlan from, Map<String, List<Route>> live, Set<String> down,
+                                    Family family) {
         for (SegmentPlan seg : plan.segments()) {
             if (down.contains(seg.name())) {
                 continue;
             }
             boolean mine = seg.members().stream().anyMatch(x -> x.node().equals(from.name()));
             var theirs = seg.members().stream().filter(x -> x.node().equals(target)).findFirst();
-            if (mine && theirs.isPresent()) {
-                return new Route(seg.subnet(), theirs.get().ip(), from.interfaceOn(seg.name()).orElseThrow().guestName());
+            if (mine && theirs.isPresent() && theirs.get().ip(family) != null) {
+                return new Route(seg.subnet(family), theirs.get().ip(family), from.interfaceOn(seg.name()).orElseThrow().guestName());
             }
         }
-        List<InterfacePlan> targetUp = plan.node(target).interfaces().stream().filter(i -> !down.contains(i.segment())).toList();
+        List<InterfacePlan> targetUp = plan.node(target).interfaces().stream()
+                .filter(i -> !down.contains(i.segment()) && i.address(family) != null).toList();
         for (Route r : live.get(from.name())) {
+            if (r.family() != family) {
+                continue;
+            }
             Cidr dest = Cidr.parse(r.destination());
-            if (targetUp.stream().anyMatch(i -> dest.contains(Cidr.parse(i.address()).address()))) {
+            if (targetUp.stream().anyMatch(i -> dest.contains(Cidr.parse(i.address(family)).address()))) {
                 return r;
             }
         }

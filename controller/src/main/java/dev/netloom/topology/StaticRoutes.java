@@ -1,5 +1,6 @@
 package dev.netloom.topology;
 
+import dev.netloom.scenario.Cidr;
 import dev.netloom.topology.SegmentPlan.Member;
 
 import java.util.ArrayDeque;
@@ -111,31 +112,35 @@ public final class StaticRoutes {
     }
 
     /**
-     * For every segment up that the node is not on and can reach: a route via the neighbour one hop
-     * closer to it, the neighbour with the lowest node index first, then the lowest local interface index.
+     * For every segment up that the node is not on and can reach, per family it has (IPv4 first, then
+     * IPv6): a route via the neighbour one hop closer to it, the neighbour with the lowest node index
+     * first, then the lowest local interface index. The choice is the same for both families.
      */
     private List<Route> routes(int node) {
         List<Route> routes = new ArrayList<>();
-        for (SegmentPlan target : segments) {
-            int distance = hops[node][target.index()];
-            if (distance <= 0) {
-                continue; // attached (0), unreachable or down (-1)
-            }
-            int bestNeighbour = Integer.MAX_VALUE;
-            Route best = null;
-            for (InterfacePlan local : interfaces.get(node)) {
-                if (down.contains(local.segment())) {
-                    continue;
+        for (Cidr.Family family : Cidr.Family.values()) {
+            for (SegmentPlan target : segments) {
+                int distance = hops[node][target.index()];
+                String destination = target.subnet(family);
+                if (distance <= 0 || destination == null) {
+                    continue; // attached (0), unreachable or down (-1), or no addresses of this family
                 }
-                for (Member neighbour : byName.get(local.segment()).members()) {
-                    int v = nodeIndex.get(neighbour.node());
-                    if (v != node && hops[v][target.index()] == distance - 1 && v < bestNeighbour) {
-                        bestNeighbour = v;
-                        best = new Route(target.subnet(), neighbour.ip(), local.guestName());
+                int bestNeighbour = Integer.MAX_VALUE;
+                Route best = null;
+                for (InterfacePlan local : interfaces.get(node)) {
+                    if (down.contains(local.segment())) {
+                        continue;
+                    }
+                    for (Member neighbour : byName.get(local.segment()).members()) {
+                        int v = nodeIndex.get(neighbour.node());
+                        if (v != node && hops[v][target.index()] == distance - 1 && v < bestNeighbour && neighbour.ip(family) != null) {
+                            bestNeighbour = v;
+                            best = new Route(destination, neighbour.ip(family), local.guestName());
+                        }
                     }
                 }
+                routes.add(best);
             }
-            routes.add(best);
         }
         return routes;
     }

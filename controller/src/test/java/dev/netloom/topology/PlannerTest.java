@@ -189,7 +189,7 @@ class PlannerTest {
         Scenario s = scenario(List.of("a", "b", "c", "lonely"), List.of(link("a", "b"), link("b", "c")), List.of());
         Plan plan = plan(s);
         assertThat(plan.nodes()).allSatisfy(n -> assertThat(n.hosts()).containsExactly(
-                Map.entry("a", "10.0.0.1"), Map.entry("b", "10.0.0.2"), Map.entry("c", "10.0.1.2")));
+                Map.entry("a", List.of("10.0.0.1")), Map.entry("b", List.of("10.0.0.2")), Map.entry("c", List.of("10.0.1.2"))));
     }
 
     @Test
@@ -257,7 +257,7 @@ class PlannerTest {
         Map<String, List<String>> missing = new HashMap<>(addresses(s));
         missing.remove("b-c");
         assertThatThrownBy(() -> Planner.plan(s, missing)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("link b-c: expected 2 addresses, got none");
+                .hasMessageContaining("link b-c: expected 2 IPv4 addresses, got none");
 
         Map<String, List<String>> slash31 = new HashMap<>(addresses(s));
         slash31.put("a-b", List.of("10.9.0.0/31", "10.9.0.1/31"));
