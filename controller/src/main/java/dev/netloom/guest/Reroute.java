@@ -19,8 +19,9 @@ import java.util.Set;
  * Rerouting after links fail or come back, as a pure function of the plan and the links and LANs
  * that are down: per node the `ip route` commands that take it from the plan's routes to shortest
  * paths over what is up, for each family the lab has. The addresses on segments that are down stay
- * reachable through host routes (/32, /128) to their nodes, since names resolve to them (Linux
- * answers for a local address on any interface, in both families).
+ * reachable through host routes (/32, /128) to their nodes, since names resolve to them: Linux
+ * answers for a local IPv4 address on any interface, and an IPv6 one, which it takes out of service
+ * while its interface is down, is held on lo (as a /128) until the link is back.
  */
 public final class Reroute {
 
@@ -57,6 +58,18 @@ public final class Reroute {
         for (Route old : node.routes()) {
             if (!kept.contains(old.destination())) {
                 cmds.add(GuestConfig.routeDeleteCommand(old.destination()));
+            }
+        }
+        // Linux marks an IPv6 address on an interface that is down tentative, which takes it out of
+        // service (unlike IPv4's): while the link is down, the node holds it on lo as well
+        for (SegmentPlan.Member m : downMembers) {
+            if (m.node().equals(node.name()) && m.ip6() != null) {
+                cmds.add("ip addr replace " + Cidr.parse(m.ip6() + Family.IPV6.hostPrefix()) + " dev lo");
+            }
+        }
+        for (SegmentPlan.Member m : restoredMembers) {
+            if (m.node().equals(node.name()) && m.ip6() != null) {
+                cmds.add("ip addr del " + Cidr.parse(m.ip6() + Family.IPV6.hostPrefix()) + " dev lo 2>/dev/null || true");
             }
         }
         for (Family family : Family.values()) {

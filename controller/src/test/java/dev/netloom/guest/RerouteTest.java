@@ -78,11 +78,18 @@ class RerouteTest {
                 "ip route replace 10.0.2.2/32 via 10.0.0.2 dev eth0",
                 "ip route replace fd00:0:0:3::2/128 via fd00:0:0:1::2 dev eth0");  // c's IPv6 address on the failed link
         assertThat(cmds.get("d")).contains("ip route replace fd00:0:0:3::1/128 via fd00:0:0:4::1 dev eth0");
-        assertThat(cmds.get("c")).noneMatch(c -> c.contains("fd00:0:0:3::2/128"));
+        assertThat(cmds.get("c")).noneMatch(c -> c.contains("fd00:0:0:3::2/128 via"));
+        // the ends of the failed link hold their IPv6 address on lo meanwhile (on a down interface it is tentative)
+        assertThat(cmds.get("c")).contains("ip addr replace fd00:0:0:3::2/128 dev lo");
+        assertThat(cmds.get("a")).contains("ip addr replace fd00:0:0:3::1/128 dev lo");
+        assertThat(cmds.get("b")).noneMatch(c -> c.contains("dev lo"));
 
         Map<String, List<String>> back = Reroute.commands(plan, Set.of(), Set.of("a-c"));
         plan.node("a").routes().forEach(r -> assertThat(back.get("a")).contains(GuestConfig.routeCommand(r)));
         assertThat(back.get("a")).contains("ip route del 10.0.2.2/32 2>/dev/null || true", "ip route del fd00:0:0:3::2/128 2>/dev/null || true");
+        assertThat(back.get("a")).contains("ip addr del fd00:0:0:3::1/128 dev lo 2>/dev/null || true");
+        assertThat(Reroute.commands(plan(TRIANGLE), Set.of("a-c"), Set.of("a-c")).values())
+                .allSatisfy(list -> assertThat(list).noneMatch(c -> c.contains("dev lo"))); // IPv4 needs none of this
     }
 
     @Test
