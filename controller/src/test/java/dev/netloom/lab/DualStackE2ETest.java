@@ -76,6 +76,29 @@ class DualStackE2ETest {
         }
     }
 
+    /** BusyBox's ip applet (the openwrt-like image: no iproute2) configures IPv6 addresses and routes too, and its ping takes -6. */
+    @Test
+    void busyBoxNodes_dualStack_pingAllInBothFamilies_andReroute() {
+        LabFixture.openWrtLike();
+        String triangle = """
+                { "name": "v6owrt",
+                  "nodes": [ {"name": "o1", "image": "openwrt-like"}, {"name": "o2", "image": "openwrt-like"}, {"name": "t1", "image": "tiny"} ],
+                  "links": [ {"between": ["o1", "o2"]}, {"between": ["o2", "t1"]}, {"between": ["t1", "o1"]} ],
+                  "addressing": { "pool": "10.8.0.0/16", "pool6": "fd00:8::/48" },
+                  "checks": [ {"ping": "all", "family": "both"} ] }
+                """;
+        try (Lab lab = LabFixture.up(triangle)) {
+            assertThat(Checks.run(lab, lab.scenario().checks())).hasSize(12).allMatch(Checks.Result::ok);
+            assertThat(lab.exec("o1", "ip -V 2>&1 | head -1", T).output()).contains("BusyBox");
+            lab.setLinkState("o1-o2", false);
+            ExecResult around = lab.exec("o1", "ping -6 -c 2 -w 8 o2 && ip -6 route", T);
+            assertThat(around.exitCode()).as(around.output()).isZero();
+            lab.setLinkState("o1-o2", true);
+            ExecResult back = lab.exec("o1", "ping -6 -c 1 -w 8 o2 && ip -6 route", T);
+            assertThat(back.exitCode()).as(back.output()).isZero();
+        }
+    }
+
     /** Hops traceroute6 printed (lines that start with a hop number and an IPv6 address). */
     static long hops6(String traceroute) {
         return traceroute.lines().filter(l -> l.matches("^\\s*\\d+\\s+[0-9a-f:]+:[0-9a-f:]*\\s.*")).count();
