@@ -10,6 +10,7 @@ import dev.netloom.topology.SegmentPlan;
 import dev.netloom.topology.StaticRoutes;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -109,14 +110,19 @@ public final class Reroute {
                 return new Route(seg.subnet(family), theirs.get().ip(family), from.interfaceOn(seg.name()).orElseThrow().guestName());
             }
         }
-        List<InterfacePlan> targetUp = plan.node(target).interfaces().stream()
-                .filter(i -> !down.contains(i.segment()) && i.address(family) != null).toList();
-        for (Route r : live.get(from.name())) {
-            if (r.family() != family) {
-                continue;
+        // live routes lead to whole segment subnets, which never overlap: a route reaches one of the
+        // target's addresses exactly when its destination is the subnet of one of the target's segments
+        Set<String> targetSubnets = new HashSet<>();
+        for (InterfacePlan i : plan.node(target).interfaces()) {
+            if (!down.contains(i.segment())) {
+                String subnet = plan.segment(i.segment()).subnet(family);
+                if (subnet != null) {
+                    targetSubnets.add(subnet);
+                }
             }
-            Cidr dest = Cidr.parse(r.destination());
-            if (targetUp.stream().anyMatch(i -> dest.contains(Cidr.parse(i.address(family)).address()))) {
+        }
+        for (Route r : live.get(from.name())) {
+            if (targetSubnets.contains(r.destination())) {
                 return r;
             }
         }
