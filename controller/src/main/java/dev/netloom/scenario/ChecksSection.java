@@ -13,10 +13,10 @@ final class ChecksSection {
     static final int MAX_PING_COUNT = 100;
     static final int DEFAULT_PING_COUNT = 3;
 
+    static final List<String> KEYS = List.of("ping", "family");
+
     private ChecksSection() {
     }
-
-    static final List<String> KEYS = List.of("ping", "family");
 
     static List<Check> read(SourceValue at, CrossChecks refs, Scenario.Addressing addressing) {
         if (at == null) {
@@ -25,13 +25,12 @@ final class ChecksSection {
         List<Check> out = new ArrayList<>();
         for (SourceValue el : at.elements("checks ({\"ping\": ...} objects)")) {
             el.object("a check", KEYS);
-            List<Cidr.Family> families = families(el.get("family"), addressing);
             SourceValue ping = el.require("ping", "add \"ping\": \"all\" or \"ping\": {\"from\": \"a\", \"to\": \"b\"}");
             if (ping.isString()) {
                 if (!ping.text("\"all\"").equals("all")) {
                     throw ping.error("unknown ping \"" + ping.node().textValue() + "\"; write \"all\" or {\"from\": \"a\", \"to\": \"b\"}");
                 }
-                out.add(new Check(null, null, DEFAULT_PING_COUNT, families));
+                out.add(new Check(null, null, DEFAULT_PING_COUNT, families(el.get("family"), addressing)));
                 continue;
             }
             ping.object("a ping check (\"all\" or an object)", List.of("from", "to", "count"));
@@ -42,7 +41,7 @@ final class ChecksSection {
                 throw toAt.error("ping from \"" + from + "\" to itself; pick another node");
             }
             int count = ping.get("count") != null ? (int) ping.get("count").integer("count", 1, MAX_PING_COUNT) : DEFAULT_PING_COUNT;
-            out.add(new Check(from, to, count, families));
+            out.add(new Check(from, to, count, families(el.get("family"), addressing)));
         }
         return out;
     }

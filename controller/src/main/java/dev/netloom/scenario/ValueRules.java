@@ -40,10 +40,6 @@ final class ValueRules {
         return quantity(at, "a duration such as \"10ms\"", Units::duration);
     }
 
-    static Cidr cidr(SourceValue at) {
-        return cidr(at, Cidr.Family.IPV4, "address", "address6");
-    }
-
     /**
      * An address of one family under {@code key}; one of the other family is refused with the key it
      * belongs under ({@code otherKey}), e.g. "address6" for an IPv6 address written as "address".
