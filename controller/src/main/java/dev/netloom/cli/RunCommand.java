@@ -10,6 +10,7 @@ import dev.netloom.nodes.host.HostSetup;
 import dev.netloom.nodes.image.ImageStore;
 import dev.netloom.nodes.qemu.Accel;
 import dev.netloom.scenario.Scenario;
+import dev.netloom.topology.InterfacePlan;
 import dev.netloom.topology.NodePlan;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -107,7 +108,7 @@ final class RunCommand implements Callable<Integer> {
             QemuNode node = lab.nodes().get(n.name());
             System.out.printf("%-15s %-8s %7.1fs  %s%n", n.name(), node == null ? "-" : node.state(),
                     node == null || node.bootTime() == null ? 0.0 : node.bootTime().toMillis() / 1000.0,
-                    n.interfaces().stream().map(i -> i.guestName() + "=" + i.address()).collect(Collectors.joining(" ")));
+                    n.interfaces().stream().map(i -> i.guestName() + "=" + String.join(",", i.addresses())).collect(Collectors.joining(" ")));
         }
         System.out.printf("%n%-20s %-14s %s%n", "LINK", "ENGINE", "DIRECTION");
         lab.engines().forEach((t, engine) -> System.out.printf("%-20s %-14s %s%n", t.segment(), engine, t.direction()));
@@ -140,7 +141,7 @@ final class RunCommand implements Callable<Integer> {
             m.put("name", n.name());
             m.put("state", node == null ? null : node.state().name());
             m.put("bootMillis", node == null || node.bootTime() == null ? null : node.bootTime().toMillis());
-            m.put("interfaces", n.interfaces().stream().map(i -> Map.of("name", i.guestName(), "address", i.address(), "segment", i.segment())).toList());
+            m.put("interfaces", n.interfaces().stream().map(RunCommand::interfaceJson).toList());
             nodes.add(m);
         }
         out.put("nodes", nodes);
@@ -150,5 +151,17 @@ final class RunCommand implements Callable<Integer> {
         out.put("timeline", played);
         out.put("checks", checks);
         return out;
+    }
+
+    /** name, address (IPv4; null in a lab without it), address6 (only in a lab with IPv6), segment. */
+    private static Map<String, Object> interfaceJson(InterfacePlan i) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", i.guestName());
+        m.put("address", i.address());
+        if (i.address6() != null) {
+            m.put("address6", i.address6());
+        }
+        m.put("segment", i.segment());
+        return m;
     }
 }

@@ -20,7 +20,6 @@ import dev.netloom.nodes.host.Proc;
 import dev.netloom.nodes.qemu.Accel;
 import dev.netloom.nodes.qemu.Arch;
 import dev.netloom.nodes.BadInputException;
-import dev.netloom.scenario.AddressPlan;
 import dev.netloom.scenario.Scenario;
 import dev.netloom.topology.NodePlan;
 import dev.netloom.topology.Plan;
@@ -89,7 +88,7 @@ public final class Lab implements AutoCloseable {
 
     /** The plan a scenario gives (pure: nothing is created). */
     public static Plan planOf(Scenario scenario) {
-        return Planner.plan(scenario, AddressPlan.allocate(scenario));
+        return Planner.plan(scenario);
     }
 
     /**

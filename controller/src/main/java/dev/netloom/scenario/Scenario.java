@@ -14,7 +14,7 @@ import java.util.Objects;
  * @param nodes      listed nodes plus generated ones, in file order (generated ones after listed ones)
  * @param links      point-to-point links, listed plus generated, in order
  * @param lans       shared segments (one bridge, N members)
- * @param addressing the pool automatic addresses come from
+ * @param addressing the pools automatic addresses come from (IPv4, IPv6 or both)
  * @param routing    STATIC (shortest paths installed on every node) or NONE
  * @param commands   run on every node once it is configured, in order
  * @param timeline   events at offsets from READY, sorted by time
@@ -71,8 +71,14 @@ public record Scenario(
     public record NodeFile(String path, String text, String mode) {
     }
 
-    /** One end of a link or LAN membership; {@code address} is a CIDR like 10.9.0.1/24 or null for automatic. */
-    public record Endpoint(String node, String address) {
+    /**
+     * One end of a link or LAN membership; {@code address} is an IPv4 CIDR like 10.9.0.1/24 and
+     * {@code address6} an IPv6 one like fd00:1::1/64, each null for automatic.
+     */
+    public record Endpoint(String node, String address, String address6) {
+        public Endpoint(String node, String address) {
+            this(node, address, null);
+        }
     }
 
     /**
@@ -91,9 +97,31 @@ public record Scenario(
         }
     }
 
-    /** The pool automatic addresses come from (a CIDR such as 10.0.0.0/16). */
-    public record Addressing(String pool) {
-        public static final Addressing DEFAULT = new Addressing("10.0.0.0/16");
+    /**
+     * The pools automatic addresses come from: {@code pool} for IPv4 (a CIDR such as 10.0.0.0/16),
+     * {@code pool6} for IPv6 (such as fd00:1::/48). A null pool means the lab has no addresses of
+     * that family; at least one is set.
+     */
+    public record Addressing(String pool, String pool6) {
+        public static final Addressing DEFAULT = new Addressing("10.0.0.0/16", null);
+
+        public Addressing(String pool) {
+            this(pool, null);
+        }
+
+        public Addressing {
+            if (pool == null && pool6 == null) {
+                throw new IllegalArgumentException("addressing needs a pool of at least one family");
+            }
+        }
+
+        public boolean ipv4() {
+            return pool != null;
+        }
+
+        public boolean ipv6() {
+            return pool6 != null;
+        }
     }
 
     public enum Routing { STATIC, NONE }
@@ -145,8 +173,20 @@ public record Scenario(
         }
     }
 
-    /** A check: a ping from one node to another (by name), or {@code all} pairs when {@code from} and {@code to} are null. */
-    public record Check(String from, String to, int count) {
+    /**
+     * A check: a ping from one node to another (by name), or {@code all} pairs when {@code from} and
+     * {@code to} are null, over each of {@code families} (IPv4, IPv6 or both, in that order).
+     */
+    public record Check(String from, String to, int count, List<Cidr.Family> families) {
+        public Check {
+            families = List.copyOf(families);
+        }
+
+        /** An IPv4 ping. */
+        public Check(String from, String to, int count) {
+            this(from, to, count, List.of(Cidr.Family.IPV4));
+        }
+
         public boolean all() {
             return from == null && to == null;
         }

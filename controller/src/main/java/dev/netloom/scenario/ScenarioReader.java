@@ -69,11 +69,11 @@ final class ScenarioReader {
         List<EventIn> events = TimelineSection.read(root.get("timeline"), refs);
         refs.replayTimeline(events);
         List<TimelineEvent> timeline = events.stream().map(EventIn::event).toList();
-        List<Check> checks = ChecksSection.read(root.get("checks"), refs);
+        List<Check> checks = ChecksSection.read(root.get("checks"), refs, addressing);
 
         refs.checkInterfaces();
         refs.checkFiles(nodes);
-        refs.checkAddresses();
+        refs.checkAddresses(addressing);
         List<NodeDef> nodeDefs = nodes.stream().map(n -> NodesSection.resolve(n, defaults)).toList();
         Scenario scenario = new Scenario(name, defaults, nodeDefs, linkDefs, lanDefs, addressing, routing, commands, timeline,
                 checks, duration);

@@ -30,15 +30,36 @@ public record SegmentPlan(String name, int index, Kind kind, String bridge, List
 
     public enum Kind { LINK, LAN }
 
-    /** One attached interface: the node, its ethN index, its tap and its address (CIDR). */
-    public record Member(String node, int interfaceIndex, String tap, String address) {
+    /** One attached interface: the node, its ethN index, its tap and its addresses (CIDRs; each null without that family). */
+    public record Member(String node, int interfaceIndex, String tap, String address, String address6) {
+
+        /** A member with an IPv4 address only. */
+        public Member(String node, int interfaceIndex, String tap, String address) {
+            this(node, interfaceIndex, tap, address, null);
+        }
 
         public String dev() {
             return "eth" + interfaceIndex;
         }
 
+        /** The IPv4 address without its prefix length; null without IPv4. */
         public String ip() {
-            return Cidr.parse(address).ip();
+            return address == null ? null : Cidr.parse(address).ip();
+        }
+
+        /** The IPv6 address without its prefix length; null without IPv6. */
+        public String ip6() {
+            return address6 == null ? null : Cidr.parse(address6).ip();
+        }
+
+        /** The address of that family without its prefix length, or null. */
+        public String ip(Cidr.Family family) {
+            return family == Cidr.Family.IPV4 ? ip() : ip6();
+        }
+
+        /** The CIDR of that family, or null. */
+        public String address(Cidr.Family family) {
+            return family == Cidr.Family.IPV4 ? address : address6;
         }
     }
 
@@ -52,9 +73,20 @@ public record SegmentPlan(String name, int index, Kind kind, String bridge, List
         return from + "->" + to;
     }
 
-    /** The subnet the members share, e.g. 10.0.0.0/30. */
+    /** The IPv4 subnet the members share, e.g. 10.0.0.0/30; null without IPv4. */
     public String subnet() {
-        return Cidr.parse(members.get(0).address()).subnet().toString();
+        return subnet(Cidr.Family.IPV4);
+    }
+
+    /** The IPv6 subnet the members share, e.g. fd00:1::/64; null without IPv6. */
+    public String subnet6() {
+        return subnet(Cidr.Family.IPV6);
+    }
+
+    /** The subnet of that family the members share, or null. */
+    public String subnet(Cidr.Family family) {
+        String address = members.get(0).address(family);
+        return address == null ? null : Cidr.parse(address).subnet().toString();
     }
 
     public Member member(String node) {

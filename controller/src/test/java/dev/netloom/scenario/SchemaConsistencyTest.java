@@ -50,6 +50,7 @@ class SchemaConsistencyTest {
         assertThat(keys(def("lan"), true)).containsExactlyInAnyOrderElementsOf(LansSection.KEYS);
         assertThat(keys(def("generator"), true)).containsExactlyInAnyOrderElementsOf(GenerateSection.KEYS);
         assertThat(keys(def("event"), false)).containsExactlyInAnyOrderElementsOf(TimelineSection.KEYS);
+        assertThat(keys(def("addressing"), false)).containsExactlyInAnyOrderElementsOf(AddressingSection.KEYS);
     }
 
     @Test
