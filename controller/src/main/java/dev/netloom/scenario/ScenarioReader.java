@@ -4,7 +4,6 @@ import dev.netloom.scenario.GenerateSection.GeneratedIn;
 import dev.netloom.scenario.LansSection.LanIn;
 import dev.netloom.scenario.LinksSection.LinkIn;
 import dev.netloom.scenario.NodesSection.NodeIn;
-import dev.netloom.scenario.Scenario.Check;
 import dev.netloom.scenario.Scenario.Defaults;
 import dev.netloom.scenario.Scenario.LanDef;
 import dev.netloom.scenario.Scenario.LinkDef;
