@@ -169,7 +169,8 @@ public final class Checks {
         boolean replied = report.received() > 0;
         String seen = replied ? "reached: " + report.describe()
                 : "no reply: " + (report.hasStatistics() ? report.describe() : report.problem());
-        return new Outcome(replied == r.reachable(), (replied == r.reachable() ? "" : "FAIL ") + seen, pingFigures(report));
+        List<Figure> figures = report.hasStatistics() ? pingFigures(report) : List.of(new Figure("received", 0, "packets"));
+        return new Outcome(replied == r.reachable(), (replied == r.reachable() ? "" : "FAIL ") + seen, figures);
     }
 
     static Outcome exec(Lab lab, Check.Exec x) {

@@ -1,7 +1,6 @@
 package dev.netloom.lab;
 
 import dev.netloom.impairment.Impairment;
-import dev.netloom.impairment.TcUnits;
 import dev.netloom.nodes.ExecResult;
 import dev.netloom.scenario.Check;
 import dev.netloom.topology.SegmentPlan;
@@ -167,7 +166,7 @@ final class Fidelity {
             figures.add(new Figure("loss.high", high, "%"));
             figures.add(new Figure("loss.expected", expectedLoss, "%"));
             parts.add(verdict(lossOk) + "loss " + Checks.number(loss) + "% (95% CI " + Checks.number(low) + "-" + Checks.number(high)
-                    + "% over " + ping.sent() + " pings; expected " + Checks.number(expectedLoss) + "% ± " + Checks.number(points) + " points)");
+                    + "% over " + ping.sent() + " pings; expected " + Checks.number(expectedLoss) + "% ± " + Checks.number(points) + " pt)");
         }
 
         if (expected.rateBps() != null) {
@@ -214,10 +213,5 @@ final class Fidelity {
 
     private static String lastLine(String output) {
         return output.strip().lines().reduce((a, b) -> b).orElse("no output").strip();
-    }
-
-    /** For messages: "20ms", as a scenario file writes it. */
-    static String time(Duration d) {
-        return TcUnits.time(d);
     }
 }

@@ -36,7 +36,8 @@ public final class Stats {
         double denominator = 1 + z * z / n;
         double centre = (p + z * z / (2 * n)) / denominator;
         double half = z * Math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator;
-        return new Interval(Math.max(0, centre - half), Math.min(1, centre + half));
+        // at 0 or n successes one end is exactly 0 or 1; the formula gets there only up to rounding
+        return new Interval(successes == 0 ? 0 : Math.max(0, centre - half), successes == trials ? 1 : Math.min(1, centre + half));
     }
 
     /** The median (the mean of the two middle values of an even count). */

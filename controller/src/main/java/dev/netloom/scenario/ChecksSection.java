@@ -28,7 +28,7 @@ final class ChecksSection {
     static final List<String> TOLERANCE_KEYS = List.of("delay", "loss", "rate");
     static final List<String> REACH_KEYS = List.of("from", "to");
 
-    static final int MAX_PING_COUNT = 1000;
+    static final int MAX_PING_COUNT = 100;
     static final int DEFAULT_PING_COUNT = 3;
     static final int MAX_NAME = 64;
     static final Duration MAX_WITHIN = Duration.ofHours(1);
@@ -213,7 +213,7 @@ final class ChecksSection {
     }
 
     private static Check.Spec reach(SourceValue r, CrossChecks refs, boolean reachable) {
-        r.object("a " + r.key() + " check", REACH_KEYS);
+        r.object((reachable ? "a " : "an ") + r.key() + " check", REACH_KEYS);
         String[] ends = fromTo(r, refs, r.key());
         return new Check.Reach(ends[0], ends[1], reachable);
     }
