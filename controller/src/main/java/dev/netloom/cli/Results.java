@@ -264,6 +264,16 @@ final class Results {
                     r.upTime().toMillis() / 1000.0, passed, checks.size(), events, r.timeline().size());
             checks.stream().filter(c -> !c.ok()).forEach(c -> out.printf("    FAIL %s: %s%n", c.name(), c.detail()));
         }
+        Map<String, List<Double>> boots = new LinkedHashMap<>();
+        runs.forEach(r -> r.nodes().stream().filter(n -> n.boot() != null)
+                .forEach(n -> boots.computeIfAbsent(n.name(), k -> new ArrayList<>()).add(n.boot().toMillis() / 1000.0)));
+        if (!boots.isEmpty()) {
+            out.printf("%n%-15s %10s %10s %10s %4s%n", "NODE BOOT (s)", "MEDIAN", "MIN", "MAX", "N");
+            boots.forEach((node, values) -> {
+                Stats.Summary s = Stats.summary(values);
+                out.printf("%-15s %10s %10s %10s %4d%n", node, Checks.number(s.median()), Checks.number(s.min()), Checks.number(s.max()), s.n());
+            });
+        }
         List<CheckSummary> checks = checks(runs);
         if (!checks.isEmpty()) {
             out.printf("%n%-32s %-12s %s%n", "CHECK", "KIND", "PASSED");

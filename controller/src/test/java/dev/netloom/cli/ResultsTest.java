@@ -160,6 +160,7 @@ class ResultsTest {
                 .contains("run 2/2: FAILED: READY in 6.0 s, checks 3/4 passed")
                 .contains("    FAIL ping a->b: FAIL it broke")
                 .containsPattern("ping a->b\\s+ping\\s+1/2")
+                .containsPattern("a\\s+2\\s+2\\s+2\\s+2")
                 .containsPattern("fidelity a-b a->b\\s+delay\\s+20.1\\s+19.8\\s+20.4\\s+2  ms")
                 .contains("2 of 2 runs, 1 passed, 1 failed");
     }
