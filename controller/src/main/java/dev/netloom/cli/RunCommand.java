@@ -35,16 +35,22 @@ import java.util.stream.Collectors;
 
 /** Runs a scenario in the foreground: up, checks, timeline, summary, down; N times with --repeat. */
 @Command(name = "run", mixinStandardHelpOptions = true, header = "Run a scenario in the foreground: up, checks, timeline, summary, down.",
-        description = {"Run a scenario in the foreground: bring the lab up (nodes READY, wired, addressed, routed),",
-                "run its checks and its timeline, keep it up for its duration, print a summary and tear it down.",
-                "Checks (docs/scenarios.md): ping, exec, fidelity (a link direction's delay, loss and rate measured",
-                "from the guests), reachable and unreachable; each with an optional name and \"within\" (tried again",
-                "until it holds); a timeline event may run a check at its time.",
-                "--results FILE (and --json, on stdout) writes one JSON document: the scenario's SHA-256, the host, the plan,",
-                "every run's boot times, engines, checks with their figures and timings, and timeline events with planned",
-                "and actual times, and each figure's median, min and max over the runs. --repeat N runs the scenario N times,",
-                "a fresh lab of the same name each time, and summarises the figures.",
-                "Ctrl-C tears the lab down at once. Exit 0 when every check passed in every run, 1 when one failed, 2 for bad input."})
+        description = {"Bring the lab up (nodes READY, wired, addressed, routed), run its checks and",
+                "its timeline, keep it up for its duration, print a summary and tear it down.",
+                "",
+                "Checks (docs/scenarios.md): ping, exec, fidelity (a link direction's delay,",
+                "loss and rate measured from the guests), reachable and unreachable; each may",
+                "have a name and \"within\" (tried again until it holds). A timeline event may",
+                "run a check at its time.",
+                "",
+                "--results FILE writes one JSON document (--json prints it on stdout): the",
+                "scenario's SHA-256, the host, the plan, each run's boot times, engines, checks",
+                "with figures and timings, timeline events with planned and actual times, and",
+                "each figure's median, min and max over the runs. --repeat N runs the scenario",
+                "N times, a fresh lab of the same name each time, and summarises the figures.",
+                "",
+                "Ctrl-C tears the lab down at once. Exit 0 when every check passed in every",
+                "run, 1 when one failed, 2 for bad input."})
 final class RunCommand implements Callable<Integer> {
 
     static final int MAX_REPEAT = 1000;
