@@ -2,6 +2,7 @@ package dev.netloom.scenario;
 
 import dev.netloom.impairment.Impairment;
 import dev.netloom.impairment.TcUnits;
+import dev.netloom.nodes.Units;
 import dev.netloom.scenario.Scenario.LinkDef;
 
 import java.time.Duration;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -187,29 +189,36 @@ final class ChecksSection {
             return t;
         }
         at.object("the tolerances", TOLERANCE_KEYS);
-        SourceValue delay = at.get("delay");
-        if (delay != null) {
-            String text = delay.isString() ? delay.text("a tolerance") : null;
-            if (text != null && text.endsWith("%")) {
-                t = new Check.Tolerance(null, ValueRules.quantity(delay, "a percentage such as \"10%\"", TcUnits::percent), t.lossPoints(), t.rateBps(), t.ratePercent());
-            } else {
-                t = new Check.Tolerance(ValueRules.duration(delay), null, t.lossPoints(), t.rateBps(), t.ratePercent());
+        Duration delay = t.delay();
+        Double delayPercent = t.delayPercent();
+        double loss = t.lossPoints();
+        Long rate = t.rateBps();
+        Double ratePercent = t.ratePercent();
+        if (at.get("delay") != null) {
+            Object v = absoluteOrPercent(at.get("delay"), "a duration such as \"5ms\"", Units::duration);
+            delay = v instanceof Duration d ? d : null;
+            delayPercent = v instanceof Double p ? p : null;
+        }
+        if (at.get("loss") != null) {
+            loss = ValueRules.quantity(at.get("loss"), "percentage points such as \"2%\"", TcUnits::percent);
+        }
+        if (at.get("rate") != null) {
+            Object v = absoluteOrPercent(at.get("rate"), "a rate such as \"1mbit\"", TcUnits::rateBps);
+            rate = v instanceof Long r ? r : null;
+            ratePercent = v instanceof Double p ? p : null;
+        }
+        return new Check.Tolerance(delay, delayPercent, loss, rate, ratePercent);
+    }
+
+    /** A percentage ("10%", of the expected value) or an absolute amount in the grammar of {@code absolute}. */
+    private static Object absoluteOrPercent(SourceValue at, String what, Function<String, ?> absolute) {
+        return ValueRules.quantity(at, what + " or a percentage such as \"10%\"", text -> {
+            try {
+                return text.strip().endsWith("%") ? TcUnits.percent(text) : absolute.apply(text);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(e.getMessage() + "; or write a percentage of the expected value, e.g. \"10%\"", e);
             }
-        }
-        SourceValue loss = at.get("loss");
-        if (loss != null) {
-            t = new Check.Tolerance(t.delay(), t.delayPercent(), ValueRules.quantity(loss, "percentage points such as \"2%\"", TcUnits::percent), t.rateBps(), t.ratePercent());
-        }
-        SourceValue rate = at.get("rate");
-        if (rate != null) {
-            String text = rate.isString() ? rate.text("a tolerance") : null;
-            if (text != null && text.endsWith("%")) {
-                t = new Check.Tolerance(t.delay(), t.delayPercent(), t.lossPoints(), null, ValueRules.quantity(rate, "a percentage such as \"10%\"", TcUnits::percent));
-            } else {
-                t = new Check.Tolerance(t.delay(), t.delayPercent(), t.lossPoints(), ValueRules.quantity(rate, "a rate such as \"1mbit\" or a percentage such as \"10%\"", TcUnits::rateBps), null);
-            }
-        }
-        return t;
+        });
     }
 
     private static Check.Spec reach(SourceValue r, CrossChecks refs, boolean reachable) {

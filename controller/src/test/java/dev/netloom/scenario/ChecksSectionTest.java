@@ -177,6 +177,8 @@ class ChecksSectionTest {
         error("{\"fidelity\": {\"link\": \"a-b\", \"direction\": \"a->b\", \"samples\": ^^5}}", "/checks/0/fidelity/samples", "use 20 to 10000");
         error("{\"fidelity\": {\"link\": \"a-b\", \"direction\": \"a->b\", \"tolerance\": {\"delay\": ^^\"soon\"}}}", "/checks/0/fidelity/tolerance/delay",
                 "soon");
+        error("{\"fidelity\": {\"link\": \"a-b\", \"direction\": \"a->b\", \"tolerance\": {\"rate\": ^^\"fast\"}}}", "/checks/0/fidelity/tolerance/rate",
+                "bad rate \"fast\"", "or write a percentage of the expected value, e.g. \"10%\"");
         error("{\"fidelity\": {\"link\": \"a-b\", \"direction\": \"a->b\", \"rateTime\": ^^\"90s\"}}", "/checks/0/fidelity/rateTime", "use 1s to 60s");
     }
 
