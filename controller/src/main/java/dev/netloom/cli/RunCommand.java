@@ -85,6 +85,10 @@ final class RunCommand implements Callable<Integer> {
         if (repeat < 1 || repeat > MAX_REPEAT) {
             throw new BadInputException("--repeat " + repeat + ": give 1 to " + MAX_REPEAT + " runs");
         }
+        if (results != null && !Files.isDirectory(results.toAbsolutePath().getParent())) {
+            throw new BadInputException("--results " + results + ": there is no directory " + results.toAbsolutePath().getParent()
+                    + "; create it or write the results elsewhere");
+        }
         byte[] bytes = readScenario(file.path);
         Scenario scenario = file.load(); // bad input fails here, before the host is touched
         HostSetup.ensure(Say::line);

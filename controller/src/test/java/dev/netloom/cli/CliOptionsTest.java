@@ -146,6 +146,13 @@ class CliOptionsTest {
     }
 
     @Test
+    void runWithResultsInAMissingDirectory_exitsTwoBeforeTheLabStarts() {
+        CliRun r = CliRun.of("run", "--results", "/nonexistent-ck/r.json", "does-not-exist.json");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--results /nonexistent-ck/r.json: there is no directory /nonexistent-ck");
+    }
+
+    @Test
     void runResultsAndRepeat_reachTheCommand() {
         RunCommand run = new RunCommand();
         new CommandLine(run).parseArgs("--results", "out.json", "--repeat", "3", "s.json");
