@@ -68,6 +68,7 @@ public final class Lab implements AutoCloseable {
     private volatile LabJournal journal; // set once the name is ours: down() removes what is under it
     private volatile Fabric fabric;
     private volatile Shaping shaping;
+    private volatile boolean hostNetem;
     private volatile boolean down;
 
     private Lab(Scenario scenario, Plan plan, Accel accel, ImageStore images) {
@@ -181,6 +182,7 @@ public final class Lab implements AutoCloseable {
         Map<Target, Impairment> initial = new LinkedHashMap<>();
         plan.segments().forEach(s -> s.impairments().forEach((dir, imp) -> initial.put(s.target(dir), imp)));
         Probes probes = new Probes(HostNetem.probe(fabric), node -> manifests.get(plan.node(node).image()).has(ImageManifest.GUEST_NETEM));
+        hostNetem = probes.hostNetem();
         shaping = Shaping.choose(initial, probes, fabric);
         creating(shaping::applyHostAtStart);
 
@@ -279,6 +281,11 @@ public final class Lab implements AutoCloseable {
     public String engine(String segmentName, String direction) {
         Shaping now = shaping;
         return now == null ? "none" : now.engineNow(now.target(segmentName, direction));
+    }
+
+    /** Whether the host kernel ran netem when the lab started (its probe); for results. */
+    public boolean hostNetem() {
+        return hostNetem;
     }
 
     /** Every direction of every link and LAN with the engine it uses now ({@link #engine}); for status. */

@@ -18,7 +18,7 @@ import java.util.Objects;
  * @param routing    STATIC (shortest paths installed on every node) or NONE
  * @param commands   run on every node once it is configured, in order
  * @param timeline   events at offsets from READY, sorted by time
- * @param checks     run after bring-up; a failed check makes `run` exit 1
+ * @param checks     run after bring-up ({@link Check}); a failed check makes `run` exit 1
  * @param duration   how long `run` keeps the lab up after the checks (null: until the timeline ends)
  */
 public record Scenario(
@@ -128,11 +128,12 @@ public record Scenario(
 
     /**
      * Something that happens {@code at} after READY: a link or LAN gets an impairment or goes up or
-     * down, or a node runs a command or is stopped, started or restarted. Every field is set, except
+     * down, a node runs a command or is stopped, started or restarted, or a check runs. Every field is set, except
      * {@link LinkImpairment#direction()}, which is null for both ways.
      */
     public sealed interface TimelineEvent
-            permits TimelineEvent.LinkImpairment, TimelineEvent.LinkState, TimelineEvent.NodeExec, TimelineEvent.NodeAction {
+            permits TimelineEvent.LinkImpairment, TimelineEvent.LinkState, TimelineEvent.NodeExec, TimelineEvent.NodeAction,
+            TimelineEvent.RunCheck {
 
         /** The offset from READY. */
         Duration at();
@@ -163,6 +164,14 @@ public record Scenario(
             }
         }
 
+        /** "check": runs a check at that time (after a link failure, say). */
+        record RunCheck(Duration at, Check check) implements TimelineEvent {
+            public RunCheck {
+                Objects.requireNonNull(at, "at");
+                Objects.requireNonNull(check, "check");
+            }
+        }
+
         /** "action": stops, starts or restarts a node ("stop", "start", "restart"). */
         record NodeAction(Duration at, String node, String action) implements TimelineEvent {
             public NodeAction {
@@ -170,25 +179,6 @@ public record Scenario(
                 Objects.requireNonNull(node, "node");
                 Objects.requireNonNull(action, "action");
             }
-        }
-    }
-
-    /**
-     * A check: a ping from one node to another (by name), or {@code all} pairs when {@code from} and
-     * {@code to} are null, over each of {@code families} (IPv4, IPv6 or both, in that order).
-     */
-    public record Check(String from, String to, int count, List<Cidr.Family> families) {
-        public Check {
-            families = List.copyOf(families);
-        }
-
-        /** An IPv4 ping. */
-        public Check(String from, String to, int count) {
-            this(from, to, count, List.of(Cidr.Family.IPV4));
-        }
-
-        public boolean all() {
-            return from == null && to == null;
         }
     }
 }

@@ -4,7 +4,6 @@ import dev.netloom.scenario.GenerateSection.GeneratedIn;
 import dev.netloom.scenario.LansSection.LanIn;
 import dev.netloom.scenario.LinksSection.LinkIn;
 import dev.netloom.scenario.NodesSection.NodeIn;
-import dev.netloom.scenario.Scenario.Check;
 import dev.netloom.scenario.Scenario.Defaults;
 import dev.netloom.scenario.Scenario.LanDef;
 import dev.netloom.scenario.Scenario.LinkDef;
@@ -66,7 +65,7 @@ final class ScenarioReader {
         Scenario.Routing routing = AddressingSection.routing(root.get("routing"));
         List<String> commands = CommandRules.list(root.get("commands"));
         Duration duration = duration(root.get("duration"));
-        List<EventIn> events = TimelineSection.read(root.get("timeline"), refs);
+        List<EventIn> events = TimelineSection.read(root.get("timeline"), refs, addressing);
         refs.replayTimeline(events);
         List<TimelineEvent> timeline = events.stream().map(EventIn::event).toList();
         List<Check> checks = ChecksSection.read(root.get("checks"), refs, addressing);

@@ -25,7 +25,7 @@ class DualStackLoadTest {
                  "addressing": {"pool6": "fd00:1::/48"}, "checks": [{"ping": "all"}, {"ping": "all", "family": "ipv6"}]}
                 """);
         assertThat(only6.addressing().ipv4()).isFalse();
-        assertThat(only6.checks()).extracting(Scenario.Check::families).containsExactly(List.of(Family.IPV6), List.of(Family.IPV6));
+        assertThat(only6.checks()).extracting(Check::families).containsExactly(List.of(Family.IPV6), List.of(Family.IPV6));
         assertThat(AddressPlan.allocate(only6)).isEmpty();
         assertThat(AddressPlan.allocate6(only6)).containsEntry("a-b", List.of("fd00:1::1/64", "fd00:1::2/64"));
 
@@ -38,7 +38,7 @@ class DualStackLoadTest {
                 {"name": "x", "nodes": ["a", "b"], "links": [{"between": ["a", "b"]}], "addressing": {"pool6": "fd00:1::/48", "pool": "10.0.0.0/16"},
                  "checks": [{"ping": {"from": "a", "to": "b", "count": 2}, "family": "both"}]}
                 """);
-        assertThat(s.checks()).containsExactly(new Scenario.Check("a", "b", 2, List.of(Family.IPV4, Family.IPV6)));
+        assertThat(s.checks()).containsExactly(new Check(null, null, Check.Ping.of("a", "b", 2), List.of(Family.IPV4, Family.IPV6)));
     }
 
     @Test
