@@ -6,7 +6,8 @@
 # stdin:  "send I HEX" (write a frame to the I-th tap argument), "ping ID" (answered "pong ID" once
 #         every earlier line is done), "end"
 # stdout: "ready", "recv I HEX" (tap argument I delivered a frame), "cap I in|out HEX" (argument I
-#         captured a frame the device received or sent), "pong ID"
+#         captured a frame the device received or sent), "error I MESSAGE" (a write to argument I
+#         failed, as it does on a tap that is down), "pong ID"
 # Only perl-base (Essential in Debian) is needed.
 use strict;
 use warnings;
@@ -71,7 +72,8 @@ while (1) {
             next unless @w;
             if ($w[0] eq 'send') {
                 my $frame = pack('H*', $w[2]);
-                syswrite($fh[$w[1]], $frame) == length $frame or die "write to argument $w[1]: $!";
+                my $n = syswrite($fh[$w[1]], $frame);
+                print "error $w[1] $!\n" unless defined $n && $n == length $frame;
             } elsif ($w[0] eq 'ping') {
                 print "pong $w[1]\n";
             } elsif ($w[0] eq 'end') {
