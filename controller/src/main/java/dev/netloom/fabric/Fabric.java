@@ -116,8 +116,9 @@ public final class Fabric implements HostShell {
      * The {@code tc -batch} lines that join each link's two taps: every frame a guest writes to its
      * tap (the tap's ingress) is redirected to the other tap's egress, and so reaches the other guest
      * through that tap's root qdisc, where the host impairment engines shape it. The u32 key at offset
-     * -12 (inside the Ethernet header) with mask 0 matches every frame, even one without payload.
-     * LANs need none: their bridge forwards.
+     * -12 (inside the Ethernet header) with mask 0 matches every frame, even one without payload (at
+     * offset 0 it would need 4 bytes of payload); u32 rather than matchall, which some kernels lack
+     * (this project's development hosts among them). LANs need none: their bridge forwards.
      */
     static String redirects(Plan plan) {
         StringBuilder b = new StringBuilder();
