@@ -44,7 +44,7 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
- * A running scenario: its network namespace and bridges, its QEMU nodes, their configuration, and
+ * A running scenario: its network namespace with taps and LAN bridges, its QEMU nodes, their configuration, and
  * the operations on them (exec, impairments, link state, node stop/start). {@link #up} brings it to
  * READY; {@link #down} removes everything it created. A journal in the run directory lets
  * {@code netloom cleanup} finish the job after a crash.
@@ -115,7 +115,7 @@ public final class Lab implements AutoCloseable {
     }
 
     /**
-     * Brings the lab to READY: namespace and bridges, nodes (admission-controlled), configuration
+     * Brings the lab to READY: namespace, taps and LAN bridges, nodes (admission-controlled), configuration
      * over the consoles, impairments, commands. On failure, or when {@link #down()} is called from
      * another thread meanwhile, everything created so far is removed before the exception propagates.
      */
@@ -177,7 +177,7 @@ public final class Lab implements AutoCloseable {
                 event(LabEvent.Kind.LAB, name(), a + " nodes run under TCG (software emulation): KVM runs only the host's own architecture");
             }
         }
-        event(LabEvent.Kind.LAB, name(), "creating namespace " + journal.namespace() + " with " + plan.segments().size() + " bridges");
+        event(LabEvent.Kind.LAB, name(), "creating namespace " + journal.namespace() + " with " + plan.segments().size() + " links and LANs");
         creating(() -> fabric = Fabric.create(plan));
         Map<Target, Impairment> initial = new LinkedHashMap<>();
         plan.segments().forEach(s -> s.impairments().forEach((dir, imp) -> initial.put(s.target(dir), imp)));
@@ -244,7 +244,7 @@ public final class Lab implements AutoCloseable {
     /**
      * Gives a link or LAN a new impairment (one direction, or every direction when {@code direction}
      * is null): the fields of {@code imp} merged into what it has, or none for {@link Impairment#NONE};
-     * the nodes and the bridges are not touched.
+     * the nodes and the fabric (taps, redirects, bridges) are not touched.
      */
     public void setImpairment(String segmentName, String direction, Impairment imp) {
         SegmentPlan s = plan.segment(segmentName);

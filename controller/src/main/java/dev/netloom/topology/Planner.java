@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Turns a scenario and its addresses into a {@link Plan}: interface order, tap and bridge names,
+ * Turns a scenario and its addresses into a {@link Plan}: interface order, tap and LAN bridge names,
  * MACs, PCI slots and static routes. A pure function: the same inputs always give an equal plan.
  * See docs/topology.md for the rules. It does not validate: the scenario loader is the one place that
  * checks a scenario, and a scenario that breaks the loader's rules here is a programming error.
@@ -114,7 +114,7 @@ public final class Planner {
                 int i = interfaceOf[s.index()][pos];
                 members.add(new Member(nodes.get(n), i, tap(n, i), text(cidrs, s.index(), pos), text(cidrs6, s.index(), pos)));
             }
-            segmentPlans.add(new SegmentPlan(s.name(), s.index(), s.kind(), "b" + s.index(), members,
+            segmentPlans.add(new SegmentPlan(s.name(), s.index(), s.kind(), s.kind() == Kind.LAN ? bridge(s.index()) : null, members,
                     impairments(scenario, s)));
         }
 
@@ -137,6 +137,11 @@ public final class Planner {
                     routes == null ? List.of() : routes.get(n), hosts, commands, def.files()));
         }
         return new Plan(scenario.name(), nodePlans, segmentPlans);
+    }
+
+    /** A LAN's bridge (links have none): {@code b<segment index>}. */
+    static String bridge(int segment) {
+        return "b" + segment;
     }
 
     /** Host tap names carry indexes only, never user strings: {@code t<node>x<interface>}. */

@@ -10,18 +10,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One link or LAN: a bridge with one tap per attached interface.
+ * One link or LAN and its host devices: a tap per attached interface; a link's two taps are joined
+ * by tc mirred redirects (no bridge), a LAN's taps by a bridge of its own.
  *
  * <p>Impairment keys: for a link "A->B" and "B->A" (node names, both always present, NONE when
  * unset); for a LAN the member's node name. Where a direction is shaped depends on the engine:
  * the guest engine shapes the sender's ethN egress ({@link #guestMember}); the host engine shapes
- * the receiver's tap egress ({@link #hostTap}), because a frame from A to B leaves the bridge
- * through B's tap.
+ * the receiver's tap egress ({@link #hostTap}), because a frame from A to B reaches B through B's
+ * tap's egress (redirected there from A's tap on a link, forwarded there by the bridge on a LAN).
  *
  * @param name        link or LAN name
  * @param index       position among segments (links first, then LANs); used in the bridge name
  * @param kind        LINK or LAN
- * @param bridge      host bridge device, {@code b<index>}
+ * @param bridge      a LAN's host bridge device, {@code b<index>}; null for a link, which has none
  * @param members     attached interfaces: for a link A then B; for a LAN in member order
  * @param impairments per direction (see above)
  */
@@ -64,6 +65,9 @@ public record SegmentPlan(String name, int index, Kind kind, String bridge, List
     }
 
     public SegmentPlan {
+        if ((bridge == null) != (kind == Kind.LINK)) {
+            throw new IllegalArgumentException(kind + " " + name + (bridge == null ? " needs a bridge" : " has no bridge, not " + bridge));
+        }
         members = List.copyOf(members);
         impairments = Collections.unmodifiableMap(new LinkedHashMap<>(impairments));
     }
@@ -104,7 +108,8 @@ public record SegmentPlan(String name, int index, Kind kind, String bridge, List
 
     /**
      * The tap whose egress the host engine shapes for that direction: a link's receiver's tap (A->B
-     * traffic leaves the bridge through B's tap), or the tap of the LAN member named (what it receives).
+     * traffic is redirected from A's tap to B's tap's egress), or the tap of the LAN member named (what
+     * it receives: the bridge forwards to it through its egress).
      */
     public String hostTap(String direction) {
         return switch (kind) {

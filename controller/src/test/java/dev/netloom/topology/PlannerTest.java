@@ -104,7 +104,7 @@ class PlannerTest {
 
         assertThat(plan.node("a-very-long-nam").interfaces()).extracting(InterfacePlan::tap).containsExactly("t0x0", "t0x1");
         assertThat(plan.node("b").interfaces()).extracting(InterfacePlan::tap).containsExactly("t1x0", "t1x1");
-        assertThat(plan.segments()).extracting(SegmentPlan::bridge).containsExactly("b0", "b1");
+        assertThat(plan.segments()).extracting(SegmentPlan::bridge).containsExactly(null, "b1"); // a link has no bridge, a LAN has b<segment>
         assertThat(plan.segment("lan").members()).extracting(SegmentPlan.Member::tap).containsExactly("t0x1", "t1x1");
         assertThat(Planner.tap(999_999, 28)).hasSizeLessThanOrEqualTo(15);
     }
@@ -236,7 +236,7 @@ class PlannerTest {
     void hostEngine_shapesAtoBOnBsTap_guestEngineOnAsInterface() {
         Scenario s = scenario(List.of("a", "b", "c"), List.of(link("a", "b")), List.of(lan("lan", "a", "b", "c")));
         SegmentPlan ab = plan(s).segment("a-b");
-        assertThat(ab.hostTap("a->b")).isEqualTo("t1x0");       // b's tap: the bridge delivers a->b traffic through it
+        assertThat(ab.hostTap("a->b")).isEqualTo("t1x0");       // b's tap: a->b traffic is redirected to its egress
         assertThat(ab.hostTap("b->a")).isEqualTo("t0x0");
         assertThat(ab.guestMember("a->b").node()).isEqualTo("a");
         assertThat(ab.guestMember("a->b").dev()).isEqualTo("eth0");
