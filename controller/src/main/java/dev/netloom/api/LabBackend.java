@@ -168,4 +168,9 @@ final class LabBackend implements LabOps {
     private static NetloomException notReady(String node, NodeState state) {
         return new ApiException(ApiException.NOT_READY, "node " + node + " is not ready (it is " + state + ")");
     }
+
+    @Override
+    public dev.netloom.observe.LabStats stats() {
+        return dev.netloom.observe.LabStats.sample(lab);
+    }
 }

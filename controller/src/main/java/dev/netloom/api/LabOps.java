@@ -88,4 +88,7 @@ public interface LabOps {
 
     /** The console of a READY node; an ApiException NOT_READY otherwise. */
     ConsolePort console(String node);
+
+    /** A reading of the lab's counters (links from the host side, nodes' QEMU processes); blocks for the ip and tc it runs. */
+    dev.netloom.observe.LabStats stats();
 }

@@ -32,7 +32,7 @@ import static dev.netloom.api.JsonLineCodec.MAPPER;
 final class Methods {
 
     static final List<String> NAMES = List.of("lab.status", "nodes.list", "node.exec", "node.execAll", "node.stop",
-            "node.start", "node.restart", "links.list", "link.set", "link.state", "topology.get");
+            "node.start", "node.restart", "links.list", "link.set", "link.state", "topology.get", "lab.stats");
 
     static final Duration DEFAULT_EXEC_TIMEOUT = QemuNode.DEFAULT_EXEC_TIMEOUT;
 
@@ -75,6 +75,10 @@ final class Methods {
             case "link.set" -> linkSet(new Params(method, params, List.of("link", "impairment", "direction", "clear")));
             case "link.state" -> linkState(new Params(method, params, List.of("link", "up")));
             case "topology.get" -> done(topology(new Params(method, params, List.of("format"))));
+            case "lab.stats" -> {
+                new Params(method, params, List.of());
+                yield CompletableFuture.supplyAsync(() -> (JsonNode) ops.stats().toJson(), blocking);
+            }
             default -> throw new ApiException(ApiException.METHOD_NOT_FOUND, "unknown method '" + method + "'");
         };
     }

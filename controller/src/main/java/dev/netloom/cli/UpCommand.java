@@ -41,11 +41,15 @@ final class UpCommand implements Callable<Integer> {
     @Mixin
     ListenOption listen;
 
+    @Mixin
+    ObserveOptions observe;
+
     @Override
     public Integer call() throws Exception {
         // bad input fails here, before anything starts (even apt-get); the controller reads these again
         accel.requested();
         listen.address();
+        observe.check();
         Scenario scenario = file.load();
         HostSetup.ensure(Say::line);
         Scenarios.ensureEmulators(scenario);
@@ -58,6 +62,7 @@ final class UpCommand implements Callable<Integer> {
         if (listen.text != null) {
             cmd.addAll(List.of("--listen", listen.text));
         }
+        cmd.addAll(observe.passOn());
         Process controller = Proc.start(cmd, Proc.NO_INPUT, ProcessBuilder.Redirect.PIPE);
         // Ctrl-C or SIGTERM of `up` before the lab is READY means "I do not want it": the controller (its
         // own session, so the terminal's signal does not reach it) gets SIGTERM and tears the lab down

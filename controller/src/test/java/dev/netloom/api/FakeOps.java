@@ -159,4 +159,20 @@ class FakeOps implements LabOps {
     static ExecResult ok(String output) {
         return new ExecResult(0, output, Duration.ofMillis(3), false);
     }
+
+    /** Counters that grow by one packet per reading on every direction of every link. */
+    final java.util.concurrent.atomic.AtomicLong statsReadings = new java.util.concurrent.atomic.AtomicLong();
+
+    @Override
+    public dev.netloom.observe.LabStats stats() {
+        long n = statsReadings.incrementAndGet();
+        List<dev.netloom.observe.LinkCounters.Direction> links = new java.util.ArrayList<>();
+        for (LinkInfo l : links()) {
+            for (String d : l.impairments().keySet()) {
+                links.add(new dev.netloom.observe.LinkCounters.Direction(l.name(), l.kind(), d, n, 100 * n, n, 100 * n, 0, 0, 0));
+            }
+        }
+        List<dev.netloom.observe.NodeUsage> nodes = nodeNames().stream().map(x -> new dev.netloom.observe.NodeUsage(x, "READY", 1, 0.5, 1 << 20, 1 << 19)).toList();
+        return new dev.netloom.observe.LabStats(info().lab(), java.time.Instant.now(), links, nodes);
+    }
 }

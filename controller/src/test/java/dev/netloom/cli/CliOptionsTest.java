@@ -29,7 +29,8 @@ class CliOptionsTest {
             "--force"); // images build: rebuild; images import: replace an image of the same name
 
     private static final Map<String, Class<?>> MIXINS = Map.of(
-            "--lab", LabOption.class, "--accel", AccelOption.class, "--json", JsonOption.class, "--listen", ListenOption.class);
+            "--lab", LabOption.class, "--accel", AccelOption.class, "--json", JsonOption.class, "--listen", ListenOption.class,
+            "--metrics", ObserveOptions.class, "--events", ObserveOptions.class);
 
     private static List<CommandSpec> allCommands() {
         List<CommandSpec> all = new ArrayList<>();
@@ -57,7 +58,7 @@ class CliOptionsTest {
                 }
             }
         }
-        assertThat(seen).containsKeys("--lab", "--accel", "--json", "--listen");
+        assertThat(seen).containsKeys("--lab", "--accel", "--json", "--listen", "--metrics", "--events");
         seen.forEach((name, forms) -> assertThat(forms).as(name).hasSize(1));
     }
 
@@ -73,7 +74,8 @@ class CliOptionsTest {
                 }
             }
         }
-        assertThat(uses).containsEntry("--lab", 6).containsEntry("--accel", 5).containsEntry("--json", 2).containsEntry("--listen", 2);
+        assertThat(uses).containsEntry("--lab", 7).containsEntry("--accel", 5).containsEntry("--json", 3).containsEntry("--listen", 2)
+                .containsEntry("--metrics", 3).containsEntry("--events", 3);
     }
 
     @Test
