@@ -1,5 +1,6 @@
 package dev.netloom.api;
 
+import dev.netloom.observe.LabStats;
 import dev.netloom.fabric.Fabric;
 import dev.netloom.lab.Lab;
 import dev.netloom.nodes.ExecResult;
@@ -170,7 +171,7 @@ final class LabBackend implements LabOps {
     }
 
     @Override
-    public dev.netloom.observe.LabStats stats() {
-        return dev.netloom.observe.LabStats.sample(lab);
+    public LabStats stats() {
+        return LabStats.sample(lab);
     }
 }

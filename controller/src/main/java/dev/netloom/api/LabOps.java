@@ -1,5 +1,6 @@
 package dev.netloom.api;
 
+import dev.netloom.observe.LabStats;
 import dev.netloom.nodes.ExecResult;
 import dev.netloom.nodes.console.Attachment;
 import dev.netloom.nodes.console.ConsoleListener;
@@ -90,5 +91,5 @@ public interface LabOps {
     ConsolePort console(String node);
 
     /** A reading of the lab's counters (links from the host side, nodes' QEMU processes); blocks for the ip and tc it runs. */
-    dev.netloom.observe.LabStats stats();
+    LabStats stats();
 }
