@@ -120,7 +120,15 @@ final class Results {
             m.put("kind", s.kind().name().toLowerCase(Locale.ROOT));
             m.put("bridge", s.bridge());
             m.put("subnet", s.subnet());
-            m.put("members", s.members().stream().map(x -> ordered("node", x.node(), "dev", x.dev(), "address", x.address(), "tap", x.tap())).toList());
+            m.put("subnet6", s.subnet6());
+            m.put("members", s.members().stream().map(x -> {
+                Map<String, Object> member = ordered("node", x.node(), "dev", x.dev(), "address", x.address());
+                if (x.address6() != null) {
+                    member.put("address6", x.address6());
+                }
+                member.put("tap", x.tap());
+                return member;
+            }).toList());
             Map<String, Object> impairments = new LinkedHashMap<>();
             s.impairments().forEach((direction, imp) -> impairments.put(direction, imp.fields()));
             m.put("impairments", impairments);
