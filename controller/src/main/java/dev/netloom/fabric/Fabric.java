@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -132,10 +133,68 @@ public final class Fabric implements HostShell {
         return b.toString();
     }
 
-    /** The {@code tc -batch} lines that send every frame arriving on device {@code from} out of device {@code to}. */
+    /**
+     * The {@code tc -batch} lines that send every frame arriving on device {@code from} out of device
+     * {@code to}: a filter at priority 2, so that a direction's drop ({@link #dropLine}) at priority 1 comes first.
+     */
     public static String redirect(String from, String to) {
         return "qdisc add dev " + from + " ingress\n"
-                + "filter add dev " + from + " parent ffff: protocol all prio 1 u32 match u32 0 0 at -12 action mirred egress redirect dev " + to + "\n";
+                + "filter add dev " + from + " parent ffff: protocol all prio " + REDIRECT_PRIO + " " + EVERY_FRAME
+                + " action mirred egress redirect dev " + to + "\n";
+    }
+
+    /** Where a link's redirect filter sits on its sender's tap ingress; a direction's drop sits before it. */
+    static final int REDIRECT_PRIO = 2;
+    static final int DROP_PRIO = 1;
+    /** A u32 match of every frame (see {@link #redirects}). */
+    private static final String EVERY_FRAME = "u32 match u32 0 0 at -12";
+
+    /**
+     * The {@code tc -batch} line that fails (or restores) one direction of a link: a filter on the
+     * sender's tap ingress, ahead of the redirect, that drops every frame the sender's guest writes.
+     * The other direction's redirect, the tap's carrier and the impairments (root qdiscs on the
+     * receivers' tap egress, or netem in the guests) stay as they are.
+     */
+    static String dropLine(String senderTap, boolean drop) {
+        return drop ? "filter add dev " + senderTap + " parent ffff: protocol all prio " + DROP_PRIO + " " + EVERY_FRAME + " action drop\n"
+                : "filter del dev " + senderTap + " parent ffff: protocol all prio " + DROP_PRIO + "\n";
+    }
+
+    /** What changes a link's or LAN's state: {@code tc -batch} lines (drops) and {@code ip -batch} lines (taps). */
+    record StateChange(String tc, String ip) {
+    }
+
+    /**
+     * The fabric's changes from one state of a link or LAN to another: a link direction going down
+     * gets its drop filter, one coming back loses it; a segment down both ways (a LAN goes down as a
+     * whole) also has its taps down, as a whole-link {@code link down} always did, so its guests lose
+     * carrier.
+     *
+     * @param before the directions down before (for a LAN, its member names or nothing)
+     * @param after  the directions down after
+     */
+    static StateChange stateChange(SegmentPlan segment, Set<String> before, Set<String> after) {
+        StringBuilder tc = new StringBuilder();
+        if (segment.kind() == SegmentPlan.Kind.LINK) {
+            for (String dir : segment.impairments().keySet()) {
+                if (before.contains(dir) != after.contains(dir)) {
+                    tc.append(dropLine(segment.guestMember(dir).tap(), after.contains(dir)));
+                }
+            }
+        }
+        boolean wasDown = isDown(segment, before);
+        boolean nowDown = isDown(segment, after);
+        StringBuilder ip = new StringBuilder();
+        if (wasDown != nowDown) {
+            for (SegmentPlan.Member m : segment.members()) {
+                ip.append("link set ").append(m.tap()).append(nowDown ? " down\n" : " up\n");
+            }
+        }
+        return new StateChange(tc.toString(), ip.toString());
+    }
+
+    private static boolean isDown(SegmentPlan segment, Set<String> directionsDown) {
+        return !directionsDown.isEmpty() && (segment.kind() == SegmentPlan.Kind.LAN || directionsDown.containsAll(segment.impairments().keySet()));
     }
 
     public String namespace() {
@@ -185,15 +244,23 @@ public final class Fabric implements HostShell {
     }
 
     /**
-     * Takes the taps of a link or LAN down (no frame passes: a tap that is down neither delivers to
-     * its guest nor takes a redirected frame) or up again; the redirects and bridges stay.
+     * Takes a link or LAN from one state to another ({@link #stateChange}): a direction down drops
+     * what its sender writes; down both ways, the taps are down too (no frame passes: a tap that is
+     * down neither delivers to its guest nor takes a redirected frame). Redirects and bridges stay.
      */
-    public void setState(SegmentPlan segment, boolean up) {
-        StringBuilder b = new StringBuilder();
-        for (SegmentPlan.Member m : segment.members()) {
-            b.append("link set ").append(m.tap()).append(up ? " up\n" : " down\n");
+    public void setState(SegmentPlan segment, Set<String> before, Set<String> after) {
+        StateChange change = stateChange(segment, before, after);
+        boolean down = isDown(segment, after);
+        // taps come up before a remaining drop goes, and go down after the drops are in: no frame slips through
+        if (!down && !change.ip().isEmpty()) {
+            ip(change.ip());
         }
-        ip(b.toString());
+        if (!change.tc().isEmpty()) {
+            run("tc", change.tc(), "changing the state of " + segment.name() + " in namespace " + namespace + " failed", "");
+        }
+        if (down && !change.ip().isEmpty()) {
+            ip(change.ip());
+        }
     }
 
     @Override
