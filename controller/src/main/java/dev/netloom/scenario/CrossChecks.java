@@ -152,8 +152,7 @@ final class CrossChecks {
             String what = (link == null ? "LAN" : "link") + " \"" + ev.link() + "\" is already " + (ev.up() ? "up" : "down")
                     + (way.isEmpty() ? "" : " " + way) + " at " + at.get("at").text("a time");
             if (ev.up()) {
-                throw at.error(what + " (" + (link != null && link.startsDown() ? "" : "links start up; ")
-                        + "nothing took it down before); remove this event, or take it down earlier");
+                throw at.error(what + " (nothing took it down before it); remove this event, or take it down earlier");
             }
             SourceValue since = downSince.get(dirs.get(0));
             throw at.error(what + " (since " + (since == null ? "the start" : since.pointer()) + "); remove this event, or bring it up before");

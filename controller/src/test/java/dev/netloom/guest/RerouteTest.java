@@ -50,6 +50,35 @@ class RerouteTest {
     }
 
     @Test
+    void shortcutDownOneWay_onlyThatDirectionsTrafficGoesTheLongWay_andTheWayBackStays() {
+        Plan plan = plan(TRIANGLE); // a: eth0 on a-b (10.0.0.1), eth1 on a-c (10.0.2.1); c is 10.0.2.2 on a-c
+        Outages aToC = new Outages(Set.of(), Map.of("a-c", "a->c"));
+
+        Map<String, List<Route>> routes = StaticRoutes.of(plan, aToC);
+        assertThat(routes.get("a")).contains(new Route("10.0.3.0/24", "10.0.0.2", "eth0")); // a to c-d: via b now
+        assertThat(routes.get("c")).contains(new Route("10.0.0.0/24", "10.0.2.1", "eth1"));  // c to a-b: still straight to a
+        assertThat(routes.values()).allSatisfy(list -> assertThat(list).noneMatch(r -> r.destination().equals("10.0.2.0/24")));
+
+        Map<String, List<String>> cmds = Reroute.commands(plan, aToC, Set.of("a-c"));
+        assertThat(cmds.get("a")).contains("ip route replace 10.0.2.2/32 via 10.0.0.2 dev eth0"); // c's address on a-c: via b
+        assertThat(cmds.get("c")).contains("ip route del 10.0.2.1/32 2>/dev/null || true");       // a's: connected, c->a passes
+        assertThat(cmds.get("d")).contains("ip route replace 10.0.2.1/32 via 10.0.3.1 dev eth0",  // both via c
+                "ip route replace 10.0.2.2/32 via 10.0.3.1 dev eth0");
+        // the interfaces stay up, so IPv6 addresses need no holding on lo
+        assertThat(Reroute.commands(dualStack(TRIANGLE), aToC, Set.of("a-c")).values())
+                .allSatisfy(list -> assertThat(list).noneMatch(c -> c.contains("dev lo")));
+    }
+
+    @Test
+    void fromDownToDownOneWay_releasesTheAddressesHeldOnLo() {
+        Plan plan = dualStack(TRIANGLE);
+        Map<String, List<String>> cmds = Reroute.commands(plan, new Outages(Set.of(), Map.of("a-c", "c->a")), Set.of("a-c"));
+        assertThat(cmds.get("a")).contains("ip addr del fd00:0:0:3::1/128 dev lo 2>/dev/null || true");
+        assertThat(cmds.get("c")).contains("ip addr del fd00:0:0:3::2/128 dev lo 2>/dev/null || true");
+        assertThat(cmds.get("c")).contains("ip route replace 10.0.2.1/32 via 10.0.1.1 dev eth0"); // c's traffic to a: via b
+    }
+
+    @Test
     void shortcutBackUp_restoresThePlansRoutes_andDropsTheHostRoutes() {
         Plan plan = plan(TRIANGLE);
         Map<String, List<String>> cmds = Reroute.commands(plan, Outages.whole(Set.of()), Set.of("a-c"));
