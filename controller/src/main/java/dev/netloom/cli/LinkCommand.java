@@ -96,8 +96,7 @@ final class LinkCommand implements Runnable {
         LabOption lab;
         @Parameters(paramLabel = "LINK", description = "Link or LAN name.")
         String link;
-        @Option(names = "--direction", paramLabel = "A->B",
-                description = "Only this direction of a link, e.g. a->b: traffic from a to b (default: both ways).")
+        @Option(names = "--direction", paramLabel = "A->B", description = "Only this direction (default: both).")
         String direction;
 
         abstract boolean up();
