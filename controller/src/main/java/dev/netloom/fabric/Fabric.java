@@ -133,31 +133,31 @@ public final class Fabric implements HostShell {
         return b.toString();
     }
 
-    /**
-     * The {@code tc -batch} lines that send every frame arriving on device {@code from} out of device
-     * {@code to}: a filter at priority 2, so that a direction's drop ({@link #dropLine}) at priority 1 comes first.
-     */
+    /** The {@code tc -batch} lines that send every frame arriving on device {@code from} out of device {@code to}. */
     public static String redirect(String from, String to) {
-        return "qdisc add dev " + from + " ingress\n"
-                + "filter add dev " + from + " parent ffff: protocol all prio " + REDIRECT_PRIO + " " + EVERY_FRAME
-                + " action mirred egress redirect dev " + to + "\n";
+        return "qdisc add dev " + from + " ingress\n" + redirectFilter(from, to, true);
     }
 
-    /** Where a link's redirect filter sits on its sender's tap ingress; a direction's drop sits before it. */
-    static final int REDIRECT_PRIO = 2;
-    static final int DROP_PRIO = 1;
-    /** A u32 match of every frame (see {@link #redirects}). */
-    private static final String EVERY_FRAME = "u32 match u32 0 0 at -12";
+    /** Where a link's redirect filter sits on its sender's tap ingress. */
+    private static final String REDIRECT = "parent ffff: protocol all prio 1";
+
+    /** The redirect filter alone: added, or deleted. */
+    private static String redirectFilter(String from, String to, boolean add) {
+        return add ? "filter add dev " + from + " " + REDIRECT + " u32 match u32 0 0 at -12 action mirred egress redirect dev " + to + "\n"
+                : "filter del dev " + from + " " + REDIRECT + "\n";
+    }
 
     /**
-     * The {@code tc -batch} line that fails (or restores) one direction of a link: a filter on the
-     * sender's tap ingress, ahead of the redirect, that drops every frame the sender's guest writes.
-     * The other direction's redirect, the tap's carrier and the impairments (root qdiscs on the
-     * receivers' tap egress, or netem in the guests) stay as they are.
+     * The {@code tc -batch} line that fails (or restores) one direction of a link: it deletes (or adds
+     * back) the redirect on the sender's tap ingress. Without it, what the sender's guest writes enters
+     * the lab namespace's own stack, where it is dropped: the taps have no addresses and the namespace
+     * forwards nothing. (A filter with {@code action drop} would need the kernel's gact action, which
+     * some hosts lack, this project's development hosts among them; mirred is needed anyway.) The other
+     * direction's redirect, the taps' carrier and the impairments (root qdiscs on the receivers' tap
+     * egress, or netem in the guests) stay as they are.
      */
-    static String dropLine(String senderTap, boolean drop) {
-        return drop ? "filter add dev " + senderTap + " parent ffff: protocol all prio " + DROP_PRIO + " " + EVERY_FRAME + " action drop\n"
-                : "filter del dev " + senderTap + " parent ffff: protocol all prio " + DROP_PRIO + "\n";
+    static String dropLine(String senderTap, String receiverTap, boolean drop) {
+        return redirectFilter(senderTap, receiverTap, !drop);
     }
 
     /** What changes a link's or LAN's state: {@code tc -batch} lines (drops) and {@code ip -batch} lines (taps). */
@@ -166,7 +166,7 @@ public final class Fabric implements HostShell {
 
     /**
      * The fabric's changes from one state of a link or LAN to another: a link direction going down
-     * gets its drop filter, one coming back loses it; a segment down both ways (a LAN goes down as a
+     * loses its redirect, one coming back gets it again; a segment down both ways (a LAN goes down as a
      * whole) also has its taps down, as a whole-link {@code link down} always did, so its guests lose
      * carrier.
      *
@@ -178,7 +178,7 @@ public final class Fabric implements HostShell {
         if (segment.kind() == SegmentPlan.Kind.LINK) {
             for (String dir : segment.impairments().keySet()) {
                 if (before.contains(dir) != after.contains(dir)) {
-                    tc.append(dropLine(segment.guestMember(dir).tap(), after.contains(dir)));
+                    tc.append(dropLine(segment.guestMember(dir).tap(), segment.hostTap(dir), after.contains(dir)));
                 }
             }
         }
@@ -251,7 +251,7 @@ public final class Fabric implements HostShell {
     public void setState(SegmentPlan segment, Set<String> before, Set<String> after) {
         StateChange change = stateChange(segment, before, after);
         boolean down = isDown(segment, after);
-        // taps come up before a remaining drop goes, and go down after the drops are in: no frame slips through
+        // taps come up before a redirect comes back, and go down after the redirects went: no frame slips through
         if (!down && !change.ip().isEmpty()) {
             ip(change.ip());
         }

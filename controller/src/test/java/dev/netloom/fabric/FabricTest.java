@@ -63,44 +63,42 @@ class FabricTest {
     void redirects_joinEachLinksTwoTapsBothWays_andLeaveLansToTheirBridge() {
         assertThat(Fabric.redirects(linksAndLan())).isEqualTo("""
                 qdisc add dev t0x0 ingress
-                filter add dev t0x0 parent ffff: protocol all prio 2 u32 match u32 0 0 at -12 action mirred egress redirect dev t1x0
+                filter add dev t0x0 parent ffff: protocol all prio 1 u32 match u32 0 0 at -12 action mirred egress redirect dev t1x0
                 qdisc add dev t1x0 ingress
-                filter add dev t1x0 parent ffff: protocol all prio 2 u32 match u32 0 0 at -12 action mirred egress redirect dev t0x0
+                filter add dev t1x0 parent ffff: protocol all prio 1 u32 match u32 0 0 at -12 action mirred egress redirect dev t0x0
                 qdisc add dev t1x1 ingress
-                filter add dev t1x1 parent ffff: protocol all prio 2 u32 match u32 0 0 at -12 action mirred egress redirect dev t2x0
+                filter add dev t1x1 parent ffff: protocol all prio 1 u32 match u32 0 0 at -12 action mirred egress redirect dev t2x0
                 qdisc add dev t2x0 ingress
-                filter add dev t2x0 parent ffff: protocol all prio 2 u32 match u32 0 0 at -12 action mirred egress redirect dev t1x1
+                filter add dev t2x0 parent ffff: protocol all prio 1 u32 match u32 0 0 at -12 action mirred egress redirect dev t1x1
                 """);
     }
 
     @Test
-    void oneDirectionDown_isADropAheadOfTheSendersRedirect_andTheTapsStayUp() {
+    void oneDirectionDown_isTheSendersRedirectGone_andTheTapsStayUp() {
         SegmentPlan ab = linksAndLan().segment("a-b"); // a on t0x0, b on t1x0
         Fabric.StateChange down = Fabric.stateChange(ab, Set.of(), Set.of("a->b"));
-        assertThat(down.tc()).isEqualTo("filter add dev t0x0 parent ffff: protocol all prio 1 u32 match u32 0 0 at -12 action drop\n");
+        assertThat(down.tc()).isEqualTo("filter del dev t0x0 parent ffff: protocol all prio 1\n");
         assertThat(down.ip()).isEmpty();
         Fabric.StateChange back = Fabric.stateChange(ab, Set.of("a->b"), Set.of());
-        assertThat(back.tc()).isEqualTo("filter del dev t0x0 parent ffff: protocol all prio 1\n");
+        assertThat(back.tc()).isEqualTo("filter add dev t0x0 parent ffff: protocol all prio 1 u32 match u32 0 0 at -12 action mirred egress redirect dev t1x0\n");
         assertThat(back.ip()).isEmpty();
         // the other direction's sender is b
-        assertThat(Fabric.stateChange(ab, Set.of(), Set.of("b->a")).tc()).startsWith("filter add dev t1x0 ");
-        // the drop comes before the redirect (prio 2): a lower prio number runs first
-        assertThat(Fabric.DROP_PRIO).isLessThan(Fabric.REDIRECT_PRIO);
+        assertThat(Fabric.stateChange(ab, Set.of(), Set.of("b->a")).tc()).isEqualTo("filter del dev t1x0 parent ffff: protocol all prio 1\n");
     }
 
     @Test
     void bothDirectionsDown_alsoTakesTheTapsDown_whicheverWayItGotThere() {
         SegmentPlan ab = linksAndLan().segment("a-b");
         Fabric.StateChange whole = Fabric.stateChange(ab, Set.of(), Set.of("a->b", "b->a"));
-        assertThat(whole.tc()).contains("dev t0x0 ", "dev t1x0 ").contains("action drop");
+        assertThat(whole.tc()).isEqualTo("filter del dev t0x0 parent ffff: protocol all prio 1\nfilter del dev t1x0 parent ffff: protocol all prio 1\n");
         assertThat(whole.ip()).isEqualTo("link set t0x0 down\nlink set t1x0 down\n");
-        // the second direction down after the first: its drop and the taps
+        // the second direction down after the first: its redirect goes and the taps go down
         Fabric.StateChange second = Fabric.stateChange(ab, Set.of("a->b"), Set.of("a->b", "b->a"));
-        assertThat(second.tc()).isEqualTo("filter add dev t1x0 parent ffff: protocol all prio 1 u32 match u32 0 0 at -12 action drop\n");
+        assertThat(second.tc()).isEqualTo("filter del dev t1x0 parent ffff: protocol all prio 1\n");
         assertThat(second.ip()).isEqualTo("link set t0x0 down\nlink set t1x0 down\n");
-        // one direction back from down: taps up, the other direction's drop stays
+        // one direction back from down: taps up, the other direction stays without its redirect
         Fabric.StateChange oneBack = Fabric.stateChange(ab, Set.of("a->b", "b->a"), Set.of("a->b"));
-        assertThat(oneBack.tc()).isEqualTo("filter del dev t1x0 parent ffff: protocol all prio 1\n");
+        assertThat(oneBack.tc()).isEqualTo("filter add dev t1x0 parent ffff: protocol all prio 1 u32 match u32 0 0 at -12 action mirred egress redirect dev t0x0\n");
         assertThat(oneBack.ip()).isEqualTo("link set t0x0 up\nlink set t1x0 up\n");
         // nothing changes, nothing to run
         assertThat(Fabric.stateChange(ab, Set.of("a->b"), Set.of("a->b"))).isEqualTo(new Fabric.StateChange("", ""));
