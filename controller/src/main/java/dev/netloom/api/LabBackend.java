@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /** {@link LabOps} on a real, running {@link Lab}. */
@@ -89,7 +90,12 @@ final class LabBackend implements LabOps {
                 imps.put(dir, lab.impairment(s.name(), dir));
                 engs.put(dir, lab.engine(s.name(), dir));
             }
-            out.add(new LinkInfo(s.name(), s.kind().name().toLowerCase(Locale.ROOT), members, lab.linkUp(s.name()), imps, engs));
+            Map<String, Boolean> directionsUp = new LinkedHashMap<>();
+            if (s.kind() == SegmentPlan.Kind.LINK) {
+                Set<String> down = lab.directionsDown(s.name());
+                s.impairments().keySet().forEach(d -> directionsUp.put(d, !down.contains(d)));
+            }
+            out.add(new LinkInfo(s.name(), s.kind().name().toLowerCase(Locale.ROOT), members, lab.linkUp(s.name()), imps, engs, directionsUp));
         }
         return out;
     }
@@ -118,8 +124,8 @@ final class LabBackend implements LabOps {
     }
 
     @Override
-    public void setLinkState(String link, boolean up) {
-        lab.setLinkState(link, up);
+    public void setLinkState(String link, String direction, boolean up) {
+        lab.setLinkState(link, direction, up);
     }
 
     @Override

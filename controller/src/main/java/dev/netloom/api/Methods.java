@@ -73,7 +73,7 @@ final class Methods {
                 yield done(linksList());
             }
             case "link.set" -> linkSet(new Params(method, params, List.of("link", "impairment", "direction", "clear")));
-            case "link.state" -> linkState(new Params(method, params, List.of("link", "up")));
+            case "link.state" -> linkState(new Params(method, params, List.of("link", "up", "direction")));
             case "topology.get" -> done(topology(new Params(method, params, List.of("format"))));
             case "lab.stats" -> {
                 new Params(method, params, List.of());
@@ -208,6 +208,10 @@ final class Methods {
             }
         }
         o.put("up", l.up());
+        if (!l.directionsUp().isEmpty()) {
+            ObjectNode state = o.putObject("state");
+            l.directionsUp().forEach((dir, up) -> state.put(dir, up ? "up" : "down"));
+        }
         ObjectNode imps = o.putObject("impairments");
         l.impairments().forEach((dir, imp) -> imps.set(dir, impairmentJson(imp)));
         ObjectNode engines = o.putObject("engines");
@@ -303,10 +307,16 @@ final class Methods {
     }
 
     private CompletableFuture<JsonNode> linkState(Params p) {
-        String name = link(p.string("link", "a link or LAN name")).name();
+        LabOps.LinkInfo link = link(p.string("link", "a link or LAN name"));
+        String name = link.name();
         boolean up = p.bool("up");
+        String direction = p.optString("direction", "a direction such as \"a->b\"");
+        if (direction != null && !link.directionsUp().containsKey(direction)) {
+            throw p.invalid(link.directionsUp().isEmpty() ? "LAN " + name + " goes down or up as a whole; leave 'direction' out"
+                    : "link " + name + " has no direction '" + direction + "'; directions: " + String.join(", ", link.directionsUp().keySet()));
+        }
         return change(() -> {
-            ops.setLinkState(name, up);
+            ops.setLinkState(name, direction, up);
             return linkJson(link(name));
         });
     }

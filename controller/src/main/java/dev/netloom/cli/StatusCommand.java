@@ -13,7 +13,9 @@ import picocli.CommandLine.Parameters;
 
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -100,7 +102,15 @@ final class StatusCommand implements Callable<Integer> {
                     Map.Entry<String, JsonNode> e = it.next();
                     engines.append(' ').append(e.getKey()).append('=').append(e.getValue().asText());
                 }
-                System.out.printf("  link %-15s %-4s%s%n", l.path("name").asText(), l.path("up").asBoolean(true) ? "up" : "DOWN", engines);
+                List<String> downOneWay = new ArrayList<>();
+                l.path("state").fields().forEachRemaining(e -> {
+                    if (e.getValue().asText().equals("down")) {
+                        downOneWay.add(e.getKey());
+                    }
+                });
+                // a link down one way shows which way ("DOWN a->b"); down both ways it is DOWN
+                String state = l.path("up").asBoolean(true) ? "up" : downOneWay.size() == 1 ? "DOWN " + downOneWay.get(0) : "DOWN";
+                System.out.printf("  link %-15s %-4s%s%n", l.path("name").asText(), state, engines);
             }
         } else {
             System.out.println("  node pids: " + m.path("pids"));

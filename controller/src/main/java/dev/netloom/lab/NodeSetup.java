@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -32,13 +33,18 @@ final class NodeSetup {
 
     private final Plan plan;
     private final Supplier<Shaping> shaping;
+    private final Function<String, List<String>> stateCommands;
     private final Consumer<LabEvent> events;
     private final Map<String, GuestTools> tools = new ConcurrentHashMap<>();
 
-    /** @param shaping the lab's impairments (set before any node is configured) */
-    NodeSetup(Plan plan, Supplier<Shaping> shaping, Consumer<LabEvent> events) {
+    /**
+     * @param shaping       the lab's impairments (set before any node is configured)
+     * @param stateCommands per node, what takes it from its plan to the links' state now (links down)
+     */
+    NodeSetup(Plan plan, Supplier<Shaping> shaping, Function<String, List<String>> stateCommands, Consumer<LabEvent> events) {
         this.plan = plan;
         this.shaping = shaping;
+        this.stateCommands = stateCommands;
         this.events = events;
     }
 
@@ -63,6 +69,10 @@ final class NodeSetup {
             if (r.exitCode() != 0) {
                 throw new NetloomException("configuring node " + n.name() + " failed: `" + c + "` exited " + r.exitCode() + ": " + r.output().strip());
             }
+        }
+        // as in a reroute, each command tolerates a route that is already gone
+        for (String c : GuestBatch.join(stateCommands.apply(n.name()), true, found)) {
+            node.exec(c, CONFIG_TIMEOUT);
         }
         for (String c : GuestBatch.join(NodeFiles.commands(NodeFiles.render(n, plan)), false, found)) {
             ExecResult r = node.exec(c, CONFIG_TIMEOUT);

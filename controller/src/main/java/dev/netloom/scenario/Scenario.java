@@ -86,8 +86,20 @@ public record Scenario(
      * link: parallel links are allowed; a node linked to itself is not). {@code name} defaults to
      * "A-B" (with "-2", "-3"... for parallel links). {@code aToB} is the impairment on traffic from
      * endpoints[0] to endpoints[1], {@code bToA} the other way; {@link Impairment#NONE} when unset.
+     * {@code startsDown}: the link is down (both ways) when the lab starts, until the timeline or the
+     * API brings it up ("state": "down").
      */
-    public record LinkDef(String name, Endpoint a, Endpoint b, Impairment aToB, Impairment bToA) {
+    public record LinkDef(String name, Endpoint a, Endpoint b, Impairment aToB, Impairment bToA, boolean startsDown) {
+
+        /** A link that starts up. */
+        public LinkDef(String name, Endpoint a, Endpoint b, Impairment aToB, Impairment bToA) {
+            this(name, a, b, aToB, bToA, false);
+        }
+
+        /** "A->B" and "B->A", by node name. */
+        public List<String> directions() {
+            return List.of(a.node() + "->" + b.node(), b.node() + "->" + a.node());
+        }
     }
 
     /** A shared segment: one bridge with every member's interface on it; the impairment applies to every member's egress. */
@@ -129,7 +141,7 @@ public record Scenario(
     /**
      * Something that happens {@code at} after READY: a link or LAN gets an impairment or goes up or
      * down, a node runs a command or is stopped, started or restarted, or a check runs. Every field is set, except
-     * {@link LinkImpairment#direction()}, which is null for both ways.
+     * {@link LinkImpairment#direction()} and {@link LinkState#direction()}, which are null for both ways.
      */
     public sealed interface TimelineEvent
             permits TimelineEvent.LinkImpairment, TimelineEvent.LinkState, TimelineEvent.NodeExec, TimelineEvent.NodeAction,
@@ -147,11 +159,16 @@ public record Scenario(
             }
         }
 
-        /** "state": takes a link or LAN down, or brings it back up. */
-        record LinkState(Duration at, String link, boolean up) implements TimelineEvent {
+        /** "state": takes a link or LAN down, or brings it back up; {@code direction} "A->B" of a link only, or null for both ways. */
+        record LinkState(Duration at, String link, boolean up, String direction) implements TimelineEvent {
             public LinkState {
                 Objects.requireNonNull(at, "at");
                 Objects.requireNonNull(link, "link");
+            }
+
+            /** Both ways. */
+            public LinkState(Duration at, String link, boolean up) {
+                this(at, link, up, null);
             }
         }
 

@@ -56,7 +56,7 @@ final class ScenarioReader {
         List<LinkDef> linkDefs = new ArrayList<>();
         for (int i = 0; i < links.size(); i++) {
             LinkIn l = links.get(i);
-            linkDefs.add(new LinkDef(linkNames.get(i), l.a().endpoint(), l.b().endpoint(), l.aToB(), l.bToA()));
+            linkDefs.add(new LinkDef(linkNames.get(i), l.a().endpoint(), l.b().endpoint(), l.aToB(), l.bToA(), l.startsDown()));
         }
         List<LanDef> lanDefs = lans.stream().map(LansSection::def).toList();
         refs.addSegments(links, linkNames, linkDefs, lans, lanDefs);

@@ -31,6 +31,7 @@ class FakeOps implements LabOps {
     final ByteArrayOutputStream typed = new ByteArrayOutputStream();
     final List<ConsoleListener> consoleReaders = new CopyOnWriteArrayList<>();
     volatile boolean up = true;
+    final Map<String, Boolean> directionsUp = new java.util.concurrent.ConcurrentSkipListMap<>(Map.of("n1->n2", true, "n2->n1", true));
     volatile String notReady;
     /** When set, execs complete at once with what it returns; otherwise they wait in {@link #execs}. */
     volatile Function<String, ExecResult> autoExec;
@@ -69,7 +70,7 @@ class FakeOps implements LabOps {
     public List<LinkInfo> links() {
         return List.of(new LinkInfo("n1-n2", "link", List.of(new MemberInfo("n1", "eth0", "10.0.0.1/30", "fd00:1::1/64"), new MemberInfo("n2", "eth0", "10.0.0.2/30")),
                 up, new LinkedHashMap<>(Map.of("n1->n2", impairments.get("n1->n2"), "n2->n1", impairments.get("n2->n1"))),
-                Map.of("n1->n2", "guest-netem", "n2->n1", "guest-netem")));
+                Map.of("n1->n2", "guest-netem", "n2->n1", "guest-netem"), new LinkedHashMap<>(directionsUp)));
     }
 
     @Override
@@ -97,9 +98,12 @@ class FakeOps implements LabOps {
     }
 
     @Override
-    public void setLinkState(String link, boolean up) {
-        this.up = up;
-        linkChanges.add(link + (up ? " up" : " down"));
+    public void setLinkState(String link, String direction, boolean up) {
+        for (String d : direction == null ? List.of("n1->n2", "n2->n1") : List.of(direction)) {
+            directionsUp.put(d, up);
+        }
+        this.up = !directionsUp.containsValue(false);
+        linkChanges.add(link + (direction == null ? "" : " " + direction) + (up ? " up" : " down"));
     }
 
     @Override

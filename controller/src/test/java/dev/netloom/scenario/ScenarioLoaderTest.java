@@ -265,7 +265,7 @@ class ScenarioLoaderTest {
                   "nodes": ["a", "b"],
                   "links": [ { "between": ["a", "b"], ^^"delya": "10ms" } ]
                 }
-                """, "/links/0/delya", "unknown key \"delya\" in a link; valid keys are name, between, endpoints, impairment, delay, jitter");
+                """, "/links/0/delya", "unknown key \"delya\" in a link; valid keys are name, between, endpoints, impairment, state, delay, jitter");
     }
 
     @Test
