@@ -1,6 +1,8 @@
 package dev.netloom.cli;
 
 import dev.netloom.lab.Checks;
+import dev.netloom.lab.HostMemory;
+import dev.netloom.lab.MemoryMerging;
 import dev.netloom.lab.Lab;
 import dev.netloom.lab.Timeline;
 import dev.netloom.nodes.Json;
@@ -43,11 +45,14 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     AccelOption accel;
 
+    @Mixin
+    KsmOption ksm;
+
     @Override
     public Integer call() throws Exception {
         Accel requested = accel.requested();
         Duration keep = duration == null ? null : durationOption(duration);
-        Scenario scenario = file.load(); // bad input fails here, before the host is touched
+        Scenario scenario = ksm.apply(file.load()); // bad input fails here, before the host is touched
         HostSetup.ensure(Say::line);
         Scenarios.ensureEmulators(scenario);
         return run(scenario, requested, keep, json.enabled);
@@ -100,8 +105,16 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
+    /** What the lab's QEMUs hold of their own now (RssAnon less what KSM merged), in MiB. */
+    private static long heldMiB(Lab lab) {
+        return HostMemory.heldMiB(lab.nodes().values().stream().map(QemuNode::pid).filter(p -> p > 0).toList());
+    }
+
     private static void printSummary(Lab lab, Duration upTime, List<Checks.Result> checks, List<Timeline.Played> played) {
-        System.out.printf("lab %s READY in %.1f s%n%n", lab.name(), upTime.toMillis() / 1000.0);
+        System.out.printf("lab %s READY in %.1f s%n", lab.name(), upTime.toMillis() / 1000.0);
+        long held = heldMiB(lab);
+        System.out.printf("memory: %d nodes hold %d MiB of their own (%d MiB each); KSM %s%n%n", lab.nodes().size(), held,
+                lab.nodes().isEmpty() ? 0 : held / lab.nodes().size(), MemoryMerging.host().describe());
         System.out.printf("%-15s %-8s %8s  %s%n", "NODE", "STATE", "BOOT", "ADDRESSES");
         for (NodePlan n : lab.plan().nodes()) {
             QemuNode node = lab.nodes().get(n.name());
@@ -133,6 +146,8 @@ final class RunCommand implements Callable<Integer> {
         out.put("lab", lab.name());
         out.put("ok", ok);
         out.put("upMillis", upTime.toMillis());
+        out.put("heldMiB", heldMiB(lab));
+        out.put("ksm", MemoryMerging.host().describe());
         List<Map<String, Object>> nodes = new ArrayList<>();
         for (NodePlan n : lab.plan().nodes()) {
             QemuNode node = lab.nodes().get(n.name());

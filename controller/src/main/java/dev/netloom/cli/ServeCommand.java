@@ -32,11 +32,14 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     ListenOption listen;
 
+    @Mixin
+    KsmOption ksm;
+
     @Override
     public Integer call() throws Exception {
         Accel requested = accel.requested();
         java.net.InetSocketAddress tcp = listen.address();
-        Scenario scenario = file.load();
+        Scenario scenario = ksm.apply(file.load());
         HostSetup.ensure(Say::line);
         Scenarios.ensureEmulators(scenario);
         ImageStore store = ImageStore.fromEnvironment();

@@ -99,7 +99,7 @@ public final class Lab implements AutoCloseable {
      */
     public static Lab create(Scenario scenario, Accel accel, ImageStore images, Consumer<LabEvent> listener) {
         Plan plan = planOf(scenario);
-        HostMemory.requirePossible(plan);
+        HostMemory.requirePossible(plan, MemoryMerging.host().decide(scenario.ksm()).merges());
         Lab lab = new Lab(scenario, plan, accel, images);
         if (listener != null) {
             lab.events.addListener(listener);
@@ -205,7 +205,14 @@ public final class Lab implements AutoCloseable {
     }
 
     private void claim() {
-        creating(() -> journal = LabJournal.claim(plan, paths, line -> event(LabEvent.Kind.CLEANUP, name(), line)));
+        creating(() -> journal = LabJournal.claim(plan, paths, scenario.ksm(), line -> event(LabEvent.Kind.CLEANUP, name(), line),
+                line -> event(LabEvent.Kind.LAB, name(), line)));
+        event(LabEvent.Kind.LAB, name(), "memory: " + journal.reservedMiB() + " MiB reserved for " + plan.nodes().size() + " nodes; KSM "
+                + switch (journal.merging()) {
+                    case ON -> "merges their memory";
+                    case OFF -> "kept away from them (\"ksm\": false or --no-ksm)";
+                    case UNAVAILABLE -> "not available (" + MemoryMerging.host().describe() + ")";
+                });
     }
 
     /** Runs a step that creates something, unless the lab is going down; a step and {@link #down()} never interleave. */
@@ -227,7 +234,7 @@ public final class Lab implements AutoCloseable {
     private QemuNode startNode(NodePlan n, ImageManifest manifest) {
         HostMemory.requireHeadroom(name(), n.name());
         NodeSpec spec = new NodeSpec(n.name(), manifest, images.dir(n.image()), manifest.arch().accel(accel), n.cpus(), n.memoryMiB(), n.nics(),
-                fabric.namespace(), List.of(), null, null, 1);
+                fabric.namespace(), List.of(), null, null, 1).withMemoryMerging(journal.merging() != MemoryMerging.Mode.OFF);
         QemuNode node = QemuNode.start(spec, paths.node(n.name()), false, loops, List.of(c -> events.accept(new LabEvent(Instant.now(), LabEvent.Kind.NODE, c.node(), c.to() + " (" + c.detail() + ")", c.to()))),
                 pid -> journal.addProcess(n.name(), pid)); // every QEMU, restarts included, is journalled before it can outlive us
         nodes.put(n.name(), node);
@@ -380,7 +387,10 @@ public final class Lab implements AutoCloseable {
                 CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).join();
                 Fabric.attach(name()).destroy(); // the name is ours, so is its namespace, however far the bring-up got
                 event(LabEvent.Kind.LAB, name(), "down");
-                HostLock.run(() -> ImageStore.deleteTree(paths.dir())); // never while a new run of this name claims it
+                HostLock.run(() -> { // never while a new run of this name claims it
+                    ImageStore.deleteTree(paths.dir());
+                    MemoryMerging.host().releaseIfLast(line -> event(LabEvent.Kind.LAB, name(), line));
+                });
             }
         } finally {
             workers.shutdownNow();
