@@ -29,6 +29,18 @@ final class BenchLab {
         return Lab.up(scenario, ctx.accel(), ImageStore.fromEnvironment(), null);
     }
 
+    /**
+     * A grid of tiny nodes (96 MiB), statically routed, with a ping between its opposite corners (n1
+     * and the last node): the two nodes farthest apart.
+     */
+    static String tinyGrid(String name, int rows, int columns) {
+        return """
+                {"name": "%s", "defaults": {"image": "tiny", "memory": "96M"},
+                 "generate": {"topology": "grid", "rows": %d, "columns": %d}, "routing": "static",
+                 "checks": [{"ping": {"from": "n1", "to": "n%d"}}]}
+                """.formatted(name, rows, columns, rows * columns);
+    }
+
     /** N tiny nodes (96 MiB) in a line, statically routed, with a ping-all check. */
     static String tinyLine(String name, int nodes) {
         return """

@@ -97,6 +97,10 @@ final class RawQemu implements AutoCloseable {
         return seen;
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     long startNanos() {
         return startNanos;
     }

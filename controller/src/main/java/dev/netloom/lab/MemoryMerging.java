@@ -7,10 +7,12 @@ import dev.netloom.nodes.host.HostSetup;
 import dev.netloom.nodes.host.Ksm;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -50,16 +52,23 @@ public final class MemoryMerging {
     private final Ksm ksm;
     private final Path marker;
     private final boolean root;
+    private final BooleanSupplier labsRunning;
 
-    MemoryMerging(Ksm ksm, Path marker, boolean root) {
+    /**
+     * @param marker      where the settings KSM had before netloom turned it on are kept meanwhile
+     * @param labsRunning true while any lab's controller runs
+     */
+    MemoryMerging(Ksm ksm, Path marker, boolean root, BooleanSupplier labsRunning) {
         this.ksm = ksm;
         this.marker = marker;
         this.root = root;
+        this.labsRunning = labsRunning;
     }
 
     /** Merging on this host, with the settings marker in the run base. */
     public static MemoryMerging host() {
-        return new MemoryMerging(Ksm.HOST, LabPaths.labsRoot().resolve(".ksm.json"), HostSetup.isRoot());
+        return new MemoryMerging(Ksm.HOST, LabPaths.labsRoot().resolve(".ksm.json"), HostSetup.isRoot(),
+                () -> Cleanup.labs().stream().anyMatch(Cleanup.LabEntry::controllerAlive));
     }
 
     /** What a lab that does ({@code wanted}) or does not want merging gets here; changes nothing. */
@@ -92,7 +101,10 @@ public final class MemoryMerging {
             if (!Files.exists(marker)) {
                 RunDirs.createPrivate(marker.getParent());
                 Path tmp = marker.resolveSibling(".ksm.json.tmp");
-                Json.MAPPER.writeValue(tmp.toFile(), now);
+                Files.deleteIfExists(tmp);
+                try (OutputStream out = RunDirs.appendPrivate(tmp)) {
+                    out.write(Json.MAPPER.writeValueAsBytes(now));
+                }
                 Files.move(tmp, marker, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             }
             ksm.write(new Ksm.Settings(1, PAGES_TO_SCAN, SLEEP_MILLIS));
@@ -102,6 +114,11 @@ public final class MemoryMerging {
         } catch (IOException | NetloomException e) {
             say.accept("KSM could not be turned on (" + e.getMessage() + "): the lab's memory is not merged");
             putBack(say);
+            try {
+                Files.deleteIfExists(marker); // what could not be written needs no putting back
+            } catch (IOException ignored) {
+                // the next lab tries again
+            }
             return Mode.UNAVAILABLE;
         }
     }
@@ -111,7 +128,7 @@ public final class MemoryMerging {
      * caller holds the {@link HostLock}, and the lab going down has removed its directory).
      */
     void releaseIfLast(Consumer<String> say) {
-        if (!Files.exists(marker) || Cleanup.labs().stream().anyMatch(Cleanup.LabEntry::controllerAlive)) {
+        if (!Files.exists(marker) || labsRunning.getAsBoolean()) {
             return;
         }
         putBack(say);
