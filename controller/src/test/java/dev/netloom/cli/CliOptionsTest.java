@@ -29,7 +29,8 @@ class CliOptionsTest {
             "--force"); // images build: rebuild; images import: replace an image of the same name
 
     private static final Map<String, Class<?>> MIXINS = Map.of(
-            "--lab", LabOption.class, "--accel", AccelOption.class, "--json", JsonOption.class, "--listen", ListenOption.class);
+            "--lab", LabOption.class, "--accel", AccelOption.class, "--json", JsonOption.class, "--listen", ListenOption.class,
+            "--no-ksm", KsmOption.class);
 
     private static List<CommandSpec> allCommands() {
         List<CommandSpec> all = new ArrayList<>();
@@ -73,7 +74,8 @@ class CliOptionsTest {
                 }
             }
         }
-        assertThat(uses).containsEntry("--lab", 6).containsEntry("--accel", 5).containsEntry("--json", 2).containsEntry("--listen", 2);
+        assertThat(uses).containsEntry("--lab", 6).containsEntry("--accel", 5).containsEntry("--json", 2).containsEntry("--listen", 2)
+                .containsEntry("--no-ksm", 4); // run, up, serve, validate
     }
 
     @Test
