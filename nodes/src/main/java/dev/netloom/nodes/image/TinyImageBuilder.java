@@ -290,21 +290,22 @@ public final class TinyImageBuilder {
     }
 
     /**
-     * Puts the kernel the nodes boot into the image; returns its file name. On x86_64 that is the ELF
-     * inside the bzImage when QEMU can boot it through PVH ({@link PvhKernel}: every node then shares
-     * one copy of it in the page cache), else the bzImage; arm64's Image is uncompressed already.
+     * Puts the kernel into the image and returns the file the nodes boot. The bzImage is always there
+     * as {@code vmlinuz} (for bootloaders such as GRUB, which need it: images.md); on x86_64 the nodes
+     * boot the ELF inside it through PVH when QEMU can ({@link PvhKernel}: every node then shares one
+     * copy of it in the page cache); arm64's Image is uncompressed already.
      */
     private String installKernel(Path vmlinuz, Path stage, Arch arch) throws IOException {
+        Files.copy(vmlinuz, stage.resolve(ImageStore.KERNEL));
         if (arch == Arch.X86_64) {
             Optional<byte[]> elf = PvhKernel.extract(Files.readAllBytes(vmlinuz));
             if (elf.isPresent()) {
                 Files.write(stage.resolve(PVH_KERNEL), elf.get());
-                say.accept("kernel: the uncompressed ELF for PVH boot (" + elf.get().length / 1_000_000 + " MB; nodes share it through the page cache)");
+                say.accept("kernel: nodes boot the uncompressed ELF through PVH (" + elf.get().length / 1_000_000 + " MB; they share it through the page cache)");
                 return PVH_KERNEL;
             }
-            say.accept("kernel: the bzImage (its payload is not an ELF with a PVH entry that netloom can unpack)");
+            say.accept("kernel: nodes boot the bzImage (its payload is not an ELF with a PVH entry that netloom can unpack)");
         }
-        Files.copy(vmlinuz, stage.resolve(ImageStore.KERNEL));
         return ImageStore.KERNEL;
     }
 
