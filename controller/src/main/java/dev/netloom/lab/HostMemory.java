@@ -36,6 +36,8 @@ public final class HostMemory {
     static final double MERGED_GUEST_SHARE = 1.0 / 3;
     /** Share of the host's memory netloom plans to use at most: the rest is the host's own. */
     static final double USABLE_SHARE = 0.9;
+    /** How long a node start waits for KSM to free memory before it is refused. */
+    static final java.time.Duration HEADROOM_WAIT = java.time.Duration.ofMinutes(2);
 
     private HostMemory() {
     }
@@ -106,37 +108,75 @@ public final class HostMemory {
     }
 
     /**
-     * Before a node (re)starts: every lab's reservation must still fit in what the host has, since
-     * something outside netloom may have taken memory since the lab was admitted.
+     * Before a node starts: every lab's reservation must still fit in what the host has (something
+     * outside netloom may have taken memory since the lab was admitted), and the host must have room
+     * for this node as it boots, before KSM gets to it: {@code unmergedMiB} (its whole guest and QEMU)
+     * beyond a tenth of the host's memory. When the lab's memory is merged, a shortfall is waited out
+     * for up to {@link #HEADROOM_WAIT}, since KSM frees memory as it merges what the last nodes
+     * brought (there is no event for that: the figures are read twice a second); then, or at once
+     * without merging, the start is refused.
      */
-    static void requireHeadroom(String lab, String node) {
-        long free = unreservedMiB(null);
-        if (free < 0) {
-            throw new NetloomException("node " + node + " of lab " + lab + " is not started: the host is " + (-free)
-                    + " MiB short of what running labs reserved (something outside netloom took memory): free memory, or take a lab down");
+    static void awaitHeadroom(String lab, String node, long unmergedMiB, boolean merged) {
+        long deadline = System.nanoTime() + HEADROOM_WAIT.toNanos();
+        while (true) {
+            String shortOf = shortfall(unmergedMiB);
+            if (shortOf == null) {
+                return;
+            }
+            if (!merged || System.nanoTime() > deadline) {
+                throw new NetloomException("node " + node + " of lab " + lab + " is not started: " + shortOf
+                        + (merged ? " (after waiting " + HEADROOM_WAIT.toSeconds() + " s for KSM to merge memory)" : "")
+                        + ": free memory, or take a lab down");
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new NetloomException("interrupted while node " + node + " of lab " + lab + " waited for memory", e);
+            }
         }
     }
 
+    /** Why a node of {@code unmergedMiB} cannot start now, or null when it can. */
+    private static String shortfall(long unmergedMiB) {
+        long free = unreservedMiB(null);
+        if (free < 0) {
+            return "the host is " + (-free) + " MiB short of what running labs reserved (something outside netloom took memory, or KSM has not"
+                    + " merged the nodes' memory yet)";
+        }
+        long available = meminfoMiB("MemAvailable:");
+        long total = meminfoMiB("MemTotal:");
+        if (available >= 0 && total > 0 && available - unmergedMiB < (long) (total * (1 - USABLE_SHARE))) {
+            return "the host has " + available + " MiB available, and a booting node may take " + unmergedMiB
+                    + " MiB of it before KSM merges it, which would leave less than a tenth of the host's memory";
+        }
+        return null;
+    }
+
     /**
-     * Memory labs may still claim: the usable share of what is available, plus what running labs'
-     * QEMUs already hold (it is part of their reservation, and already out of what is available), less
-     * all their reservations. Long.MAX_VALUE when /proc/meminfo cannot be read (no admission then).
+     * Memory labs may still claim: the usable share of what is available, less what running labs have
+     * reserved and do not hold yet (what a lab holds is already out of what is available; what it holds
+     * beyond its reservation, before KSM merged it, gives no credit). Long.MAX_VALUE when
+     * /proc/meminfo cannot be read (no admission then).
      */
     static long unreservedMiB(String exceptLab) {
         long available = meminfoMiB("MemAvailable:");
         if (available < 0) {
             return Long.MAX_VALUE;
         }
-        long reserved = 0;
-        long resident = 0;
+        long unused = 0;
         for (Cleanup.LabEntry other : Cleanup.labs()) {
             if (other.name().equals(exceptLab) || !other.controllerAlive()) {
                 continue; // a dead lab's reservation is void; its leftovers' memory is already out of MemAvailable
             }
-            reserved += other.journal().reservedMiB();
-            resident += other.journal().pids().stream().mapToLong(HostMemory::heldMiB).sum();
+            unused += unusedMiB(other.journal().reservedMiB(), other.journal().pids().stream().mapToLong(HostMemory::heldMiB).sum());
         }
-        return (long) (available * USABLE_SHARE) + resident - reserved;
+        return (long) (available * USABLE_SHARE) - unused;
+    }
+
+    /** What a lab that reserved {@code reservedMiB} and holds {@code heldMiB} may still take: never less than nothing. */
+    static long unusedMiB(long reservedMiB, long heldMiB) {
+        return Math.max(0, reservedMiB - heldMiB);
     }
 
     /** What the processes {@code pids} hold alone, in MiB ({@link #heldMiB(long)}): a lab's nodes for status and the run summary. */

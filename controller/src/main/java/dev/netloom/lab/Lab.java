@@ -226,13 +226,14 @@ public final class Lab implements AutoCloseable {
     }
 
     private QemuNode creatingNode(NodePlan n, ImageManifest manifest) {
+        // outside the lifecycle lock: it may wait for KSM, and down() must not wait for it
+        HostMemory.awaitHeadroom(name(), n.name(), HostMemory.nodeMiB(n, false), journal.merging().merges());
         QemuNode[] started = new QemuNode[1];
         creating(() -> started[0] = startNode(n, manifest));
         return started[0];
     }
 
     private QemuNode startNode(NodePlan n, ImageManifest manifest) {
-        HostMemory.requireHeadroom(name(), n.name());
         NodeSpec spec = new NodeSpec(n.name(), manifest, images.dir(n.image()), manifest.arch().accel(accel), n.cpus(), n.memoryMiB(), n.nics(),
                 fabric.namespace(), List.of(), null, null, 1).withMemoryMerging(journal.merging() != MemoryMerging.Mode.OFF);
         QemuNode node = QemuNode.start(spec, paths.node(n.name()), false, loops, List.of(c -> events.accept(new LabEvent(Instant.now(), LabEvent.Kind.NODE, c.node(), c.to() + " (" + c.detail() + ")", c.to()))),

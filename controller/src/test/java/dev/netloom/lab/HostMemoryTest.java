@@ -80,6 +80,27 @@ class HostMemoryTest {
     }
 
     @Test
+    void unusedMiB_isWhatALabReservedAndDoesNotHoldYet_neverLessThanNothing() {
+        assertThat(HostMemory.unusedMiB(13600, 8000)).isEqualTo(5600);
+        assertThat(HostMemory.unusedMiB(13600, 20000)).as("unmerged nodes holding more than the reservation give no credit").isZero();
+    }
+
+    @Test
+    void awaitHeadroom_forASmallNodeOnThisHost_returnsAtOnce() {
+        long t0 = System.nanoTime();
+        HostMemory.awaitHeadroom("mem", "n1", 1, false);
+        assertThat(System.nanoTime() - t0).isLessThan(java.util.concurrent.TimeUnit.SECONDS.toNanos(5));
+    }
+
+    @Test
+    void awaitHeadroom_forANodeLargerThanTheHost_isRefusedAtOnceWithoutMerging() {
+        assertThatThrownBy(() -> HostMemory.awaitHeadroom("mem", "n1", 1L << 30, false))
+                .isInstanceOf(dev.netloom.nodes.NetloomException.class)
+                .hasMessageContaining("node n1 of lab mem is not started: the host has")
+                .hasMessageNotContaining("after waiting");
+    }
+
+    @Test
     void heldMiB_isAnonymousResidentLessWhatKsmMerged() {
         String status = "Name:\tqemu-system-x86\nVmRSS:\t  180000 kB\nRssAnon:\t  102400 kB\nRssFile:\t   77600 kB\n";
         assertThat(HostMemory.heldMiB(status, "0\n")).isEqualTo(100);
