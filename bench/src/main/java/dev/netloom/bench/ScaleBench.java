@@ -18,9 +18,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * scale (opt-in: {@code ./bench/run scale}): grids of tiny nodes, 8 to 256, each brought to READY in
- * one lab and its two farthest nodes (opposite corners) pinging each other, until a size fails, is
- * refused by memory admission, or would take more than 10 minutes. Per size: the time to READY (with N
+ * scale (opt-in: {@code ./bench/run scale}): grids of tiny nodes, 8 to 256 and then 320, each brought
+ * to READY in one lab and its two farthest nodes (opposite corners) pinging each other, until a size
+ * fails or is refused by memory admission (past 256 also when it would take more than 15 minutes). Per size: the time to READY (with N
  * raw QEMU boots at once as the baseline where the host can hold them), the host memory per node (PSS:
  * see {@link #pssMiB}) at READY and once KSM has caught up, the memory the host lost per node, what
  * ksmd and the controller cost in CPU during the bring-up, and the controller's heap.
@@ -30,7 +30,9 @@ final class ScaleBench implements Benchmark {
 
     static final Duration READY_BUDGET = Duration.ofMinutes(10);
     /** Grids of these sizes (rows x columns, near square): the corners are rows + columns - 2 hops apart, within ping's TTL of 64. */
-    static final List<Integer> SIZES = List.of(8, 16, 32, 64, 128, 200, 256);
+    static final List<Integer> SIZES = List.of(8, 16, 32, 64, 128, 200, 256, 320);
+    /** Every size up to this one is tried whatever the time the last took; beyond it, only when the pace says it can make it. */
+    static final int ALWAYS_UP_TO = 256;
     static final List<Integer> QUICK_SIZES = List.of(8, 16);
     /** After READY, KSM gets this long to merge what the last nodes brought (or until two more full scans). */
     static final Duration SETTLE = Duration.ofSeconds(90);
@@ -123,12 +125,14 @@ final class ScaleBench implements Benchmark {
                         Samples.of(sampler.controllerPercent()), Samples.of(idleUp[1]), null, false));
                 figures.add(new Figure(name(), n + " nodes up, idle: controller heap used after GC vs before any lab", "MiB",
                         Samples.of(idleUp[0]), Samples.of(idleBefore[0]), null, false));
-                if (!pinged || readyMs > READY_BUDGET.toMillis()) {
+                if (!pinged) {
                     break;
                 }
-                largest = n;
+                if (readyMs <= READY_BUDGET.toMillis()) {
+                    largest = n;
+                }
                 int next = SIZES.stream().filter(s -> s > n).findFirst().orElse(n);
-                if (readyMs * next / n > 1.5 * READY_BUDGET.toMillis()) {
+                if (next > ALWAYS_UP_TO && readyMs * next / n > 1.5 * READY_BUDGET.toMillis()) {
                     ctx.say("scale: stopping: at this pace " + next + " nodes would take " + Math.round(readyMs * next / n / 60000) + " min");
                     break;
                 }

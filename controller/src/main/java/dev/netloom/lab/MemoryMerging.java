@@ -19,8 +19,8 @@ import java.util.function.Consumer;
  * Same-page merging for labs. Nodes of one image hold much the same memory (the kernel, the
  * initramfs, zeroed pages); the host's KSM keeps such pages once. A lab merges its guests' memory
  * unless its scenario ({@code "ksm": false}) or the CLI ({@code --no-ksm}) says not to. When KSM is
- * off and netloom runs as root, the first lab that merges turns it on at a rate that keeps up with a
- * bring-up, and the last lab to go puts back the settings it found (written to
+ * off and netloom runs as root, the first lab that merges turns it on at a rate and priority that keep
+ * up with a bring-up, and the last lab to go puts back the settings it found (written to
  * {@code RUN/labs/.ksm.json} meanwhile, so that a crashed controller's successor or {@code netloom
  * cleanup} still puts them back). A KSM that someone else runs is used as it is and never changed.
  * Every step that changes KSM runs under the {@link HostLock}.
@@ -34,6 +34,12 @@ public final class MemoryMerging {
      */
     static final int PAGES_TO_SCAN = 1000;
     static final int SLEEP_MILLIS = 20;
+    /**
+     * ksmd's priority while netloom runs it: that of the QEMUs. At the kernel's 5 it got 2% of a core
+     * while 200 nodes booted, merged nothing until the boots paused for memory, and the host ran down
+     * to its last tenth (docs/benchmarks.md, scale).
+     */
+    static final int KSMD_NICE = 0;
 
     /** How a lab's guests are merged. */
     public enum Mode {
@@ -107,9 +113,9 @@ public final class MemoryMerging {
                 }
                 Files.move(tmp, marker, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             }
-            ksm.write(new Ksm.Settings(1, PAGES_TO_SCAN, SLEEP_MILLIS));
-            say.accept("KSM turned on (" + PAGES_TO_SCAN + " pages every " + SLEEP_MILLIS + " ms) to merge the nodes' identical memory;"
-                    + " the settings it had come back when the last lab is down");
+            ksm.write(new Ksm.Settings(1, PAGES_TO_SCAN, SLEEP_MILLIS, KSMD_NICE));
+            say.accept("KSM turned on (" + PAGES_TO_SCAN + " pages every " + SLEEP_MILLIS + " ms, ksmd at nice " + KSMD_NICE
+                    + ") to merge the nodes' identical memory; the settings it had come back when the last lab is down");
             return mode;
         } catch (IOException | NetloomException e) {
             say.accept("KSM could not be turned on (" + e.getMessage() + "): the lab's memory is not merged");
@@ -142,7 +148,8 @@ public final class MemoryMerging {
             Ksm.Settings before = Json.MAPPER.readValue(marker.toFile(), Ksm.Settings.class);
             ksm.write(before);
             Files.delete(marker);
-            say.accept("KSM settings put back (run " + before.run() + ", " + before.pagesToScan() + " pages every " + before.sleepMillis() + " ms)");
+            say.accept("KSM settings put back (run " + before.run() + ", " + before.pagesToScan() + " pages every " + before.sleepMillis()
+                    + " ms, ksmd at nice " + before.ksmdNice() + ")");
         } catch (IOException | NetloomException e) {
             say.accept("could not put back the KSM settings from " + marker + ": " + e.getMessage());
         }
@@ -155,11 +162,12 @@ public final class MemoryMerging {
             return "not available (this kernel has no KSM): every node holds all of its memory";
         }
         Ksm.Counters c = ksm.counters().orElseThrow();
-        String rate = s.get().pagesToScan() + " pages every " + s.get().sleepMillis() + " ms";
+        String rate = s.get().pagesToScan() + " pages every " + s.get().sleepMillis() + " ms, ksmd at nice " + s.get().ksmdNice();
         if (s.get().running()) {
             return "on (" + rate + (Files.exists(marker) ? ", turned on by netloom" : "") + "): " + c.savedMiB() + " MiB merged now";
         }
-        return root ? "off; netloom turns it on for labs (" + PAGES_TO_SCAN + " pages every " + SLEEP_MILLIS + " ms) unless a scenario says \"ksm\": false or --no-ksm"
+        return root ? "off; netloom turns it on for labs (" + PAGES_TO_SCAN + " pages every " + SLEEP_MILLIS + " ms, ksmd at nice " + KSMD_NICE
+                + ") unless a scenario says \"ksm\": false or --no-ksm"
                 : "off, and only root can turn it on: nodes hold all of their memory";
     }
 }

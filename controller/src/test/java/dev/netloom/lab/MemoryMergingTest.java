@@ -50,11 +50,11 @@ class MemoryMergingTest {
         MemoryMerging m = merging(ksm, dir, true);
 
         assertThat(m.start(true, said::add)).isEqualTo(MemoryMerging.Mode.ON);
-        assertThat(ksm.settings()).contains(new Ksm.Settings(1, MemoryMerging.PAGES_TO_SCAN, MemoryMerging.SLEEP_MILLIS));
+        assertThat(ksm.settings()).contains(new Ksm.Settings(1, MemoryMerging.PAGES_TO_SCAN, MemoryMerging.SLEEP_MILLIS, Ksm.KSMD_NICE)); // no ksmd here to renice
         Path marker = dir.resolve("labs/.ksm.json");
         assertThat(marker).exists();
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(marker))).isEqualTo("rw-------");
-        assertThat(m.describe()).startsWith("on (1000 pages every 20 ms, turned on by netloom)");
+        assertThat(m.describe()).startsWith("on (1000 pages every 20 ms, ksmd at nice 5, turned on by netloom)");
 
         labsRunning.set(true); // another lab still runs: KSM stays on
         m.releaseIfLast(said::add);
@@ -62,9 +62,9 @@ class MemoryMergingTest {
 
         labsRunning.set(false);
         m.releaseIfLast(said::add);
-        assertThat(ksm.settings()).contains(new Ksm.Settings(0, 100, 20));
+        assertThat(ksm.settings()).contains(new Ksm.Settings(0, 100, 20, Ksm.KSMD_NICE));
         assertThat(marker).doesNotExist();
-        assertThat(said).anyMatch(l -> l.startsWith("KSM turned on")).anyMatch(l -> l.startsWith("KSM settings put back (run 0, 100 pages"));
+        assertThat(said).anyMatch(l -> l.startsWith("KSM turned on")).anyMatch(l -> l.startsWith("KSM settings put back (run 0, 100 pages every 20 ms, ksmd at nice 5)"));
     }
 
     @Test
@@ -75,17 +75,17 @@ class MemoryMergingTest {
         assertThat(m.start(true, said::add)).isEqualTo(MemoryMerging.Mode.ON);
         m.releaseIfLast(said::add);
 
-        assertThat(ksm.settings()).contains(new Ksm.Settings(1, 300, 20));
+        assertThat(ksm.settings()).contains(new Ksm.Settings(1, 300, 20, Ksm.KSMD_NICE));
         assertThat(dir.resolve("labs/.ksm.json")).doesNotExist();
         assertThat(said).isEmpty();
-        assertThat(m.describe()).startsWith("on (300 pages every 20 ms): 0 MiB merged now");
+        assertThat(m.describe()).startsWith("on (300 pages every 20 ms, ksmd at nice 5): 0 MiB merged now");
     }
 
     @Test
     void start_forALabThatSaysNo_touchesNothing(@TempDir Path dir) throws IOException {
         Ksm ksm = ksm(dir.resolve("ksm"), 0, 100);
         assertThat(merging(ksm, dir, true).start(false, said::add)).isEqualTo(MemoryMerging.Mode.OFF);
-        assertThat(ksm.settings()).contains(new Ksm.Settings(0, 100, 20));
+        assertThat(ksm.settings()).contains(new Ksm.Settings(0, 100, 20, Ksm.KSMD_NICE));
         assertThat(dir.resolve("labs/.ksm.json")).doesNotExist();
     }
 

@@ -5,6 +5,8 @@ import dev.netloom.nodes.NetloomException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -19,6 +21,8 @@ public final class Ksm {
 
     /** The host's KSM. */
     public static final Ksm HOST = new Ksm(Path.of("/sys/kernel/mm/ksm"), Path.of("/proc"));
+    /** ksmd's priority as the kernel starts it. */
+    public static final int KSMD_NICE = 5;
     /** USER_HZ: the unit of a process's CPU times in /proc/PID/stat (100 on every Linux architecture netloom runs on). */
     static final long CLOCK_TICKS_PER_SECOND = 100;
 
@@ -37,8 +41,9 @@ public final class Ksm {
      * @param run          0 stopped, 1 running, 2 stopped and every merged page unmerged
      * @param pagesToScan  pages ksmd scans per wake-up
      * @param sleepMillis  how long ksmd sleeps between wake-ups
+     * @param ksmdNice     ksmd's scheduling priority (the kernel starts it at 5, below every process at 0)
      */
-    public record Settings(int run, int pagesToScan, int sleepMillis) {
+    public record Settings(int run, int pagesToScan, int sleepMillis, int ksmdNice) {
 
         public boolean running() {
             return run == 1;
@@ -76,7 +81,7 @@ public final class Ksm {
         if (!available()) {
             return Optional.empty();
         }
-        return Optional.of(new Settings((int) read("run"), (int) read("pages_to_scan"), (int) read("sleep_millisecs")));
+        return Optional.of(new Settings((int) read("run"), (int) read("pages_to_scan"), (int) read("sleep_millisecs"), ksmdNice().orElse(KSMD_NICE)));
     }
 
     public Optional<Counters> counters() {
@@ -88,24 +93,38 @@ public final class Ksm {
     }
 
     /**
-     * Writes the settings (as root): the rate first, so that ksmd never starts at an old one. Run 0
-     * stops ksmd and leaves what it merged merged; netloom never writes 2 (unmerge all).
+     * Writes the settings (as root): the rate first, so that ksmd never starts at an old one, and
+     * ksmd's priority ({@code renice}). Run 0 stops ksmd and leaves what it merged merged; netloom
+     * never writes 2 (unmerge all).
      */
     public void write(Settings s) {
         write("pages_to_scan", s.pagesToScan());
         write("sleep_millisecs", s.sleepMillis());
         write("run", s.run());
+        Optional<Long> pid = ksmdPid();
+        if (pid.isPresent() && ksmdNice().orElse(s.ksmdNice()) != s.ksmdNice()) {
+            Proc.run(List.of("renice", "-n", Integer.toString(s.ksmdNice()), "-p", Long.toString(pid.get())), Duration.ofSeconds(10)).orThrow();
+        }
     }
 
     /** CPU time ksmd has used since it started, in nanoseconds; empty when there is no ksmd. */
     public Optional<Long> ksmdCpuNanos() {
+        return ksmdStat().map(stat -> field(stat, 14) + field(stat, 15)).map(ticks -> ticks * (1_000_000_000L / CLOCK_TICKS_PER_SECOND));
+    }
+
+    /** ksmd's nice value (field 19 of its /proc/PID/stat). */
+    public Optional<Integer> ksmdNice() {
+        return ksmdStat().map(stat -> (int) field(stat, 19));
+    }
+
+    /** The pid of the kernel's KSM thread, found by its name. */
+    Optional<Long> ksmdPid() {
         try (Stream<Path> pids = Files.list(proc)) {
             for (Path p : pids.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
                 try {
-                    if (!Files.readString(p.resolve("comm")).strip().equals("ksmd")) {
-                        continue;
+                    if (Files.readString(p.resolve("comm")).strip().equals("ksmd")) {
+                        return Optional.of(Long.parseLong(p.getFileName().toString()));
                     }
-                    return Optional.of(cpuTicks(Files.readString(p.resolve("stat"))) * (1_000_000_000L / CLOCK_TICKS_PER_SECOND));
                 } catch (IOException | RuntimeException e) {
                     // a process that went away meanwhile
                 }
@@ -116,10 +135,25 @@ public final class Ksm {
         return Optional.empty();
     }
 
-    /** utime + stime (fields 14 and 15) of a /proc/PID/stat line, counted after the command's closing parenthesis. */
+    private Optional<String> ksmdStat() {
+        return ksmdPid().flatMap(pid -> {
+            try {
+                return Optional.of(Files.readString(proc.resolve(Long.toString(pid)).resolve("stat")));
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    /** utime + stime (fields 14 and 15) of a /proc/PID/stat line. */
     static long cpuTicks(String stat) {
+        return field(stat, 14) + field(stat, 15);
+    }
+
+    /** Field {@code n} (from 1, as proc(5) numbers them) of a /proc/PID/stat line, counted after the command's closing parenthesis. */
+    static long field(String stat, int n) {
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
-        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        return Long.parseLong(f[n - 3]);
     }
 
     private long read(String name) {

@@ -27,7 +27,7 @@ class KsmTest {
     void settingsAndCounters_areReadFromItsFiles() throws IOException {
         Ksm ksm = new Ksm(fakeKsm(Files.createTempDirectory("ksm"), 1, 1000), Path.of("/nonexistent"));
         assertThat(ksm.available()).isTrue();
-        assertThat(ksm.settings()).contains(new Ksm.Settings(1, 1000, 20));
+        assertThat(ksm.settings()).contains(new Ksm.Settings(1, 1000, 20, Ksm.KSMD_NICE));
         assertThat(ksm.settings().orElseThrow().pagesPerSecond()).isEqualTo(50_000);
         assertThat(ksm.counters()).contains(new Ksm.Counters(1000, 25600, 0, 7));
         assertThat(ksm.counters().orElseThrow().savedMiB()).isEqualTo(100);
@@ -36,8 +36,8 @@ class KsmTest {
     @Test
     void write_changesTheRateAndTheRunFlag(@TempDir Path dir) throws IOException {
         Ksm ksm = new Ksm(fakeKsm(dir.resolve("ksm"), 0, 100), dir);
-        ksm.write(new Ksm.Settings(1, 1000, 20));
-        assertThat(ksm.settings()).contains(new Ksm.Settings(1, 1000, 20));
+        ksm.write(new Ksm.Settings(1, 1000, 20, 0));
+        assertThat(ksm.settings()).contains(new Ksm.Settings(1, 1000, 20, Ksm.KSMD_NICE)); // no ksmd in this /proc: nothing reniced
         assertThat(Files.readString(dir.resolve("ksm/run"))).isEqualTo("1");
     }
 
@@ -59,6 +59,8 @@ class KsmTest {
         Files.writeString(proc.resolve("48/stat"), "48 (ksmd) S 2 0 0 0 -1 2129984 0 0 0 0 150 350 0 0 25 5 1 0 54 0 0\n");
         Ksm ksm = new Ksm(proc.resolve("ksm"), proc);
         assertThat(ksm.ksmdCpuNanos()).contains(5_000_000_000L);
+        assertThat(ksm.ksmdNice()).contains(5);
+        assertThat(ksm.ksmdPid()).contains(48L);
     }
 
     @Test
