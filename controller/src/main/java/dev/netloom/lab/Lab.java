@@ -78,7 +78,7 @@ public final class Lab implements AutoCloseable {
         this.images = images;
         this.paths = LabPaths.of(scenario.name());
         this.events = new EventLog(paths.events());
-        this.setup = new NodeSetup(() -> shaping, events);
+        this.setup = new NodeSetup(plan, () -> shaping, events);
         this.loops = ConsoleSession.newEventLoopGroup(Math.min(4, Math.max(1, Runtime.getRuntime().availableProcessors())));
         this.workers = Executors.newFixedThreadPool(Math.max(2, plan.nodes().size()), r -> {
             Thread t = new Thread(r, "lab-" + scenario.name());

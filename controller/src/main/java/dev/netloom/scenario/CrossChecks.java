@@ -139,6 +139,31 @@ final class CrossChecks {
         }
     }
 
+    /**
+     * Node files' placeholders name interfaces the node has, and peers only where a link has one:
+     * ethN is the node's Nth attachment, links first then LANs, each in scenario order (as planned).
+     */
+    void checkFiles(List<NodesSection.NodeIn> nodes) {
+        Map<String, List<Boolean>> attachments = new HashMap<>(); // per node, per ethN: is it a link?
+        links.forEach(l -> l.ends().forEach(e -> attachments.computeIfAbsent(e.node(), k -> new ArrayList<>()).add(true)));
+        lans.forEach(l -> l.members().forEach(m -> attachments.computeIfAbsent(m.node(), k -> new ArrayList<>()).add(false)));
+        for (NodesSection.NodeIn n : nodes) {
+            List<Boolean> ifaces = attachments.getOrDefault(n.name(), List.of());
+            for (FilesSection.FileIn f : n.files()) {
+                for (Placeholders.Placeholder p : Placeholders.find(f.file().text())) {
+                    if (p.iface() >= ifaces.size()) {
+                        throw f.textAt().error(p.text() + " in " + f.file().path() + ": node \"" + n.name() + "\" has "
+                                + (ifaces.isEmpty() ? "no interfaces" : "eth0 to eth" + (ifaces.size() - 1)));
+                    }
+                    if (p.fact().linkOnly() && !ifaces.get(p.iface())) {
+                        throw f.textAt().error(p.text() + " in " + f.file().path() + ": eth" + p.iface() + " of node \"" + n.name()
+                                + "\" is on a LAN, which has no single peer; name the member's address instead");
+                    }
+                }
+            }
+        }
+    }
+
     /** A link's or LAN's explicit addresses, for the address checks. */
     private record AddressedSegment(String kind, String name, SourceValue at, List<EndpointIn> ends) {
     }

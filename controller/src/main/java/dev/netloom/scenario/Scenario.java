@@ -65,10 +65,23 @@ public record Scenario(
      * A node. {@code memoryMiB}/{@code cpus}/{@code image} are already resolved against the defaults.
      * {@code commands} run on this node after the global ones.
      */
-    public record NodeDef(String name, String image, int memoryMiB, int cpus, List<String> commands) {
+    public record NodeDef(String name, String image, int memoryMiB, int cpus, List<String> commands, List<NodeFile> files) {
         public NodeDef {
             commands = List.copyOf(commands);
+            files = List.copyOf(files);
         }
+
+        /** A node without files. */
+        public NodeDef(String name, String image, int memoryMiB, int cpus, List<String> commands) {
+            this(name, image, memoryMiB, cpus, commands, List.of());
+        }
+    }
+
+    /**
+     * A file written into a node before its commands run: an absolute {@code path}, its text with
+     * {@link Placeholders} still in it, and an octal {@code mode} ("0644") or null for the guest's default.
+     */
+    public record NodeFile(String path, String text, String mode) {
     }
 
     /** One end of a link or LAN membership; {@code address} is a CIDR like 10.9.0.1/24 or null for automatic. */

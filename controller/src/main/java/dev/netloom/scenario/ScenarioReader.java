@@ -29,11 +29,14 @@ final class ScenarioReader {
 
     private final JsonDoc doc;
     private final ImageCheck images;
+    private final java.nio.file.Path baseDir;
     private final CrossChecks refs = new CrossChecks();
 
-    ScenarioReader(JsonDoc doc, ImageCheck images) {
+    /** @param baseDir the scenario file's directory (node files' "src" are inside it), or null for text without a file */
+    ScenarioReader(JsonDoc doc, ImageCheck images, java.nio.file.Path baseDir) {
         this.doc = doc;
         this.images = images;
+        this.baseDir = baseDir;
     }
 
     Scenario read() {
@@ -43,7 +46,7 @@ final class ScenarioReader {
 
         SourceValue defaultsAt = root.get("defaults");
         Defaults defaults = NodesSection.defaults(defaultsAt);
-        List<NodeIn> listed = NodesSection.listed(root.get("nodes"));
+        List<NodeIn> listed = NodesSection.listed(root.get("nodes"), baseDir);
         List<GeneratedIn> generated = GenerateSection.read(root.get("generate"));
         List<NodeIn> nodes = NodesSection.merge(listed, generated, refs);
         checkNodeCount(root, nodes.size());
@@ -70,6 +73,7 @@ final class ScenarioReader {
         List<Check> checks = ChecksSection.read(root.get("checks"), refs);
 
         refs.checkInterfaces();
+        refs.checkFiles(nodes);
         refs.checkAddresses();
         List<NodeDef> nodeDefs = nodes.stream().map(n -> NodesSection.resolve(n, defaults)).toList();
         Scenario scenario = new Scenario(name, defaults, nodeDefs, linkDefs, lanDefs, addressing, routing, commands, timeline,

@@ -1,5 +1,6 @@
 package dev.netloom.topology;
 
+import dev.netloom.scenario.Scenario;
 import dev.netloom.nodes.NodeSpec;
 
 import java.util.Collections;
@@ -21,16 +22,24 @@ import java.util.Optional;
  * @param hosts      every node's name to one IPv4 address of it (its eth0's), in node order; nodes
  *                   without interfaces are left out
  * @param commands   the scenario's commands, then this node's own
+ * @param files      files written into the node before its commands, placeholders not yet filled
  */
 public record NodePlan(String name, int index, String image, int memoryMiB, int cpus,
                        List<InterfacePlan> interfaces, List<Route> routes, Map<String, String> hosts,
-                       List<String> commands) {
+                       List<String> commands, List<Scenario.NodeFile> files) {
 
     public NodePlan {
         interfaces = List.copyOf(interfaces);
         routes = List.copyOf(routes);
         hosts = Collections.unmodifiableMap(new LinkedHashMap<>(hosts));
         commands = List.copyOf(commands);
+        files = List.copyOf(files);
+    }
+
+    /** A node without files. */
+    public NodePlan(String name, int index, String image, int memoryMiB, int cpus, List<InterfacePlan> interfaces,
+                    List<Route> routes, Map<String, String> hosts, List<String> commands) {
+        this(name, index, image, memoryMiB, cpus, interfaces, routes, hosts, commands, List.of());
     }
 
     /** The interface on that link or LAN, if the node is attached to it. */

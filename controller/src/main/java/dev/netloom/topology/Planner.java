@@ -117,7 +117,7 @@ public final class Planner {
             List<String> commands = new ArrayList<>(scenario.commands());
             commands.addAll(def.commands());
             nodePlans.add(new NodePlan(def.name(), n, def.image(), def.memoryMiB(), def.cpus(), interfaces.get(n),
-                    routes == null ? List.of() : routes.get(n), hosts, commands));
+                    routes == null ? List.of() : routes.get(n), hosts, commands, def.files()));
         }
         return new Plan(scenario.name(), nodePlans, segmentPlans);
     }

@@ -43,6 +43,7 @@ class SchemaConsistencyTest {
         assertThat(keys(schema, false)).containsExactlyInAnyOrderElementsOf(ScenarioReader.TOP_KEYS);
         assertThat(keys(def("defaults"), false)).containsExactlyInAnyOrderElementsOf(NodesSection.DEFAULTS_KEYS);
         assertThat(keys(def("nodeObject"), false)).containsExactlyInAnyOrderElementsOf(NodesSection.NODE_KEYS);
+        assertThat(keys(def("nodeFile"), false)).containsExactlyInAnyOrderElementsOf(FilesSection.KEYS);
         assertThat(keys(def("impairmentFields"), false)).containsExactlyInAnyOrderElementsOf(ImpairmentIn.KEYS);
         assertThat(keys(def("link"), true)).containsExactlyInAnyOrderElementsOf(LinksSection.KEYS);
         assertThat(keys(def("endpointObject"), false)).containsExactlyInAnyOrderElementsOf(EndpointIn.KEYS);
