@@ -4,7 +4,6 @@ import dev.netloom.scenario.GenerateSection.GeneratedIn;
 import dev.netloom.scenario.LansSection.LanIn;
 import dev.netloom.scenario.LinksSection.LinkIn;
 import dev.netloom.scenario.NodesSection.NodeIn;
-import dev.netloom.scenario.Scenario.Check;
 import dev.netloom.scenario.Scenario.Defaults;
 import dev.netloom.scenario.Scenario.LanDef;
 import dev.netloom.scenario.Scenario.LinkDef;
@@ -67,14 +66,14 @@ final class ScenarioReader {
         List<String> commands = CommandRules.list(root.get("commands"));
         Duration duration = duration(root.get("duration"));
         boolean ksm = ksm(root.get("ksm"));
-        List<EventIn> events = TimelineSection.read(root.get("timeline"), refs);
+        List<EventIn> events = TimelineSection.read(root.get("timeline"), refs, addressing);
         refs.replayTimeline(events);
         List<TimelineEvent> timeline = events.stream().map(EventIn::event).toList();
-        List<Check> checks = ChecksSection.read(root.get("checks"), refs);
+        List<Check> checks = ChecksSection.read(root.get("checks"), refs, addressing);
 
         refs.checkInterfaces();
         refs.checkFiles(nodes);
-        refs.checkAddresses();
+        refs.checkAddresses(addressing);
         List<NodeDef> nodeDefs = nodes.stream().map(n -> NodesSection.resolve(n, defaults)).toList();
         Scenario scenario = new Scenario(name, defaults, nodeDefs, linkDefs, lanDefs, addressing, routing, commands, timeline,
                 checks, duration, ksm);

@@ -85,7 +85,7 @@ class ScaleE2ETest {
                 json.length() > 2000 ? json.substring(0, 600) + " ... " : json);
 
         assertThat(code).as("exit code of `netloom run` of %d tiny nodes", nodes).isZero();
-        JsonNode summary = Json.MAPPER.readTree(json);
+        JsonNode summary = Json.MAPPER.readTree(json).path("runs").path(0);
         long upMillis = summary.path("upMillis").asLong();
         long heldMiB = summary.path("heldMiB").asLong();
         System.err.printf("scale: READY in %.1f s; after the soak the nodes hold %d MiB of their own, %d MiB each; KSM %s%n",
