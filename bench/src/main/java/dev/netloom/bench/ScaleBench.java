@@ -24,6 +24,9 @@ import java.util.concurrent.TimeUnit;
  * raw QEMU boots at once as the baseline where the host can hold them), the host memory per node (PSS:
  * see {@link #pssMiB}) at READY and once KSM has caught up, the memory the host lost per node, what
  * ksmd and the controller cost in CPU during the bring-up, and the controller's heap.
+ * Per size also the bring-up phase by phase, per node ({@link BringUpPhases}: admission, boot,
+ * configuration, the fabric's share), each against the smallest size's, and up to
+ * {@link #PING_ALL_UP_TO} nodes the ping-all check's wall time per pair.
  * {@code NETLOOM_SCALE_SIZES=200,256} runs only those sizes.
  */
 final class ScaleBench implements Benchmark {
@@ -41,6 +44,8 @@ final class ScaleBench implements Benchmark {
     static final Duration RAW_BUDGET = Duration.ofMinutes(3);
     /** What one raw tiny QEMU holds before KSM gets to it (measured: 175 MiB), for deciding whether N of them fit at once. */
     static final long RAW_UNMERGED_MIB = 180;
+    /** Ping all (every node pings every other: N(N-1) pings, one console command per source, the sources in parallel) up to this size. */
+    static final int PING_ALL_UP_TO = 64;
 
     @Override
     public String name() {
@@ -58,6 +63,10 @@ final class ScaleBench implements Benchmark {
         double[] idleBefore = idle(ctx);
         int largest = 0;
         int tried = 0;
+        BringUpPhases first = null;
+        int firstN = 0;
+        double firstReadyMs = -1;
+        double firstPingAllPerPair = -1;
         for (int n : sizes(ctx)) {
             tried = n;
             int[] grid = grid(n);
@@ -79,9 +88,10 @@ final class ScaleBench implements Benchmark {
             long availableBefore = HostFacts.memAvailableMiB();
             long t0 = System.nanoTime();
             Lab lab;
+            BringUpPhases phases = new BringUpPhases();
             try {
                 sampler.start();
-                lab = ctx.running(BenchLab.up(ctx, BenchLab.scenario(BenchLab.tinyGrid(BenchLab.name("sc", n), grid[0], grid[1]))));
+                lab = ctx.running(BenchLab.up(ctx, BenchLab.scenario(BenchLab.tinyGrid(BenchLab.name("sc", n), grid[0], grid[1])), phases));
             } catch (BadInputException e) {
                 ctx.say("scale N=" + n + ": refused: " + e.getMessage());
                 break;
@@ -94,11 +104,44 @@ final class ScaleBench implements Benchmark {
             double readyMs = (System.nanoTime() - t0) / 1e6;
             try {
                 long c0 = System.nanoTime();
-                List<Checks.Result> ping = Checks.run(lab, lab.scenario().checks());
+                List<Checks.Result> ping = Checks.run(lab, lab.scenario().checks().subList(0, 1));
                 double checkMs = (System.nanoTime() - c0) / 1e6;
                 boolean pinged = ping.stream().allMatch(Checks.Result::ok);
                 ctx.say(String.format("scale N=%d (%dx%d): READY in %.0f s, n1 -> n%d (%d hops) %s in %.1f s; %s", n, grid[0], grid[1], readyMs / 1000, n,
                         grid[0] + grid[1] - 2, pinged ? "pinged" : "FAILED: " + ping, checkMs / 1000, sampler.describe()));
+                ctx.say("scale N=" + n + ": bring-up phases: " + phases.describe(n));
+                if (first == null) {
+                    first = phases;
+                    firstN = n;
+                }
+                String vsFirst = " vs at N=" + firstN;
+                figures.add(new Figure(name(), n + " nodes: admission per node (memory headroom, QEMU started)" + vsFirst, "ms",
+                        phases.admission(), first.admission(), null, false));
+                figures.add(new Figure(name(), n + " nodes: configuration per node over its console (READY to configured)" + vsFirst, "ms",
+                        phases.configuration(), first.configuration(), null, false));
+                figures.add(new Figure(name(), n + " nodes: boot per node (STARTING to READY, " + Math.max(2, 4 * Runtime.getRuntime().availableProcessors())
+                        + " booting at once)" + vsFirst, "ms", phases.boot(), first.boot(), null, false));
+                figures.add(new Figure(name(), n + " nodes: fabric (namespace, " + lab.plan().segments().size() + " links) per node" + vsFirst, "ms",
+                        Samples.of(phases.fabricMs() / n), Samples.of(first.fabricMs() / firstN), null, false));
+                figures.add(new Figure(name(), n + " nodes: Lab.up wall time per node" + vsFirst, "ms",
+                        Samples.of(readyMs / n), Samples.of(firstReadyMs < 0 ? readyMs / n : firstReadyMs), null, false));
+                if (firstReadyMs < 0) {
+                    firstReadyMs = readyMs / n;
+                }
+                if (n <= PING_ALL_UP_TO) {
+                    long a0 = System.nanoTime();
+                    List<Checks.Result> all = Checks.run(lab, lab.scenario().checks().subList(1, 2));
+                    double allMs = (System.nanoTime() - a0) / 1e6;
+                    long pairs = (long) n * (n - 1);
+                    boolean allOk = all.stream().allMatch(Checks.Result::ok);
+                    ctx.say(String.format("scale N=%d: ping all: %d pairs %s in %.1f s (%.1f ms per pair, %d console commands in parallel)", n, pairs,
+                            allOk ? "passed" : "FAILED (" + all.stream().filter(r -> !r.ok()).count() + " failed)", allMs / 1000, allMs / pairs, n));
+                    if (firstPingAllPerPair < 0) {
+                        firstPingAllPerPair = allMs / pairs;
+                    }
+                    figures.add(new Figure(name(), n + " nodes: ping all, wall time per pair (" + pairs + " pairs" + (allOk ? "" : ", some FAILED") + ")" + vsFirst,
+                            "ms", Samples.of(allMs / pairs), Samples.of(firstPingAllPerPair), null, false));
+                }
                 Samples baseline = rawMs == null ? Samples.of(READY_BUDGET.toMillis()) : Samples.of(rawMs);
                 String against = rawMs == null ? "the 10 min budget (no raw baseline)" : n + " raw QEMU boots at once";
                 figures.add(new Figure(name(), "grid " + grid[0] + "x" + grid[1] + " (" + n + " nodes): Lab.up to READY vs " + against, "ms",

@@ -190,10 +190,13 @@ public final class Lab implements AutoCloseable {
         Semaphore admission = new Semaphore(slots);
         List<CompletableFuture<Void>> configured = new ArrayList<>();
         for (NodePlan n : plan.nodes()) {
+            long queued = System.nanoTime();
             admission.acquireUninterruptibly();
+            long slot = System.nanoTime();
             QemuNode node = creatingNode(n, manifests.get(n.image()));
+            NodeSetup.Admitted admitted = new NodeSetup.Admitted(Duration.ofNanos(slot - queued), Duration.ofNanos(System.nanoTime() - slot));
             node.ready().whenComplete((r, e) -> admission.release());
-            configured.add(node.ready().thenAcceptAsync(r -> setup.configure(n, node), workers));
+            configured.add(node.ready().thenAcceptAsync(r -> setup.configure(n, node, admitted), workers));
         }
         try {
             CompletableFuture.allOf(configured.toArray(CompletableFuture[]::new)).join();
@@ -355,9 +358,11 @@ public final class Lab implements AutoCloseable {
                 if (old != null && !old.state().isFinal()) {
                     throw new BadInputException("node " + name + " is already running (" + old.state() + ")");
                 }
+                long t0 = System.nanoTime();
                 QemuNode node = creatingNode(n, images.require(n.image()));
+                NodeSetup.Admitted admitted = new NodeSetup.Admitted(Duration.ZERO, Duration.ofNanos(System.nanoTime() - t0));
                 node.awaitReady();
-                setup.configure(n, node);
+                setup.configure(n, node, admitted);
             }
             case "restart" -> {
                 node(name).stop();
