@@ -51,7 +51,7 @@ public final class Reroute {
     private static List<String> commands(Plan plan, NodePlan node, Map<String, List<Route>> live, Set<String> down,
                                          List<SegmentPlan.Member> downMembers, List<SegmentPlan.Member> restoredMembers) {
         List<String> cmds = new ArrayList<>();
-        List<String> kept = new ArrayList<>();
+        Set<String> kept = new HashSet<>(); // a node of a 200-node grid has hundreds of routes: no list scan per old route
         for (Route r : live.get(node.name())) {
             cmds.add(GuestConfig.routeCommand(r));
             kept.add(r.destination());
