@@ -31,7 +31,19 @@ final class BenchLab {
 
     /** Brings {@code scenario} up to READY with {@code listener} getting its events; the caller downs it in a finally block. */
     static Lab up(BenchContext ctx, Scenario scenario, java.util.function.Consumer<dev.netloom.lab.LabEvent> listener) {
-        return Lab.up(scenario, ctx.accel(), ImageStore.fromEnvironment(), listener);
+        // registered before its bring-up, so that a run stopped meanwhile (SIGTERM) takes it down too
+        Lab lab = ctx.running(Lab.create(scenario, ctx.accel(), ImageStore.fromEnvironment(), listener));
+        try {
+            lab.up(); // on failure it has taken itself down
+        } catch (RuntimeException e) {
+            try {
+                ctx.stopped(lab);
+            } catch (Exception closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
+        return lab;
     }
 
     /**
