@@ -147,6 +147,8 @@ final class Results {
         m.put("nodes", r.nodes().stream().map(n -> ordered("name", n.name(), "state", n.state(),
                 "bootMillis", n.boot() == null ? null : n.boot().toMillis())).toList());
         m.put("engines", r.engines().stream().map(e -> ordered("link", e.link(), "direction", e.direction(), "engine", e.engine())).toList());
+        m.put("heldMiB", r.heldMiB());
+        m.put("ksm", r.ksm());
         Instant ready = r.upTime() == null ? r.started() : r.started().plus(r.upTime());
         List<Map<String, Object>> checks = new ArrayList<>();
         r.checks().forEach(c -> checks.add(check(c, "checks", ready)));

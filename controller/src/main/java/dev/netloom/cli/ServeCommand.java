@@ -35,12 +35,15 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     ObserveOptions observe;
 
+    @Mixin
+    KsmOption ksm;
+
     @Override
     public Integer call() throws Exception {
         Accel requested = accel.requested();
         java.net.InetSocketAddress tcp = listen.address();
         observe.check();
-        Scenario scenario = file.load();
+        Scenario scenario = ksm.apply(file.load());
         HostSetup.ensure(Say::line);
         Scenarios.ensureEmulators(scenario);
         ImageStore store = ImageStore.fromEnvironment();

@@ -44,13 +44,16 @@ final class UpCommand implements Callable<Integer> {
     @Mixin
     ObserveOptions observe;
 
+    @Mixin
+    KsmOption ksm;
+
     @Override
     public Integer call() throws Exception {
         // bad input fails here, before anything starts (even apt-get); the controller reads these again
         accel.requested();
         listen.address();
         observe.check();
-        Scenario scenario = file.load();
+        Scenario scenario = ksm.apply(file.load());
         HostSetup.ensure(Say::line);
         Scenarios.ensureEmulators(scenario);
         // a crashed run of this name is fine (the controller removes its leftovers); a live one is not
@@ -63,6 +66,9 @@ final class UpCommand implements Callable<Integer> {
             cmd.addAll(List.of("--listen", listen.text));
         }
         cmd.addAll(observe.passOn());
+        if (ksm.off) {
+            cmd.add("--no-ksm");
+        }
         Process controller = Proc.start(cmd, Proc.NO_INPUT, ProcessBuilder.Redirect.PIPE);
         // Ctrl-C or SIGTERM of `up` before the lab is READY means "I do not want it": the controller (its
         // own session, so the terminal's signal does not reach it) gets SIGTERM and tears the lab down

@@ -59,7 +59,7 @@ public final class Reroute {
                                          List<SegmentPlan> hostRouted, List<SegmentPlan.Member> downMembers,
                                          List<SegmentPlan.Member> releasedMembers, List<SegmentPlan.Member> restoredMembers) {
         List<String> cmds = new ArrayList<>();
-        List<String> kept = new ArrayList<>();
+        Set<String> kept = new HashSet<>(); // a node of a 200-node grid has hundreds of routes: no list scan per old route
         for (Route r : live.get(node.name())) {
             cmds.add(GuestConfig.routeCommand(r));
             kept.add(r.destination());

@@ -103,7 +103,7 @@ public final class Lab implements AutoCloseable {
      */
     public static Lab create(Scenario scenario, Accel accel, ImageStore images, Consumer<LabEvent> listener) {
         Plan plan = planOf(scenario);
-        HostMemory.requirePossible(plan);
+        HostMemory.requirePossible(plan, MemoryMerging.host().decide(scenario.ksm()).merges());
         Lab lab = new Lab(scenario, plan, accel, images);
         if (listener != null) {
             lab.events.addListener(listener);
@@ -203,10 +203,13 @@ public final class Lab implements AutoCloseable {
         Semaphore admission = new Semaphore(slots);
         List<CompletableFuture<Void>> configured = new ArrayList<>();
         for (NodePlan n : plan.nodes()) {
+            long queued = System.nanoTime();
             admission.acquireUninterruptibly();
+            long slot = System.nanoTime();
             QemuNode node = creatingNode(n, manifests.get(n.image()));
+            NodeSetup.Admitted admitted = new NodeSetup.Admitted(Duration.ofNanos(slot - queued), Duration.ofNanos(System.nanoTime() - slot));
             node.ready().whenComplete((r, e) -> admission.release());
-            configured.add(node.ready().thenAcceptAsync(r -> setup.configure(n, node), workers));
+            configured.add(node.ready().thenAcceptAsync(r -> setup.configure(n, node, admitted), workers));
         }
         try {
             CompletableFuture.allOf(configured.toArray(CompletableFuture[]::new)).join();
@@ -219,7 +222,14 @@ public final class Lab implements AutoCloseable {
     }
 
     private void claim() {
-        creating(() -> journal = LabJournal.claim(plan, paths, line -> event(LabEvent.Kind.CLEANUP, name(), line)));
+        creating(() -> journal = LabJournal.claim(plan, paths, scenario.ksm(), line -> event(LabEvent.Kind.CLEANUP, name(), line),
+                line -> event(LabEvent.Kind.LAB, name(), line)));
+        event(LabEvent.Kind.LAB, name(), "memory: " + journal.reservedMiB() + " MiB reserved for " + plan.nodes().size() + " nodes; KSM "
+                + switch (journal.merging()) {
+                    case ON -> "merges their memory";
+                    case OFF -> "kept away from them (\"ksm\": false or --no-ksm)";
+                    case UNAVAILABLE -> "not available (" + MemoryMerging.host().describe() + ")";
+                });
     }
 
     /** Runs a step that creates something, unless the lab is going down; a step and {@link #down()} never interleave. */
@@ -233,15 +243,16 @@ public final class Lab implements AutoCloseable {
     }
 
     private QemuNode creatingNode(NodePlan n, ImageManifest manifest) {
+        // outside the lifecycle lock: it may wait for KSM, and down() must not wait for it
+        HostMemory.awaitHeadroom(name(), n.name(), HostMemory.nodeMiB(n, false), journal.merging().merges());
         QemuNode[] started = new QemuNode[1];
         creating(() -> started[0] = startNode(n, manifest));
         return started[0];
     }
 
     private QemuNode startNode(NodePlan n, ImageManifest manifest) {
-        HostMemory.requireHeadroom(name(), n.name());
         NodeSpec spec = new NodeSpec(n.name(), manifest, images.dir(n.image()), manifest.arch().accel(accel), n.cpus(), n.memoryMiB(), n.nics(),
-                fabric.namespace(), List.of(), null, null, 1);
+                fabric.namespace(), List.of(), null, null, 1).withMemoryMerging(journal.merging() != MemoryMerging.Mode.OFF);
         QemuNode node = QemuNode.start(spec, paths.node(n.name()), false, loops, List.of(c -> events.accept(new LabEvent(Instant.now(), LabEvent.Kind.NODE, c.node(), c.to() + " (" + c.detail() + ")", c.to()))),
                 pid -> journal.addProcess(n.name(), pid)); // every QEMU, restarts included, is journalled before it can outlive us
         nodes.put(n.name(), node);
@@ -432,9 +443,11 @@ public final class Lab implements AutoCloseable {
                 if (old != null && !old.state().isFinal()) {
                     throw new BadInputException("node " + name + " is already running (" + old.state() + ")");
                 }
+                long t0 = System.nanoTime();
                 QemuNode node = creatingNode(n, images.require(n.image()));
+                NodeSetup.Admitted admitted = new NodeSetup.Admitted(Duration.ZERO, Duration.ofNanos(System.nanoTime() - t0));
                 node.awaitReady();
-                setup.configure(n, node);
+                setup.configure(n, node, admitted);
             }
             case "restart" -> {
                 node(name).stop();
@@ -471,7 +484,10 @@ public final class Lab implements AutoCloseable {
                 CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).join();
                 Fabric.attach(name()).destroy(); // the name is ours, so is its namespace, however far the bring-up got
                 event(LabEvent.Kind.LAB, name(), "down");
-                HostLock.run(() -> ImageStore.deleteTree(paths.dir())); // never while a new run of this name claims it
+                HostLock.run(() -> { // never while a new run of this name claims it
+                    ImageStore.deleteTree(paths.dir());
+                    MemoryMerging.host().releaseIfLast(line -> event(LabEvent.Kind.LAB, name(), line));
+                });
             }
         } finally {
             workers.shutdownNow();

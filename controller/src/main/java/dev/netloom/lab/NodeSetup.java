@@ -53,7 +53,16 @@ final class NodeSetup {
         return tools.getOrDefault(node, GuestTools.FULL);
     }
 
-    void configure(NodePlan n, QemuNode node) {
+    /**
+     * How a node got to start: the wait for one of the lab's boot slots (the cap on nodes booting at
+     * once), then admission proper (the memory headroom check, and starting its QEMU).
+     */
+    record Admitted(Duration slotWait, Duration admission) {
+    }
+
+    /** Configures a READY node; the NODE_CONFIGURED event it ends with gives every phase's time for this node. */
+    void configure(NodePlan n, QemuNode node, Admitted admitted) {
+        long t0 = System.nanoTime();
         GuestTools found = probe(n, node);
         tools.put(n.name(), found);
         Shaping links = shaping.get();
@@ -88,8 +97,9 @@ final class NodeSetup {
                 throw new NetloomException("command on node " + n.name() + " failed: `" + c + "` exited " + r.exitCode() + ": " + r.output().strip());
             }
         }
-        events.accept(LabEvent.of(LabEvent.Kind.NODE_CONFIGURED, n.name(), "configured (" + found.describe() + "), boot "
-                + node.bootTime().toMillis() + " ms"));
+        events.accept(LabEvent.of(LabEvent.Kind.NODE_CONFIGURED, n.name(), "configured (" + found.describe() + "): boot slot after "
+                + admitted.slotWait().toMillis() + " ms, admission " + admitted.admission().toMillis() + " ms, boot "
+                + node.bootTime().toMillis() + " ms, configuration " + (System.nanoTime() - t0) / 1_000_000 + " ms"));
     }
 
     private static GuestTools probe(NodePlan n, QemuNode node) {

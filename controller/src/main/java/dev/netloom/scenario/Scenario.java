@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param timeline   events at offsets from READY, sorted by time
  * @param checks     run after bring-up ({@link Check}); a failed check makes `run` exit 1
  * @param duration   how long `run` keeps the lab up after the checks (null: until the timeline ends)
+ * @param ksm        whether the host's same-page merging (KSM) may merge the nodes' memory (default true)
  */
 public record Scenario(
         String name,
@@ -32,7 +33,8 @@ public record Scenario(
         List<String> commands,
         List<TimelineEvent> timeline,
         List<Check> checks,
-        Duration duration) {
+        Duration duration,
+        boolean ksm) {
 
     public Scenario {
         nodes = List.copyOf(nodes);
@@ -41,6 +43,17 @@ public record Scenario(
         commands = List.copyOf(commands);
         timeline = List.copyOf(timeline);
         checks = List.copyOf(checks);
+    }
+
+    /** A scenario whose nodes' memory KSM may merge. */
+    public Scenario(String name, Defaults defaults, List<NodeDef> nodes, List<LinkDef> links, List<LanDef> lans, Addressing addressing,
+                    Routing routing, List<String> commands, List<TimelineEvent> timeline, List<Check> checks, Duration duration) {
+        this(name, defaults, nodes, links, lans, addressing, routing, commands, timeline, checks, duration, true);
+    }
+
+    /** The same scenario with memory merging allowed or not (the CLI's --no-ksm). */
+    public Scenario withKsm(boolean merge) {
+        return new Scenario(name, defaults, nodes, links, lans, addressing, routing, commands, timeline, checks, duration, merge);
     }
 
     /** Node settings that apply unless a node overrides them. */

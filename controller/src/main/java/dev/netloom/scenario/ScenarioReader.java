@@ -24,7 +24,7 @@ import java.util.List;
 final class ScenarioReader {
 
     static final List<String> TOP_KEYS = List.of("$schema", "version", "name", "description", "defaults", "nodes", "links",
-            "lans", "generate", "addressing", "routing", "commands", "timeline", "checks", "duration");
+            "lans", "generate", "addressing", "routing", "commands", "timeline", "checks", "duration", "ksm");
 
     private final JsonDoc doc;
     private final ImageCheck images;
@@ -65,6 +65,7 @@ final class ScenarioReader {
         Scenario.Routing routing = AddressingSection.routing(root.get("routing"));
         List<String> commands = CommandRules.list(root.get("commands"));
         Duration duration = duration(root.get("duration"));
+        boolean ksm = ksm(root.get("ksm"));
         List<EventIn> events = TimelineSection.read(root.get("timeline"), refs, addressing);
         refs.replayTimeline(events);
         List<TimelineEvent> timeline = events.stream().map(EventIn::event).toList();
@@ -75,7 +76,7 @@ final class ScenarioReader {
         refs.checkAddresses(addressing);
         List<NodeDef> nodeDefs = nodes.stream().map(n -> NodesSection.resolve(n, defaults)).toList();
         Scenario scenario = new Scenario(name, defaults, nodeDefs, linkDefs, lanDefs, addressing, routing, commands, timeline,
-                checks, duration);
+                checks, duration, ksm);
         refs.checkPool(scenario, root);
         refs.checkImages(images, nodes, defaults, defaultsAt, root);
         return scenario;
@@ -107,6 +108,17 @@ final class ScenarioReader {
             throw at.error("the scenario has " + count + " nodes; netloom runs at most " + ScenarioLoader.MAX_NODES
                     + " nodes per lab; make it smaller");
         }
+    }
+
+    /** "ksm": true (the default) or false, which keeps the host's same-page merging away from this lab's nodes. */
+    private static boolean ksm(SourceValue at) {
+        if (at == null) {
+            return true;
+        }
+        if (!at.node().isBoolean()) {
+            throw at.error("expected true or false, found " + at.node() + ": \"ksm\": false keeps KSM from merging the nodes' memory");
+        }
+        return at.node().booleanValue();
     }
 
     /** "duration": above 0, or absent (run until the timeline ends). */

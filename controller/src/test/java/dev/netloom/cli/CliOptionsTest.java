@@ -30,7 +30,7 @@ class CliOptionsTest {
 
     private static final Map<String, Class<?>> MIXINS = Map.of(
             "--lab", LabOption.class, "--accel", AccelOption.class, "--json", JsonOption.class, "--listen", ListenOption.class,
-            "--metrics", ObserveOptions.class, "--events", ObserveOptions.class);
+            "--metrics", ObserveOptions.class, "--events", ObserveOptions.class, "--no-ksm", KsmOption.class);
 
     private static List<CommandSpec> allCommands() {
         List<CommandSpec> all = new ArrayList<>();
@@ -75,7 +75,7 @@ class CliOptionsTest {
             }
         }
         assertThat(uses).containsEntry("--lab", 7).containsEntry("--accel", 5).containsEntry("--json", 3).containsEntry("--listen", 2)
-                .containsEntry("--metrics", 3).containsEntry("--events", 3);
+                .containsEntry("--metrics", 3).containsEntry("--events", 3).containsEntry("--no-ksm", 4); // run, up, serve, validate
     }
 
     @Test
