@@ -20,10 +20,14 @@ import java.util.regex.Pattern;
 
 /**
  * Sees when the kernel has really removed a deleted namespace's devices. {@code ip netns del} returns
- * before the kernel unregisters them (that happens later, in one batch, on a kernel worker). A veth
- * pair with one end in the namespace and its peer in an observer namespace of this class's own shows
- * it: the peer is unregistered in the same batch, and {@code ip monitor link} in the observer
- * namespace reports its deletion. Everything it creates lives in the observer namespace, deleted by
+ * before the kernel unregisters them (that happens later, in one batch, on a kernel worker that holds
+ * the host-wide RTNL lock). A veth pair with one end in the namespace and its peer in an observer
+ * namespace of this class's own shows it: the peer is unregistered in the same batch, and
+ * {@code ip monitor link} in the observer namespace reports its deletion. That report comes while the
+ * batch still runs (the kernel announces every device's deletion, then removes each one's sysfs
+ * entries and the rest, still under the lock), so {@link #awaitUnlocked} then waits for one
+ * {@code ip link set} in the observer namespace, which needs the lock: when it returns, the batch is
+ * over and the host can wire again. Everything it creates lives in the observer namespace, deleted by
  * {@link #close}; the monitor is stopped through its own Process handle.
  */
 final class DeviceWatch implements AutoCloseable {
@@ -109,6 +113,17 @@ final class DeviceWatch implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new NetloomException("interrupted while waiting for devices to go", e);
         }
+    }
+
+    /**
+     * Waits for {@code gone} (from {@link #watch}), then runs one command that takes the RTNL lock
+     * ({@code ip -n OBSERVER link set dev lo up}); returns the System.nanoTime at which it returned,
+     * i.e. when the kernel had finished the deletion batch (plus the few milliseconds of one ip process).
+     */
+    long awaitUnlocked(CompletableFuture<Long> gone, Duration budget) {
+        await(gone, budget);
+        Proc.run(List.of("ip", "-n", namespace, "link", "set", "dev", "lo", "up"), budget).orThrow();
+        return System.nanoTime();
     }
 
     private void read() {

@@ -71,7 +71,7 @@ final class LabBackend implements LabOps {
             Long boot = q == null || q.bootTime() == null ? null : q.bootTime().toMillis();
             long pid = q == null ? -1 : q.pid();
             List<InterfaceInfo> ifs = n.interfaces().stream()
-                    .map(i -> new InterfaceInfo(i.guestName(), i.address(), i.segment(), i.mac())).toList();
+                    .map(i -> new InterfaceInfo(i.guestName(), i.address(), i.segment(), i.mac(), i.address6())).toList();
             out.add(new NodeInfo(n.name(), state.name(), n.image(), boot, pid, ifs));
         }
         return out;
@@ -81,7 +81,7 @@ final class LabBackend implements LabOps {
     public List<LinkInfo> links() {
         List<LinkInfo> out = new ArrayList<>();
         for (SegmentPlan s : lab.plan().segments()) {
-            List<MemberInfo> members = s.members().stream().map(m -> new MemberInfo(m.node(), m.dev(), m.address())).toList();
+            List<MemberInfo> members = s.members().stream().map(m -> new MemberInfo(m.node(), m.dev(), m.address(), m.address6())).toList();
             Map<String, Impairment> imps = new LinkedHashMap<>();
             Map<String, String> engs = new LinkedHashMap<>();
             for (String dir : s.impairments().keySet()) {

@@ -22,16 +22,22 @@ public interface LabOps {
     record LabInfo(String lab, String state, String namespace, String runDirectory) {
     }
 
-    /** One guest interface. */
-    record InterfaceInfo(String name, String address, String segment, String mac) {
+    /** One guest interface; {@code address} (IPv4) or {@code address6} (IPv6) is null in a lab without that family. */
+    record InterfaceInfo(String name, String address, String segment, String mac, String address6) {
+        InterfaceInfo(String name, String address, String segment, String mac) {
+            this(name, address, segment, mac, null);
+        }
     }
 
     /** One node; {@code bootMillis} is null before READY, {@code pid} -1 without a process. */
     record NodeInfo(String name, String state, String image, Long bootMillis, long pid, List<InterfaceInfo> interfaces) {
     }
 
-    /** One interface on a link or LAN. */
-    record MemberInfo(String node, String iface, String address) {
+    /** One interface on a link or LAN; each address null in a lab without that family. */
+    record MemberInfo(String node, String iface, String address, String address6) {
+        MemberInfo(String node, String iface, String address) {
+            this(node, iface, address, null);
+        }
     }
 
     /**

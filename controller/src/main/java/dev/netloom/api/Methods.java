@@ -107,7 +107,11 @@ final class Methods {
             o.put("pid", n.pid());
             ArrayNode ifs = o.putArray("interfaces");
             for (LabOps.InterfaceInfo i : n.interfaces()) {
-                ifs.addObject().put("name", i.name()).put("address", i.address()).put("segment", i.segment()).put("mac", i.mac());
+                ObjectNode iface = ifs.addObject().put("name", i.name()).put("address", i.address());
+                if (i.address6() != null) {
+                    iface.put("address6", i.address6()); // only in a lab with IPv6
+                }
+                iface.put("segment", i.segment()).put("mac", i.mac());
             }
         }
         return out;
@@ -194,7 +198,10 @@ final class Methods {
         ObjectNode o = MAPPER.createObjectNode().put("name", l.name()).put("kind", l.kind());
         ArrayNode members = o.putArray("members");
         for (LabOps.MemberInfo m : l.members()) {
-            members.addObject().put("node", m.node()).put("interface", m.iface()).put("address", m.address());
+            ObjectNode member = members.addObject().put("node", m.node()).put("interface", m.iface()).put("address", m.address());
+            if (m.address6() != null) {
+                member.put("address6", m.address6());
+            }
         }
         o.put("up", l.up());
         ObjectNode imps = o.putObject("impairments");

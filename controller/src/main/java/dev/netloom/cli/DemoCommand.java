@@ -42,6 +42,6 @@ final class DemoCommand implements Callable<Integer> {
             throw new NetloomException("cannot read the quickstart scenario: " + e.getMessage(), e);
         }
         return RunCommand.run(new ScenarioLoader(name -> store.find(name).isPresent()).load(json, "scenarios/quickstart.json"),
-                requested, null, false);
+                requested, null, false, new Results.Source("scenarios/quickstart.json", json.getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -1,5 +1,6 @@
 package dev.netloom.cli;
 
+import dev.netloom.fabric.Fabric;
 import dev.netloom.nodes.host.HostSetup;
 import dev.netloom.nodes.host.HostTool;
 import dev.netloom.nodes.host.Proc;
@@ -25,7 +26,7 @@ import java.util.concurrent.Callable;
 /** Checks that this host can run labs, one line per check, with a remedy where one fails. */
 @Command(name = "doctor", mixinStandardHelpOptions = true, header = "Check that this host can run labs.",
         description = {"Check the host: every host program netloom runs (with the Debian package for each missing one),",
-                "QEMU, acceleration (a real KVM test boot), /dev/net/tun, bridges and taps in a scratch network",
+                "QEMU, acceleration (a real KVM test boot), /dev/net/tun, bridges, taps and tc mirred in a scratch network",
                 "namespace, host netem, ip and tc, and which guest architectures (x86_64, arm64) this host can run.",
                 "Exit 0 if netloom can run labs here, 1 otherwise.",
                 "As root, missing core packages are installed first. The KVM probe boots the tiny image;",
@@ -148,7 +149,10 @@ final class DoctorCommand implements Callable<Integer> {
                 Files.exists(tun) ? "run netloom as root" : "load the tun module: modprobe tun");
     }
 
-    /** Creates a bridge and a tap in a scratch namespace, tries host netem there, and removes it all. */
+    /**
+     * Creates a bridge and taps in a scratch namespace, joins two taps as a lab joins a link's, tries
+     * host netem there, and removes it all.
+     */
     private void namespace() {
         String ns = Names.scratchNamespace(Names.DOCTOR, String.valueOf(ProcessHandle.current().pid()));
         Proc.Result add = Proc.run(List.of("ip", "netns", "add", ns), Duration.ofSeconds(20));
@@ -161,10 +165,16 @@ final class DoctorCommand implements Callable<Integer> {
                             + "tuntap add dev nl-tap0 mode tap\n"
                             + "link set nl-tap0 master nl-br0\n"
                             + "link set nl-br0 up\n"
+                            + "tuntap add dev nl-tap1 mode tap\n"
+                            + "tuntap add dev nl-tap2 mode tap\n"
                             + "link add nl-veth0 type veth peer name nl-veth1\n"
                             + "link set nl-veth0 up\n").getBytes(), Duration.ofSeconds(20));
             check(wiring.ok(), "bridge+tap", wiring.ok() ? "a bridge and a tap work in a network namespace" : Proc.lastLine(wiring.stderr()),
                     "load the bridge and tun modules (modprobe bridge tun)");
+            Proc.Result mirred = Proc.run(List.of("tc", "-n", ns, "-batch", "-"), null,
+                    (Fabric.redirect("nl-tap1", "nl-tap2") + Fabric.redirect("nl-tap2", "nl-tap1")).getBytes(), Duration.ofSeconds(20));
+            check(mirred.ok(), "tc mirred", mirred.ok() ? "two taps joined by tc redirects, as a lab joins a link's" : Proc.lastLine(mirred.stderr()),
+                    "load the ingress qdisc, u32 classifier and mirred action (modprobe sch_ingress cls_u32 act_mirred)");
             Proc.Result netem = Proc.run(List.of("tc", "-n", ns, "qdisc", "add", "dev", "nl-veth0", "root", "netem", "delay", "1ms"), Duration.ofSeconds(20));
             line("OK", "host netem", netem.ok() ? "available: impairments run on the host's taps"
                     : "not available (" + Proc.lastLine(netem.stderr()) + "): impairments run inside the guests (guest netem)");

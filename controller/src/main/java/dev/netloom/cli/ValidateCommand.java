@@ -28,6 +28,9 @@ final class ValidateCommand implements Callable<Integer> {
         System.out.println(file.path + ": valid: lab " + scenario.name() + ", " + plan.nodes().size() + " nodes, "
                 + scenario.links().size() + " links, " + scenario.lans().size() + " LANs, " + interfaces + " interfaces, "
                 + scenario.checks().size() + " checks, " + scenario.timeline().size() + " timeline events");
+        Scenario.Addressing addressing = scenario.addressing();
+        System.out.println("addresses: " + (addressing.ipv4() ? "IPv4 from " + addressing.pool() : "no IPv4")
+                + (addressing.ipv6() ? ", IPv6 from " + addressing.pool6() : ", no IPv6"));
         System.out.println("memory: " + HostMemory.fit(plan).describe());
         return 0;
     }

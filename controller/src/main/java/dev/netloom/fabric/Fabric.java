@@ -13,12 +13,19 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
- * The per-lab network: one namespace ({@code nl-LAB}) holding a bridge per link or LAN and a tap per
- * attached node interface, all created with one {@code ip -batch} call. Deleting the namespace
- * removes every device, also after a crash. Device names come from the plan ({@code b<n>},
- * {@code t<n>x<m>}), never from user strings; the lab name is checked against {@link Names#LAB}.
+ * The per-lab network: one namespace ({@code nl-LAB}) holding a tap per attached node interface.
+ * A point-to-point link has no bridge: each of its two taps redirects what it receives from its
+ * guest to the other tap's egress with tc mirred. A LAN is a bridge with its members' taps. All
+ * devices come from one {@code ip -batch} call, all redirects from one {@code tc -batch} call.
+ * Deleting the namespace removes everything, also after a crash; without a bridge per link the
+ * kernel unregisters a deleted lab's devices quickly (a bridge costs an RCU grace period, about
+ * 16 ms, when it goes; docs/benchmarks.md). Device names come from the plan ({@code t<n>x<m>},
+ * {@code b<s>}), never from user strings; the lab name is checked against {@link Names#LAB}.
  */
 public final class Fabric implements HostShell {
 
@@ -49,8 +56,9 @@ public final class Fabric implements HostShell {
     }
 
     /**
-     * Creates the namespace and every bridge and tap of {@code plan}; if any step fails the namespace
-     * is deleted again, so a failed create leaves nothing behind.
+     * Creates the namespace, every tap and LAN bridge of {@code plan} and the redirects that join each
+     * link's taps; if any step fails the namespace is deleted again, so a failed create leaves nothing
+     * behind.
      */
     public static Fabric create(Plan plan) {
         Fabric fabric = new Fabric(namespaceFor(plan.lab()));
@@ -61,28 +69,73 @@ public final class Fabric implements HostShell {
         Proc.run(List.of("ip", "netns", "add", fabric.namespace), IP_TIMEOUT).orThrow();
         try {
             fabric.ip(wiring(plan));
+            String redirects = redirects(plan);
+            if (!redirects.isEmpty()) {
+                fabric.run("tc", redirects, "joining the taps of each link with tc mirred in namespace " + fabric.namespace + " failed",
+                        " (links need the kernel's ingress qdisc, u32 classifier and mirred action: modprobe sch_ingress cls_u32"
+                                + " act_mirred; `netloom doctor` checks them)");
+            }
         } catch (RuntimeException e) {
             fabric.destroy();
             throw e;
         }
-        log.debug("fabric {}: {} bridges", fabric.namespace, plan.segments().size());
+        log.debug("fabric {}: {} taps, {} LAN bridges", fabric.namespace,
+                plan.segments().stream().mapToInt(s -> s.members().size()).sum(),
+                plan.segments().stream().filter(s -> s.kind() == SegmentPlan.Kind.LAN).count());
         return fabric;
     }
 
-    /** The {@code ip -batch} lines that wire a plan: loopback, then per segment its bridge and taps. */
+    /**
+     * The {@code ip -batch} lines that create a plan's devices: loopback, then per segment its taps
+     * (and for a LAN first its bridge, with the taps as its ports). Every device gets
+     * {@code addrgenmode none} before it goes up: the namespace's own IPv6 stack then has no address
+     * on it and sends nothing (router solicitations, duplicate address detection, MLD) into the guests.
+     */
     static String wiring(Plan plan) {
         StringBuilder b = new StringBuilder("link set lo up\n");
         for (SegmentPlan s : plan.segments()) {
-            // no STP: ports forward at once; no multicast snooping: LANs behave like hubs for multicast
-            b.append("link add ").append(s.bridge()).append(" type bridge stp_state 0 forward_delay 0 mcast_snooping 0\n");
-            b.append("link set ").append(s.bridge()).append(" up\n");
+            if (s.kind() == SegmentPlan.Kind.LAN) {
+                // no STP: ports forward at once; no multicast snooping: LANs behave like hubs for multicast
+                b.append("link add ").append(s.bridge()).append(" type bridge stp_state 0 forward_delay 0 mcast_snooping 0\n");
+                b.append("link set ").append(s.bridge()).append(" addrgenmode none\n");
+                b.append("link set ").append(s.bridge()).append(" up\n");
+            }
             for (SegmentPlan.Member m : s.members()) {
                 b.append("tuntap add dev ").append(m.tap()).append(" mode tap\n");
-                b.append("link set ").append(m.tap()).append(" master ").append(s.bridge()).append('\n');
+                b.append("link set ").append(m.tap()).append(" addrgenmode none\n");
+                if (s.kind() == SegmentPlan.Kind.LAN) {
+                    b.append("link set ").append(m.tap()).append(" master ").append(s.bridge()).append('\n');
+                }
                 b.append("link set ").append(m.tap()).append(" up\n");
             }
         }
         return b.toString();
+    }
+
+    /**
+     * The {@code tc -batch} lines that join each link's two taps: every frame a guest writes to its
+     * tap (the tap's ingress) is redirected to the other tap's egress, and so reaches the other guest
+     * through that tap's root qdisc, where the host impairment engines shape it. The u32 key at offset
+     * -12 (inside the Ethernet header) with mask 0 matches every frame, even one without payload (at
+     * offset 0 it would need 4 bytes of payload); u32 rather than matchall, which some kernels lack
+     * (this project's development hosts among them). LANs need none: their bridge forwards.
+     */
+    static String redirects(Plan plan) {
+        StringBuilder b = new StringBuilder();
+        for (SegmentPlan s : plan.segments()) {
+            if (s.kind() == SegmentPlan.Kind.LINK) {
+                String a = s.members().get(0).tap();
+                String z = s.members().get(1).tap();
+                b.append(redirect(a, z)).append(redirect(z, a));
+            }
+        }
+        return b.toString();
+    }
+
+    /** The {@code tc -batch} lines that send every frame arriving on device {@code from} out of device {@code to}. */
+    public static String redirect(String from, String to) {
+        return "qdisc add dev " + from + " ingress\n"
+                + "filter add dev " + from + " parent ffff: protocol all prio 1 u32 match u32 0 0 at -12 action mirred egress redirect dev " + to + "\n";
     }
 
     public String namespace() {
@@ -92,10 +145,7 @@ public final class Fabric implements HostShell {
     /** Runs {@code ip -n NS -batch -} with {@code lines}. */
     @Override
     public void ip(String lines) {
-        Proc.Result r = Proc.run(List.of("ip", "-n", namespace, "-batch", "-"), null, lines.getBytes(StandardCharsets.UTF_8), IP_TIMEOUT);
-        if (!r.ok()) {
-            throw new NetloomException("wiring namespace " + namespace + " failed: " + Proc.lastLine(r.stderr()));
-        }
+        run("ip", lines, "wiring namespace " + namespace + " failed", "");
     }
 
     /** Runs {@code tc -n NS -batch -} with {@code lines}. */
@@ -104,13 +154,40 @@ public final class Fabric implements HostShell {
         if (lines.isBlank()) {
             return;
         }
-        Proc.Result r = Proc.run(List.of("tc", "-n", namespace, "-batch", "-"), null, lines.getBytes(StandardCharsets.UTF_8), IP_TIMEOUT);
+        run("tc", lines, "setting impairments in namespace " + namespace + " failed", "");
+    }
+
+    /** Runs {@code TOOL -n NS -batch -} with {@code lines}; a failure says what failed, the tool's error and the line, then the remedy. */
+    private void run(String tool, String lines, String failure, String remedy) {
+        Proc.Result r = Proc.run(List.of(tool, "-n", namespace, "-batch", "-"), null, lines.getBytes(StandardCharsets.UTF_8), IP_TIMEOUT);
         if (!r.ok()) {
-            throw new NetloomException("setting impairments in namespace " + namespace + " failed: " + Proc.lastLine(r.stderr()));
+            throw new NetloomException(failure + ": " + batchError(r.stderr(), lines) + remedy);
         }
     }
 
-    /** Takes the taps of a link or LAN down (no frame passes) or up again. */
+    private static final Pattern FAILED_LINE = Pattern.compile("Command failed -:(\\d+)");
+
+    /**
+     * What {@code ip -batch} or {@code tc -batch} said, on one line, with the batch line it names:
+     * they end with "Command failed -:N" after the kernel's error.
+     */
+    static String batchError(String stderr, String lines) {
+        String said = stderr.strip().lines().map(String::strip).filter(l -> !l.isEmpty()).collect(Collectors.joining("; "));
+        Matcher m = FAILED_LINE.matcher(said);
+        if (m.find()) {
+            List<String> batch = lines.lines().toList();
+            int n = Integer.parseInt(m.group(1));
+            if (n >= 1 && n <= batch.size()) {
+                said += " (`" + batch.get(n - 1) + "`)";
+            }
+        }
+        return said.isEmpty() ? "no error message" : said;
+    }
+
+    /**
+     * Takes the taps of a link or LAN down (no frame passes: a tap that is down neither delivers to
+     * its guest nor takes a redirected frame) or up again; the redirects and bridges stay.
+     */
     public void setState(SegmentPlan segment, boolean up) {
         StringBuilder b = new StringBuilder();
         for (SegmentPlan.Member m : segment.members()) {

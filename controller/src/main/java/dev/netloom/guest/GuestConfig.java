@@ -6,6 +6,7 @@ import dev.netloom.scenario.Names;
 import dev.netloom.topology.InterfacePlan;
 import dev.netloom.topology.NodePlan;
 import dev.netloom.topology.Route;
+import inet.ipaddr.IPAddress;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -25,25 +26,37 @@ public final class GuestConfig {
     private static final int HOSTS_CHUNK = 1000;
 
     public static final String FORWARDING = "echo 1 > /proc/sys/net/ipv4/ip_forward";
+    /** IPv6 forwarding on every interface (which also stops the node from taking router advertisements). */
+    public static final String FORWARDING6 = "echo 1 > /proc/sys/net/ipv6/conf/all/forwarding";
 
     private GuestConfig() {
     }
 
     /**
-     * Everything a freshly booted node needs, in order: forwarding on, its hostname, each interface up
-     * with its address, the routes (after every interface is up, so each gateway is on-link),
-     * /etc/hosts; written for the guest's {@code ip}.
+     * Everything a freshly booted node needs, in order: forwarding on (IPv6 too when it has IPv6
+     * addresses), its hostname, the IPv6 settings of each interface, each interface up with its
+     * addresses, the routes (after every interface is up, so each gateway is on-link), /etc/hosts;
+     * written for the guest's {@code ip}.
      *
-     * @throws NetloomException when the guest has no {@code ip}
+     * @throws NetloomException when the guest has no {@code ip}, or has IPv6 addresses to take but no IPv6
      */
     public static List<String> configure(NodePlan node, GuestTools tools) {
         if (tools.ip() == GuestTools.Ip.NONE && !node.interfaces().isEmpty()) {
             throw new NetloomException("node " + node.name() + " has no ip command (" + tools.describe() + "): netloom configures"
                     + " interfaces with iproute2's ip or BusyBox's ip applet; add one to the image");
         }
+        boolean ipv6 = node.interfaces().stream().anyMatch(i -> i.address6() != null);
+        if (ipv6 && !tools.ipv6()) {
+            throw new NetloomException("node " + node.name() + " has IPv6 addresses in the plan, but its kernel has no IPv6"
+                    + " (no /proc/sys/net/ipv6): use an image whose kernel has IPv6 (the tiny image's has), or leave \"pool6\" out");
+        }
         List<String> commands = new ArrayList<>();
         commands.add(FORWARDING);
+        if (ipv6) {
+            commands.add(FORWARDING6);
+        }
         commands.add("echo " + hostname(node.name()) + " > /proc/sys/kernel/hostname");
+        node.interfaces().forEach(i -> commands.addAll(ipv6Settings(i)));
         node.interfaces().forEach(i -> commands.addAll(interfaceCommands(i)));
         node.routes().forEach(r -> commands.add(routeCommand(r)));
         commands.addAll(hostsCommands(node.name(), node.hosts()));
@@ -51,33 +64,65 @@ public final class GuestConfig {
     }
 
     /**
-     * {@code ip link set dev ethN up} and {@code ip addr replace CIDR dev ethN} (replace: safe to run
-     * twice). BusyBox's ip applet takes these too (its usage does not list {@code addr replace}, but
-     * it does it); what it lacks is {@code -batch}, which {@link GuestBatch} knows.
+     * For an interface with an IPv6 address, before the address goes on: no duplicate address
+     * detection (accept_dad=0), so the address is usable at once instead of "tentative" for a second
+     * or more, and the address kept while the link is down (keep_addr_on_down=1), as IPv4 addresses
+     * are: Linux otherwise removes IPv6 addresses from an interface set down, and a link that comes back
+     * would come back without them. Nothing for an interface without IPv6.
      */
-    public static List<String> interfaceCommands(InterfacePlan iface) {
-        String dev = dev(iface.guestName());
-        String address = Cidr.parse(iface.address()).toString();
-        return List.of("ip link set dev " + dev + " up", "ip addr replace " + address + " dev " + dev);
-    }
-
-    /** {@code ip route replace SUBNET via GATEWAY dev ethN}. */
-    public static String routeCommand(Route route) {
-        String destination = Cidr.parse(route.destination()).toString();
-        String via = Cidr.ip(Cidr.parseAddress(route.via()));
-        return "ip route replace " + destination + " via " + via + " dev " + dev(route.dev());
+    public static List<String> ipv6Settings(InterfacePlan iface) {
+        if (iface.address6() == null) {
+            return List.of();
+        }
+        String conf = "/proc/sys/net/ipv6/conf/" + dev(iface.guestName());
+        return List.of("echo 0 > " + conf + "/accept_dad", "echo 1 > " + conf + "/keep_addr_on_down");
     }
 
     /**
-     * Rewrites /etc/hosts: "127.0.0.1 localhost NAME" (as the image's init writes it), then one line per
-     * other node. Split over several commands (the first truncates, the rest append) when long.
+     * {@code ip link set dev ethN up} and {@code ip addr replace CIDR dev ethN} for each of its
+     * addresses, IPv4 then IPv6 (replace: safe to run twice). BusyBox's ip applet takes these too, for
+     * both families (its usage does not list {@code addr replace}, but it does it); what it lacks is
+     * {@code -batch}, which {@link GuestBatch} knows.
      */
-    public static List<String> hostsCommands(String self, Map<String, String> hosts) {
+    public static List<String> interfaceCommands(InterfacePlan iface) {
+        String dev = dev(iface.guestName());
+        List<String> commands = new ArrayList<>();
+        commands.add("ip link set dev " + dev + " up");
+        for (String address : iface.addresses()) {
+            commands.add("ip addr replace " + Cidr.parse(address) + " dev " + dev);
+        }
+        return commands;
+    }
+
+    /** {@code ip route replace SUBNET via GATEWAY dev ethN}, of either family (ip tells them apart by the addresses). */
+    public static String routeCommand(Route route) {
+        Cidr destination = Cidr.parse(route.destination());
+        IPAddress via = Cidr.parseAddress(route.via());
+        if (via.isIPv6() != destination.ipv6()) {
+            throw new IllegalArgumentException("gateway " + route.via() + " and destination " + route.destination() + " differ in family");
+        }
+        return "ip route replace " + destination + " via " + Cidr.ip(via) + " dev " + dev(route.dev());
+    }
+
+    /** {@code ip route del DESTINATION}, tolerating a route that is already gone. */
+    public static String routeDeleteCommand(String destination) {
+        return "ip route del " + Cidr.parse(destination) + " 2>/dev/null || true";
+    }
+
+    /**
+     * Rewrites /etc/hosts: "127.0.0.1 localhost NAME" (as the image's init writes it; and "::1 localhost
+     * NAME" for a node with IPv6), then one line per address of every other node. Split over several
+     * commands (the first truncates, the rest append) when long.
+     */
+    public static List<String> hostsCommands(String self, Map<String, List<String>> hosts) {
         List<String> lines = new ArrayList<>();
         lines.add("127.0.0.1 localhost " + hostname(self));
-        hosts.forEach((name, address) -> {
+        if (hosts.getOrDefault(self, List.of()).stream().anyMatch(a -> a.contains(":"))) {
+            lines.add("::1 localhost " + hostname(self));
+        }
+        hosts.forEach((name, addresses) -> {
             if (!name.equals(self)) {
-                lines.add(Cidr.ip(Cidr.parseAddress(address)) + " " + hostname(name));
+                addresses.forEach(address -> lines.add(Cidr.ip(Cidr.parseAddress(address)) + " " + hostname(name)));
             }
         });
         List<String> commands = new ArrayList<>();

@@ -9,10 +9,15 @@ import java.util.regex.Pattern;
 /**
  * What a guest's tools can do, learned at READY with one command ({@link #PROBE}): which {@code ip}
  * it has (iproute2's, BusyBox's reduced applet, or none), whether it has {@code tc} and a kernel
- * that runs netem, {@code sysctl}, and which shell answers. Configuration is written for what is
+ * that runs netem, {@code sysctl}, whether its kernel has IPv6, and which shell answers. Configuration is written for what is
  * there ({@link GuestConfig#configure}, {@link GuestBatch#join}).
  */
-public record GuestTools(Ip ip, boolean tc, boolean netem, boolean sysctl, String shell) {
+public record GuestTools(Ip ip, boolean tc, boolean netem, boolean sysctl, String shell, boolean ipv6) {
+
+    /** A guest whose kernel has IPv6. */
+    public GuestTools(Ip ip, boolean tc, boolean netem, boolean sysctl, String shell) {
+        this(ip, tc, netem, sysctl, shell, true);
+    }
 
     /** The guest's {@code ip}. */
     public enum Ip {
@@ -28,17 +33,17 @@ public record GuestTools(Ip ip, boolean tc, boolean netem, boolean sysctl, Strin
     public static final GuestTools FULL = new GuestTools(Ip.IPROUTE2, true, true, true, "sh");
 
     /**
-     * One line, {@code netloom-tools ip=KIND tc=yes|no netem=yes|no sysctl=yes|no shell=PATH}. netem is
+     * One line, {@code netloom-tools ip=KIND tc=yes|no netem=yes|no sysctl=yes|no ipv6=yes|no shell=PATH}. netem is
      * tried for real on lo (added and removed at once); {@code ip -V} names iproute2, while BusyBox's
      * applet prints its usage. POSIX shell only: it runs in ash, dash and bash alike.
      */
     public static final String PROBE = "i=none; if command -v ip >/dev/null 2>&1; then if ip -V 2>&1 | grep -q iproute2;"
             + " then i=iproute2; else i=busybox; fi; fi; t=no; n=no; if command -v tc >/dev/null 2>&1; then t=yes;"
             + " if tc qdisc add dev lo root netem delay 0ms 2>/dev/null; then n=yes; tc qdisc del dev lo root 2>/dev/null; fi; fi;"
-            + " s=no; command -v sysctl >/dev/null 2>&1 && s=yes;"
-            + " echo \"netloom-tools ip=$i tc=$t netem=$n sysctl=$s shell=$(readlink /proc/$$/exe 2>/dev/null || echo sh)\"";
+            + " s=no; command -v sysctl >/dev/null 2>&1 && s=yes; v=no; [ -d /proc/sys/net/ipv6 ] && v=yes;"
+            + " echo \"netloom-tools ip=$i tc=$t netem=$n sysctl=$s ipv6=$v shell=$(readlink /proc/$$/exe 2>/dev/null || echo sh)\"";
 
-    private static final Pattern LINE = Pattern.compile("netloom-tools((?: [a-z]+=[^ \\r\\n]*)+)");
+    private static final Pattern LINE = Pattern.compile("netloom-tools((?: [a-z0-9]+=[^ \\r\\n]*)+)");
 
     /**
      * The tools a {@link #PROBE}'s output reports.
@@ -62,7 +67,7 @@ public record GuestTools(Ip ip, boolean tc, boolean netem, boolean sysctl, Strin
             default -> Ip.NONE;
         };
         return new GuestTools(ip, yes(fields.get("tc")), yes(fields.get("netem")), yes(fields.get("sysctl")),
-                fields.getOrDefault("shell", "sh"));
+                fields.getOrDefault("shell", "sh"), !"no".equals(fields.get("ipv6")));
     }
 
     private static boolean yes(String value) {
@@ -72,6 +77,6 @@ public record GuestTools(Ip ip, boolean tc, boolean netem, boolean sysctl, Strin
     /** For events and errors: "ip busybox, no tc, shell /bin/busybox". */
     public String describe() {
         return "ip " + ip.name().toLowerCase(Locale.ROOT) + ", " + (tc ? (netem ? "tc with netem" : "tc without netem") : "no tc")
-                + ", shell " + shell;
+                + (ipv6 ? "" : ", no IPv6") + ", shell " + shell;
     }
 }

@@ -1,6 +1,7 @@
 package dev.netloom.guest;
 
 import dev.netloom.scenario.Cidr;
+import dev.netloom.scenario.Cidr.Family;
 import dev.netloom.topology.InterfacePlan;
 import dev.netloom.topology.NodePlan;
 import dev.netloom.topology.Plan;
@@ -9,6 +10,7 @@ import dev.netloom.topology.SegmentPlan;
 import dev.netloom.topology.StaticRoutes;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +19,10 @@ import java.util.Set;
 /**
  * Rerouting after links fail or come back, as a pure function of the plan and the links and LANs
  * that are down: per node the `ip route` commands that take it from the plan's routes to shortest
- * paths over what is up. The addresses on segments that are down stay reachable through host routes
- * to their nodes, since names resolve to them (Linux answers for a local address on any interface).
+ * paths over what is up, for each family the lab has. The addresses on segments that are down stay
+ * reachable through host routes (/32, /128) to their nodes, since names resolve to them: Linux
+ * answers for a local IPv4 address on any interface, and an IPv6 one, which it takes out of service
+ * while its interface is down, is held on lo (as a /128) until the link is back.
  */
 public final class Reroute {
 
@@ -54,46 +58,71 @@ public final class Reroute {
         }
         for (Route old : node.routes()) {
             if (!kept.contains(old.destination())) {
-                cmds.add("ip route del " + Cidr.parse(old.destination()) + " 2>/dev/null || true");
+                cmds.add(GuestConfig.routeDeleteCommand(old.destination()));
             }
         }
+        // Linux marks an IPv6 address on an interface that is down tentative, which takes it out of
+        // service (unlike IPv4's): while the link is down, the node holds it on lo as well
         for (SegmentPlan.Member m : downMembers) {
-            if (m.node().equals(node.name())) {
-                continue;
+            if (m.node().equals(node.name()) && m.ip6() != null) {
+                cmds.add("ip addr replace " + Cidr.parse(m.ip6() + Family.IPV6.hostPrefix()) + " dev lo");
             }
-            Route hop = hopTowards(plan, m.node(), node, live, down);
-            String host = m.ip() + "/32";
-            cmds.add(hop == null ? "ip route del " + host + " 2>/dev/null || true"
-                    : GuestConfig.routeCommand(new Route(host, hop.via(), hop.dev())));
         }
         for (SegmentPlan.Member m : restoredMembers) {
-            if (!m.node().equals(node.name())) {
-                cmds.add("ip route del " + m.ip() + "/32 2>/dev/null || true");
+            if (m.node().equals(node.name()) && m.ip6() != null) {
+                cmds.add("ip addr del " + Cidr.parse(m.ip6() + Family.IPV6.hostPrefix()) + " dev lo 2>/dev/null || true");
+            }
+        }
+        for (Family family : Family.values()) {
+            for (SegmentPlan.Member m : downMembers) {
+                if (m.node().equals(node.name()) || m.ip(family) == null) {
+                    continue;
+                }
+                Route hop = hopTowards(plan, m.node(), node, live, down, family);
+                String host = m.ip(family) + family.hostPrefix();
+                cmds.add(hop == null ? GuestConfig.routeDeleteCommand(host)
+                        : GuestConfig.routeCommand(new Route(host, hop.via(), hop.dev())));
+            }
+            for (SegmentPlan.Member m : restoredMembers) {
+                if (!m.node().equals(node.name()) && m.ip(family) != null) {
+                    cmds.add(GuestConfig.routeDeleteCommand(m.ip(family) + family.hostPrefix()));
+                }
             }
         }
         return cmds;
     }
 
     /**
-     * The next hop from {@code from} towards node {@code target} over what is up: the target itself
-     * when they share a segment that is up, else the gateway of a live route to one of the target's
-     * live subnets; null when the target is unreachable. The destination of the result is unused.
+     * The next hop from {@code from} towards node {@code target} over what is up, in one family: the
+     * target itself when they share a segment that is up, else the gateway of a live route to one of
+     * the target's live subnets; null when the target is unreachable. The destination of the result
+     * is unused.
      */
-    private static Route hopTowards(Plan plan, String target, NodePlan from, Map<String, List<Route>> live, Set<String> down) {
+    private static Route hopTowards(Plan plan, String target, NodePlan from, Map<String, List<Route>> live, Set<String> down,
+                                    Family family) {
         for (SegmentPlan seg : plan.segments()) {
             if (down.contains(seg.name())) {
                 continue;
             }
             boolean mine = seg.members().stream().anyMatch(x -> x.node().equals(from.name()));
             var theirs = seg.members().stream().filter(x -> x.node().equals(target)).findFirst();
-            if (mine && theirs.isPresent()) {
-                return new Route(seg.subnet(), theirs.get().ip(), from.interfaceOn(seg.name()).orElseThrow().guestName());
+            if (mine && theirs.isPresent() && theirs.get().ip(family) != null) {
+                return new Route(seg.subnet(family), theirs.get().ip(family), from.interfaceOn(seg.name()).orElseThrow().guestName());
             }
         }
-        List<InterfacePlan> targetUp = plan.node(target).interfaces().stream().filter(i -> !down.contains(i.segment())).toList();
+        // live routes lead to whole segment subnets, which never overlap: a route reaches one of the
+        // target's addresses exactly when its destination is the subnet of one of the target's segments
+        Set<String> targetSubnets = new HashSet<>();
+        for (InterfacePlan i : plan.node(target).interfaces()) {
+            if (!down.contains(i.segment())) {
+                String subnet = plan.segment(i.segment()).subnet(family);
+                if (subnet != null) {
+                    targetSubnets.add(subnet);
+                }
+            }
+        }
         for (Route r : live.get(from.name())) {
-            Cidr dest = Cidr.parse(r.destination());
-            if (targetUp.stream().anyMatch(i -> dest.contains(Cidr.parse(i.address()).address()))) {
+            if (targetSubnets.contains(r.destination())) {
                 return r;
             }
         }

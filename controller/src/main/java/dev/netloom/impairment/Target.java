@@ -5,7 +5,8 @@ import java.util.regex.Pattern;
 /**
  * One direction of a link or LAN, with the two places it can be shaped: the sender's guest
  * interface (the guest engine shapes what the node sends on it) and the receiver's tap on the host
- * (a frame from A to B leaves the bridge through B's tap, so the host engines shape that tap's egress).
+ * (a frame from A to B reaches B through B's tap's egress, redirected there from A's tap on a link or
+ * forwarded there by the LAN's bridge, so the host engines shape that tap's egress).
  * For a LAN the direction is a member's name and both places are that member's: what it sends, what
  * it receives.
  *

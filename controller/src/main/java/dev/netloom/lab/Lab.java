@@ -20,7 +20,6 @@ import dev.netloom.nodes.host.Proc;
 import dev.netloom.nodes.qemu.Accel;
 import dev.netloom.nodes.qemu.Arch;
 import dev.netloom.nodes.BadInputException;
-import dev.netloom.scenario.AddressPlan;
 import dev.netloom.scenario.Scenario;
 import dev.netloom.topology.NodePlan;
 import dev.netloom.topology.Plan;
@@ -45,7 +44,7 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
- * A running scenario: its network namespace and bridges, its QEMU nodes, their configuration, and
+ * A running scenario: its network namespace with taps and LAN bridges, its QEMU nodes, their configuration, and
  * the operations on them (exec, impairments, link state, node stop/start). {@link #up} brings it to
  * READY; {@link #down} removes everything it created. A journal in the run directory lets
  * {@code netloom cleanup} finish the job after a crash.
@@ -69,6 +68,7 @@ public final class Lab implements AutoCloseable {
     private volatile LabJournal journal; // set once the name is ours: down() removes what is under it
     private volatile Fabric fabric;
     private volatile Shaping shaping;
+    private volatile boolean hostNetem;
     private volatile boolean down;
 
     private Lab(Scenario scenario, Plan plan, Accel accel, ImageStore images) {
@@ -78,7 +78,7 @@ public final class Lab implements AutoCloseable {
         this.images = images;
         this.paths = LabPaths.of(scenario.name());
         this.events = new EventLog(paths.events());
-        this.setup = new NodeSetup(() -> shaping, events);
+        this.setup = new NodeSetup(plan, () -> shaping, events);
         this.loops = ConsoleSession.newEventLoopGroup(Math.min(4, Math.max(1, Runtime.getRuntime().availableProcessors())));
         this.workers = Executors.newFixedThreadPool(Math.max(2, plan.nodes().size()), r -> {
             Thread t = new Thread(r, "lab-" + scenario.name());
@@ -89,7 +89,7 @@ public final class Lab implements AutoCloseable {
 
     /** The plan a scenario gives (pure: nothing is created). */
     public static Plan planOf(Scenario scenario) {
-        return Planner.plan(scenario, AddressPlan.allocate(scenario));
+        return Planner.plan(scenario);
     }
 
     /**
@@ -115,7 +115,7 @@ public final class Lab implements AutoCloseable {
     }
 
     /**
-     * Brings the lab to READY: namespace and bridges, nodes (admission-controlled), configuration
+     * Brings the lab to READY: namespace, taps and LAN bridges, nodes (admission-controlled), configuration
      * over the consoles, impairments, commands. On failure, or when {@link #down()} is called from
      * another thread meanwhile, everything created so far is removed before the exception propagates.
      */
@@ -177,11 +177,12 @@ public final class Lab implements AutoCloseable {
                 event(LabEvent.Kind.LAB, name(), a + " nodes run under TCG (software emulation): KVM runs only the host's own architecture");
             }
         }
-        event(LabEvent.Kind.LAB, name(), "creating namespace " + journal.namespace() + " with " + plan.segments().size() + " bridges");
+        event(LabEvent.Kind.LAB, name(), "creating namespace " + journal.namespace() + " with " + plan.segments().size() + " links and LANs");
         creating(() -> fabric = Fabric.create(plan));
         Map<Target, Impairment> initial = new LinkedHashMap<>();
         plan.segments().forEach(s -> s.impairments().forEach((dir, imp) -> initial.put(s.target(dir), imp)));
         Probes probes = new Probes(HostNetem.probe(fabric), node -> manifests.get(plan.node(node).image()).has(ImageManifest.GUEST_NETEM));
+        hostNetem = probes.hostNetem();
         shaping = Shaping.choose(initial, probes, fabric);
         creating(shaping::applyHostAtStart);
 
@@ -243,7 +244,7 @@ public final class Lab implements AutoCloseable {
     /**
      * Gives a link or LAN a new impairment (one direction, or every direction when {@code direction}
      * is null): the fields of {@code imp} merged into what it has, or none for {@link Impairment#NONE};
-     * the nodes and the bridges are not touched.
+     * the nodes and the fabric (taps, redirects, bridges) are not touched.
      */
     public void setImpairment(String segmentName, String direction, Impairment imp) {
         SegmentPlan s = plan.segment(segmentName);
@@ -280,6 +281,11 @@ public final class Lab implements AutoCloseable {
     public String engine(String segmentName, String direction) {
         Shaping now = shaping;
         return now == null ? "none" : now.engineNow(now.target(segmentName, direction));
+    }
+
+    /** Whether the host kernel ran netem when the lab started (its probe); for results. */
+    public boolean hostNetem() {
+        return hostNetem;
     }
 
     /** Every direction of every link and LAN with the engine it uses now ({@link #engine}); for status. */

@@ -3,11 +3,13 @@ package dev.netloom.lab;
 import dev.netloom.guest.GuestBatch;
 import dev.netloom.guest.GuestConfig;
 import dev.netloom.guest.GuestTools;
+import dev.netloom.guest.NodeFiles;
 import dev.netloom.impairment.Shaping;
 import dev.netloom.nodes.ExecResult;
 import dev.netloom.nodes.NetloomException;
 import dev.netloom.nodes.QemuNode;
 import dev.netloom.topology.NodePlan;
+import dev.netloom.topology.Plan;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,12 +30,14 @@ final class NodeSetup {
     /** How long one configuration exec may take (a batch of ip lines, a tc line). */
     static final Duration CONFIG_TIMEOUT = Duration.ofSeconds(30);
 
+    private final Plan plan;
     private final Supplier<Shaping> shaping;
     private final Consumer<LabEvent> events;
     private final Map<String, GuestTools> tools = new ConcurrentHashMap<>();
 
     /** @param shaping the lab's impairments (set before any node is configured) */
-    NodeSetup(Supplier<Shaping> shaping, Consumer<LabEvent> events) {
+    NodeSetup(Plan plan, Supplier<Shaping> shaping, Consumer<LabEvent> events) {
+        this.plan = plan;
         this.shaping = shaping;
         this.events = events;
     }
@@ -58,6 +62,13 @@ final class NodeSetup {
             ExecResult r = node.exec(c, CONFIG_TIMEOUT);
             if (r.exitCode() != 0) {
                 throw new NetloomException("configuring node " + n.name() + " failed: `" + c + "` exited " + r.exitCode() + ": " + r.output().strip());
+            }
+        }
+        for (String c : GuestBatch.join(NodeFiles.commands(NodeFiles.render(n, plan)), false, found)) {
+            ExecResult r = node.exec(c, CONFIG_TIMEOUT);
+            if (r.exitCode() != 0) {
+                throw new NetloomException("writing the files of node " + n.name() + " failed: `" + (c.length() > 120 ? c.substring(0, 120) + "..." : c) + "` exited "
+                        + r.exitCode() + ": " + r.output().strip());
             }
         }
         for (String c : n.commands()) {

@@ -10,12 +10,16 @@ import java.util.List;
 
 /**
  * Plays a scenario's timeline on a READY lab: each event at its offset from the start, logged with the
- * time it actually happened (events are ordered; one that runs long delays the next ones).
+ * time it actually happened (events are ordered; one that runs long, such as a check with "within",
+ * delays the next ones).
  */
 public final class Timeline {
 
-    /** What an event did and when, relative to the timeline start. */
-    public record Played(Duration planned, Duration actual, String what, boolean ok, String detail) {
+    /** What an event did and when, relative to the timeline start; a check event has its results in {@code checks}. */
+    public record Played(Duration planned, Duration actual, String what, boolean ok, String detail, List<Checks.Result> checks) {
+        public Played {
+            checks = List.copyOf(checks);
+        }
     }
 
     private Timeline() {
@@ -29,6 +33,7 @@ public final class Timeline {
             String what = describe(e);
             boolean ok = true;
             String detail = "";
+            List<Checks.Result> checks = List.of();
             try {
                 if (e instanceof TimelineEvent.LinkImpairment i) {
                     lab.setImpairment(i.link(), i.direction(), i.impairment());
@@ -41,13 +46,18 @@ public final class Timeline {
                     detail = "exit " + r.exitCode() + (out.isEmpty() ? "" : ": " + out.substring(out.lastIndexOf('\n') + 1));
                 } else if (e instanceof TimelineEvent.NodeAction a) {
                     lab.nodeAction(a.node(), a.action());
+                } else if (e instanceof TimelineEvent.RunCheck c) {
+                    checks = Checks.run(lab, List.of(c.check()));
+                    long passed = checks.stream().filter(Checks.Result::ok).count();
+                    ok = passed == checks.size();
+                    detail = checks.size() == 1 ? (ok ? "ok" : "FAIL") + ": " + checks.get(0).detail() : passed + "/" + checks.size() + " passed";
                 }
             } catch (RuntimeException ex) {
                 ok = false;
                 detail = ex.getMessage();
             }
             lab.event(LabEvent.Kind.TIMELINE, what, "at " + actual.toMillis() + " ms (planned " + e.at().toMillis() + " ms)" + (ok ? "" : " FAILED") + (detail.isEmpty() ? "" : ": " + detail));
-            played.add(new Played(e.at(), actual, what, ok, detail));
+            played.add(new Played(e.at(), actual, what, ok, detail, checks));
         }
         return played;
     }
@@ -72,6 +82,9 @@ public final class Timeline {
         }
         if (e instanceof TimelineEvent.NodeAction a) {
             return "node " + a.node() + " " + a.action();
+        }
+        if (e instanceof TimelineEvent.RunCheck c) {
+            return "check " + c.check().label();
         }
         throw new IllegalArgumentException("unknown timeline event " + e);
     }

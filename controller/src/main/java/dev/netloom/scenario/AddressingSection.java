@@ -2,8 +2,13 @@ package dev.netloom.scenario;
 
 import java.util.List;
 
-/** Reads "addressing" (the pool automatic addresses come from) and "routing" (static or none). */
+/**
+ * Reads "addressing" (the pools automatic addresses come from: "pool" for IPv4, "pool6" for IPv6; the
+ * families a lab has are the pools it names, IPv4 alone by default) and "routing" (static or none).
+ */
 final class AddressingSection {
+
+    static final List<String> KEYS = List.of("pool", "pool6");
 
     private AddressingSection() {
     }
@@ -12,12 +17,17 @@ final class AddressingSection {
         if (at == null) {
             return Scenario.Addressing.DEFAULT;
         }
-        at.object("the addressing", List.of("pool"));
+        at.object("the addressing", KEYS);
         SourceValue poolAt = at.get("pool");
-        if (poolAt == null) {
+        SourceValue pool6At = at.get("pool6");
+        if (poolAt == null && pool6At == null) {
             return Scenario.Addressing.DEFAULT;
         }
-        return new Scenario.Addressing(AddressRules.pool(poolAt, ValueRules.cidr(poolAt)).toString());
+        String pool = poolAt == null ? null
+                : AddressRules.pool(poolAt, ValueRules.cidr(poolAt, Cidr.Family.IPV4, "pool", "pool6")).toString();
+        String pool6 = pool6At == null ? null
+                : AddressRules.pool(pool6At, ValueRules.cidr(pool6At, Cidr.Family.IPV6, "pool6", "pool")).toString();
+        return new Scenario.Addressing(pool, pool6);
     }
 
     static Scenario.Routing routing(SourceValue at) {

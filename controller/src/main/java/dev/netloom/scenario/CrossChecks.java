@@ -9,6 +9,8 @@ import dev.netloom.scenario.Scenario.LanDef;
 import dev.netloom.scenario.Scenario.LinkDef;
 import dev.netloom.scenario.Scenario.TimelineEvent;
 import dev.netloom.scenario.TimelineSection.EventIn;
+import inet.ipaddr.IPAddress;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -16,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -139,59 +142,99 @@ final class CrossChecks {
         }
     }
 
+    /**
+     * Node files' placeholders name interfaces the node has, and peers only where a link has one:
+     * ethN is the node's Nth attachment, links first then LANs, each in scenario order (as planned).
+     */
+    void checkFiles(List<NodesSection.NodeIn> nodes) {
+        Map<String, List<Boolean>> attachments = new HashMap<>(); // per node, per ethN: is it a link?
+        links.forEach(l -> l.ends().forEach(e -> attachments.computeIfAbsent(e.node(), k -> new ArrayList<>()).add(true)));
+        lans.forEach(l -> l.members().forEach(m -> attachments.computeIfAbsent(m.node(), k -> new ArrayList<>()).add(false)));
+        for (NodesSection.NodeIn n : nodes) {
+            List<Boolean> ifaces = attachments.getOrDefault(n.name(), List.of());
+            for (FilesSection.FileIn f : n.files()) {
+                for (Placeholders.Placeholder p : Placeholders.find(f.file().text())) {
+                    if (p.iface() >= ifaces.size()) {
+                        throw f.textAt().error(p.text() + " in " + f.file().path() + ": node \"" + n.name() + "\" has "
+                                + (ifaces.isEmpty() ? "no interfaces" : "eth0 to eth" + (ifaces.size() - 1)));
+                    }
+                    if (p.fact().linkOnly() && !ifaces.get(p.iface())) {
+                        throw f.textAt().error(p.text() + " in " + f.file().path() + ": eth" + p.iface() + " of node \"" + n.name()
+                                + "\" is on a LAN, which has no single peer; name the member's address instead");
+                    }
+                }
+            }
+        }
+    }
+
     /** A link's or LAN's explicit addresses, for the address checks. */
     private record AddressedSegment(String kind, String name, SourceValue at, List<EndpointIn> ends) {
     }
 
     /**
-     * Explicit addresses: host addresses outside the special ranges, each used once, one subnet per
-     * link or LAN with room for its members, and no two links or LANs in overlapping subnets.
+     * Explicit addresses, per family: the lab has that family (its pool is named), host addresses
+     * outside the special ranges, each used once, one subnet per link or LAN with room for its members,
+     * and no two links or LANs in overlapping subnets.
      */
-    void checkAddresses() {
+    void checkAddresses(Scenario.Addressing addressing) {
         List<AddressedSegment> segments = new ArrayList<>();
         for (int i = 0; i < links.size(); i++) {
             segments.add(new AddressedSegment("link", linkNames.get(i), links.get(i).at(), links.get(i).ends()));
         }
         lans.forEach(l -> segments.add(new AddressedSegment("LAN", l.name(), l.at(), l.members())));
+        checkAddresses(segments, Cidr.Family.IPV4, addressing.ipv4());
+        checkAddresses(segments, Cidr.Family.IPV6, addressing.ipv6());
+    }
 
-        Map<Long, SourceValue> usedAddresses = new HashMap<>();
+    private static void checkAddresses(List<AddressedSegment> segments, Cidr.Family family, boolean labHasFamily) {
+        String key = family == Cidr.Family.IPV4 ? "address" : "address6";
+        String otherKey = family == Cidr.Family.IPV4 ? "address6" : "address";
+        Map<IPAddress, SourceValue> usedAddresses = new HashMap<>();
         List<Map.Entry<Cidr, SourceValue>> subnets = new ArrayList<>();
         for (AddressedSegment s : segments) {
             Cidr subnet = null;
             SourceValue subnetAt = null;
             for (EndpointIn e : s.ends()) {
-                if (e.address() == null) {
+                SourceValue at = e.addressAt(family);
+                if (at == null) {
                     continue;
                 }
-                Cidr cidr = ValueRules.cidr(e.addressAt());
-                AddressRules.address(e.addressAt(), cidr);
-                if (cidr.prefix() > 31) {
-                    throw e.addressAt().error("/32 leaves no room for the other end; use /30 or /31 for a link and /24 for a LAN, e.g. \""
-                            + cidr.ip() + "/24\"");
+                Cidr cidr = ValueRules.cidr(at, family, key, otherKey);
+                if (!labHasFamily) {
+                    throw at.error(family == Cidr.Family.IPV4
+                            ? "the lab has no IPv4: \"addressing\" names only \"pool6\"; add \"pool\": \"10.0.0.0/16\" to \"addressing\" for IPv4 on every link and LAN, or leave this address out"
+                            : "the lab has no IPv6: add \"pool6\": \"fd00:1::/48\" to \"addressing\" for IPv6 on every link and LAN, or leave this address out");
                 }
-                if (cidr.isNetworkOrBroadcast()) {
-                    throw e.addressAt().error(cidr + " is the " + (cidr.address() == cidr.network() ? "network" : "broadcast")
-                            + " address of " + cidr.subnet() + "; use a host address from " + Cidr.ip(cidr.network() + 1) + " to "
-                            + Cidr.ip(cidr.broadcast() - 1));
+                AddressRules.address(at, cidr);
+                if (cidr.prefix() >= family.bits()) {
+                    throw at.error(family.hostPrefix() + " leaves no room for the other end; " + (family == Cidr.Family.IPV4
+                            ? "use /30 or /31 for a link and /24 for a LAN, e.g. \"" + cidr.ip() + "/24\""
+                            : "use /64, e.g. \"" + cidr.ip() + "/64\""));
                 }
-                SourceValue first = usedAddresses.putIfAbsent(cidr.address(), e.addressAt());
+                Optional<String> reserved = cidr.reservedHost();
+                if (reserved.isPresent()) {
+                    throw at.error(cidr + " is the " + reserved.get() + " address of " + cidr.subnet() + "; use a host address from "
+                            + cidr.subnet().host(cidr.subnet().firstHost()).ip() + (family == Cidr.Family.IPV4
+                            ? " to " + Cidr.ip(cidr.last().increment(-1)) : " on"));
+                }
+                SourceValue first = usedAddresses.putIfAbsent(cidr.address(), at);
                 if (first != null) {
-                    throw e.addressAt().error("address " + cidr.ip() + " is already used at " + first.pointer()
+                    throw at.error("address " + cidr.ip() + " is already used at " + first.pointer()
                             + "; every interface needs its own address");
                 }
                 if (subnet == null) {
                     subnet = cidr.subnet();
-                    subnetAt = e.addressAt();
+                    subnetAt = at;
                 } else if (!subnet.equals(cidr.subnet())) {
-                    throw e.addressAt().error(cidr + " is not in " + subnet + " like " + subnetAt.pointer()
+                    throw at.error(cidr + " is not in " + subnet + " like " + subnetAt.pointer()
                             + "; put every end of a " + s.kind() + " in one subnet");
                 }
             }
             if (subnet == null) {
                 continue;
             }
-            if (s.ends().size() > AddressPlan.hostCount(subnet)) {
-                throw subnetAt.error("subnet " + subnet + " has room for " + AddressPlan.hostCount(subnet) + " hosts but "
+            if (BigInteger.valueOf(s.ends().size()).compareTo(subnet.hostCount()) > 0) {
+                throw subnetAt.error("subnet " + subnet + " has room for " + subnet.hostCount() + " hosts but "
                         + s.kind() + " \"" + s.name() + "\" has " + s.ends().size() + " members; use a shorter prefix");
             }
             for (Map.Entry<Cidr, SourceValue> other : subnets) {
@@ -204,17 +247,19 @@ final class CrossChecks {
         }
     }
 
-    /** The pool has room for every automatic block. */
+    /** The pools have room for every automatic block. */
     void checkPool(Scenario scenario, SourceValue root) {
-        try {
-            AddressPlan.allocate(scenario);
-        } catch (AddressPlan.PoolTooSmallException e) {
-            SourceValue addressing = root.get("addressing");
-            SourceValue pool = addressing != null ? addressing.get("pool") : null;
-            if (pool != null) {
-                throw pool.error(e.getMessage());
+        for (Cidr.Family family : Cidr.Family.values()) {
+            try {
+                AddressPlan.allocate(scenario, family);
+            } catch (AddressPlan.PoolTooSmallException e) {
+                SourceValue addressing = root.get("addressing");
+                SourceValue pool = addressing != null ? addressing.get(family == Cidr.Family.IPV4 ? "pool" : "pool6") : null;
+                if (pool != null) {
+                    throw pool.error(e.getMessage());
+                }
+                throw root.error("the default " + e.getMessage() + " in \"addressing\"");
             }
-            throw root.error("the default " + e.getMessage() + " in \"addressing\"");
         }
     }
 

@@ -37,8 +37,8 @@ final class LinksSection {
         List<LinkIn> links = new ArrayList<>(listed(at, refs));
         for (GenerateSection.GeneratedIn g : generated) {
             for (Generators.LinkEnds e : g.result().edges()) {
-                links.add(new LinkIn(g.at(), null, null, new EndpointIn(e.a(), null, g.at(), null),
-                        new EndpointIn(e.b(), null, g.at(), null), g.impairment(), ImpairmentIn.NONE, ImpairmentIn.NONE));
+                links.add(new LinkIn(g.at(), null, null, new EndpointIn(e.a(), g.at()),
+                        new EndpointIn(e.b(), g.at()), g.impairment(), ImpairmentIn.NONE, ImpairmentIn.NONE));
             }
         }
         return links;

@@ -13,11 +13,11 @@ import java.util.Map;
 final class NodesSection {
 
     static final List<String> DEFAULTS_KEYS = List.of("image", "memory", "cpus");
-    static final List<String> NODE_KEYS = List.of("name", "image", "memory", "cpus", "commands");
+    static final List<String> NODE_KEYS = List.of("name", "image", "memory", "cpus", "commands", "files");
 
     /** A node as read; null settings come from the defaults. {@code at} is its /nodes entry or its generator. */
     record NodeIn(String name, SourceValue at, String image, SourceValue imageAt, Integer memoryMiB, Integer cpus,
-                  List<String> commands) {
+                  List<String> commands, List<FilesSection.FileIn> files) {
     }
 
     private NodesSection() {
@@ -36,7 +36,7 @@ final class NodesSection {
     }
 
     /** The "nodes" list: names, or objects with a name and settings; names are unique. */
-    static List<NodeIn> listed(SourceValue at) {
+    static List<NodeIn> listed(SourceValue at, java.nio.file.Path baseDir) {
         if (at == null) {
             return List.of();
         }
@@ -45,7 +45,7 @@ final class NodesSection {
         for (SourceValue el : at.elements("nodes (names or {\"name\": ...} objects)")) {
             NodeIn node;
             if (el.isString()) {
-                node = new NodeIn(NameRules.node(el), el, null, null, null, null, List.of());
+                node = new NodeIn(NameRules.node(el), el, null, null, null, null, List.of(), List.of());
             } else {
                 el.object("a node", NODE_KEYS);
                 SourceValue nameAt = el.require("name", "add \"name\": \"a\" (" + NameRules.NODE_RULE + ")");
@@ -53,7 +53,7 @@ final class NodesSection {
                         el.get("image") != null ? NameRules.image(el.get("image")) : null, el.get("image"),
                         el.get("memory") != null ? ValueRules.memory(el.get("memory")) : null,
                         el.get("cpus") != null ? ValueRules.cpus(el.get("cpus")) : null,
-                        CommandRules.list(el.get("commands")));
+                        CommandRules.list(el.get("commands")), FilesSection.read(el.get("files"), baseDir));
             }
             SourceValue first = seen.putIfAbsent(node.name(), el);
             if (first != null) {
@@ -86,7 +86,7 @@ final class NodesSection {
                 }
                 if (!refs.hasNode(name)) {
                     refs.addNode(name, g.at());
-                    out.add(new NodeIn(name, g.at(), null, null, null, null, List.of()));
+                    out.add(new NodeIn(name, g.at(), null, null, null, null, List.of(), List.of()));
                 }
             }
         }
@@ -99,6 +99,6 @@ final class NodesSection {
                 n.image() != null ? n.image() : defaults.image(),
                 n.memoryMiB() != null ? n.memoryMiB() : defaults.memoryMiB(),
                 n.cpus() != null ? n.cpus() : defaults.cpus(),
-                n.commands());
+                n.commands(), n.files().stream().map(FilesSection.FileIn::file).toList());
     }
 }

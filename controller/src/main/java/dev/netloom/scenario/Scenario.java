@@ -14,11 +14,11 @@ import java.util.Objects;
  * @param nodes      listed nodes plus generated ones, in file order (generated ones after listed ones)
  * @param links      point-to-point links, listed plus generated, in order
  * @param lans       shared segments (one bridge, N members)
- * @param addressing the pool automatic addresses come from
+ * @param addressing the pools automatic addresses come from (IPv4, IPv6 or both)
  * @param routing    STATIC (shortest paths installed on every node) or NONE
  * @param commands   run on every node once it is configured, in order
  * @param timeline   events at offsets from READY, sorted by time
- * @param checks     run after bring-up; a failed check makes `run` exit 1
+ * @param checks     run after bring-up ({@link Check}); a failed check makes `run` exit 1
  * @param duration   how long `run` keeps the lab up after the checks (null: until the timeline ends)
  */
 public record Scenario(
@@ -52,14 +52,33 @@ public record Scenario(
      * A node. {@code memoryMiB}/{@code cpus}/{@code image} are already resolved against the defaults.
      * {@code commands} run on this node after the global ones.
      */
-    public record NodeDef(String name, String image, int memoryMiB, int cpus, List<String> commands) {
+    public record NodeDef(String name, String image, int memoryMiB, int cpus, List<String> commands, List<NodeFile> files) {
         public NodeDef {
             commands = List.copyOf(commands);
+            files = List.copyOf(files);
+        }
+
+        /** A node without files. */
+        public NodeDef(String name, String image, int memoryMiB, int cpus, List<String> commands) {
+            this(name, image, memoryMiB, cpus, commands, List.of());
         }
     }
 
-    /** One end of a link or LAN membership; {@code address} is a CIDR like 10.9.0.1/24 or null for automatic. */
-    public record Endpoint(String node, String address) {
+    /**
+     * A file written into a node before its commands run: an absolute {@code path}, its text with
+     * {@link Placeholders} still in it, and an octal {@code mode} ("0644") or null for the guest's default.
+     */
+    public record NodeFile(String path, String text, String mode) {
+    }
+
+    /**
+     * One end of a link or LAN membership; {@code address} is an IPv4 CIDR like 10.9.0.1/24 and
+     * {@code address6} an IPv6 one like fd00:1::1/64, each null for automatic.
+     */
+    public record Endpoint(String node, String address, String address6) {
+        public Endpoint(String node, String address) {
+            this(node, address, null);
+        }
     }
 
     /**
@@ -78,20 +97,43 @@ public record Scenario(
         }
     }
 
-    /** The pool automatic addresses come from (a CIDR such as 10.0.0.0/16). */
-    public record Addressing(String pool) {
-        public static final Addressing DEFAULT = new Addressing("10.0.0.0/16");
+    /**
+     * The pools automatic addresses come from: {@code pool} for IPv4 (a CIDR such as 10.0.0.0/16),
+     * {@code pool6} for IPv6 (such as fd00:1::/48). A null pool means the lab has no addresses of
+     * that family; at least one is set.
+     */
+    public record Addressing(String pool, String pool6) {
+        public static final Addressing DEFAULT = new Addressing("10.0.0.0/16", null);
+
+        public Addressing(String pool) {
+            this(pool, null);
+        }
+
+        public Addressing {
+            if (pool == null && pool6 == null) {
+                throw new IllegalArgumentException("addressing needs a pool of at least one family");
+            }
+        }
+
+        public boolean ipv4() {
+            return pool != null;
+        }
+
+        public boolean ipv6() {
+            return pool6 != null;
+        }
     }
 
     public enum Routing { STATIC, NONE }
 
     /**
      * Something that happens {@code at} after READY: a link or LAN gets an impairment or goes up or
-     * down, or a node runs a command or is stopped, started or restarted. Every field is set, except
+     * down, a node runs a command or is stopped, started or restarted, or a check runs. Every field is set, except
      * {@link LinkImpairment#direction()}, which is null for both ways.
      */
     public sealed interface TimelineEvent
-            permits TimelineEvent.LinkImpairment, TimelineEvent.LinkState, TimelineEvent.NodeExec, TimelineEvent.NodeAction {
+            permits TimelineEvent.LinkImpairment, TimelineEvent.LinkState, TimelineEvent.NodeExec, TimelineEvent.NodeAction,
+            TimelineEvent.RunCheck {
 
         /** The offset from READY. */
         Duration at();
@@ -122,6 +164,14 @@ public record Scenario(
             }
         }
 
+        /** "check": runs a check at that time (after a link failure, say). */
+        record RunCheck(Duration at, Check check) implements TimelineEvent {
+            public RunCheck {
+                Objects.requireNonNull(at, "at");
+                Objects.requireNonNull(check, "check");
+            }
+        }
+
         /** "action": stops, starts or restarts a node ("stop", "start", "restart"). */
         record NodeAction(Duration at, String node, String action) implements TimelineEvent {
             public NodeAction {
@@ -129,13 +179,6 @@ public record Scenario(
                 Objects.requireNonNull(node, "node");
                 Objects.requireNonNull(action, "action");
             }
-        }
-    }
-
-    /** A check: a ping from one node to another (by name), or {@code all} pairs when {@code from} and {@code to} are null. */
-    public record Check(String from, String to, int count) {
-        public boolean all() {
-            return from == null && to == null;
         }
     }
 }

@@ -43,15 +43,28 @@ public final class ScenarioLoader {
         if (bytes.length > MAX_FILE_BYTES) {
             throw tooLarge(source, sizeOf(file));
         }
-        return load(SourceText.decode(bytes, source), source);
+        Path dir = file.toAbsolutePath().getParent();
+        return read(SourceText.decode(bytes, source), source, dir);
     }
 
-    /** Reads and validates scenario text; {@code sourceName} stands for the file in error messages. */
+    /**
+     * Reads and validates scenario text; {@code sourceName} stands for the file in error messages.
+     * Node files must give their text inline ("content"): there is no directory for "src".
+     */
     public Scenario load(String json, String sourceName) {
+        return read(json, sourceName, null);
+    }
+
+    /** Reads and validates scenario text whose node files' "src" are relative to {@code baseDir}. */
+    public Scenario load(String json, String sourceName, Path baseDir) {
+        return read(json, sourceName, baseDir);
+    }
+
+    private Scenario read(String json, String sourceName, Path baseDir) {
         if (json.length() > MAX_FILE_BYTES || SourceText.utf8Length(json) > MAX_FILE_BYTES) {
             throw tooLarge(sourceName, SourceText.utf8Length(json));
         }
-        return new ScenarioReader(JsonDoc.parse(SourceText.withoutBom(json), sourceName), images).read();
+        return new ScenarioReader(JsonDoc.parse(SourceText.withoutBom(json), sourceName), images, baseDir).read();
     }
 
     private static ScenarioException tooLarge(String source, long bytes) {

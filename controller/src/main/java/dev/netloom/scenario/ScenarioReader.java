@@ -4,7 +4,6 @@ import dev.netloom.scenario.GenerateSection.GeneratedIn;
 import dev.netloom.scenario.LansSection.LanIn;
 import dev.netloom.scenario.LinksSection.LinkIn;
 import dev.netloom.scenario.NodesSection.NodeIn;
-import dev.netloom.scenario.Scenario.Check;
 import dev.netloom.scenario.Scenario.Defaults;
 import dev.netloom.scenario.Scenario.LanDef;
 import dev.netloom.scenario.Scenario.LinkDef;
@@ -29,11 +28,14 @@ final class ScenarioReader {
 
     private final JsonDoc doc;
     private final ImageCheck images;
+    private final java.nio.file.Path baseDir;
     private final CrossChecks refs = new CrossChecks();
 
-    ScenarioReader(JsonDoc doc, ImageCheck images) {
+    /** @param baseDir the scenario file's directory (node files' "src" are inside it), or null for text without a file */
+    ScenarioReader(JsonDoc doc, ImageCheck images, java.nio.file.Path baseDir) {
         this.doc = doc;
         this.images = images;
+        this.baseDir = baseDir;
     }
 
     Scenario read() {
@@ -43,7 +45,7 @@ final class ScenarioReader {
 
         SourceValue defaultsAt = root.get("defaults");
         Defaults defaults = NodesSection.defaults(defaultsAt);
-        List<NodeIn> listed = NodesSection.listed(root.get("nodes"));
+        List<NodeIn> listed = NodesSection.listed(root.get("nodes"), baseDir);
         List<GeneratedIn> generated = GenerateSection.read(root.get("generate"));
         List<NodeIn> nodes = NodesSection.merge(listed, generated, refs);
         checkNodeCount(root, nodes.size());
@@ -63,13 +65,14 @@ final class ScenarioReader {
         Scenario.Routing routing = AddressingSection.routing(root.get("routing"));
         List<String> commands = CommandRules.list(root.get("commands"));
         Duration duration = duration(root.get("duration"));
-        List<EventIn> events = TimelineSection.read(root.get("timeline"), refs);
+        List<EventIn> events = TimelineSection.read(root.get("timeline"), refs, addressing);
         refs.replayTimeline(events);
         List<TimelineEvent> timeline = events.stream().map(EventIn::event).toList();
-        List<Check> checks = ChecksSection.read(root.get("checks"), refs);
+        List<Check> checks = ChecksSection.read(root.get("checks"), refs, addressing);
 
         refs.checkInterfaces();
-        refs.checkAddresses();
+        refs.checkFiles(nodes);
+        refs.checkAddresses(addressing);
         List<NodeDef> nodeDefs = nodes.stream().map(n -> NodesSection.resolve(n, defaults)).toList();
         Scenario scenario = new Scenario(name, defaults, nodeDefs, linkDefs, lanDefs, addressing, routing, commands, timeline,
                 checks, duration);

@@ -8,13 +8,13 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Reads "timeline": link events (set an impairment, or go up or down) and node events (exec a
- * command, or stop, start, restart), sorted by time. The links and nodes they name must exist; the
+ * Reads "timeline": link events (set an impairment, or go up or down), node events (exec a
+ * command, or stop, start, restart) and checks ({@link ChecksSection#one}), sorted by time. The links and nodes they name must exist; the
  * impairment changes are then replayed by {@link CrossChecks#replayTimeline}.
  */
 final class TimelineSection {
 
-    static final List<String> KEYS = List.of("at", "link", "node", "direction", "set", "state", "exec", "action");
+    static final List<String> KEYS = List.of("at", "link", "node", "direction", "set", "state", "exec", "action", "check");
     static final List<String> ACTIONS = List.of("stop", "start", "restart");
 
     /** An event as read; {@code set} is the impairment a {@link TimelineEvent.LinkImpairment} sets, with its fields' positions, else null. */
@@ -25,7 +25,7 @@ final class TimelineSection {
     }
 
     /** The events in time order (a stable sort: events at the same time keep their file order). */
-    static List<EventIn> read(SourceValue at, CrossChecks refs) {
+    static List<EventIn> read(SourceValue at, CrossChecks refs, Scenario.Addressing addressing) {
         if (at == null) {
             return List.of();
         }
@@ -35,11 +35,20 @@ final class TimelineSection {
             Duration when = ValueRules.duration(el.require("at", "add \"at\": the time after the lab is ready, e.g. \"10s\""));
             SourceValue link = el.get("link");
             SourceValue node = el.get("node");
+            SourceValue check = el.get("check");
             if (link != null && node != null) {
                 throw node.keyError("an event is about a \"link\" or a \"node\", not both; split it into two events");
             }
-            if (link == null && node == null) {
-                throw el.error("missing \"link\" or \"node\"; say what the event changes, e.g. \"link\": \"a-b\"");
+            if (check != null && (link != null || node != null)) {
+                throw check.keyError("an event is a \"check\" or about a \"" + (link != null ? "link" : "node") + "\", not both; split it into two events");
+            }
+            if (link == null && node == null && check == null) {
+                throw el.error("missing \"link\", \"node\" or \"check\"; say what the event changes, e.g. \"link\": \"a-b\", or what it checks");
+            }
+            if (check != null) {
+                el.object("a check event", List.of("at", "check"));
+                events.add(new EventIn(new TimelineEvent.RunCheck(when, ChecksSection.one(check, refs, addressing)), el, null));
+                continue;
             }
             events.add(link != null ? linkEvent(el, when, link, refs) : nodeEvent(el, when, node, refs));
         }

@@ -40,8 +40,18 @@ final class ValueRules {
         return quantity(at, "a duration such as \"10ms\"", Units::duration);
     }
 
-    static Cidr cidr(SourceValue at) {
-        return quantity(at, "an address such as \"10.9.0.1/24\"", Cidr::parse);
+    /**
+     * An address of one family under {@code key}; one of the other family is refused with the key it
+     * belongs under ({@code otherKey}), e.g. "address6" for an IPv6 address written as "address".
+     */
+    static Cidr cidr(SourceValue at, Cidr.Family family, String key, String otherKey) {
+        String example = family == Cidr.Family.IPV4 ? "\"10.9.0.1/24\"" : "\"fd00:1::1/64\"";
+        if (at.isString() && (family == Cidr.Family.IPV4) == at.node().textValue().contains(":")) {
+            Cidr.Family other = family == Cidr.Family.IPV4 ? Cidr.Family.IPV6 : Cidr.Family.IPV4;
+            throw at.error("\"" + at.node().textValue() + "\" looks like an " + other + " address, and \"" + key + "\" is " + family
+                    + "; write " + other + " under \"" + otherKey + "\"");
+        }
+        return quantity(at, "an address such as " + example, text -> Cidr.parse(text, family));
     }
 
     /** Quantities are strings; a bare number is accepted only for 0, which needs no unit. */

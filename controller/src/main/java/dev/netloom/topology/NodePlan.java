@@ -1,5 +1,6 @@
 package dev.netloom.topology;
 
+import dev.netloom.scenario.Scenario;
 import dev.netloom.nodes.NodeSpec;
 
 import java.util.Collections;
@@ -17,20 +18,31 @@ import java.util.Optional;
  * @param memoryMiB  guest memory
  * @param cpus       virtual CPUs
  * @param interfaces eth0, eth1, ... in guest order (links in scenario order, then LANs in scenario order)
- * @param routes     static routes to every subnet the node is not attached to (empty with routing NONE)
- * @param hosts      every node's name to one IPv4 address of it (its eth0's), in node order; nodes
- *                   without interfaces are left out
+ * @param routes     static routes to every subnet the node is not attached to (empty with routing NONE),
+ *                   IPv4 routes first, then IPv6 routes, each in segment order
+ * @param hosts      every node's name to the addresses of its eth0 (IPv4, then IPv6), in node order;
+ *                   nodes without interfaces are left out
  * @param commands   the scenario's commands, then this node's own
+ * @param files      files written into the node before its commands, placeholders not yet filled
  */
 public record NodePlan(String name, int index, String image, int memoryMiB, int cpus,
-                       List<InterfacePlan> interfaces, List<Route> routes, Map<String, String> hosts,
-                       List<String> commands) {
+                       List<InterfacePlan> interfaces, List<Route> routes, Map<String, List<String>> hosts,
+                       List<String> commands, List<Scenario.NodeFile> files) {
 
     public NodePlan {
         interfaces = List.copyOf(interfaces);
         routes = List.copyOf(routes);
-        hosts = Collections.unmodifiableMap(new LinkedHashMap<>(hosts));
+        Map<String, List<String>> copy = new LinkedHashMap<>();
+        hosts.forEach((node, ips) -> copy.put(node, List.copyOf(ips)));
+        hosts = Collections.unmodifiableMap(copy);
         commands = List.copyOf(commands);
+        files = List.copyOf(files);
+    }
+
+    /** A node without files. */
+    public NodePlan(String name, int index, String image, int memoryMiB, int cpus, List<InterfacePlan> interfaces,
+                    List<Route> routes, Map<String, List<String>> hosts, List<String> commands) {
+        this(name, index, image, memoryMiB, cpus, interfaces, routes, hosts, commands, List.of());
     }
 
     /** The interface on that link or LAN, if the node is attached to it. */

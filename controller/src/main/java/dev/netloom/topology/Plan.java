@@ -8,8 +8,8 @@ import java.util.stream.Collectors;
 
 /**
  * Everything a lab needs to wire and configure its nodes, computed once from a scenario by
- * {@link Planner#plan}: per node its interfaces, addresses and routes, per link or LAN its bridge,
- * taps and impairments. Pure data; the same scenario always gives an equal plan.
+ * {@link Planner#plan}: per node its interfaces, addresses and routes, per link or LAN its taps (and
+ * a LAN's bridge) and impairments. Pure data; the same scenario always gives an equal plan.
  *
  * @param lab      lab name
  * @param nodes    nodes in scenario order ({@link NodePlan#index()} is the position)

@@ -1,5 +1,6 @@
 package dev.netloom.topology;
 
+import dev.netloom.scenario.AddressPlan;
 import dev.netloom.scenario.Cidr;
 import dev.netloom.impairment.Impairment;
 import dev.netloom.scenario.Scenario;
@@ -19,7 +20,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Turns a scenario and its addresses into a {@link Plan}: interface order, tap and bridge names,
+ * Turns a scenario and its addresses into a {@link Plan}: interface order, tap and LAN bridge names,
  * MACs, PCI slots and static routes. A pure function: the same inputs always give an equal plan.
  * See docs/topology.md for the rules. It does not validate: the scenario loader is the one place that
  * checks a scenario, and a scenario that breaks the loader's rules here is a programming error.
@@ -39,20 +40,35 @@ public final class Planner {
     private Planner() {
     }
 
+    /** The plan of a scenario the loader accepted, with the addresses {@link AddressPlan} gives it (both families). */
+    public static Plan plan(Scenario scenario) {
+        return plan(scenario, AddressPlan.allocate(scenario), AddressPlan.allocate6(scenario));
+    }
+
+    /** The plan of a scenario with IPv4 addresses only. */
+    public static Plan plan(Scenario scenario, Map<String, List<String>> addresses) {
+        return plan(scenario, addresses, Map.of());
+    }
+
     /**
      * The plan of a scenario.
      *
-     * @param scenario  a scenario the loader accepted (or a part of one: fewer links and LANs)
-     * @param addresses for every link and LAN name, the CIDR of each endpoint/member in scenario order
-     *                  (as {@code AddressPlan.allocate} gives them)
+     * @param scenario   a scenario the loader accepted (or a part of one: fewer links and LANs)
+     * @param addresses  for every link and LAN name, the IPv4 CIDR of each endpoint/member in scenario order
+     *                   (as {@code AddressPlan.allocate} gives them); empty for a lab without IPv4
+     * @param addresses6 the same for IPv6 ({@code AddressPlan.allocate6}); empty for a lab without IPv6
      * @throws IllegalStateException when the scenario breaks a rule the loader enforces (a node with
      *                               more than {@value #MAX_INTERFACES} interfaces) or an address is missing
      */
-    public static Plan plan(Scenario scenario, Map<String, List<String>> addresses) {
+    public static Plan plan(Scenario scenario, Map<String, List<String>> addresses, Map<String, List<String>> addresses6) {
         Topology topology = Topology.of(scenario);
         List<String> nodes = topology.nodes();
         List<Segment> segments = topology.segments();
-        List<List<Cidr>> cidrs = parseAddresses(segments, addresses);
+        if (addresses.isEmpty() && addresses6.isEmpty() && !segments.isEmpty()) {
+            throw new IllegalStateException("no addresses of either family for " + segments.size() + " links and LANs");
+        }
+        List<List<Cidr>> cidrs = parseAddresses(segments, addresses, Cidr.Family.IPV4);
+        List<List<Cidr>> cidrs6 = parseAddresses(segments, addresses6, Cidr.Family.IPV6);
 
         // Interface order: segments are links then LANs, each in scenario order, so walking them in
         // order and appending gives every node its ethN list.
@@ -85,7 +101,7 @@ public final class Planner {
                 int[] at = attachments.get(n).get(i);
                 list.add(new InterfacePlan(i, "eth" + i, segments.get(at[0]).name(), tap(n, i),
                         mac(scenario.name(), nodes.get(n), i, usedMacs), FIRST_PCI_SLOT + i,
-                        cidrs.get(at[0]).get(at[1]).toString()));
+                        text(cidrs, at[0], at[1]), text(cidrs6, at[0], at[1])));
             }
             interfaces.add(list);
         }
@@ -96,16 +112,17 @@ public final class Planner {
             for (int pos = 0; pos < s.members().size(); pos++) {
                 int n = topology.indexOf(s.members().get(pos));
                 int i = interfaceOf[s.index()][pos];
-                members.add(new Member(nodes.get(n), i, tap(n, i), cidrs.get(s.index()).get(pos).toString()));
+                members.add(new Member(nodes.get(n), i, tap(n, i), text(cidrs, s.index(), pos), text(cidrs6, s.index(), pos)));
             }
-            segmentPlans.add(new SegmentPlan(s.name(), s.index(), s.kind(), "b" + s.index(), members,
+            segmentPlans.add(new SegmentPlan(s.name(), s.index(), s.kind(), s.kind() == Kind.LAN ? bridge(s.index()) : null, members,
                     impairments(scenario, s)));
         }
 
-        Map<String, String> hosts = new LinkedHashMap<>();
+        Map<String, List<String>> hosts = new LinkedHashMap<>();
         for (int n = 0; n < nodes.size(); n++) {
             if (!interfaces.get(n).isEmpty()) {
-                hosts.put(nodes.get(n), interfaces.get(n).get(0).ip());
+                InterfacePlan eth0 = interfaces.get(n).get(0);
+                hosts.put(nodes.get(n), eth0.addresses().stream().map(a -> Cidr.parse(a).ip()).toList());
             }
         }
 
@@ -117,9 +134,14 @@ public final class Planner {
             List<String> commands = new ArrayList<>(scenario.commands());
             commands.addAll(def.commands());
             nodePlans.add(new NodePlan(def.name(), n, def.image(), def.memoryMiB(), def.cpus(), interfaces.get(n),
-                    routes == null ? List.of() : routes.get(n), hosts, commands));
+                    routes == null ? List.of() : routes.get(n), hosts, commands, def.files()));
         }
         return new Plan(scenario.name(), nodePlans, segmentPlans);
+    }
+
+    /** A LAN's bridge (links have none): {@code b<segment index>}. */
+    static String bridge(int segment) {
+        return "b" + segment;
     }
 
     /** Host tap names carry indexes only, never user strings: {@code t<node>x<interface>}. */
@@ -167,23 +189,32 @@ public final class Planner {
         return i == null ? Impairment.NONE : i;
     }
 
+    /** The address of member {@code pos} of segment {@code segment}, or null when the lab has no addresses of that family. */
+    private static String text(List<List<Cidr>> cidrs, int segment, int pos) {
+        return cidrs == null ? null : cidrs.get(segment).get(pos).toString();
+    }
+
     /**
-     * Every segment's addresses, parsed. The loader has checked them (one subnet per segment, unique,
-     * no overlaps) and {@code AddressPlan} made the rest; a missing or unparsable one is a programming error.
+     * Every segment's addresses of one family, parsed; null when the map is empty (the lab has no
+     * addresses of that family). The loader has checked them (one subnet per segment, unique, no
+     * overlaps) and {@code AddressPlan} made the rest; a missing or unparsable one is a programming error.
      */
-    private static List<List<Cidr>> parseAddresses(List<Segment> segments, Map<String, List<String>> addresses) {
+    private static List<List<Cidr>> parseAddresses(List<Segment> segments, Map<String, List<String>> addresses, Cidr.Family family) {
+        if (addresses.isEmpty()) {
+            return null;
+        }
         List<List<Cidr>> result = new ArrayList<>();
         for (Segment s : segments) {
             String what = (s.kind() == Kind.LINK ? "link " : "LAN ") + s.name();
             List<String> given = addresses.get(s.name());
             if (given == null || given.size() != s.members().size()) {
-                throw new IllegalStateException(what + ": expected " + s.members().size() + " addresses, got "
+                throw new IllegalStateException(what + ": expected " + s.members().size() + " " + family + " addresses, got "
                         + (given == null ? "none" : given.size()));
             }
             List<Cidr> parsed = new ArrayList<>();
             for (int pos = 0; pos < given.size(); pos++) {
                 try {
-                    parsed.add(Cidr.parse(given.get(pos)));
+                    parsed.add(Cidr.parse(given.get(pos), family));
                 } catch (IllegalArgumentException e) {
                     throw new IllegalStateException(what + ": address of " + s.members().get(pos) + ": " + e.getMessage(), e);
                 }

@@ -10,18 +10,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One link or LAN: a bridge with one tap per attached interface.
+ * One link or LAN and its host devices: a tap per attached interface; a link's two taps are joined
+ * by tc mirred redirects (no bridge), a LAN's taps by a bridge of its own.
  *
  * <p>Impairment keys: for a link "A->B" and "B->A" (node names, both always present, NONE when
  * unset); for a LAN the member's node name. Where a direction is shaped depends on the engine:
  * the guest engine shapes the sender's ethN egress ({@link #guestMember}); the host engine shapes
- * the receiver's tap egress ({@link #hostTap}), because a frame from A to B leaves the bridge
- * through B's tap.
+ * the receiver's tap egress ({@link #hostTap}), because a frame from A to B reaches B through B's
+ * tap's egress (redirected there from A's tap on a link, forwarded there by the bridge on a LAN).
  *
  * @param name        link or LAN name
  * @param index       position among segments (links first, then LANs); used in the bridge name
  * @param kind        LINK or LAN
- * @param bridge      host bridge device, {@code b<index>}
+ * @param bridge      a LAN's host bridge device, {@code b<index>}; null for a link, which has none
  * @param members     attached interfaces: for a link A then B; for a LAN in member order
  * @param impairments per direction (see above)
  */
@@ -30,19 +31,43 @@ public record SegmentPlan(String name, int index, Kind kind, String bridge, List
 
     public enum Kind { LINK, LAN }
 
-    /** One attached interface: the node, its ethN index, its tap and its address (CIDR). */
-    public record Member(String node, int interfaceIndex, String tap, String address) {
+    /** One attached interface: the node, its ethN index, its tap and its addresses (CIDRs; each null without that family). */
+    public record Member(String node, int interfaceIndex, String tap, String address, String address6) {
+
+        /** A member with an IPv4 address only. */
+        public Member(String node, int interfaceIndex, String tap, String address) {
+            this(node, interfaceIndex, tap, address, null);
+        }
 
         public String dev() {
             return "eth" + interfaceIndex;
         }
 
+        /** The IPv4 address without its prefix length; null without IPv4. */
         public String ip() {
-            return Cidr.parse(address).ip();
+            return address == null ? null : Cidr.parse(address).ip();
+        }
+
+        /** The IPv6 address without its prefix length; null without IPv6. */
+        public String ip6() {
+            return address6 == null ? null : Cidr.parse(address6).ip();
+        }
+
+        /** The address of that family without its prefix length, or null. */
+        public String ip(Cidr.Family family) {
+            return family == Cidr.Family.IPV4 ? ip() : ip6();
+        }
+
+        /** The CIDR of that family, or null. */
+        public String address(Cidr.Family family) {
+            return family == Cidr.Family.IPV4 ? address : address6;
         }
     }
 
     public SegmentPlan {
+        if ((bridge == null) != (kind == Kind.LINK)) {
+            throw new IllegalArgumentException(kind + " " + name + (bridge == null ? " needs a bridge" : " has no bridge, not " + bridge));
+        }
         members = List.copyOf(members);
         impairments = Collections.unmodifiableMap(new LinkedHashMap<>(impairments));
     }
@@ -52,9 +77,20 @@ public record SegmentPlan(String name, int index, Kind kind, String bridge, List
         return from + "->" + to;
     }
 
-    /** The subnet the members share, e.g. 10.0.0.0/30. */
+    /** The IPv4 subnet the members share, e.g. 10.0.0.0/30; null without IPv4. */
     public String subnet() {
-        return Cidr.parse(members.get(0).address()).subnet().toString();
+        return subnet(Cidr.Family.IPV4);
+    }
+
+    /** The IPv6 subnet the members share, e.g. fd00:1::/64; null without IPv6. */
+    public String subnet6() {
+        return subnet(Cidr.Family.IPV6);
+    }
+
+    /** The subnet of that family the members share, or null. */
+    public String subnet(Cidr.Family family) {
+        String address = members.get(0).address(family);
+        return address == null ? null : Cidr.parse(address).subnet().toString();
     }
 
     public Member member(String node) {
@@ -72,7 +108,8 @@ public record SegmentPlan(String name, int index, Kind kind, String bridge, List
 
     /**
      * The tap whose egress the host engine shapes for that direction: a link's receiver's tap (A->B
-     * traffic leaves the bridge through B's tap), or the tap of the LAN member named (what it receives).
+     * traffic is redirected from A's tap to B's tap's egress), or the tap of the LAN member named (what
+     * it receives: the bridge forwards to it through its egress).
      */
     public String hostTap(String direction) {
         return switch (kind) {

@@ -1,5 +1,6 @@
 package dev.netloom.topology;
 
+import dev.netloom.scenario.Cidr;
 import dev.netloom.topology.SegmentPlan.Member;
 
 import java.util.ArrayDeque;
@@ -24,6 +25,10 @@ public final class StaticRoutes {
     private final Map<String, SegmentPlan> byName = new HashMap<>();
     /** hops[node][segment]: fewest hops from the node to any member of the segment; -1 if unreachable or down. */
     private final int[][] hops;
+    /** subnets[segment][family]: the segment's subnet of each family (null without it), parsed once. */
+    private final String[][] subnets;
+    /** ips[segment][member][family]: each member's address of each family without its prefix (null without it), parsed once. */
+    private final String[][][] ips;
 
     private StaticRoutes(List<String> nodes, List<SegmentPlan> segments, List<List<InterfacePlan>> interfaces, Set<String> down) {
         this.segments = segments;
@@ -44,6 +49,18 @@ public final class StaticRoutes {
                     if (a != b) {
                         neighbours.get(nodeIndex.get(a.node())).add(nodeIndex.get(b.node()));
                     }
+                }
+            }
+        }
+        int families = Cidr.Family.values().length;
+        subnets = new String[segments.size()][families];
+        ips = new String[segments.size()][][];
+        for (SegmentPlan s : segments) {
+            ips[s.index()] = new String[s.members().size()][families];
+            for (Cidr.Family family : Cidr.Family.values()) {
+                subnets[s.index()][family.ordinal()] = s.subnet(family);
+                for (int pos = 0; pos < s.members().size(); pos++) {
+                    ips[s.index()][pos][family.ordinal()] = s.members().get(pos).ip(family);
                 }
             }
         }
@@ -111,32 +128,48 @@ public final class StaticRoutes {
     }
 
     /**
-     * For every segment up that the node is not on and can reach: a route via the neighbour one hop
-     * closer to it, the neighbour with the lowest node index first, then the lowest local interface index.
+     * For every segment up that the node is not on and can reach, per family it has (IPv4 routes first,
+     * then IPv6): a route via the neighbour one hop closer to it, the neighbour with the lowest node
+     * index first, then the lowest local interface index. The choice is the graph's, so both families
+     * take the same next hop (a lab's segments all have the same families).
      */
     private List<Route> routes(int node) {
-        List<Route> routes = new ArrayList<>();
+        Cidr.Family[] families = Cidr.Family.values();
+        List<List<Route>> byFamily = new ArrayList<>();
+        for (Cidr.Family family : families) {
+            byFamily.add(new ArrayList<>());
+        }
         for (SegmentPlan target : segments) {
             int distance = hops[node][target.index()];
             if (distance <= 0) {
                 continue; // attached (0), unreachable or down (-1)
             }
             int bestNeighbour = Integer.MAX_VALUE;
-            Route best = null;
+            String[] bestVia = null;
+            String bestDev = null;
             for (InterfacePlan local : interfaces.get(node)) {
                 if (down.contains(local.segment())) {
                     continue;
                 }
-                for (Member neighbour : byName.get(local.segment()).members()) {
-                    int v = nodeIndex.get(neighbour.node());
+                SegmentPlan shared = byName.get(local.segment());
+                for (int pos = 0; pos < shared.members().size(); pos++) {
+                    int v = nodeIndex.get(shared.members().get(pos).node());
                     if (v != node && hops[v][target.index()] == distance - 1 && v < bestNeighbour) {
                         bestNeighbour = v;
-                        best = new Route(target.subnet(), neighbour.ip(), local.guestName());
+                        bestVia = ips[shared.index()][pos];
+                        bestDev = local.guestName();
                     }
                 }
             }
-            routes.add(best);
+            for (Cidr.Family family : families) {
+                String destination = subnets[target.index()][family.ordinal()];
+                if (destination != null) {
+                    byFamily.get(family.ordinal()).add(bestVia == null ? null : new Route(destination, bestVia[family.ordinal()], bestDev));
+                }
+            }
         }
+        List<Route> routes = new ArrayList<>();
+        byFamily.forEach(routes::addAll);
         return routes;
     }
 }

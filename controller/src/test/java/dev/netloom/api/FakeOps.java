@@ -59,7 +59,7 @@ class FakeOps implements LabOps {
     @Override
     public List<NodeInfo> nodes() {
         List<NodeInfo> out = new ArrayList<>();
-        out.add(new NodeInfo("n1", "READY", "tiny", 4200L, 101, List.of(new InterfaceInfo("eth0", "10.0.0.1/30", "n1-n2", "52:54:00:00:00:01"))));
+        out.add(new NodeInfo("n1", "READY", "tiny", 4200L, 101, List.of(new InterfaceInfo("eth0", "10.0.0.1/30", "n1-n2", "52:54:00:00:00:01", "fd00:1::1/64"))));
         out.add(new NodeInfo("n2", notReady != null ? "STOPPED" : "READY", "tiny", null, -1,
                 List.of(new InterfaceInfo("eth0", "10.0.0.2/30", "n1-n2", "52:54:00:00:00:02"))));
         return out;
@@ -67,7 +67,7 @@ class FakeOps implements LabOps {
 
     @Override
     public List<LinkInfo> links() {
-        return List.of(new LinkInfo("n1-n2", "link", List.of(new MemberInfo("n1", "eth0", "10.0.0.1/30"), new MemberInfo("n2", "eth0", "10.0.0.2/30")),
+        return List.of(new LinkInfo("n1-n2", "link", List.of(new MemberInfo("n1", "eth0", "10.0.0.1/30", "fd00:1::1/64"), new MemberInfo("n2", "eth0", "10.0.0.2/30")),
                 up, new LinkedHashMap<>(Map.of("n1->n2", impairments.get("n1->n2"), "n2->n1", impairments.get("n2->n1"))),
                 Map.of("n1->n2", "guest-netem", "n2->n1", "guest-netem")));
     }

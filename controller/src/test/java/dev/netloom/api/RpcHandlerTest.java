@@ -81,6 +81,18 @@ class RpcHandlerTest {
     }
 
     @Test
+    void nodesAndLinks_showAddress6_onlyWhereThereIsOne() {
+        send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"nodes.list\"}");
+        JsonNode nodes = response().path("result");
+        assertThat(nodes.get(0).path("interfaces").get(0).path("address6").asText()).isEqualTo("fd00:1::1/64");
+        assertThat(nodes.get(1).path("interfaces").get(0).has("address6")).isFalse();
+        send("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"links.list\"}");
+        JsonNode members = response().path("result").get(0).path("members");
+        assertThat(members.get(0).path("address6").asText()).isEqualTo("fd00:1::1/64");
+        assertThat(members.get(1).has("address6")).isFalse();
+    }
+
+    @Test
     void malformedJson_isParseError_andTheConnectionStaysOpen() {
         send("{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": ");
         JsonNode err = response();

@@ -138,6 +138,42 @@ class CliOptionsTest {
     }
 
     @Test
+    void runWithABadRepeat_exitsTwoBeforeReadingTheFile() {
+        CliRun r = CliRun.of("run", "--repeat", "0", "does-not-exist.json");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--repeat 0: give 1 to 1000 runs");
+        assertThat(CliRun.of("run", "--repeat", "two", "s.json").exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    void runWithResultsInAMissingDirectory_exitsTwoBeforeTheLabStarts() {
+        CliRun r = CliRun.of("run", "--results", "/nonexistent-ck/r.json", "does-not-exist.json");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--results /nonexistent-ck/r.json: there is no directory /nonexistent-ck");
+    }
+
+    @Test
+    void runResultsAndRepeat_reachTheCommand() {
+        RunCommand run = new RunCommand();
+        new CommandLine(run).parseArgs("--results", "out.json", "--repeat", "3", "s.json");
+        assertThat(run.results).isEqualTo(Path.of("out.json"));
+        assertThat(run.repeat).isEqualTo(3);
+        RunCommand plain = new RunCommand();
+        new CommandLine(plain).parseArgs("s.json");
+        assertThat(plain.results).isNull();
+        assertThat(plain.repeat).isEqualTo(1);
+    }
+
+    @Test
+    void runHelp_describesResultsRepeatAndTheCheckKinds() {
+        CliRun r = CliRun.of("run", "--help");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("--results=FILE").contains("--repeat=N").contains("--json")
+                .contains("fidelity").contains("reachable").contains("within").contains("median, min, max");
+        assertThat(r.err()).doesNotContain("picocli WARN");
+    }
+
+    @Test
     void runWithABadAccel_exitsTwoListingTheChoices() {
         CliRun r = CliRun.of("run", "--accel", "xen", "does-not-exist.json");
         assertThat(r.exitCode()).isEqualTo(2);

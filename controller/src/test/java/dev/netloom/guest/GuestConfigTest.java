@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import static dev.netloom.topology.TestScenarios.dualStack;
+import static dev.netloom.topology.TestScenarios.ipv6Only;
 import static dev.netloom.topology.TestScenarios.lan;
 import static dev.netloom.topology.TestScenarios.link;
 import static dev.netloom.topology.TestScenarios.plan;
@@ -34,25 +36,26 @@ class GuestConfigTest {
 
     @Test
     void hosts_keepLocalhostAndOwnNameThenListTheOthers() {
-        Map<String, String> hosts = new LinkedHashMap<>();
-        hosts.put("a", "10.0.0.1");
-        hosts.put("b", "10.0.0.2");
-        hosts.put("c", "10.0.1.2");
+        Map<String, List<String>> hosts = new LinkedHashMap<>();
+        hosts.put("a", List.of("10.0.0.1"));
+        hosts.put("b", List.of("10.0.0.2"));
+        hosts.put("c", List.of("10.0.1.2"));
         assertThat(GuestConfig.hostsCommands("b", hosts)).containsExactly(
                 "printf '%s\\n' '127.0.0.1 localhost b' '10.0.0.1 a' '10.0.1.2 c' > /etc/hosts");
     }
 
     @Test
     void hosts_manyNodes_areSplitIntoShortCommandsThatAppend() {
-        Map<String, String> hosts = new LinkedHashMap<>();
+        Map<String, List<String>> hosts = new LinkedHashMap<>();
         for (int i = 0; i < 300; i++) {
-            hosts.put("node-" + i, "10.1." + (i / 250) + "." + (i % 250 + 1));
+            hosts.put("node-" + i, List.of("10.1." + (i / 250) + "." + (i % 250 + 1), "fd00:1::" + Integer.toHexString(i + 1)));
         }
         List<String> commands = GuestConfig.hostsCommands("node-0", hosts);
         assertThat(commands).hasSizeGreaterThan(1).allMatch(c -> c.length() < 1100);
         assertThat(commands.get(0)).endsWith(" > /etc/hosts").contains("'127.0.0.1 localhost node-0'");
         assertThat(commands.subList(1, commands.size())).allMatch(c -> c.endsWith(" >> /etc/hosts") && c.startsWith("printf '%s\\n' '"));
-        assertThat(String.join("\n", commands)).contains("'10.1.1.50 node-299'").doesNotContain("node-0'  ");
+        assertThat(String.join("\n", commands)).contains("'10.1.1.50 node-299'", "'fd00:1::12c node-299'", "'::1 localhost node-0'")
+                .doesNotContain("node-0'  ");
     }
 
     @Test
@@ -67,5 +70,58 @@ class GuestConfigTest {
                 "ip addr replace 10.0.2.1/24 dev eth1",
                 "ip route replace 10.0.1.0/24 via 10.0.0.2 dev eth0",
                 "printf '%s\\n' '127.0.0.1 localhost a' '10.0.0.2 b' '10.0.1.2 c' > /etc/hosts");
+    }
+
+    @Test
+    void ipv6Interface_getsDadOffAndKeepsItsAddressWhileDown_beforeTheAddressGoesOn() {
+        InterfacePlan eth1 = new InterfacePlan(1, "eth1", "a-b", "t0x1", "52:54:00:00:00:01", 4, "10.0.0.1/30", "fd00:1::1/64");
+        assertThat(GuestConfig.ipv6Settings(eth1)).containsExactly(
+                "echo 0 > /proc/sys/net/ipv6/conf/eth1/accept_dad",
+                "echo 1 > /proc/sys/net/ipv6/conf/eth1/keep_addr_on_down");
+        assertThat(GuestConfig.interfaceCommands(eth1)).containsExactly(
+                "ip link set dev eth1 up",
+                "ip addr replace 10.0.0.1/30 dev eth1",
+                "ip addr replace fd00:1::1/64 dev eth1");
+        InterfacePlan v4only = new InterfacePlan(1, "eth1", "a-b", "t0x1", "52:54:00:00:00:01", 4, "10.0.0.1/30");
+        assertThat(GuestConfig.ipv6Settings(v4only)).isEmpty();
+    }
+
+    @Test
+    void route_ofEitherFamily_andAMixedOneIsRefused() {
+        assertThat(GuestConfig.routeCommand(new Route("fd00:1:0:3::/64", "fd00:1::2", "eth0")))
+                .isEqualTo("ip route replace fd00:1:0:3::/64 via fd00:1::2 dev eth0");
+        assertThat(GuestConfig.routeCommand(new Route("FD00:1:0:3:0:0:0:0/64", "FD00:1:0:0:0:0:0:2", "eth0")))
+                .isEqualTo("ip route replace fd00:1:0:3::/64 via fd00:1::2 dev eth0");
+        assertThat(GuestConfig.routeDeleteCommand("fd00:1::2/128")).isEqualTo("ip route del fd00:1::2/128 2>/dev/null || true");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> GuestConfig.routeCommand(new Route("fd00:1:0:3::/64", "10.0.0.2", "eth0")))
+                .hasMessageContaining("differ in family");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> GuestConfig.routeCommand(new Route("fd00:1:0:3::/64", "fd00::2;reboot", "eth0")))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void configure_dualStack_turnsOnIpv6Forwarding_addsBothFamilies_andHostsForBoth() {
+        Plan plan = dualStack(scenario(List.of("a", "b", "c"), List.of(link("a", "b"), link("b", "c")), List.of()));
+        assertThat(GuestConfig.configure(plan.node("a"), GuestTools.FULL)).containsExactly(
+                "echo 1 > /proc/sys/net/ipv4/ip_forward",
+                "echo 1 > /proc/sys/net/ipv6/conf/all/forwarding",
+                "echo a > /proc/sys/kernel/hostname",
+                "echo 0 > /proc/sys/net/ipv6/conf/eth0/accept_dad",
+                "echo 1 > /proc/sys/net/ipv6/conf/eth0/keep_addr_on_down",
+                "ip link set dev eth0 up",
+                "ip addr replace 10.0.0.1/24 dev eth0",
+                "ip addr replace fd00:0:0:1::1/64 dev eth0",
+                "ip route replace 10.0.1.0/24 via 10.0.0.2 dev eth0",
+                "ip route replace fd00:0:0:2::/64 via fd00:0:0:1::2 dev eth0",
+                "printf '%s\\n' '127.0.0.1 localhost a' '::1 localhost a' '10.0.0.2 b' 'fd00:0:0:1::2 b' '10.0.1.2 c' 'fd00:0:0:2::2 c' > /etc/hosts");
+    }
+
+    @Test
+    void configure_ipv6Only_hasNoIpv4AddressesOrRoutes() {
+        Plan plan = ipv6Only(scenario(List.of("a", "b", "c"), List.of(link("a", "b"), link("b", "c")), List.of()));
+        List<String> commands = GuestConfig.configure(plan.node("c"), GuestTools.FULL);
+        assertThat(commands).contains("ip addr replace fd00:0:0:2::2/64 dev eth0", "ip route replace fd00:0:0:1::/64 via fd00:0:0:2::1 dev eth0",
+                "printf '%s\\n' '127.0.0.1 localhost c' '::1 localhost c' 'fd00:0:0:1::1 a' 'fd00:0:0:1::2 b' > /etc/hosts");
+        assertThat(commands).noneMatch(c -> c.matches(".*\\b10\\.0\\..*"));
     }
 }

@@ -21,6 +21,10 @@ class GuestToolsTest {
         GuestTools t = GuestTools.parse("noise\r\nnetloom-tools ip=busybox tc=no netem=no sysctl=yes shell=/bin/busybox\r\n");
         assertThat(t).isEqualTo(new GuestTools(GuestTools.Ip.BUSYBOX, false, false, true, "/bin/busybox"));
         assertThat(t.describe()).isEqualTo("ip busybox, no tc, shell /bin/busybox");
+        GuestTools noIpv6 = GuestTools.parse("netloom-tools ip=busybox tc=no netem=no sysctl=yes ipv6=no shell=/bin/busybox");
+        assertThat(noIpv6.ipv6()).isFalse();
+        assertThat(noIpv6.describe()).isEqualTo("ip busybox, no tc, no IPv6, shell /bin/busybox");
+        assertThat(GuestTools.parse("netloom-tools ip=busybox tc=no netem=no sysctl=yes ipv6=yes shell=/bin/sh").ipv6()).isTrue();
         assertThat(GuestTools.parse("netloom-tools ip=iproute2 tc=yes netem=yes sysctl=no shell=/usr/bin/bash").ip())
                 .isEqualTo(GuestTools.Ip.IPROUTE2);
         assertThatThrownBy(() -> GuestTools.parse("sh: syntax error")).hasMessageContaining("did not answer");
@@ -39,14 +43,24 @@ class GuestToolsTest {
         assertThat(t.ip()).isEqualTo(Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip"))
                 ? GuestTools.Ip.IPROUTE2 : GuestTools.Ip.NONE);
         assertThat(t.shell()).isNotBlank();
+        assertThat(t.ipv6()).isEqualTo(Files.isDirectory(Path.of("/proc/sys/net/ipv6")));
     }
 
     @Test
     void noIp_isRefusedWithTheReason() {
         InterfacePlan eth0 = new InterfacePlan(0, "eth0", "a-b", "t0x0", "52:54:00:00:00:01", 3, "10.0.0.1/30");
-        NodePlan n = new NodePlan("a", 0, "img", 96, 1, List.of(eth0), List.of(), Map.of("a", "10.0.0.1"), List.of());
+        NodePlan n = new NodePlan("a", 0, "img", 96, 1, List.of(eth0), List.of(), Map.of("a", List.of("10.0.0.1")), List.of());
         GuestTools none = new GuestTools(GuestTools.Ip.NONE, false, false, false, "/bin/sh");
         assertThatThrownBy(() -> GuestConfig.configure(n, none)).isInstanceOf(NetloomException.class)
                 .hasMessageContaining("node a has no ip command").hasMessageContaining("BusyBox");
+    }
+
+    @Test
+    void ipv6AddressesOnAKernelWithoutIpv6_areRefusedWithTheReason() {
+        InterfacePlan eth0 = new InterfacePlan(0, "eth0", "a-b", "t0x0", "52:54:00:00:00:01", 3, null, "fd00:1::1/64");
+        NodePlan n = new NodePlan("a", 0, "img", 96, 1, List.of(eth0), List.of(), Map.of("a", List.of("fd00:1::1")), List.of());
+        GuestTools noIpv6 = new GuestTools(GuestTools.Ip.BUSYBOX, false, false, false, "/bin/sh", false);
+        assertThatThrownBy(() -> GuestConfig.configure(n, noIpv6)).isInstanceOf(NetloomException.class)
+                .hasMessageContaining("node a has IPv6 addresses").hasMessageContaining("no /proc/sys/net/ipv6");
     }
 }

@@ -16,6 +16,9 @@ import java.util.Random;
 import java.util.Set;
 
 import static dev.netloom.topology.TestScenarios.addresses;
+import static dev.netloom.topology.TestScenarios.addresses6;
+import static dev.netloom.topology.TestScenarios.dualStack;
+import static dev.netloom.topology.TestScenarios.ipv6Only;
 import static dev.netloom.topology.TestScenarios.lan;
 import static dev.netloom.topology.TestScenarios.link;
 import static dev.netloom.topology.TestScenarios.nodes;
@@ -64,9 +67,44 @@ class RerouteTest {
         assertThat(cmds.get("a")).contains("ip route del 10.0.3.2/32 2>/dev/null || true");
     }
 
+    @Test
+    void dualStack_shortcutDown_reroutesIpv6Too_withSlash128HostRoutes() {
+        Plan plan = dualStack(TRIANGLE);
+        Map<String, List<String>> cmds = Reroute.commands(plan, Set.of("a-c"), Set.of("a-c"));
+        assertThat(cmds.get("a")).contains(
+                "ip route replace 10.0.3.0/24 via 10.0.0.2 dev eth0",
+                "ip route replace fd00:0:0:2::/64 via fd00:0:0:1::2 dev eth0",     // b-c via b
+                "ip route replace fd00:0:0:4::/64 via fd00:0:0:1::2 dev eth0",     // c-d via b now
+                "ip route replace 10.0.2.2/32 via 10.0.0.2 dev eth0",
+                "ip route replace fd00:0:0:3::2/128 via fd00:0:0:1::2 dev eth0");  // c's IPv6 address on the failed link
+        assertThat(cmds.get("d")).contains("ip route replace fd00:0:0:3::1/128 via fd00:0:0:4::1 dev eth0");
+        assertThat(cmds.get("c")).noneMatch(c -> c.contains("fd00:0:0:3::2/128 via"));
+        // the ends of the failed link hold their IPv6 address on lo meanwhile (on a down interface it is tentative)
+        assertThat(cmds.get("c")).contains("ip addr replace fd00:0:0:3::2/128 dev lo");
+        assertThat(cmds.get("a")).contains("ip addr replace fd00:0:0:3::1/128 dev lo");
+        assertThat(cmds.get("b")).noneMatch(c -> c.contains("dev lo"));
+
+        Map<String, List<String>> back = Reroute.commands(plan, Set.of(), Set.of("a-c"));
+        plan.node("a").routes().forEach(r -> assertThat(back.get("a")).contains(GuestConfig.routeCommand(r)));
+        assertThat(back.get("a")).contains("ip route del 10.0.2.2/32 2>/dev/null || true", "ip route del fd00:0:0:3::2/128 2>/dev/null || true");
+        assertThat(back.get("a")).contains("ip addr del fd00:0:0:3::1/128 dev lo 2>/dev/null || true");
+        assertThat(Reroute.commands(plan(TRIANGLE), Set.of("a-c"), Set.of("a-c")).values())
+                .allSatisfy(list -> assertThat(list).noneMatch(c -> c.contains("dev lo"))); // IPv4 needs none of this
+    }
+
+    @Test
+    void ipv6Only_cutOff_deletesTheIpv6RoutesThatLeadNowhere() {
+        Plan plan = ipv6Only(TRIANGLE);
+        Map<String, List<String>> cmds = Reroute.commands(plan, Set.of("c-d"), Set.of("c-d"));
+        assertThat(cmds.get("d")).contains("ip route del fd00:0:0:1::/64 2>/dev/null || true", "ip route del fd00:0:0:4::1/128 2>/dev/null || true");
+        assertThat(cmds.get("a")).contains("ip route del fd00:0:0:4::2/128 2>/dev/null || true");
+        assertThat(cmds.values()).allSatisfy(list -> assertThat(list).noneMatch(c -> c.contains("10.0.")));
+    }
+
     /**
      * The routes with links down are those of the plan of the scenario without those links (what
-     * rerouting used to compute by re-planning a reduced scenario), for random meshes with LANs.
+     * rerouting used to compute by re-planning a reduced scenario), for random meshes with LANs, half
+     * of them dual-stack (their IPv6 routes included).
      */
     @Test
     void routesWithLinksDown_equalThePlanOfTheScenarioWithoutThem() {
@@ -87,7 +125,8 @@ class RerouteTest {
             List<Scenario.LanDef> lans = random.nextBoolean() ? List.of(lan("lan", names.get(0), names.get(names.size() - 1), names.get(1)))
                     : List.of();
             Scenario full = scenario(names, links, lans);
-            Plan plan = plan(full);
+            boolean dual = round % 2 == 1; // every other round with IPv6 too
+            Plan plan = dual ? dualStack(full) : plan(full);
             Set<String> down = new HashSet<>();
             plan.segments().forEach(s -> {
                 if (random.nextInt(4) == 0) {
@@ -98,7 +137,7 @@ class RerouteTest {
             Scenario reduced = scenario(names, links.stream().filter(l -> !down.contains(l.name())).toList(),
                     lans.stream().filter(l -> !down.contains(l.name())).toList());
             Map<String, List<String>> fullAddresses = addresses(full);
-            Plan live = Planner.plan(reduced, fullAddresses);
+            Plan live = Planner.plan(reduced, fullAddresses, dual ? addresses6(full) : Map.of());
             Map<String, List<Route>> routes = StaticRoutes.of(plan, down);
             for (NodePlan n : live.nodes()) {
                 List<Route> expected = n.routes().stream().map(r -> {

@@ -31,4 +31,12 @@ class TimelineTest {
         assertThat(Timeline.describe(new TimelineEvent.NodeExec(Duration.ZERO, "a", "ping -c 1 b"))).isEqualTo("node a exec `ping -c 1 b`");
         assertThat(Timeline.describe(new TimelineEvent.NodeAction(Duration.ZERO, "a", "restart"))).isEqualTo("node a restart");
     }
+
+    @Test
+    void describe_checkEvent_namesTheCheck() {
+        assertThat(Timeline.describe(new TimelineEvent.RunCheck(Duration.ZERO,
+                dev.netloom.scenario.Check.of(new dev.netloom.scenario.Check.Reach("a", "b", false))))).isEqualTo("check unreachable a->b");
+        assertThat(Timeline.describe(new TimelineEvent.RunCheck(Duration.ZERO, new dev.netloom.scenario.Check("cut", Duration.ofSeconds(3),
+                new dev.netloom.scenario.Check.Reach("a", "b", false))))).isEqualTo("check cut");
+    }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.netloom.nodes.BadInputException;
-import dev.netloom.scenario.Scenario.Check;
 import dev.netloom.scenario.Scenario.Endpoint;
 import dev.netloom.scenario.Scenario.LinkDef;
 import dev.netloom.scenario.Scenario.NodeDef;
@@ -138,8 +137,7 @@ class ScenarioLoaderTest {
         assertThat(s.timeline().get(3)).isInstanceOfSatisfying(TimelineEvent.NodeAction.class, e -> assertThat(e.action()).isEqualTo("restart"));
         assertThat(s.timeline().get(4)).isInstanceOfSatisfying(TimelineEvent.NodeExec.class, e -> assertThat(e.command()).isEqualTo("ping -c 3 a"));
         assertThat(s.timeline().get(5)).isInstanceOfSatisfying(TimelineEvent.LinkImpairment.class, e -> assertThat(e.link()).isEqualTo("office"));
-        assertThat(s.checks()).containsExactly(new Check("a", "c", 5), new Check(null, null, 3));
-        assertThat(s.checks().get(1).all()).isTrue();
+        assertThat(s.checks()).containsExactly(Check.of(Check.Ping.of("a", "c", 5)), Check.of(new Check.PingAll()));
         assertThat(s.duration()).isEqualTo(Duration.ofSeconds(60));
     }
 

@@ -43,12 +43,31 @@ class SchemaConsistencyTest {
         assertThat(keys(schema, false)).containsExactlyInAnyOrderElementsOf(ScenarioReader.TOP_KEYS);
         assertThat(keys(def("defaults"), false)).containsExactlyInAnyOrderElementsOf(NodesSection.DEFAULTS_KEYS);
         assertThat(keys(def("nodeObject"), false)).containsExactlyInAnyOrderElementsOf(NodesSection.NODE_KEYS);
+        assertThat(keys(def("nodeFile"), false)).containsExactlyInAnyOrderElementsOf(FilesSection.KEYS);
         assertThat(keys(def("impairmentFields"), false)).containsExactlyInAnyOrderElementsOf(ImpairmentIn.KEYS);
         assertThat(keys(def("link"), true)).containsExactlyInAnyOrderElementsOf(LinksSection.KEYS);
         assertThat(keys(def("endpointObject"), false)).containsExactlyInAnyOrderElementsOf(EndpointIn.KEYS);
         assertThat(keys(def("lan"), true)).containsExactlyInAnyOrderElementsOf(LansSection.KEYS);
         assertThat(keys(def("generator"), true)).containsExactlyInAnyOrderElementsOf(GenerateSection.KEYS);
         assertThat(keys(def("event"), false)).containsExactlyInAnyOrderElementsOf(TimelineSection.KEYS);
+        assertThat(keys(def("addressing"), false)).containsExactlyInAnyOrderElementsOf(AddressingSection.KEYS);
+    }
+
+    @Test
+    void schemaCheckKeys_matchTheLoader_kindByKind() {
+        JsonNode check = def("check");
+        assertThat(keys(check, false)).containsExactlyInAnyOrderElementsOf(ChecksSection.KEYS);
+        assertThat(check.get("oneOf")).extracting(k -> k.get("required").get(0).asText()).containsExactlyElementsOf(ChecksSection.KINDS);
+        assertThat(keys(check.get("properties").get("ping").get("oneOf").get(1), false)).containsExactlyInAnyOrderElementsOf(ChecksSection.PING_KEYS);
+        assertThat(keys(def("execCheck"), false)).containsExactlyInAnyOrderElementsOf(ChecksSection.EXEC_KEYS);
+        assertThat(keys(def("fidelityCheck"), false)).containsExactlyInAnyOrderElementsOf(ChecksSection.FIDELITY_KEYS);
+        assertThat(keys(def("fidelityCheck").get("properties").get("expect"), false)).containsExactlyInAnyOrderElementsOf(ChecksSection.EXPECT_KEYS);
+        assertThat(keys(def("fidelityCheck").get("properties").get("tolerance"), false)).containsExactlyInAnyOrderElementsOf(ChecksSection.TOLERANCE_KEYS);
+        assertThat(keys(def("reachCheck"), false)).containsExactlyInAnyOrderElementsOf(ChecksSection.REACH_KEYS);
+        assertThat(def("event").get("properties").get("check").get("$ref").asText()).isEqualTo("#/$defs/check");
+        assertThat(def("execCheck").get("properties").get("command").get("$ref").asText()).isEqualTo("#/$defs/command");
+        assertThat(check.get("properties").get("ping").get("oneOf").get(1).get("properties").get("count").get("maximum").asInt())
+                .isEqualTo(ChecksSection.MAX_PING_COUNT);
     }
 
     @Test

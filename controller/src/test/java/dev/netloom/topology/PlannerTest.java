@@ -1,6 +1,7 @@
 package dev.netloom.topology;
 
 import dev.netloom.impairment.Impairment;
+import dev.netloom.scenario.Cidr;
 import dev.netloom.scenario.Scenario;
 import dev.netloom.scenario.Scenario.Endpoint;
 import dev.netloom.scenario.Scenario.LanDef;
@@ -103,7 +104,7 @@ class PlannerTest {
 
         assertThat(plan.node("a-very-long-nam").interfaces()).extracting(InterfacePlan::tap).containsExactly("t0x0", "t0x1");
         assertThat(plan.node("b").interfaces()).extracting(InterfacePlan::tap).containsExactly("t1x0", "t1x1");
-        assertThat(plan.segments()).extracting(SegmentPlan::bridge).containsExactly("b0", "b1");
+        assertThat(plan.segments()).extracting(SegmentPlan::bridge).containsExactly(null, "b1"); // a link has no bridge, a LAN has b<segment>
         assertThat(plan.segment("lan").members()).extracting(SegmentPlan.Member::tap).containsExactly("t0x1", "t1x1");
         assertThat(Planner.tap(999_999, 28)).hasSizeLessThanOrEqualTo(15);
     }
@@ -189,7 +190,7 @@ class PlannerTest {
         Scenario s = scenario(List.of("a", "b", "c", "lonely"), List.of(link("a", "b"), link("b", "c")), List.of());
         Plan plan = plan(s);
         assertThat(plan.nodes()).allSatisfy(n -> assertThat(n.hosts()).containsExactly(
-                Map.entry("a", "10.0.0.1"), Map.entry("b", "10.0.0.2"), Map.entry("c", "10.0.1.2")));
+                Map.entry("a", List.of("10.0.0.1")), Map.entry("b", List.of("10.0.0.2")), Map.entry("c", List.of("10.0.1.2"))));
     }
 
     @Test
@@ -235,7 +236,7 @@ class PlannerTest {
     void hostEngine_shapesAtoBOnBsTap_guestEngineOnAsInterface() {
         Scenario s = scenario(List.of("a", "b", "c"), List.of(link("a", "b")), List.of(lan("lan", "a", "b", "c")));
         SegmentPlan ab = plan(s).segment("a-b");
-        assertThat(ab.hostTap("a->b")).isEqualTo("t1x0");       // b's tap: the bridge delivers a->b traffic through it
+        assertThat(ab.hostTap("a->b")).isEqualTo("t1x0");       // b's tap: a->b traffic is redirected to its egress
         assertThat(ab.hostTap("b->a")).isEqualTo("t0x0");
         assertThat(ab.guestMember("a->b").node()).isEqualTo("a");
         assertThat(ab.guestMember("a->b").dev()).isEqualTo("eth0");
@@ -257,7 +258,7 @@ class PlannerTest {
         Map<String, List<String>> missing = new HashMap<>(addresses(s));
         missing.remove("b-c");
         assertThatThrownBy(() -> Planner.plan(s, missing)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("link b-c: expected 2 addresses, got none");
+                .hasMessageContaining("link b-c: expected 2 IPv4 addresses, got none");
 
         Map<String, List<String>> slash31 = new HashMap<>(addresses(s));
         slash31.put("a-b", List.of("10.9.0.0/31", "10.9.0.1/31"));
@@ -304,6 +305,105 @@ class PlannerTest {
         }
     }
 
+    @Test
+    void dualStack_everyInterfaceHasBothFamilies_andIpv6RoutesFollowTheSameNextHops() {
+        List<String> names = nodes("r", 4);
+        Scenario s = scenario(names, ring(names), List.of());
+        Plan plan = TestScenarios.dualStack(s);
+        assertThat(plan.node("r1").interfaces()).extracting(InterfacePlan::address, InterfacePlan::address6).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("10.0.0.1/24", "fd00:0:0:1::1/64"),
+                org.assertj.core.groups.Tuple.tuple("10.0.3.2/24", "fd00:0:0:4::2/64"));
+        assertThat(plan.segment("r1-r2").subnet6()).isEqualTo("fd00:0:0:1::/64");
+        // IPv4 routes first, then the IPv6 ones, each in segment order, through the same neighbours
+        assertThat(plan.node("r1").routes()).containsExactly(
+                new Route("10.0.1.0/24", "10.0.0.2", "eth0"),
+                new Route("10.0.2.0/24", "10.0.3.1", "eth1"),
+                new Route("fd00:0:0:2::/64", "fd00:0:0:1::2", "eth0"),
+                new Route("fd00:0:0:3::/64", "fd00:0:0:4::1", "eth1"));
+        assertThat(plan.node("r1").routes()).extracting(Route::family)
+                .containsExactly(Cidr.Family.IPV4, Cidr.Family.IPV4, Cidr.Family.IPV6, Cidr.Family.IPV6);
+        assertThat(plan.node("r3").hosts()).containsEntry("r1", List.of("10.0.0.1", "fd00:0:0:1::1"));
+        assertShortestStaticRoutes(s, plan);
+    }
+
+    @Test
+    void ipv6Only_hasNoIpv4AnywhereInThePlan() {
+        List<String> names = nodes("r", 5);
+        Scenario s = scenario(names, line(names), List.of(lan("lan", "r1", "r3", "r5")));
+        Plan plan = TestScenarios.ipv6Only(s);
+        assertThat(plan.nodes()).flatExtracting(NodePlan::interfaces).allSatisfy(i -> {
+            assertThat(i.address()).isNull();
+            assertThat(i.ip()).isNull();
+            assertThat(i.addresses()).containsExactly(i.address6());
+        });
+        assertThat(plan.nodes()).flatExtracting(NodePlan::routes).allMatch(r -> r.family() == Cidr.Family.IPV6).isNotEmpty();
+        assertThat(plan.segment("lan").subnet()).isNull();
+        assertThat(plan.segment("lan").members()).extracting(SegmentPlan.Member::ip6)
+                .containsExactly("fd00:0:0:5::1", "fd00:0:0:5::2", "fd00:0:0:5::3");
+        assertThat(plan.node("r2").hosts()).containsEntry("r5", List.of("fd00:0:0:4::2"));
+        assertShortestStaticRoutes(s, plan);
+        for (NodePlan from : plan.nodes()) {
+            for (NodePlan to : plan.nodes()) {
+                to.interfaces().forEach(t -> assertThat(Forwarding.path(plan, from.name(), t.ip6())).last().isEqualTo(to.name()));
+            }
+        }
+    }
+
+    @Test
+    void plan_withAFamilyMapPartlyMissing_isAProgrammingError() {
+        Scenario s = scenario(List.of("a", "b", "c"), List.of(link("a", "b"), link("b", "c")), List.of());
+        Map<String, List<String>> missing = new HashMap<>(TestScenarios.addresses6(s));
+        missing.remove("b-c");
+        assertThatThrownBy(() -> Planner.plan(s, addresses(s), missing)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("link b-c: expected 2 IPv6 addresses, got none");
+        Map<String, List<String>> wrongFamily = new HashMap<>(TestScenarios.addresses6(s));
+        wrongFamily.put("a-b", List.of("10.0.0.1/24", "10.0.0.2/24"));
+        assertThatThrownBy(() -> Planner.plan(s, Map.of(), wrongFamily)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("not an IPv6 address");
+        assertThatThrownBy(() -> Planner.plan(s, Map.of(), Map.of())).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no addresses of either family");
+    }
+
+    @Test
+    void randomMeshWithLans_dualStack_forwardingReachesEveryAddressOfBothFamilies() {
+        List<String> names = nodes("n", 14);
+        java.util.Random random = new java.util.Random(9);
+        List<LinkDef> links = new ArrayList<>(line(names.subList(0, 8)));
+        for (int i = 0; i < 10; i++) {
+            int a = random.nextInt(14);
+            int b = random.nextInt(14);
+            if (a != b) {
+                links.add(link("x" + i, names.get(a), names.get(b)));
+            }
+        }
+        Scenario s = scenario(names, links, List.of(lan("l1", "n8", "n9", "n10", "n11"), lan("l2", "n11", "n12", "n13", "n14"), lan("l3", "n3", "n12")));
+        Plan plan = TestScenarios.dualStack(s);
+        assertShortestStaticRoutes(s, plan);
+        for (NodePlan from : plan.nodes()) {
+            for (NodePlan to : plan.nodes()) {
+                for (InterfacePlan t : to.interfaces()) {
+                    List<String> v4 = Forwarding.path(plan, from.name(), t.ip());
+                    assertThat(v4).last().isEqualTo(to.name());
+                    assertThat(Forwarding.path(plan, from.name(), t.ip6())).isEqualTo(v4); // the same path in both families
+                }
+            }
+        }
+    }
+
+    @Test
+    void planOfTheLoadedScenario_takesBothFamiliesFromItsPools() {
+        Scenario s = new dev.netloom.scenario.ScenarioLoader(dev.netloom.scenario.ImageCheck.ANY).load("""
+                {"name": "x", "nodes": ["a", "b", "c"], "links": [{"between": ["a", "b"]}, {"between": ["b", "c"]}],
+                 "addressing": {"pool": "10.1.0.0/16", "pool6": "fd00:1::/48"}}
+                """, "t.json");
+        Plan plan = Planner.plan(s);
+        assertThat(plan.node("b").interfaces()).extracting(InterfacePlan::address, InterfacePlan::address6).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("10.1.0.2/30", "fd00:1::2/64"),
+                org.assertj.core.groups.Tuple.tuple("10.1.0.5/30", "fd00:1:0:1::1/64"));
+        assertThat(plan.node("a").routes()).containsExactly(new Route("10.1.0.4/30", "10.1.0.2", "eth0"),
+                new Route("fd00:1:0:1::/64", "fd00:1::2", "eth0"));
+    }
+
     /**
      * Every node has exactly one route to every subnet it is not on (in segment order), its gateway is on
      * the segment of its dev, and that neighbour is one hop closer to the subnet than the node.
@@ -311,19 +411,23 @@ class PlannerTest {
     private static void assertShortestStaticRoutes(Scenario scenario, Plan plan) {
         Topology topology = Topology.of(scenario);
         for (NodePlan node : plan.nodes()) {
-            Set<String> attached = new HashSet<>();
-            node.interfaces().forEach(i -> attached.add(plan.segment(i.segment()).subnet()));
-            List<String> expected = plan.segments().stream().map(SegmentPlan::subnet).filter(sub -> !attached.contains(sub)).toList();
-            assertThat(node.routes()).as("routes of %s", node.name()).extracting(Route::destination).containsExactlyElementsOf(expected);
-            for (Route route : node.routes()) {
-                InterfacePlan out = node.interfaces().stream().filter(i -> i.guestName().equals(route.dev())).findFirst().orElseThrow();
-                SegmentPlan shared = plan.segment(out.segment());
-                SegmentPlan.Member hop = shared.members().stream().filter(m -> m.ip().equals(route.via())).findFirst()
-                        .orElseThrow(() -> new AssertionError(node.name() + ": next hop " + route.via() + " is not on " + shared.name()));
-                assertThat(hop.node()).isNotEqualTo(node.name());
-                SegmentPlan target = plan.segments().stream().filter(sp -> sp.subnet().equals(route.destination())).findFirst().orElseThrow();
-                assertThat(distance(topology, hop.node(), target)).as("%s -> %s via %s", node.name(), route.destination(), hop.node())
-                        .isEqualTo(distance(topology, node.name(), target) - 1);
+            for (Cidr.Family family : Cidr.Family.values()) {
+                Set<String> attached = new HashSet<>();
+                node.interfaces().forEach(i -> attached.add(plan.segment(i.segment()).subnet(family)));
+                List<String> expected = plan.segments().stream().map(sp -> sp.subnet(family))
+                        .filter(sub -> sub != null && !attached.contains(sub)).toList();
+                List<Route> routes = node.routes().stream().filter(r -> r.family() == family).toList();
+                assertThat(routes).as("%s routes of %s", family, node.name()).extracting(Route::destination).containsExactlyElementsOf(expected);
+                for (Route route : routes) {
+                    InterfacePlan out = node.interfaces().stream().filter(i -> i.guestName().equals(route.dev())).findFirst().orElseThrow();
+                    SegmentPlan shared = plan.segment(out.segment());
+                    SegmentPlan.Member hop = shared.members().stream().filter(m -> route.via().equals(m.ip(family))).findFirst()
+                            .orElseThrow(() -> new AssertionError(node.name() + ": next hop " + route.via() + " is not on " + shared.name()));
+                    assertThat(hop.node()).isNotEqualTo(node.name());
+                    SegmentPlan target = plan.segments().stream().filter(sp -> route.destination().equals(sp.subnet(family))).findFirst().orElseThrow();
+                    assertThat(distance(topology, hop.node(), target)).as("%s -> %s via %s", node.name(), route.destination(), hop.node())
+                            .isEqualTo(distance(topology, node.name(), target) - 1);
+                }
             }
         }
     }

@@ -13,7 +13,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Small scenarios built straight from the records, and a stand-in address allocator: /24 per segment. */
+/**
+ * Small scenarios built straight from the records, and stand-in address allocators: an IPv4 /24 per
+ * segment, an IPv6 /64 per segment.
+ */
 public final class TestScenarios {
 
     private TestScenarios() {
@@ -88,7 +91,41 @@ public final class TestScenarios {
         return "10." + (k / 256) + "." + (k % 256);
     }
 
+    /** Segment k gets fd00:0:0:(k+1)::/64 (k+1 in hex), members ::1, ::2, ... in order. */
+    public static Map<String, List<String>> addresses6(Scenario s) {
+        Map<String, List<String>> map = new LinkedHashMap<>();
+        int k = 0;
+        for (LinkDef l : s.links()) {
+            map.put(l.name(), List.of(net6(k) + "1/64", net6(k) + "2/64"));
+            k++;
+        }
+        for (LanDef l : s.lans()) {
+            List<String> list = new ArrayList<>();
+            for (int i = 0; i < l.members().size(); i++) {
+                list.add(net6(k) + Integer.toHexString(i + 1) + "/64");
+            }
+            map.put(l.name(), list);
+            k++;
+        }
+        return map;
+    }
+
+    /** "fd00:0:0:K::" for segment k - 1. */
+    public static String net6(int k) {
+        return "fd00:0:0:" + Integer.toHexString(k + 1) + "::";
+    }
+
     public static Plan plan(Scenario s) {
         return Planner.plan(s, addresses(s));
+    }
+
+    /** Both families: {@link #addresses} and {@link #addresses6}. */
+    public static Plan dualStack(Scenario s) {
+        return Planner.plan(s, addresses(s), addresses6(s));
+    }
+
+    /** IPv6 only: {@link #addresses6}. */
+    public static Plan ipv6Only(Scenario s) {
+        return Planner.plan(s, Map.of(), addresses6(s));
     }
 }
