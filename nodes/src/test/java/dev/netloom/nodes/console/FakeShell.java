@@ -23,11 +23,11 @@ final class FakeShell {
         }
     }
 
-    /** One typed line: the exec line {@code $_n ID 'CMD'} or a sync line that installs the function first. */
+    /** One typed line: the exec line {@code $_n ID 'CMD'} (or {@code $_m}) or a sync line that installs the function first. */
     record Typed(String raw, boolean interrupt, boolean installs, String id, String command) {
     }
 
-    private static final Pattern CALL = Pattern.compile("(\\$_n|_nl) ([A-Za-z0-9._-]+) '((?:[^']|'\\\\'')*)'\n");
+    private static final Pattern CALL = Pattern.compile("(\\$_n|\\$_m|_nl) ([A-Za-z0-9._-]+) '((?:[^']|'\\\\'')*)'\n");
 
     final ConsoleFixture node;
     private final Flavour flavour;

@@ -89,6 +89,15 @@ class LocalShellE2ETest {
         assertThat(slow.timedOut()).isTrue();
         assertThat(slow.output()).isEqualTo("started\n");
         assertThat(run(shell, "echo after").output()).isEqualTo("after\n");
+        // plain words run in the console's shell itself ($_m): stdin still /dev/null, status, Ctrl-C recovery
+        assertThat(run(shell, "cat")).satisfies(r -> assertThat(r.output()).isEmpty()).matches(ExecResult::ok);
+        assertThat(run(shell, "expr 0 + 0")).satisfies(r -> assertThat(r.output()).isEqualTo("0\n"))
+                .satisfies(r -> assertThat(r.exitCode()).isEqualTo(1));
+        assertThat(run(shell, "no-such-command-nl").exitCode()).isEqualTo(127);
+        ExecResult slowInShell = shell.exec("sleep 30", Duration.ofSeconds(1)).get(30, TimeUnit.SECONDS);
+        assertThat(slowInShell.timedOut()).isTrue();
+        assertThat(run(shell, "echo after  sleep").output()).isEqualTo("after sleep\n");
+        assertThat(run(shell, "pwd").output()).doesNotStartWith("/tmp\n");
 
         String pid = run(shell, "echo $$").output();
         long before = console.offset();

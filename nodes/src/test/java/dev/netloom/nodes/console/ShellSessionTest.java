@@ -60,7 +60,7 @@ class ShellSessionTest {
         prepare();
         shell.exec("true", Duration.ofSeconds(5));
         FakeShell.Typed cmd = guest.typed();
-        assertThat(cmd.raw()).isEqualTo("$_n " + cmd.id() + " 'true'\n");
+        assertThat(cmd.raw()).isEqualTo("$_m " + cmd.id() + " 'true'\n");
         assertThat(cmd.id()).matches("[0-9a-z]{3}\\.[0-9a-z]+").hasSizeLessThanOrEqualTo(6);
         assertThat(cmd.raw()).hasSizeLessThanOrEqualTo("true; echo @@R$?\n".length());
     }

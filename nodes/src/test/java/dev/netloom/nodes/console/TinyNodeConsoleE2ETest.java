@@ -142,6 +142,13 @@ class TinyNodeConsoleE2ETest {
         assertThat(slow.exitCode()).isEqualTo(-1);
         assertThat(slow.output()).isEqualTo("started\n");
         assertThat(shell.exec("echo after", T).get().output()).isEqualTo("after\n");
+        // plain words run in the console's shell itself ($_m): stdin still /dev/null, status, Ctrl-C recovery
+        assertThat(shell.exec("cat", T).get()).satisfies(r -> assertThat(r.output()).isEmpty()).matches(ExecResult::ok);
+        assertThat(shell.exec("expr 0 + 0", T).get()).satisfies(r -> assertThat(r.output()).isEqualTo("0\n"))
+                .satisfies(r -> assertThat(r.exitCode()).isEqualTo(1));
+        ExecResult slowInShell = shell.exec("sleep 30", Duration.ofSeconds(2)).get(20, TimeUnit.SECONDS);
+        assertThat(slowInShell.timedOut()).isTrue();
+        assertThat(shell.exec("echo after sleep", T).get().output()).isEqualTo("after sleep\n");
 
         long started = System.nanoTime();
         ExecResult big = shell.exec("head -c 1000000 /dev/zero | tr '\\0' a", Duration.ofSeconds(120))
