@@ -18,7 +18,9 @@ import java.util.regex.Pattern;
  * blocks. The raw reader also types netloom's own line (through the framing function, installed in
  * its shell too), which splits netloom's cost into what the line costs the guest and what the
  * controller adds; the minimal line in a subshell, the floor of any framing that isolates each
- * command in one; and the framed line netloom typed before issue 13. Then the same for a command
+ * command in one; the framed line netloom typed before issue 13; and netloom's line for a command
+ * that needs a subshell ({@code $_n}; `true` itself runs in the shell, {@code $_m}). Then the same
+ * for a command
  * that prints 1 MB, to compare console output throughput.
  */
 final class ExecBench implements Benchmark {
@@ -34,7 +36,7 @@ final class ExecBench implements Benchmark {
     private static final Pattern TRUE_DONE = Pattern.compile("^@@R(\\d+)$");
     private static final String MINIMAL = "true; echo @@R$?\n";
     private static final String SUBSHELL = "(true); echo @@R$?\n";
-    private static final int VARIANTS = 5;
+    private static final int VARIANTS = 6;
     private static final Pattern PRINT_DONE = Pattern.compile("^@@T(\\d+)$");
 
     @Override
@@ -69,12 +71,14 @@ final class ExecBench implements Benchmark {
                 shell.framedTrue(-1 - i, STEP);
                 shell.timed(SUBSHELL, TRUE_DONE, STEP);
                 shell.formerFramedTrue(-1 - i, STEP);
+                shell.subshellFramedTrue(-1 - i, STEP);
             }
             List<Double> netloomMs = new ArrayList<>();
             List<Double> rawMs = new ArrayList<>();
             List<Double> rawFramedMs = new ArrayList<>();
             List<Double> rawSubshellMs = new ArrayList<>();
             List<Double> rawFormerMs = new ArrayList<>();
+            List<Double> rawSubshellFramedMs = new ArrayList<>();
             // blocks of BLOCK back-to-back commands per variant (a script's pattern), in an order that
             // rotates from block to block, so that drifting host load hits all variants alike
             for (int block = 0; block < reps / BLOCK; block++) {
@@ -86,15 +90,16 @@ final class ExecBench implements Benchmark {
                             case 1 -> rawMs.add(shell.timed(MINIMAL, TRUE_DONE, STEP));
                             case 2 -> rawFramedMs.add(shell.framedTrue(rawFramedMs.size(), STEP));
                             case 3 -> rawSubshellMs.add(shell.timed(SUBSHELL, TRUE_DONE, STEP));
-                            default -> rawFormerMs.add(shell.formerFramedTrue(rawFormerMs.size(), STEP));
+                            case 4 -> rawFormerMs.add(shell.formerFramedTrue(rawFormerMs.size(), STEP));
+                            default -> rawSubshellFramedMs.add(shell.subshellFramedTrue(rawSubshellFramedMs.size(), STEP));
                         }
                     }
                 }
             }
             ctx.say(String.format("exec: `true` x%d: netloom median %.2f ms; raw reader: minimal line %.2f ms, netloom's line %.2f ms,"
-                            + " minimal line in a subshell %.2f ms, framed line of before %.2f ms",
+                            + " minimal line in a subshell %.2f ms, framed line of before %.2f ms, netloom's subshell line %.2f ms",
                     reps, new Samples(netloomMs).median(), new Samples(rawMs).median(), new Samples(rawFramedMs).median(),
-                    new Samples(rawSubshellMs).median(), new Samples(rawFormerMs).median()));
+                    new Samples(rawSubshellMs).median(), new Samples(rawFormerMs).median(), new Samples(rawSubshellFramedMs).median()));
 
             netloomPrint(node);
             rawPrint(shell);
@@ -115,6 +120,8 @@ final class ExecBench implements Benchmark {
                             new Samples(netloomMs), new Samples(rawSubshellMs), null, true),
                     new Figure(name(), "`true` round trip: QemuNode.exec vs raw reader typing the framed line of before", "ms",
                             new Samples(netloomMs), new Samples(rawFormerMs), null, true),
+                    new Figure(name(), "`true` round trip: QemuNode.exec vs raw reader typing netloom's subshell line `$_n`", "ms",
+                            new Samples(netloomMs), new Samples(rawSubshellFramedMs), null, true),
                     new Figure(name(), "1 MB console output: QemuNode.exec vs raw socket reader", "KB/s",
                             new Samples(netloomKBs), new Samples(rawKBs), Target.ratioAtLeast(MIN_THROUGHPUT_RATIO), false));
         } finally {

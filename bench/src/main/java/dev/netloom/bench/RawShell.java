@@ -74,6 +74,15 @@ final class RawShell implements AutoCloseable {
     }
 
     /**
+     * Types the line QemuNode.exec types for a command that needs a subshell ({@code $_n}, the function
+     * that isolates it), with `true` as that command: what a command that may change the shell costs.
+     */
+    double subshellFramedTrue(int rep, Duration step) {
+        String id = (rep < 0 ? "rsw." : "rsm.") + Integer.toString(Math.abs(rep), 36);
+        return timed("$_n " + id + " 'true'\n", Pattern.compile("^@E" + Pattern.quote(id) + " (\\d+)$"), step);
+    }
+
+    /**
      * Types the framed line netloom typed for `true` before its framing became a shell function (issue
      * 13): markers printed by two printf commands around {@code (eval 'true') </dev/null}, with an id
      * of six hex digits, a dot and the repetition. The before-and-after of the same run.
