@@ -6,6 +6,7 @@ import dev.netloom.lab.Lab;
 import dev.netloom.lab.LabEvent;
 import dev.netloom.lab.Timeline;
 import dev.netloom.nodes.QemuNode;
+import dev.netloom.nodes.fork.Templates;
 import dev.netloom.nodes.image.ImageStore;
 import dev.netloom.nodes.qemu.Accel;
 import dev.netloom.scenario.Scenario;
@@ -35,8 +36,8 @@ final class LabSession implements AutoCloseable {
     }
 
     /** Brings the lab up and serves its API (on loopback TCP with a token too when {@code tcp} is set). */
-    static LabSession start(Scenario scenario, Accel accel, ImageStore store, Consumer<LabEvent> progress, InetSocketAddress tcp) {
-        Lab lab = Lab.create(scenario, accel, store, progress);
+    static LabSession start(Scenario scenario, Accel accel, ImageStore store, Consumer<LabEvent> progress, InetSocketAddress tcp, boolean fork) {
+        Lab lab = Lab.create(scenario, accel, store, progress, fork, Templates.inCache());
         CompletableFuture<Void> downAsked = new CompletableFuture<>();
         Thread hook = new Thread(() -> {
             lab.down();

@@ -74,8 +74,15 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     AccelOption accel;
 
+    @Mixin
+    ForkOption fork;
+
     /** What one run needs besides the scenario. */
-    record Options(Accel accel, Duration keep, boolean json, int repeat, Path results, Results.Source source) {
+    record Options(Accel accel, Duration keep, boolean json, int repeat, Path results, Results.Source source, boolean fork) {
+
+        Options(Accel accel, Duration keep, boolean json, int repeat, Path results, Results.Source source) {
+            this(accel, keep, json, repeat, results, source, true);
+        }
     }
 
     @Override
@@ -93,7 +100,7 @@ final class RunCommand implements Callable<Integer> {
         Scenario scenario = file.load(); // bad input fails here, before the host is touched
         HostSetup.ensure(Say::line);
         Scenarios.ensureEmulators(scenario);
-        return run(scenario, new Options(requested, keep, json.enabled, repeat, results, new Results.Source(file.path.toString(), bytes)));
+        return run(scenario, new Options(requested, keep, json.enabled, repeat, results, new Results.Source(file.path.toString(), bytes), fork.allowed()));
     }
 
     private static byte[] readScenario(Path path) {
@@ -168,7 +175,7 @@ final class RunCommand implements Callable<Integer> {
     private static Once once(Scenario scenario, Accel resolved, ImageStore store, Options o, int number) throws Exception {
         Instant t0 = Instant.now();
         // the lab can be scripted from elsewhere while it runs; `netloom down` ends it early
-        try (LabSession session = LabSession.start(scenario, resolved, store, new Progress(o.json()), null)) {
+        try (LabSession session = LabSession.start(scenario, resolved, store, new Progress(o.json()), null, o.fork())) {
             Lab lab = session.lab();
             Duration upTime = Duration.between(t0, Instant.now());
             List<RunRecord.EngineRecord> engines = RunRecord.engines(lab);

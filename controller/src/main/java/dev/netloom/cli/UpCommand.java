@@ -39,6 +39,9 @@ final class UpCommand implements Callable<Integer> {
     AccelOption accel;
 
     @Mixin
+    ForkOption fork;
+
+    @Mixin
     ListenOption listen;
 
     @Override
@@ -57,6 +60,9 @@ final class UpCommand implements Callable<Integer> {
                 "-cp", System.getProperty("java.class.path"), Netloom.class.getName(), "serve", file.path.toAbsolutePath().toString(), "--accel", accel.text));
         if (listen.text != null) {
             cmd.addAll(List.of("--listen", listen.text));
+        }
+        if (!fork.allowed()) {
+            cmd.add("--no-fork");
         }
         Process controller = Proc.start(cmd, Proc.NO_INPUT, ProcessBuilder.Redirect.PIPE);
         // Ctrl-C or SIGTERM of `up` before the lab is READY means "I do not want it": the controller (its
