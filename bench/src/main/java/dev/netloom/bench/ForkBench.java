@@ -41,11 +41,11 @@ final class ForkBench implements Benchmark {
         Templates templates = new Templates(ctx.scratch().resolve("templates")); // cold: nothing cached from earlier runs
 
         List<Double> coldPss = new ArrayList<>();
-        double coldMs = up(ctx, templates, BenchLab.name("fkc", n), n, true, coldPss);
+        double coldMs = up(ctx, templates, "fc", n, true, coldPss);
         List<Double> forkPss = new ArrayList<>();
-        double forkMs = up(ctx, templates, BenchLab.name("fkw", n), n, true, forkPss);
+        double forkMs = up(ctx, templates, "fw", n, true, forkPss);
         List<Double> bootPss = new ArrayList<>();
-        double bootMs = up(ctx, templates, BenchLab.name("fkb", n), n, false, bootPss);
+        double bootMs = up(ctx, templates, "fb", n, false, bootPss);
         ctx.say(String.format("fork N=%d: booted %.0f ms, forked %.0f ms (template cached), %.0f ms (template built)", n, bootMs, forkMs, coldMs));
         return List.of(
                 new Figure(name(), n + " tiny nodes on a LAN, Lab.up to READY: forked (template cached) vs booted", "ms",
@@ -61,10 +61,11 @@ final class ForkBench implements Benchmark {
      * tiny kernel may panic in its timer check ("IO-APIC + timer doesn't work"), which fails the whole
      * lab; the failures are reported, and the figure is the first lab that came up.
      */
-    private static double up(BenchContext ctx, Templates templates, String lab, int n, boolean fork, List<Double> pss) throws Exception {
+    private static double up(BenchContext ctx, Templates templates, String prefix, int n, boolean fork, List<Double> pss) throws Exception {
         for (int attempt = 1; ; attempt++) {
+            String lab = BenchLab.name(prefix + attempt, n);
             try {
-                return once(ctx, templates, lab + (attempt > 1 ? "r" + attempt : ""), n, fork, pss);
+                return once(ctx, templates, lab, n, fork, pss);
             } catch (RuntimeException e) {
                 ctx.say("fork: " + lab + " attempt " + attempt + " failed: " + e.getMessage().lines().findFirst().orElse(""));
                 if (attempt == ATTEMPTS) {

@@ -108,7 +108,7 @@ final class BootPipeline {
         ShellSession s = new ShellSession(node.console().get(), spec.limits().execOutputCap());
         node.keepShell().accept(s);
         String identity = ImageKinds.forBoot(spec.image().kind()).forkIdentity(spec, ForkIdentity.freshSeed(), System.currentTimeMillis());
-        return s.prepare()
+        return s.prepare(spec.stallTimeout())
                 .thenCompose(v -> s.exec(identity, IDENTITY_TIMEOUT))
                 .thenApply(r -> {
                     if (!r.ok()) {
