@@ -1,5 +1,6 @@
 package dev.netloom.bench;
 
+import dev.netloom.lab.HostMemory;
 import dev.netloom.lab.Lab;
 import dev.netloom.nodes.QemuNode;
 import dev.netloom.nodes.fork.Templates;
@@ -37,7 +38,7 @@ final class ForkBench implements Benchmark {
 
     @Override
     public List<Figure> run(BenchContext ctx) throws Exception {
-        int n = ctx.quick() ? QUICK_NODES : NODES;
+        int n = ctx.quick() ? QUICK_NODES : fitting(ctx);
         Templates templates = new Templates(ctx.scratch().resolve("templates")); // cold: nothing cached from earlier runs
 
         List<Double> coldPss = new ArrayList<>();
@@ -54,6 +55,25 @@ final class ForkBench implements Benchmark {
                         Samples.of(coldMs), Samples.of(bootMs), null, false),
                 new Figure(name(), n + " nodes up: PSS per QEMU process, forked vs booted (96 MiB guests)", "MiB",
                         new Samples(forkPss), new Samples(bootPss), null, false));
+    }
+
+    /**
+     * {@link #NODES}, or fewer (in tens) when the lab's memory admission, which reserves each node's
+     * guest memory plus QEMU's overhead whether it forks or boots, would refuse that many now.
+     */
+    private static int fitting(BenchContext ctx) throws IOException {
+        long availableMiB = 0;
+        for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+            if (line.startsWith("MemAvailable:")) {
+                availableMiB = Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+            }
+        }
+        long perNode = 96 + HostMemory.QEMU_OVERHEAD_MIB;
+        int fits = (int) (availableMiB * 0.85 / perNode) / 10 * 10;
+        if (fits < NODES) {
+            ctx.say("fork: " + availableMiB + " MiB available admits about " + fits + " nodes of " + perNode + " MiB, not " + NODES);
+        }
+        return Math.max(QUICK_NODES, Math.min(NODES, fits));
     }
 
     /**

@@ -268,7 +268,7 @@ public final class Lab implements AutoCloseable {
                 if (cached.isEmpty()) {
                     event(LabEvent.Kind.LAB, name(), "building fork template " + key.id() + " for " + forks + " nodes");
                 }
-                creating(() -> built.put(key, cached.orElseGet(() -> templates.ensure(specs.get(node), loops, pid -> journal.addProcess("template", pid)))));
+                creating(() -> built.put(key, cached.orElseGet(() -> templates.ensure(specs.get(node), paths.template(), loops, pid -> journal.addProcess("_template", pid)))));
                 t = built.get(key);
                 event(LabEvent.Kind.LAB, name(), forks + " nodes fork from template " + key.id());
             }

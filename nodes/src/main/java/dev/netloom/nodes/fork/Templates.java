@@ -116,6 +116,14 @@ public final class Templates {
      * journals it so that cleanup can stop it after a crash).
      */
     public Template ensure(NodeSpec spec, EventLoopGroup loops, LongConsumer launched) {
+        return ensure(spec, null, loops, launched);
+    }
+
+    /**
+     * As above, with the template node's run directory {@code runDir} (removed when it stops; null
+     * for a fresh one): a lab puts it in its own directory, where cleanup looks for QEMUs.
+     */
+    public Template ensure(NodeSpec spec, NodePaths runDir, EventLoopGroup loops, LongConsumer launched) {
         ForkKey key = keyOf(spec);
         Optional<Template> cached = find(key);
         if (cached.isPresent()) {
@@ -127,7 +135,7 @@ public final class Templates {
                 try (FileChannel channel = FileChannel.open(root.resolve(key.id() + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                      FileLock lock = channel.lock()) {
                     cached = find(key); // another process may have built it while we waited
-                    return cached.isPresent() ? cached.get() : build(key, spec, loops, launched);
+                    return cached.isPresent() ? cached.get() : build(key, spec, runDir, loops, launched);
                 }
             } catch (IOException e) {
                 throw new NetloomException("cannot build the fork template " + key.id() + " in " + root + ": " + e.getMessage(), e);
@@ -136,13 +144,13 @@ public final class Templates {
     }
 
     /** Builds the template under the lock: staged, then renamed into place. */
-    private Template build(ForkKey key, NodeSpec spec, EventLoopGroup loops, LongConsumer launched) throws IOException {
+    private Template build(ForkKey key, NodeSpec spec, NodePaths runDir, EventLoopGroup loops, LongConsumer launched) throws IOException {
         removeStaged(key);
         Path staged = root.resolve(key.id() + STAGED + ProcessHandle.current().pid());
         RunDirs.createPrivate(staged);
         long started = System.nanoTime();
         try {
-            try (QemuNode node = QemuNode.start(templateSpec(spec), NodePaths.fresh("template"), true, loops, List.of(), launched,
+            try (QemuNode node = QemuNode.start(templateSpec(spec), runDir == null ? NodePaths.fresh("template") : runDir, true, loops, List.of(), launched,
                     StartMode.template(staged.resolve("ram")))) {
                 node.awaitReady();
                 node.saveState(staged.resolve("state"), SAVE_TIMEOUT);
