@@ -29,13 +29,13 @@ import java.util.concurrent.Callable;
 @Command(name = "bench/run", mixinStandardHelpOptions = true,
         description = {"Runs netloom's whole-system benchmarks and prints the host facts and one table of figures.",
                 "Every figure is compared with a baseline measured in the same run."},
-        footer = {"", "Benchmarks: tiny-boot, arm64-boot, node-boot, exec, wiring, lab-up, fidelity (not with --quick unless named), api,",
+        footer = {"", "Benchmarks: tiny-boot, arm64-boot, node-boot, exec, wiring, lab-up, fidelity (not with --quick unless named), api, fork,",
                 "scale (only when named). All but scale when none is named. See docs/benchmarks.md."})
 public final class Bench implements Callable<Integer> {
 
     /** Every benchmark, in the order they run; the lead adds new ones here. */
     static final List<Benchmark> ALL = List.of(new TinyBootBench(), new Arm64BootBench(), new NodeBootBench(), new ExecBench(), new WiringBench(),
-            new LabUpBench(), new FidelityBench(), new ApiBench(), new ScaleBench());
+            new LabUpBench(), new FidelityBench(), new ApiBench(), new ScaleBench(), new ForkBench());
     /** Run only when named: they take many minutes. */
     static final java.util.Set<String> OPT_IN = java.util.Set.of("scale");
     /** Left out of a --quick run unless named. */

@@ -9,6 +9,7 @@ import dev.netloom.lab.Lab;
 import dev.netloom.lab.LabEvent;
 import dev.netloom.lab.Timeline;
 import dev.netloom.nodes.QemuNode;
+import dev.netloom.nodes.fork.Templates;
 import dev.netloom.nodes.image.ImageStore;
 import dev.netloom.nodes.qemu.Accel;
 import dev.netloom.scenario.Scenario;
@@ -41,17 +42,20 @@ final class LabSession implements AutoCloseable {
 
     /** Brings the lab up and serves its API (on loopback TCP with a token too when {@code tcp} is set). */
     static LabSession start(Scenario scenario, Accel accel, ImageStore store, Consumer<LabEvent> progress, InetSocketAddress tcp) {
-        return start(scenario, accel, store, progress, tcp, null);
+        return start(scenario, accel, store, progress, tcp, null, true);
     }
 
-    /** As above, with --events written from the start and --metrics served once the lab is up ({@code observe} may be null). */
+    /**
+     * As above, with --events written from the start and --metrics served once the lab is up ({@code observe}
+     * may be null); {@code fork} false is --no-fork (every node boots).
+     */
     static LabSession start(Scenario scenario, Accel accel, ImageStore store, Consumer<LabEvent> progress, InetSocketAddress tcp,
-                            ObserveOptions observe) {
+                            ObserveOptions observe, boolean fork) {
         InetSocketAddress metricsAt = observe == null ? null : observe.metricsAddress();
         EventsFile events = observe == null ? null : observe.openEvents();
         Lab lab;
         try {
-            lab = Lab.create(scenario, accel, store, ObserveOptions.both(progress, events));
+            lab = Lab.create(scenario, accel, store, ObserveOptions.both(progress, events), fork, Templates.inCache());
         } catch (RuntimeException e) {
             if (events != null) {
                 events.close();

@@ -82,10 +82,14 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     KsmOption ksm;
 
-    /** What one run needs besides the scenario. */
-    record Options(Accel accel, Duration keep, boolean json, int repeat, Path results, Results.Source source, ObserveOptions observe) {
+    @Mixin
+    ForkOption fork;
+
+    /** What one run needs besides the scenario ({@code observe} may be null; {@code fork} false is --no-fork). */
+    record Options(Accel accel, Duration keep, boolean json, int repeat, Path results, Results.Source source, ObserveOptions observe,
+                   boolean fork) {
         Options(Accel accel, Duration keep, boolean json, int repeat, Path results, Results.Source source) {
-            this(accel, keep, json, repeat, results, source, null);
+            this(accel, keep, json, repeat, results, source, null, true);
         }
     }
 
@@ -105,7 +109,8 @@ final class RunCommand implements Callable<Integer> {
         Scenario scenario = ksm.apply(file.load()); // bad input fails here, before the host is touched
         HostSetup.ensure(Say::line);
         Scenarios.ensureEmulators(scenario);
-        return run(scenario, new Options(requested, keep, json.enabled, repeat, results, new Results.Source(file.path.toString(), bytes), observe));
+        return run(scenario, new Options(requested, keep, json.enabled, repeat, results, new Results.Source(file.path.toString(), bytes), observe,
+                fork.allowed()));
     }
 
     private static byte[] readScenario(Path path) {
@@ -180,7 +185,7 @@ final class RunCommand implements Callable<Integer> {
     private static Once once(Scenario scenario, Accel resolved, ImageStore store, Options o, int number) throws Exception {
         Instant t0 = Instant.now();
         // the lab can be scripted from elsewhere while it runs; `netloom down` ends it early
-        try (LabSession session = LabSession.start(scenario, resolved, store, new Progress(o.json()), null, o.observe())) {
+        try (LabSession session = LabSession.start(scenario, resolved, store, new Progress(o.json()), null, o.observe(), o.fork())) {
             Lab lab = session.lab();
             Duration upTime = Duration.between(t0, Instant.now());
             List<RunRecord.EngineRecord> engines = RunRecord.engines(lab);

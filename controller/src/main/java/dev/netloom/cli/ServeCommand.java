@@ -30,6 +30,9 @@ final class ServeCommand implements Callable<Integer> {
     AccelOption accel;
 
     @Mixin
+    ForkOption fork;
+
+    @Mixin
     ListenOption listen;
 
     @Mixin
@@ -48,7 +51,7 @@ final class ServeCommand implements Callable<Integer> {
         Scenarios.ensureEmulators(scenario);
         ImageStore store = ImageStore.fromEnvironment();
         Accel resolved = Scenarios.accel(requested, store);
-        try (LabSession session = LabSession.start(scenario, resolved, store, new Progress(false), tcp, observe)) {
+        try (LabSession session = LabSession.start(scenario, resolved, store, new Progress(false), tcp, observe, fork.allowed())) {
             List<Checks.Result> checks = session.runChecks();
             long failed = checks.stream().filter(c -> !c.ok()).count();
             System.err.println(READY_LINE + " lab " + session.lab().name() + " api " + session.api().socket()

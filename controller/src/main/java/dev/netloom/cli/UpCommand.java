@@ -39,6 +39,9 @@ final class UpCommand implements Callable<Integer> {
     AccelOption accel;
 
     @Mixin
+    ForkOption fork;
+
+    @Mixin
     ListenOption listen;
 
     @Mixin
@@ -68,6 +71,9 @@ final class UpCommand implements Callable<Integer> {
         cmd.addAll(observe.passOn());
         if (ksm.off) {
             cmd.add("--no-ksm");
+        }
+        if (!fork.allowed()) {
+            cmd.add("--no-fork");
         }
         Process controller = Proc.start(cmd, Proc.NO_INPUT, ProcessBuilder.Redirect.PIPE);
         // Ctrl-C or SIGTERM of `up` before the lab is READY means "I do not want it": the controller (its

@@ -13,6 +13,9 @@ import dev.netloom.nodes.NetloomException;
 import dev.netloom.nodes.NodeSpec;
 import dev.netloom.nodes.NodeState;
 import dev.netloom.nodes.QemuNode;
+import dev.netloom.nodes.StartMode;
+import dev.netloom.nodes.fork.ForkKey;
+import dev.netloom.nodes.fork.Templates;
 import dev.netloom.nodes.console.ConsoleSession;
 import dev.netloom.nodes.image.ImageManifest;
 import dev.netloom.nodes.image.ImageStore;
@@ -35,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -58,6 +62,9 @@ public final class Lab implements AutoCloseable {
     private final Accel accel;
     private final LabPaths paths;
     private final ImageStore images;
+    private final boolean forkAllowed;
+    private final Templates templates;
+    private final Map<String, Templates.Template> forkFrom = new ConcurrentHashMap<>();
     private final EventLoopGroup loops;
     private final EventLog events;
     private final Map<String, QemuNode> nodes = new ConcurrentHashMap<>();
@@ -75,8 +82,10 @@ public final class Lab implements AutoCloseable {
     private volatile boolean hostNetem;
     private volatile boolean down;
 
-    private Lab(Scenario scenario, Plan plan, Accel accel, ImageStore images) {
+    private Lab(Scenario scenario, Plan plan, Accel accel, ImageStore images, boolean forkAllowed, Templates templates) {
         this.scenario = scenario;
+        this.forkAllowed = forkAllowed;
+        this.templates = templates;
         this.plan = plan;
         this.accel = accel;
         this.images = images;
@@ -102,9 +111,17 @@ public final class Lab implements AutoCloseable {
      * of the bring-up.
      */
     public static Lab create(Scenario scenario, Accel accel, ImageStore images, Consumer<LabEvent> listener) {
+        return create(scenario, accel, images, listener, true, Templates.inCache());
+    }
+
+    /**
+     * As above; {@code fork} false makes every node boot (--no-fork), otherwise nodes fork from the
+     * templates in {@code templates} as {@link ForkChoice} decides.
+     */
+    public static Lab create(Scenario scenario, Accel accel, ImageStore images, Consumer<LabEvent> listener, boolean fork, Templates templates) {
         Plan plan = planOf(scenario);
         HostMemory.requirePossible(plan, MemoryMerging.host().decide(scenario.ksm()).merges());
-        Lab lab = new Lab(scenario, plan, accel, images);
+        Lab lab = new Lab(scenario, plan, accel, images, fork, templates);
         if (listener != null) {
             lab.events.addListener(listener);
         }
@@ -199,6 +216,8 @@ public final class Lab implements AutoCloseable {
             }
         }
 
+        prepareForks(manifests);
+
         int slots = Math.max(2, 4 * Runtime.getRuntime().availableProcessors());
         Semaphore admission = new Semaphore(slots);
         List<CompletableFuture<Void>> configured = new ArrayList<>();
@@ -250,11 +269,45 @@ public final class Lab implements AutoCloseable {
         return started[0];
     }
 
-    private QemuNode startNode(NodePlan n, ImageManifest manifest) {
-        NodeSpec spec = new NodeSpec(n.name(), manifest, images.dir(n.image()), manifest.arch().accel(accel), n.cpus(), n.memoryMiB(), n.nics(),
+    private NodeSpec specOf(NodePlan n, ImageManifest manifest) {
+        return new NodeSpec(n.name(), manifest, images.dir(n.image()), manifest.arch().accel(accel), n.cpus(), n.memoryMiB(), n.nics(),
                 fabric.namespace(), List.of(), null, null, 1).withMemoryMerging(journal.merging() != MemoryMerging.Mode.OFF);
+    }
+
+    /**
+     * Chooses the nodes that start as forks ({@link ForkChoice}) and makes sure their templates
+     * exist: each missing one is built once, by booting a node of its layout (journalled, so that
+     * cleanup stops it after a crash), before any node starts.
+     */
+    private void prepareForks(Map<String, ImageManifest> manifests) {
+        Map<String, NodeSpec> specs = new LinkedHashMap<>();
+        plan.nodes().forEach(n -> specs.put(n.name(), specOf(n, manifests.get(n.image()))));
+        Map<String, ForkKey> chosen = ForkChoice.choose(plan.nodes(), specs, forkAllowed, Templates::forkable, Templates::keyOf,
+                k -> templates.find(k).isPresent());
+        Map<ForkKey, Templates.Template> built = new LinkedHashMap<>();
+        chosen.forEach((node, key) -> {
+            Templates.Template t = built.get(key);
+            if (t == null) {
+                long forks = chosen.values().stream().filter(key::equals).count();
+                Optional<Templates.Template> cached = templates.find(key);
+                if (cached.isEmpty()) {
+                    event(LabEvent.Kind.LAB, name(), "building fork template " + key.id() + " for " + forks + " nodes");
+                }
+                creating(() -> built.put(key, cached.orElseGet(() -> templates.ensure(specs.get(node), paths.template(), loops, pid -> journal.addProcess("_template", pid)))));
+                t = built.get(key);
+                event(LabEvent.Kind.LAB, name(), forks + " nodes fork from template " + key.id());
+            }
+            forkFrom.put(node, t);
+        });
+    }
+
+    private QemuNode startNode(NodePlan n, ImageManifest manifest) {
+        NodeSpec spec = specOf(n, manifest);
+        Templates.Template template = forkFrom.get(n.name());
+        StartMode mode = template != null && template.key().equals(Templates.keyOf(spec)) && templates.find(template.key()).isPresent()
+                ? template.forkMode() : StartMode.BOOT;
         QemuNode node = QemuNode.start(spec, paths.node(n.name()), false, loops, List.of(c -> events.accept(new LabEvent(Instant.now(), LabEvent.Kind.NODE, c.node(), c.to() + " (" + c.detail() + ")", c.to()))),
-                pid -> journal.addProcess(n.name(), pid)); // every QEMU, restarts included, is journalled before it can outlive us
+                pid -> journal.addProcess(n.name(), pid), mode); // every QEMU, restarts included, is journalled before it can outlive us
         nodes.put(n.name(), node);
         return node;
     }

@@ -37,6 +37,14 @@ public record LabPaths(Path dir) {
         return new NodePaths(dir.resolve(name));
     }
 
+    /**
+     * The run directory of the fork template the lab is building (fork.md): inside the lab's directory,
+     * so that cleanup finds its QEMU after a crash; its name is no valid node name, so no node has it.
+     */
+    public NodePaths template() {
+        return new NodePaths(dir.resolve("_template"));
+    }
+
     /** The run directories of the lab's nodes, as they are on disk (for clean-up). */
     public List<NodePaths> nodeDirs() throws IOException {
         try (Stream<Path> dirs = Files.list(dir)) {

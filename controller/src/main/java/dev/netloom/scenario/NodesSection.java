@@ -12,12 +12,12 @@ import java.util.Map;
  */
 final class NodesSection {
 
-    static final List<String> DEFAULTS_KEYS = List.of("image", "memory", "cpus");
-    static final List<String> NODE_KEYS = List.of("name", "image", "memory", "cpus", "commands", "files");
+    static final List<String> DEFAULTS_KEYS = List.of("image", "memory", "cpus", "fork");
+    static final List<String> NODE_KEYS = List.of("name", "image", "memory", "cpus", "commands", "files", "fork");
 
     /** A node as read; null settings come from the defaults. {@code at} is its /nodes entry or its generator. */
     record NodeIn(String name, SourceValue at, String image, SourceValue imageAt, Integer memoryMiB, Integer cpus,
-                  List<String> commands, List<FilesSection.FileIn> files) {
+                  List<String> commands, List<FilesSection.FileIn> files, Boolean fork) {
     }
 
     private NodesSection() {
@@ -32,7 +32,8 @@ final class NodesSection {
         return new Defaults(
                 at.get("image") != null ? NameRules.image(at.get("image")) : builtIn.image(),
                 at.get("memory") != null ? ValueRules.memory(at.get("memory")) : builtIn.memoryMiB(),
-                at.get("cpus") != null ? ValueRules.cpus(at.get("cpus")) : builtIn.cpus());
+                at.get("cpus") != null ? ValueRules.cpus(at.get("cpus")) : builtIn.cpus(),
+                at.get("fork") != null ? Boolean.valueOf(ValueRules.flag(at.get("fork"), "fork")) : builtIn.fork());
     }
 
     /** The "nodes" list: names, or objects with a name and settings; names are unique. */
@@ -45,7 +46,7 @@ final class NodesSection {
         for (SourceValue el : at.elements("nodes (names or {\"name\": ...} objects)")) {
             NodeIn node;
             if (el.isString()) {
-                node = new NodeIn(NameRules.node(el), el, null, null, null, null, List.of(), List.of());
+                node = new NodeIn(NameRules.node(el), el, null, null, null, null, List.of(), List.of(), null);
             } else {
                 el.object("a node", NODE_KEYS);
                 SourceValue nameAt = el.require("name", "add \"name\": \"a\" (" + NameRules.NODE_RULE + ")");
@@ -53,7 +54,8 @@ final class NodesSection {
                         el.get("image") != null ? NameRules.image(el.get("image")) : null, el.get("image"),
                         el.get("memory") != null ? ValueRules.memory(el.get("memory")) : null,
                         el.get("cpus") != null ? ValueRules.cpus(el.get("cpus")) : null,
-                        CommandRules.list(el.get("commands")), FilesSection.read(el.get("files"), baseDir));
+                        CommandRules.list(el.get("commands")), FilesSection.read(el.get("files"), baseDir),
+                        el.get("fork") != null ? ValueRules.flag(el.get("fork"), "fork") : null);
             }
             SourceValue first = seen.putIfAbsent(node.name(), el);
             if (first != null) {
@@ -86,7 +88,7 @@ final class NodesSection {
                 }
                 if (!refs.hasNode(name)) {
                     refs.addNode(name, g.at());
-                    out.add(new NodeIn(name, g.at(), null, null, null, null, List.of(), List.of()));
+                    out.add(new NodeIn(name, g.at(), null, null, null, null, List.of(), List.of(), null));
                 }
             }
         }
@@ -99,6 +101,7 @@ final class NodesSection {
                 n.image() != null ? n.image() : defaults.image(),
                 n.memoryMiB() != null ? n.memoryMiB() : defaults.memoryMiB(),
                 n.cpus() != null ? n.cpus() : defaults.cpus(),
-                n.commands(), n.files().stream().map(FilesSection.FileIn::file).toList());
+                n.commands(), n.files().stream().map(FilesSection.FileIn::file).toList(),
+                n.fork() != null ? n.fork() : defaults.fork());
     }
 }

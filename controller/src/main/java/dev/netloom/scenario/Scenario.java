@@ -56,19 +56,32 @@ public record Scenario(
         return new Scenario(name, defaults, nodes, links, lans, addressing, routing, commands, timeline, checks, duration, merge);
     }
 
-    /** Node settings that apply unless a node overrides them. */
-    public record Defaults(String image, int memoryMiB, int cpus) {
-        public static final Defaults BUILT_IN = new Defaults("tiny", 96, 1);
+    /**
+     * Node settings that apply unless a node overrides them. {@code fork}: true or false when the
+     * scenario says whether nodes start as forks of a template, null to let netloom decide (see fork.md).
+     */
+    public record Defaults(String image, int memoryMiB, int cpus, Boolean fork) {
+        public static final Defaults BUILT_IN = new Defaults("tiny", 96, 1, null);
+
+        public Defaults(String image, int memoryMiB, int cpus) {
+            this(image, memoryMiB, cpus, null);
+        }
     }
 
     /**
-     * A node. {@code memoryMiB}/{@code cpus}/{@code image} are already resolved against the defaults.
+     * A node. {@code memoryMiB}/{@code cpus}/{@code image}/{@code fork} are already resolved against the defaults
+     * ({@code fork} null: netloom decides).
      * {@code commands} run on this node after the global ones.
      */
-    public record NodeDef(String name, String image, int memoryMiB, int cpus, List<String> commands, List<NodeFile> files) {
+    public record NodeDef(String name, String image, int memoryMiB, int cpus, List<String> commands, List<NodeFile> files, Boolean fork) {
         public NodeDef {
             commands = List.copyOf(commands);
             files = List.copyOf(files);
+        }
+
+        /** A node whose fork setting is left to netloom. */
+        public NodeDef(String name, String image, int memoryMiB, int cpus, List<String> commands, List<NodeFile> files) {
+            this(name, image, memoryMiB, cpus, commands, files, null);
         }
 
         /** A node without files. */

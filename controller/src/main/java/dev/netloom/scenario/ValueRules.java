@@ -32,6 +32,14 @@ final class ValueRules {
         }
     }
 
+    /** {@code true} or {@code false}, nothing else (not "yes", not 1). */
+    static boolean flag(SourceValue at, String key) {
+        if (!at.node().isBoolean()) {
+            throw at.error("\"" + key + "\" must be true or false");
+        }
+        return at.node().booleanValue();
+    }
+
     static int cpus(SourceValue at) {
         return (int) at.integer("cpus", 1, MAX_CPUS);
     }

@@ -24,10 +24,11 @@ import java.util.Optional;
  *                   nodes without interfaces are left out
  * @param commands   the scenario's commands, then this node's own
  * @param files      files written into the node before its commands, placeholders not yet filled
+ * @param fork       whether the node starts as a fork of a template: true, false, or null for netloom to decide
  */
 public record NodePlan(String name, int index, String image, int memoryMiB, int cpus,
                        List<InterfacePlan> interfaces, List<Route> routes, Map<String, List<String>> hosts,
-                       List<String> commands, List<Scenario.NodeFile> files) {
+                       List<String> commands, List<Scenario.NodeFile> files, Boolean fork) {
 
     public NodePlan {
         interfaces = List.copyOf(interfaces);
@@ -37,6 +38,12 @@ public record NodePlan(String name, int index, String image, int memoryMiB, int 
         hosts = Collections.unmodifiableMap(copy);
         commands = List.copyOf(commands);
         files = List.copyOf(files);
+    }
+
+    /** A node whose fork setting is left to netloom. */
+    public NodePlan(String name, int index, String image, int memoryMiB, int cpus, List<InterfacePlan> interfaces,
+                    List<Route> routes, Map<String, List<String>> hosts, List<String> commands, List<Scenario.NodeFile> files) {
+        this(name, index, image, memoryMiB, cpus, interfaces, routes, hosts, commands, files, null);
     }
 
     /** A node without files. */

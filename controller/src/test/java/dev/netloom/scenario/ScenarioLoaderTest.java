@@ -760,4 +760,16 @@ class ScenarioLoaderTest {
         assertError(none, "^^{\"name\": \"x\", \"nodes\": [\"a\"]}", "/",
                 "nodes use the default image \"tiny\", which is not in the image store; build it with ./netloom images build tiny");
     }
+
+    @Test
+    void fork_fromDefaultsOrTheNode_orNullForNetloomToDecide() {
+        Scenario s = load("""
+                {"name": "lab1", "defaults": {"fork": false}, "nodes": ["a", {"name": "b", "fork": true}]}
+                """);
+        assertThat(s.defaults().fork()).isFalse();
+        assertThat(s.nodes()).extracting(Scenario.NodeDef::fork).containsExactly(false, true);
+        assertThat(load("""
+                {"name": "lab1", "nodes": ["a"]}
+                """).nodes().get(0).fork()).isNull();
+    }
 }

@@ -6,13 +6,19 @@ import dev.netloom.nodes.console.BootResult;
 import dev.netloom.nodes.console.BootSpec;
 import dev.netloom.nodes.console.ConsoleSession;
 import dev.netloom.nodes.console.ShellSession;
+import dev.netloom.nodes.console.BootPhase;
+import dev.netloom.nodes.image.ForkIdentity;
+import dev.netloom.nodes.image.ImageKind;
+import dev.netloom.nodes.image.ImageKinds;
 import dev.netloom.nodes.image.ImageManifest;
+import dev.netloom.nodes.qmp.Migration;
 import dev.netloom.nodes.qmp.QmpClient;
 import io.netty.channel.EventLoopGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.BiPredicate;
@@ -29,6 +35,7 @@ final class BootPipeline {
 
     private static final Logger log = LoggerFactory.getLogger(BootPipeline.class);
     static final Duration CONNECT_BUDGET = Duration.ofSeconds(15);
+    static final Duration IDENTITY_TIMEOUT = Duration.ofSeconds(30);
 
     /**
      * What the pipeline hands to its node; the node decides under its own lock.
@@ -47,26 +54,70 @@ final class BootPipeline {
 
     /** Runs the boot of process {@code p}; completes with the boot result once the shell is prepared. */
     static CompletableFuture<BootResult> run(Process p, NodeSpec spec, NodePaths paths, EventLoopGroup loops, Node node) {
+        return run(p, spec, paths, loops, node, StartMode.BOOT);
+    }
+
+    /**
+     * Runs the start of process {@code p} as {@code mode} says. A node with its RAM in a file (a fork
+     * template or a fork) needs QMP before it counts as started: a template to save its state, a fork
+     * to load it. A fork does not boot: it loads the template's state, resumes at the template's
+     * prompt, resyncs the shell and takes its own identity ({@link ImageKind#forkIdentity}).
+     */
+    static CompletableFuture<BootResult> run(Process p, NodeSpec spec, NodePaths paths, EventLoopGroup loops, Node node, StartMode mode) {
+        long started = System.nanoTime();
         return ConsoleSession.connect(paths.consoleSocket(), paths.transcript(), spec.limits().transcriptCap(), loops, CONNECT_BUDGET)
                 .thenCompose(c -> {
                     if (!node.keepConsole().test(p, c)) {
                         c.close();
                         throw new CompletionException(new NetloomException("node " + spec.name() + " stopped while booting"));
                     }
-                    QmpClient.connect(paths.qmpSocket(), loops, CONNECT_BUDGET).thenAccept(q -> {
+                    CompletableFuture<QmpClient> qmp = QmpClient.connect(paths.qmpSocket(), loops, CONNECT_BUDGET).thenApply(q -> {
                         if (!node.keepQmp().test(p, q)) {
                             q.close();
+                            throw new CompletionException(new NetloomException("node " + spec.name() + " stopped while starting"));
                         }
-                    }).exceptionally(e -> {
+                        return q;
+                    });
+                    if (mode.forked()) {
+                        return qmp.thenCompose(q -> Migration.load(q, mode.state(), spec.stallTimeout()))
+                                .thenCompose(v -> resume(spec, node, started));
+                    }
+                    if (mode.ram() != null) {
+                        return BootDetector.detect(c, bootSpec(spec), () -> RunQueueWait.nanos(p.pid())).thenCombine(qmp, (boot, q) -> boot)
+                                .thenCompose(boot -> prepareShell(spec, node).thenApply(v -> boot));
+                    }
+                    qmp.exceptionally(e -> {
                         log.debug("node {}: QMP not connected: {}", spec.name(), e.getMessage());
                         return null;
                     });
-                    return BootDetector.detect(c, bootSpec(spec), () -> RunQueueWait.nanos(p.pid()));
-                })
-                .thenCompose(boot -> {
-                    ShellSession s = new ShellSession(node.console().get(), spec.limits().execOutputCap());
-                    node.keepShell().accept(s);
-                    return s.prepare().thenApply(v -> boot);
+                    return BootDetector.detect(c, bootSpec(spec), () -> RunQueueWait.nanos(p.pid())).thenCompose(boot -> prepareShell(spec, node).thenApply(v -> boot));
+                });
+    }
+
+    private static CompletableFuture<Void> prepareShell(NodeSpec spec, Node node) {
+        ShellSession s = new ShellSession(node.console().get(), spec.limits().execOutputCap());
+        node.keepShell().accept(s);
+        return s.prepare();
+    }
+
+    /**
+     * A fork runs the template's guest from where it was saved: at its shell's prompt. Prepare
+     * resyncs the shell (the fork's console is a new connection), then one command gives the guest
+     * this node's identity.
+     */
+    private static CompletableFuture<BootResult> resume(NodeSpec spec, Node node, long started) {
+        ShellSession s = new ShellSession(node.console().get(), spec.limits().execOutputCap());
+        node.keepShell().accept(s);
+        String identity = ImageKinds.forBoot(spec.image().kind()).forkIdentity(spec, ForkIdentity.freshSeed(), System.currentTimeMillis());
+        return s.prepare(spec.stallTimeout())
+                .thenCompose(v -> s.exec(identity, IDENTITY_TIMEOUT))
+                .thenApply(r -> {
+                    if (!r.ok()) {
+                        throw new CompletionException(new NetloomException("node " + spec.name() + ": giving the fork its identity failed (exit "
+                                + r.exitCode() + (r.timedOut() ? ", timed out" : "") + "): " + r.output().strip()));
+                    }
+                    Duration took = Duration.ofNanos(System.nanoTime() - started);
+                    return new BootResult(Map.of(BootPhase.PROMPT, took), took, node.console().get().offset());
                 });
     }
 

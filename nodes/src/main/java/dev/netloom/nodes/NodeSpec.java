@@ -55,7 +55,8 @@ public record NodeSpec(
 
     /**
      * One NIC: a host tap joined to a virtio-net-pci device on a fixed PCI slot, so the guest's
-     * interface order (eth0, eth1, ...) follows the order of the list.
+     * interface order (eth0, eth1, ...) follows the order of the list. A null tap leaves the NIC
+     * without a host side (a fork template's NICs: forks bring their own taps).
      */
     public record Nic(String tap, String mac, int pciSlot) {
     }

@@ -33,8 +33,8 @@ final class QemuLaunch {
      * {@code launched} before anything else; when that throws, the process is killed (it was not
      * recorded, so it must not run on) and the exception passes on.
      */
-    static Started start(NodeSpec spec, NodePaths paths, LongConsumer launched) throws IOException {
-        Started started = start(spec, paths);
+    static Started start(NodeSpec spec, NodePaths paths, StartMode mode, LongConsumer launched) throws IOException {
+        Started started = start(spec, paths, mode);
         try {
             launched.accept(started.process().pid());
         } catch (RuntimeException e) {
@@ -46,6 +46,11 @@ final class QemuLaunch {
 
     /** Launches QEMU for {@code spec} in the run directory {@code paths}; the process runs on its own. */
     static Started start(NodeSpec spec, NodePaths paths) throws IOException {
+        return start(spec, paths, StartMode.BOOT);
+    }
+
+    /** Launches QEMU for {@code spec} in the run directory {@code paths}, started as {@code mode} says. */
+    static Started start(NodeSpec spec, NodePaths paths, StartMode mode) throws IOException {
         RunDirs.createPrivate(paths.dir());
         for (Path p : List.of(paths.consoleSocket(), paths.qmpSocket(), paths.pidfile())) {
             Files.deleteIfExists(p);
@@ -53,7 +58,7 @@ final class QemuLaunch {
         if (spec.image().disk() != null && !Files.exists(paths.overlay())) {
             createOverlay(spec, paths);
         }
-        List<String> command = command(ImageKinds.forBoot(spec.image().kind()).prepareLaunch(spec, paths), paths);
+        List<String> command = command(ImageKinds.forBoot(spec.image().kind()).prepareLaunch(spec, paths), paths, mode);
         try (OutputStream log = RunDirs.appendPrivate(paths.qemuLog())) {
             log.write((String.join(" ", command) + "\n").getBytes(StandardCharsets.UTF_8));
         }
@@ -64,11 +69,16 @@ final class QemuLaunch {
 
     /** QEMU's argument list, inside {@code ip netns exec NS} when the spec names a namespace; pure. */
     static List<String> command(NodeSpec spec, NodePaths paths) {
+        return command(spec, paths, StartMode.BOOT);
+    }
+
+    /** QEMU's argument list for a node started as {@code mode}; pure. */
+    static List<String> command(NodeSpec spec, NodePaths paths, StartMode mode) {
         List<String> command = new ArrayList<>();
         if (spec.netns() != null) {
             command.addAll(List.of("ip", "netns", "exec", spec.netns()));
         }
-        command.addAll(QemuCommandLine.build(spec, paths));
+        command.addAll(QemuCommandLine.build(spec, paths, mode.ram()));
         return command;
     }
 

@@ -7,6 +7,7 @@ import dev.netloom.nodes.console.ExecFraming;
 import dev.netloom.nodes.console.ShellSession;
 import dev.netloom.nodes.image.ImageKinds;
 import dev.netloom.nodes.image.ImageStore;
+import dev.netloom.nodes.qmp.Migration;
 import dev.netloom.nodes.qmp.QmpClient;
 import io.netty.channel.EventLoopGroup;
 import org.slf4j.Logger;
@@ -47,6 +48,7 @@ public final class QemuNode implements AutoCloseable {
     private final boolean ownsRunDir;
     private final EventLoopGroup loops;
     private final LongConsumer launched;
+    private final StartMode mode;
     private final StateListeners listeners = new StateListeners();
     private final CompletableFuture<BootResult> ready = new CompletableFuture<>();
 
@@ -60,8 +62,9 @@ public final class QemuNode implements AutoCloseable {
     private long startNanos;
     private volatile Duration bootTime;
 
-    private QemuNode(NodeSpec spec, NodePaths paths, boolean ownsRunDir, EventLoopGroup loops, LongConsumer launched) {
+    private QemuNode(NodeSpec spec, NodePaths paths, boolean ownsRunDir, EventLoopGroup loops, LongConsumer launched, StartMode mode) {
         this.spec = spec;
+        this.mode = mode;
         this.launched = launched;
         this.paths = paths;
         this.ownsRunDir = ownsRunDir;
@@ -90,7 +93,16 @@ public final class QemuNode implements AutoCloseable {
      */
     public static QemuNode start(NodeSpec spec, NodePaths paths, boolean ownsRunDir, EventLoopGroup loops,
                                  List<Consumer<StateChange>> listeners, LongConsumer launched) {
-        QemuNode node = new QemuNode(spec, paths, ownsRunDir, loops, launched);
+        return start(spec, paths, ownsRunDir, loops, listeners, launched, StartMode.BOOT);
+    }
+
+    /**
+     * As above, started as {@code mode} says: booting, as a fork template, or as a fork of one (READY
+     * once it resumed at the template's prompt and took its own identity; see {@link StartMode}).
+     */
+    public static QemuNode start(NodeSpec spec, NodePaths paths, boolean ownsRunDir, EventLoopGroup loops,
+                                 List<Consumer<StateChange>> listeners, LongConsumer launched, StartMode mode) {
+        QemuNode node = new QemuNode(spec, paths, ownsRunDir, loops, launched, mode);
         node.listeners.addAll(listeners);
         node.launch();
         return node;
@@ -103,6 +115,29 @@ public final class QemuNode implements AutoCloseable {
 
     public String name() {
         return spec.name();
+    }
+
+    /** How this node started: booted, as a fork template, or forked. */
+    public StartMode mode() {
+        return mode;
+    }
+
+    /**
+     * A READY fork template's last act: pauses the guest and writes its device state (not its RAM,
+     * which is in the template's RAM file) to {@code state}. Stop the node afterwards.
+     */
+    public void saveState(Path state, Duration timeout) {
+        if (mode.ram() == null || !mode.ram().shared()) {
+            throw new IllegalStateException("node " + name() + " is not a fork template");
+        }
+        QmpClient q;
+        synchronized (this) {
+            if (state() != NodeState.READY) {
+                throw new NetloomException("node " + name() + " is not ready (it is " + this.state + ")");
+            }
+            q = channels.qmp;
+        }
+        Futures.await(Migration.save(q, state, timeout), timeout.plusSeconds(5), "saving the state of " + name(), null);
     }
 
     public NodeSpec spec() {
@@ -195,7 +230,7 @@ public final class QemuNode implements AutoCloseable {
     private void launch() {
         transition(NodeState.STARTING, "starting QEMU");
         try {
-            QemuLaunch.Started started = QemuLaunch.start(spec, paths, launched);
+            QemuLaunch.Started started = QemuLaunch.start(spec, paths, mode, launched);
             Process p = started.process();
             startNanos = started.startNanos();
             boolean stopping;
@@ -220,7 +255,7 @@ public final class QemuNode implements AutoCloseable {
             throw e;
         }
         Process p = currentProcess();
-        BootPipeline.run(p, spec, paths, loops, new BootPipeline.Node(this::keepConsole, this::keepQmp, this::console, this::keepShell)).whenComplete((boot, error) -> {
+        BootPipeline.run(p, spec, paths, loops, new BootPipeline.Node(this::keepConsole, this::keepQmp, this::console, this::keepShell), mode).whenComplete((boot, error) -> {
             if (error == null) {
                 bootTime = Duration.ofNanos(System.nanoTime() - startNanos);
                 if (transition(NodeState.READY, "ready in " + bootTime.toMillis() + " ms")) {

@@ -86,6 +86,15 @@ public final class ShellSession implements AutoCloseable {
     }
 
     /**
+     * Like {@link #prepare()}, waiting up to {@code firstAnswer} for the shell's first answer: a guest
+     * that was just resumed from a saved state (a fork) translates all its code afresh under TCG, and
+     * on a loaded host its shell may take seconds to answer the first line.
+     */
+    public CompletableFuture<Void> prepare(Duration firstAnswer) {
+        return enqueue(() -> sync(false, firstAnswer));
+    }
+
+    /**
      * Runs {@code command} in the shell. After {@code timeout} it sends Ctrl-C, resyncs the shell and
      * completes with a timeout result holding the partial output; the next command works as usual.
      * Fails with a BadInputException, before anything is typed, for a control character or a command
@@ -193,19 +202,24 @@ public final class ShellSession implements AutoCloseable {
      * because a shell handling SIGINT may drop a line typed right behind the Ctrl-C.
      */
     private CompletableFuture<Void> sync(boolean interrupt) {
+        return sync(interrupt, SYNC_ATTEMPT);
+    }
+
+    /** A sync whose first attempt waits {@code firstWait} (the later ones {@link #SYNC_ATTEMPT}). */
+    private CompletableFuture<Void> sync(boolean interrupt, Duration firstWait) {
         CompletableFuture<Void> synced = new CompletableFuture<>();
-        syncAttempt(interrupt, 1, synced);
+        syncAttempt(interrupt, 1, firstWait, synced);
         return synced.whenComplete((v, e) -> outOfStep = e != null);
     }
 
-    private void syncAttempt(boolean interrupt, int attempt, CompletableFuture<Void> synced) {
+    private void syncAttempt(boolean interrupt, int attempt, Duration wait, CompletableFuture<Void> synced) {
         Frame frame = begin(SYNC_OUTPUT_CAP);
         ScheduledFuture<?> timer = loop.schedule(() -> {
             if (frame.done.cancel(false)) {
                 current = null;
                 nextSyncAttempt(interrupt, attempt, synced);
             }
-        }, SYNC_ATTEMPT.toNanos(), TimeUnit.NANOSECONDS);
+        }, wait.toNanos(), TimeUnit.NANOSECONDS);
         frame.done.whenComplete((parsed, failure) -> {
             if (failure instanceof CancellationException) {
                 return; // the timer above took over
@@ -225,7 +239,7 @@ public final class ShellSession implements AutoCloseable {
 
     private void nextSyncAttempt(boolean interrupt, int attempt, CompletableFuture<Void> synced) {
         if (attempt < SYNC_ATTEMPTS) {
-            syncAttempt(interrupt, attempt + 1, synced);
+            syncAttempt(interrupt, attempt + 1, SYNC_ATTEMPT, synced);
         } else {
             synced.completeExceptionally(new NetloomException("the shell on console " + console.name()
                     + " did not answer " + SYNC_ATTEMPTS + " sync markers within "

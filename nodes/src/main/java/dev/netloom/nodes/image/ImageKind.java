@@ -57,6 +57,23 @@ public interface ImageKind {
         return spec;
     }
 
+    /**
+     * True when nodes of this kind can start as forks of a booted template: the guest lives in RAM
+     * only (no disk whose writes the template's RAM would not match, no bootloader state) and
+     * {@link #forkIdentity} knows how to make a fork its own node.
+     */
+    default boolean forkable() {
+        return false;
+    }
+
+    /**
+     * The shell command that gives a fork its identity: hostname, MACs, a fresh random seed
+     * ({@code seedHex}), the clock ({@code epochMillis}). Only called when {@link #forkable()}.
+     */
+    default String forkIdentity(NodeSpec spec, String seedHex, long epochMillis) {
+        throw new UnsupportedOperationException("images of kind " + name() + " cannot be forked");
+    }
+
     /** Files {@link #prepareLaunch} leaves in the run directory, removed when the node stops. */
     default List<Path> launchFiles(NodePaths paths) {
         return List.of();

@@ -5,6 +5,7 @@ import dev.netloom.nodes.NodePaths;
 import dev.netloom.nodes.NodeSpec;
 import dev.netloom.nodes.image.ImageManifest;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -48,12 +49,30 @@ public final class QemuCommandLine {
     private QemuCommandLine() {
     }
 
+    /**
+     * Guest RAM in a file instead of anonymous memory: a fork template's RAM ({@code shared}: the guest
+     * writes into the file) or a fork's ({@code !shared}: a private copy-on-write mapping of the
+     * template's file, so forks share every page they have not written). {@code incoming} starts QEMU
+     * paused, waiting for {@code migrate-incoming} to load the template's device state.
+     */
+    public record RamFile(Path path, boolean shared, boolean incoming) {
+
+        /** The id of the memory backend object, which the machine's {@code memory-backend} names. */
+        static final String ID = "ram";
+    }
+
     public static List<String> build(NodeSpec spec, NodePaths paths) {
+        return build(spec, paths, null);
+    }
+
+    /** The argument list; with {@code ram} the guest RAM is that file (see {@link RamFile}), otherwise anonymous memory. */
+    public static List<String> build(NodeSpec spec, NodePaths paths, RamFile ram) {
         List<String> args = new ArrayList<>();
         args.add(spec.image().arch().qemu());
         args.addAll(List.of("-name", spec.name()));
-        args.addAll(machine(spec));
+        args.addAll(withMemoryBackend(machine(spec), ram));
         args.addAll(List.of("-smp", String.valueOf(spec.cpus()), "-m", spec.memoryMiB() + "M"));
+        args.addAll(ramFile(spec, ram));
         args.addAll(List.of("-nodefaults", "-no-user-config", "-display", "none", "-no-reboot"));
         args.addAll(boot(spec, paths));
         args.addAll(seed(spec));
@@ -65,7 +84,35 @@ public final class QemuCommandLine {
         }
         args.addAll(List.of("-pidfile", paths.pidfile().toString()));
         args.addAll(checkExtraArgs(spec.extraArgs()));
+        if (ram != null && ram.incoming()) {
+            args.addAll(List.of("-incoming", "defer"));
+        }
         return args;
+    }
+
+    /** The machine option with {@code memory-backend=ram} appended when the RAM is a file. */
+    static List<String> withMemoryBackend(List<String> machine, RamFile ram) {
+        if (ram == null) {
+            return machine;
+        }
+        List<String> args = new ArrayList<>(machine);
+        int i = args.indexOf("-machine") + 1;
+        args.set(i, args.get(i) + ",memory-backend=" + RamFile.ID);
+        return args;
+    }
+
+    /** The memory backend object for a RAM file; none for anonymous memory. */
+    static List<String> ramFile(NodeSpec spec, RamFile ram) {
+        if (ram == null) {
+            return List.of();
+        }
+        String path = ram.path().toAbsolutePath().toString();
+        if (path.contains(",")) {
+            throw new BadInputException("guest RAM file " + path + " contains a comma, which QEMU's option syntax cannot take:"
+                    + " use a cache directory without commas (XDG_CACHE_HOME)");
+        }
+        return List.of("-object", "memory-backend-file,id=" + RamFile.ID + ",size=" + spec.memoryMiB() + "M,mem-path=" + path
+                + ",share=" + (ram.shared() ? "on" : "off"));
     }
 
     /** The QEMU machine that nodes of {@code arch} run on: pc or virt. */
@@ -169,11 +216,15 @@ public final class QemuCommandLine {
     /**
      * A tap joined to a virtio NIC on a fixed PCI slot; {@code romfile=} skips the iPXE ROM nodes never
      * use. The slot is on the machine's root bus (pc's PCI bus, virt's pcie.0), which the guest's
-     * kernel enumerates in slot order on both, so eth0, eth1, ... follow the spec's NIC order.
+     * kernel enumerates in slot order on both, so eth0, eth1, ... follow the spec's NIC order. A NIC
+     * without a tap gets a hub port that leads nowhere.
      */
     static List<String> nic(int index, NodeSpec.Nic nic) {
         String id = "net" + index;
-        return List.of("-netdev", "tap,id=" + id + ",ifname=" + nic.tap() + ",script=no,downscript=no",
+        String backend = nic.tap() == null
+                ? "hubport,id=" + id + ",hubid=" + index // no host side: a fork template's NIC, whose backend is not part of its state
+                : "tap,id=" + id + ",ifname=" + nic.tap() + ",script=no,downscript=no";
+        return List.of("-netdev", backend,
                 "-device", "virtio-net-pci,netdev=" + id + ",mac=" + nic.mac() + ",addr=" + String.format("0x%x", nic.pciSlot()) + ",romfile=");
     }
 

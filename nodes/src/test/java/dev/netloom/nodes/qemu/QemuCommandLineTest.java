@@ -63,6 +63,54 @@ class QemuCommandLineTest {
     }
 
     @Test
+    void build_forkTemplate_putsRamInASharedFileAndItsNicsOnHubPorts() {
+        NodeSpec spec = NodeSpec.of("template", kernelImage("console=ttyS0"), IMAGE_DIR, Accel.TCG)
+                .withNics(List.of(new NodeSpec.Nic(null, "52:54:00:00:00:03", 3)));
+        List<String> args = QemuCommandLine.build(spec, PATHS, new QemuCommandLine.RamFile(Path.of("/cache/t/ram"), true, false));
+
+        List<String> expected = new ArrayList<>(List.of(
+                "qemu-system-x86_64",
+                "-name", "template",
+                "-machine", "pc,memory-backend=ram", "-accel", "tcg,tb-size=16",
+                "-smp", "1", "-m", "96M",
+                "-object", "memory-backend-file,id=ram,size=96M,mem-path=/cache/t/ram,share=on",
+                "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
+                "-kernel", "/images/tiny/vmlinuz",
+                "-initrd", "/images/tiny/initrd.img",
+                "-append", "console=ttyS0 netloom.hostname=template"));
+        expected.addAll(consoleAndQmp());
+        expected.addAll(List.of("-netdev", "hubport,id=net0,hubid=0",
+                "-device", "virtio-net-pci,netdev=net0,mac=52:54:00:00:00:03,addr=0x3,romfile="));
+        expected.addAll(tail());
+        assertThat(args).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void build_fork_mapsTheTemplateRamPrivatelyAndWaitsForItsState() {
+        NodeSpec spec = NodeSpec.of("r1", kernelImage("console=ttyS0"), IMAGE_DIR, Accel.TCG)
+                .withNics(List.of(new NodeSpec.Nic("nl1-r1-0", "52:54:00:00:01:00", 3)));
+        List<String> args = QemuCommandLine.build(spec, PATHS, new QemuCommandLine.RamFile(Path.of("/cache/t/ram"), false, true));
+
+        assertThat(args).containsSequence("-machine", "pc,memory-backend=ram", "-accel", "tcg,tb-size=16")
+                .containsSequence("-object", "memory-backend-file,id=ram,size=96M,mem-path=/cache/t/ram,share=off")
+                .containsSequence("-netdev", "tap,id=net0,ifname=nl1-r1-0,script=no,downscript=no")
+                .endsWith("-incoming", "defer");
+        // the same devices as booting, in the same order: only the memory backend and -incoming differ
+        List<String> booted = QemuCommandLine.build(spec, PATHS);
+        List<String> stripped = new ArrayList<>(args);
+        stripped.removeAll(List.of("-object", "memory-backend-file,id=ram,size=96M,mem-path=/cache/t/ram,share=off", "-incoming", "defer"));
+        stripped.set(stripped.indexOf("pc,memory-backend=ram"), "pc");
+        assertThat(stripped).containsExactlyElementsOf(booted);
+    }
+
+    @Test
+    void build_ramFileWithAComma_isRefused() {
+        NodeSpec spec = NodeSpec.of("r1", kernelImage("console=ttyS0"), IMAGE_DIR, Accel.TCG);
+        assertThatThrownBy(() -> QemuCommandLine.build(spec, PATHS, new QemuCommandLine.RamFile(Path.of("/cache/a,b/ram"), false, true)))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("comma");
+    }
+
+    @Test
     void build_withTwoNicsUnderKvm_putsThemOnFixedSlotsWithoutRom() {
         NodeSpec spec = NodeSpec.of("r1", kernelImage("console=ttyS0"), IMAGE_DIR, Accel.KVM)
                 .withResources(2, 256)
