@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param timeline   events at offsets from READY, sorted by time
  * @param checks     run after bring-up ({@link Check}); a failed check makes `run` exit 1
  * @param duration   how long `run` keeps the lab up after the checks (null: until the timeline ends)
+ * @param capture    the flight recorder ({@link Capture#NONE}: none)
  */
 public record Scenario(
         String name,
@@ -32,7 +33,8 @@ public record Scenario(
         List<String> commands,
         List<TimelineEvent> timeline,
         List<Check> checks,
-        Duration duration) {
+        Duration duration,
+        Capture capture) {
 
     public Scenario {
         nodes = List.copyOf(nodes);
@@ -41,6 +43,25 @@ public record Scenario(
         commands = List.copyOf(commands);
         timeline = List.copyOf(timeline);
         checks = List.copyOf(checks);
+        capture = capture == null ? Capture.NONE : capture;
+    }
+
+    /** A scenario without a flight recorder. */
+    public Scenario(String name, Defaults defaults, List<NodeDef> nodes, List<LinkDef> links, List<LanDef> lans, Addressing addressing,
+                    Routing routing, List<String> commands, List<TimelineEvent> timeline, List<Check> checks, Duration duration) {
+        this(name, defaults, nodes, links, lans, addressing, routing, commands, timeline, checks, duration, Capture.NONE);
+    }
+
+    /**
+     * "capture": the flight recorder keeps at least the last {@code ringBytes} bytes each node sends on
+     * each link and LAN (0: no recorder).
+     */
+    public record Capture(long ringBytes) {
+        public static final Capture NONE = new Capture(0);
+
+        public boolean recorder() {
+            return ringBytes > 0;
+        }
     }
 
     /** Node settings that apply unless a node overrides them. */

@@ -559,6 +559,63 @@ class RpcHandlerTest {
         assertThat(channel.isOpen()).isTrue();
     }
 
+    // ---- capture ----
+
+    @Test
+    void capture_answersWithItsInterfaces_thenStreamsRawBytes_andAByteFromTheClientStopsIt() throws Exception {
+        send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"link.capture\",\"params\":{\"link\":\"n1-n2\",\"direction\":\"n1->n2\","
+                + "\"filter\":\"icmp\",\"count\":5,\"duration\":\"10s\"}}");
+        assertThat(ops.captures).isEmpty(); // started on the blocking executor, not on the event loop
+        blocking.poll().run();
+        FakeOps.Capture c = ops.captures.get(0);
+        assertThat(c.filter()).isEqualTo("icmp");
+        assertThat(c.count()).isEqualTo(5);
+        assertThat(c.duration()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.format()).isEqualTo(dev.netloom.capture.LinkCapture.Format.PCAPNG);
+        JsonNode r = response();
+        assertThat(r.path("result").path("interfaces").get(0).path("tap").asText()).isEqualTo("t0x0");
+        assertThat(r.path("result").path("interfaces").get(0).path("direction").asText()).isEqualTo("n1->n2");
+        assertThat(channel.pipeline().names()).contains("capture").doesNotContain("framing", "json", "rpc");
+        ByteBuf early = channel.readOutbound();
+        assertThat(early.toString(StandardCharsets.US_ASCII)).isEqualTo("HDR"); // written before the answer, sent after it
+        early.release();
+
+        c.out().write(new byte[]{0, 1, 2, (byte) 0xff, '\n'});
+        channel.runPendingTasks();
+        ByteBuf frame = channel.readOutbound();
+        byte[] got = new byte[frame.readableBytes()];
+        frame.readBytes(got);
+        frame.release();
+        assertThat(got).containsExactly(0, 1, 2, 0xff, '\n');
+
+        channel.writeInbound(buf("q"));
+        assertThat(c.stopped().get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("stopped by the client");
+        channel.runPendingTasks();
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void capture_withAFilterTcpdumpRefuses_isInvalidParams_andTheConnectionStaysJson() {
+        send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"link.capture\",\"params\":{\"link\":\"n1-n2\",\"filter\":\"bad\"}}");
+        blocking.poll().run();
+        JsonNode err = response().path("error");
+        assertThat(err.path("code").asInt()).isEqualTo(-32602);
+        assertThat(err.path("message").asText()).contains("--filter \"bad\"", "syntax error");
+        assertThat(channel.pipeline().names()).contains("rpc");
+    }
+
+    @Test
+    void capture_ofAnUnknownDirectionOrFormat_isInvalidParams_andStartsNothing() {
+        send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"link.capture\",\"params\":{\"link\":\"n1-n2\",\"direction\":\"n2->n3\"}}");
+        assertThat(response().path("error").path("message").asText()).contains("no direction 'n2->n3'", "n1->n2");
+        send("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"link.capture\",\"params\":{\"link\":\"n1-n2\",\"format\":\"pcap\"}}");
+        assertThat(response().path("error").path("message").asText()).contains("\"pcapng\" or \"text\"");
+        send("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"link.capture\",\"params\":{\"link\":\"n1-n2\",\"count\":0}}");
+        assertThat(response().path("error").path("message").asText()).contains("'count'", "from 1");
+        assertThat(blocking).isEmpty();
+        assertThat(ops.captures).isEmpty();
+    }
+
     // ---- helpers ----
 
     private void send(String line) {
