@@ -45,7 +45,9 @@ public final class Tcpdump {
      */
     public static List<String> ring(String namespace, String tap, Path prefix, int fileMillions, int files) {
         List<String> c = base(namespace, tap);
-        c.addAll(List.of("-U", "-C", String.valueOf(fileMillions), "-W", String.valueOf(files), "-w", prefix.toString()));
+        // immediate mode: without it the kernel hands frames over in blocks, up to a second late, and a
+        // failed check's last frames would not be in the files yet when they are saved
+        c.addAll(List.of("--immediate-mode", "-U", "-C", String.valueOf(fileMillions), "-W", String.valueOf(files), "-w", prefix.toString()));
         return c;
     }
 

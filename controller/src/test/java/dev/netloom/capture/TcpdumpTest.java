@@ -23,7 +23,7 @@ class TcpdumpTest {
     void ring_writesFilesOfAMillionBytesInTurn() {
         assertThat(Tcpdump.ring("nl-lab", "t1x0", Path.of("/run/netloom/labs/lab/capture/t1x0.pcap"), 1, 6)).containsExactly(
                 "ip", "netns", "exec", "nl-lab", "tcpdump", "-i", "t1x0", "-Q", "in", "-n", "-Z", "root", "-s", "262144",
-                "-U", "-C", "1", "-W", "6", "-w", "/run/netloom/labs/lab/capture/t1x0.pcap");
+                "--immediate-mode", "-U", "-C", "1", "-W", "6", "-w", "/run/netloom/labs/lab/capture/t1x0.pcap");
     }
 
     @Test
