@@ -37,7 +37,7 @@ final class CaptureCommand implements Callable<Integer> {
     @Parameters(paramLabel = "LINK", description = "Link or LAN name (netloom status lists them).")
     String link;
 
-    @Option(names = "--direction", paramLabel = "A->B", description = "Only what A sends to B (a LAN member's name on a LAN).")
+    @Option(names = "--direction", paramLabel = "A->B", description = "Only this direction (default: both).")
     String direction;
 
     @Option(names = "--filter", paramLabel = "BPF", description = "A pcap-filter(7) expression, e.g. \"icmp or arp\".")

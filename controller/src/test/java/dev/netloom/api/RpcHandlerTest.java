@@ -23,6 +23,7 @@ import java.util.Queue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The API's protocol on an EmbeddedChannel against a fake lab: no sockets, no processes. */
 class RpcHandlerTest {
@@ -592,6 +593,51 @@ class RpcHandlerTest {
         assertThat(c.stopped().get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("stopped by the client");
         channel.runPendingTasks();
         assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void capture_waitsWhileTheClientIsBehind_insteadOfBuffering() throws Exception {
+        send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"link.capture\",\"params\":{\"link\":\"n1-n2\"}}");
+        blocking.poll().run();
+        response();
+        ((ByteBuf) channel.readOutbound()).release(); // the early "HDR"
+        FakeOps.Capture c = ops.captures.get(0);
+        channel.unsafe().outboundBuffer().setUserDefinedWritability(1, false); // as over the high-water mark
+        java.util.concurrent.CompletableFuture<Void> write = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                c.out().write(new byte[]{42});
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        assertThatThrownBy(() -> write.get(300, java.util.concurrent.TimeUnit.MILLISECONDS))
+                .isInstanceOf(java.util.concurrent.TimeoutException.class);
+        assertThat((Object) channel.readOutbound()).as("nothing queued while the client is behind").isNull();
+        channel.unsafe().outboundBuffer().setUserDefinedWritability(1, true);
+        channel.runPendingTasks(); // Netty tells the pipeline on the event loop
+        write.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        ByteBuf frame = channel.readOutbound();
+        assertThat(frame.readByte()).isEqualTo((byte) 42);
+        frame.release();
+    }
+
+    @Test
+    void capture_whenTheClientGoesAway_aWaitingWriteFails_andTheCaptureStops() throws Exception {
+        send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"link.capture\",\"params\":{\"link\":\"n1-n2\"}}");
+        blocking.poll().run();
+        response();
+        FakeOps.Capture c = ops.captures.get(0);
+        channel.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+        java.util.concurrent.CompletableFuture<Void> write = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                c.out().write(new byte[]{42});
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        channel.close();
+        assertThatThrownBy(() -> write.get(10, java.util.concurrent.TimeUnit.SECONDS)).hasCauseInstanceOf(java.io.UncheckedIOException.class);
+        assertThat(c.stopped().get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("the client closed the connection");
     }
 
     @Test
