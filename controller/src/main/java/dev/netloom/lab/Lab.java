@@ -404,6 +404,10 @@ public final class Lab implements AutoCloseable {
     public LinkCapture capture(String segmentName, String direction, String filter, LinkCapture.Format format, long count,
                                Duration duration, LinkCapture.Output out) {
         List<CaptureTap> taps = captureTaps(segmentName, direction);
+        if (!linkUp(segmentName)) {
+            throw new NetloomException(segmentName + " is down, and tcpdump cannot open a tap that is down: capture it once it is up"
+                    + " (`netloom link up " + segmentName + "`); the flight recorder keeps recording across a link's down and up");
+        }
         requireTcpdump();
         String checked = Tcpdump.normalize(filter);
         Tcpdump.checkFilter(fabric.namespace(), taps.get(0).tap(), checked);
