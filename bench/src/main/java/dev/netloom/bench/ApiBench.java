@@ -26,7 +26,7 @@ import java.util.function.IntFunction;
  * api: what the lab API adds to a command. On a lab of tiny nodes brought up with Lab.up and served by
  * an ApiServer on its Unix socket: the round trip of {@code node.exec true} from one ApiClient against
  * QemuNode.exec on the same node (the Java API, no socket, no JSON) and against the least a program can
- * do (a raw socket reader typing netloom's framed line on a separate raw QEMU); then the aggregate rate
+ * do (a raw socket reader typing netloom's line for `true` on a separate raw QEMU); then the aggregate rate
  * of 8 clients, each on its own connection and thread, sending {@code true} round-robin over the nodes
  * with one call outstanding, against the same load through QemuNode.execAsync from 8 threads.
  */
@@ -133,7 +133,7 @@ final class ApiBench implements Benchmark {
             return List.of(
                     new Figure(name(), "`true` round trip: node.exec via ApiClient vs QemuNode.exec, same node (n=" + reps + ")", "ms",
                             new Samples(apiMs), new Samples(directMs), Target.medianAtMost(MAX_MEDIAN_MS), true),
-                    new Figure(name(), "`true` round trip: node.exec via ApiClient vs raw reader typing netloom's framed line", "ms",
+                    new Figure(name(), "`true` round trip: node.exec via ApiClient vs raw reader typing netloom's line", "ms",
                             new Samples(apiMs), new Samples(rawMs), null, true),
                     new Figure(name(), loadWhat + "execs/s via the API vs QemuNode.execAsync from " + CLIENTS + " threads"
                             + (quick ? "" : " (target >= " + Report.limit(MIN_RATE) + "/s)"), "execs/s",

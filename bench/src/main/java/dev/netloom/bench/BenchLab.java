@@ -26,7 +26,36 @@ final class BenchLab {
 
     /** Brings {@code scenario} up to READY; the caller downs it in a finally block. */
     static Lab up(BenchContext ctx, Scenario scenario) {
-        return Lab.up(scenario, ctx.accel(), ImageStore.fromEnvironment(), null);
+        return up(ctx, scenario, null);
+    }
+
+    /** Brings {@code scenario} up to READY with {@code listener} getting its events; the caller downs it in a finally block. */
+    static Lab up(BenchContext ctx, Scenario scenario, java.util.function.Consumer<dev.netloom.lab.LabEvent> listener) {
+        // registered before its bring-up, so that a run stopped meanwhile (SIGTERM) takes it down too
+        Lab lab = ctx.running(Lab.create(scenario, ctx.accel(), ImageStore.fromEnvironment(), listener));
+        try {
+            lab.up(); // on failure it has taken itself down
+        } catch (RuntimeException e) {
+            try {
+                ctx.stopped(lab);
+            } catch (Exception closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
+        return lab;
+    }
+
+    /**
+     * A grid of tiny nodes (96 MiB), statically routed, with a ping between its opposite corners (n1
+     * and the last node): the two nodes farthest apart; then a ping-all check (which the caller may leave out).
+     */
+    static String tinyGrid(String name, int rows, int columns) {
+        return """
+                {"name": "%s", "defaults": {"image": "tiny", "memory": "96M"},
+                 "generate": {"topology": "grid", "rows": %d, "columns": %d}, "routing": "static",
+                 "checks": [{"ping": {"from": "n1", "to": "n%d"}}, {"ping": "all"}]}
+                """.formatted(name, rows, columns, rows * columns);
     }
 
     /** N tiny nodes (96 MiB) in a line, statically routed, with a ping-all check. */

@@ -40,8 +40,17 @@ record HostFacts(int cores, long memoryMiB, String kernel, String accel, String 
     }
 
     private static long readMemoryMiB() {
+        return meminfoMiB("MemTotal:");
+    }
+
+    /** The memory available to new work now (MemAvailable), in MiB, or -1. */
+    static long memAvailableMiB() {
+        return meminfoMiB("MemAvailable:");
+    }
+
+    private static long meminfoMiB(String key) {
         for (String line : read("/proc/meminfo").split("\n")) {
-            if (line.startsWith("MemTotal:")) {
+            if (line.startsWith(key)) {
                 return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
             }
         }

@@ -43,7 +43,7 @@ final class RawQemu implements AutoCloseable {
 
         List<String> commandLine(String hostname, List<String> console) {
             List<String> args = new ArrayList<>(List.of(arch.qemu()));
-            args.addAll(QemuCommandLine.machine(arch, accel));
+            args.addAll(QemuCommandLine.machine(arch, accel, memoryMiB));
             args.addAll(List.of("-smp", "1", "-m", memoryMiB + "M", "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
                     "-kernel", kernel.toString(), "-initrd", initrd.toString(),
                     "-append", (kernelArgs + " netloom.hostname=" + hostname).strip()));
@@ -95,6 +95,10 @@ final class RawQemu implements AutoCloseable {
     /** Completes with the System.nanoTime at which the awaited line was read. */
     CompletableFuture<Long> line() {
         return seen;
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     long startNanos() {

@@ -52,27 +52,55 @@ final class RawShell implements AutoCloseable {
 
     private static final Pattern SYNCED = Pattern.compile("^@@SYNC$");
 
-    /** Waits for the boot marker, then quiets the shell as netloom's preparation does: no echo, no prompt. */
+    /**
+     * Waits for the boot marker, then quiets the shell as netloom's preparation does (no echo, and no
+     * prompt at all) and installs netloom's framing function, for {@link #framedTrue}.
+     */
     void awaitQuietShell(Pattern bootMarker, Duration bootBudget, Duration step) {
         readUntil(bootMarker, bootBudget, null);
-        send("stty -echo; PS1=''; echo '@@S''YNC'\n");
+        send("stty -echo; PS1=''; " + ExecFraming.INSTALL + "; echo '@@S''YNC'\n");
         readUntil(SYNCED, step, null);
     }
 
     /**
-     * Types exactly the line QemuNode.exec types for `true` (framed with id {@code bench.REP}, or
-     * {@code bench.wN} for warm-up repetitions, given as negative numbers) and reads to its end marker;
-     * returns the round trip in milliseconds.
+     * Types exactly the line QemuNode.exec types for `true`, with an id as long as netloom's (a
+     * three-character nonce, {@code rbm} or {@code rbw} for warm-up repetitions, given as negative
+     * numbers, a dot and the repetition in base 36) and reads to its end marker; returns the round trip
+     * in milliseconds.
      */
     double framedTrue(int rep, Duration step) {
-        String id = "bench." + (rep < 0 ? "w" + -rep : String.valueOf(rep));
-        String line = new ExecFraming(id).line("true");
+        String id = (rep < 0 ? "rbw." : "rbm.") + Integer.toString(Math.abs(rep), 36);
+        return timed(new ExecFraming(id).line("true"), Pattern.compile("^@E" + Pattern.quote(id) + " (\\d+)$"), step);
+    }
+
+    /**
+     * Types the line QemuNode.exec types for a command that needs a subshell ({@code $_n}, the function
+     * that isolates it), with `true` as that command: what a command that may change the shell costs.
+     */
+    double subshellFramedTrue(int rep, Duration step) {
+        String id = (rep < 0 ? "rsw." : "rsm.") + Integer.toString(Math.abs(rep), 36);
+        return timed("$_n " + id + " 'true'\n", Pattern.compile("^@E" + Pattern.quote(id) + " (\\d+)$"), step);
+    }
+
+    /**
+     * Types the framed line netloom typed for `true` before its framing became a shell function (issue
+     * 13): markers printed by two printf commands around {@code (eval 'true') </dev/null}, with an id
+     * of six hex digits, a dot and the repetition. The before-and-after of the same run.
+     */
+    double formerFramedTrue(int rep, Duration step) {
+        String id = (rep < 0 ? "b0a0b0.w" : "b0a0b0.") + Math.abs(rep);
+        String line = "printf '%s\\n' '@@NL''S" + id + "'; (eval 'true') </dev/null; printf '\\n%s %d\\n' '@@NL''E" + id + "' $?\n";
+        return timed(line, Pattern.compile("^@@NLE" + Pattern.quote(id) + " (\\d+)$"), step);
+    }
+
+    /** Types {@code line} and reads to the line {@code done} matches, whose group 1 must be a 0 exit status; milliseconds. */
+    double timed(String line, Pattern done, Duration step) {
         long t0 = System.nanoTime();
         send(line);
-        Matcher m = readUntil(Pattern.compile("^@@NLE" + Pattern.quote(id) + " (\\d+)$"), step, null);
+        Matcher m = readUntil(done, step, null);
         double ms = (System.nanoTime() - t0) / 1e6;
         if (!m.group(1).equals("0")) {
-            throw new NetloomException("raw framed `true` exited " + m.group(1));
+            throw new NetloomException("raw `" + line.strip() + "` exited " + m.group(1));
         }
         return ms;
     }

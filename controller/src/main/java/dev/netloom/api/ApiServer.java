@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -40,9 +41,17 @@ public final class ApiServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
 
+    /** How often subscribers of the stats event get a reading (only while one is subscribed: nothing is read otherwise). */
+    static final Duration STATS_INTERVAL = Duration.ofSeconds(2);
+
     private final Path socket;
     private final Path tokenFile;
     private final ExecutorService blocking;
+    private final java.util.concurrent.ScheduledExecutorService ticker = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "api-stats");
+        t.setDaemon(true);
+        return t;
+    });
     private final ChannelGroup channels = new DefaultChannelGroup("api", GlobalEventExecutor.INSTANCE);
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile int tcpPort = -1;
@@ -119,6 +128,15 @@ public final class ApiServer implements AutoCloseable {
             byte[] token = tcpOrNull == null ? null : server.writeToken();
             RpcHandler.Shared shared = new RpcHandler.Shared(new Methods(ops, blocking, unixSocket.toString()), events, ops, token,
                     String.valueOf(tokenFileOrNull), downRequested, limits);
+            server.ticker.scheduleWithFixedDelay(() -> {
+                if (events.wantsStats()) {
+                    try {
+                        events.publishStats(ops.info().lab(), ops.stats().toJson());
+                    } catch (RuntimeException e) {
+                        log.debug("stats reading failed: {}", e.getMessage());
+                    }
+                }
+            }, STATS_INTERVAL.toMillis(), STATS_INTERVAL.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
             server.bindUnix(group, shared);
             if (tcpOrNull != null) {
                 server.bindTcp(group, shared, tcpOrNull);
@@ -214,6 +232,7 @@ public final class ApiServer implements AutoCloseable {
                 return;
             }
         }
+        ticker.shutdownNow();
         channels.close().awaitUninterruptibly();
         blocking.shutdownNow();
         try {

@@ -26,9 +26,15 @@ final class EventHub {
     /** The kind of the notice that events were dropped; not a kind one subscribes to: every subscriber may get it. */
     static final String DROPPED = "dropped";
 
-    /** The kinds one subscribes to: those of {@link LabEvent} (cleanup happens before any API serves). */
+    /** The kinds of {@link LabEvent} one subscribes to (cleanup happens before any API serves): a subscription without types has them all. */
     static final List<String> KINDS = Arrays.stream(LabEvent.Kind.values()).filter(k -> k != LabEvent.Kind.CLEANUP)
             .map(LabEvent.Kind::key).distinct().toList();
+
+    /** The periodic reading of the lab's counters ({@code lab.stats}' result): only for those who ask for it by name. */
+    static final String STATS = "stats";
+
+    /** Every type a subscription may name. */
+    static final List<String> TYPES = java.util.stream.Stream.concat(KINDS.stream(), java.util.stream.Stream.of(STATS)).toList();
 
     private record Subscription(Set<String> kinds, AtomicLong missed) {
     }
@@ -52,12 +58,27 @@ final class EventHub {
 
     /** Called on whatever thread raised the event; never blocks. */
     void publish(LabEvent event) {
-        if (subscribers.isEmpty()) {
-            return;
+        if (!subscribers.isEmpty()) {
+            publish(event.kind().key(), eventJson(event));
         }
-        ObjectNode params = eventJson(event);
+    }
+
+    /** Whether a subscriber asked for {@link #STATS}. */
+    boolean wantsStats() {
+        return subscribers.values().stream().anyMatch(s -> s.kinds().contains(STATS));
+    }
+
+    /** A reading of the counters, as an event of kind stats: {at, kind, subject (the lab), stats}. */
+    void publishStats(String lab, ObjectNode stats) {
+        ObjectNode params = MAPPER.createObjectNode().put("at", stats.path("at").asText()).put("kind", STATS).put("subject", lab)
+                .put("detail", "");
+        params.set("stats", stats);
+        publish(STATS, params);
+    }
+
+    private void publish(String kind, ObjectNode params) {
         subscribers.forEach((channel, sub) -> {
-            if (!sub.kinds().contains(event.kind().key()) || !channel.isActive()) {
+            if (!sub.kinds().contains(kind) || !channel.isActive()) {
                 return;
             }
             if (!channel.isWritable()) {
@@ -99,16 +120,8 @@ final class EventHub {
         return n;
     }
 
-    /** {@code {at, kind, subject, detail}}, plus {@code state} for node events that are a state change. */
+    /** The event as the API sends it: {@link LabEvent#toJson()}. */
     static ObjectNode eventJson(LabEvent e) {
-        ObjectNode o = MAPPER.createObjectNode()
-                .put("at", e.at().toString())
-                .put("kind", e.kind().key())
-                .put("subject", e.subject())
-                .put("detail", e.detail());
-        if (e.state() != null) {
-            o.put("state", e.state().name());
-        }
-        return o;
+        return e.toJson();
     }
 }

@@ -1,5 +1,6 @@
 package dev.netloom.api;
 
+import dev.netloom.observe.LabStats;
 import dev.netloom.fabric.Fabric;
 import dev.netloom.lab.Lab;
 import dev.netloom.nodes.ExecResult;
@@ -22,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /** {@link LabOps} on a real, running {@link Lab}. */
@@ -90,7 +92,12 @@ final class LabBackend implements LabOps {
                 imps.put(dir, lab.impairment(s.name(), dir));
                 engs.put(dir, lab.engine(s.name(), dir));
             }
-            out.add(new LinkInfo(s.name(), s.kind().name().toLowerCase(Locale.ROOT), members, lab.linkUp(s.name()), imps, engs));
+            Map<String, Boolean> directionsUp = new LinkedHashMap<>();
+            if (s.kind() == SegmentPlan.Kind.LINK) {
+                Set<String> down = lab.directionsDown(s.name());
+                s.impairments().keySet().forEach(d -> directionsUp.put(d, !down.contains(d)));
+            }
+            out.add(new LinkInfo(s.name(), s.kind().name().toLowerCase(Locale.ROOT), members, lab.linkUp(s.name()), imps, engs, directionsUp));
         }
         return out;
     }
@@ -119,8 +126,8 @@ final class LabBackend implements LabOps {
     }
 
     @Override
-    public void setLinkState(String link, boolean up) {
-        lab.setLinkState(link, up);
+    public void setLinkState(String link, String direction, boolean up) {
+        lab.setLinkState(link, direction, up);
     }
 
     @Override
@@ -176,5 +183,10 @@ final class LabBackend implements LabOps {
                                  LinkCapture.Output out) {
         LinkCapture c = lab.capture(link, direction, filter, format, count, duration, out);
         return new CaptureHandle(c.taps(), c.ended(), c::stop);
+    }
+
+    @Override
+    public LabStats stats() {
+        return LabStats.sample(lab);
     }
 }

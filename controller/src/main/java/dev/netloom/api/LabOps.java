@@ -1,5 +1,6 @@
 package dev.netloom.api;
 
+import dev.netloom.observe.LabStats;
 import dev.netloom.nodes.ExecResult;
 import dev.netloom.nodes.console.Attachment;
 import dev.netloom.nodes.console.ConsoleListener;
@@ -49,7 +50,13 @@ public interface LabOps {
      * are the directions: "a->b" for links, the member's name for LANs).
      */
     record LinkInfo(String name, String kind, List<MemberInfo> members, boolean up, Map<String, Impairment> impairments,
-                    Map<String, String> engines) {
+                    Map<String, String> engines, Map<String, Boolean> directionsUp) {
+
+        /** A link or LAN whose directions are all up or all down as {@code up} says. */
+        public LinkInfo(String name, String kind, List<MemberInfo> members, boolean up, Map<String, Impairment> impairments,
+                        Map<String, String> engines) {
+            this(name, kind, members, up, impairments, engines, Map.of());
+        }
     }
 
     /** A node's console as the API uses it: read everything, type bytes. */
@@ -90,8 +97,8 @@ public interface LabOps {
     /** Sets or merges a link's impairment (every direction when {@code direction} is null); blocks. */
     void setImpairment(String link, String direction, Impairment impairment);
 
-    /** Takes a link down or up (routes follow with static routing); blocks. */
-    void setLinkState(String link, boolean up);
+    /** Takes a link down or up, both ways ({@code direction} null) or one direction (routes follow with static routing); blocks. */
+    void setLinkState(String link, String direction, boolean up);
 
     Topology.View topology();
 
@@ -106,4 +113,7 @@ public interface LabOps {
      */
     CaptureHandle capture(String link, String direction, String filter, LinkCapture.Format format, long count, Duration duration,
                           LinkCapture.Output out);
+
+    /** A reading of the lab's counters (links from the host side, nodes' QEMU processes); blocks for the ip and tc it runs. */
+    LabStats stats();
 }

@@ -33,7 +33,7 @@ import static dev.netloom.api.JsonLineCodec.MAPPER;
 final class Methods {
 
     static final List<String> NAMES = List.of("lab.status", "nodes.list", "node.exec", "node.execAll", "node.stop",
-            "node.start", "node.restart", "links.list", "link.set", "link.state", "topology.get");
+            "node.start", "node.restart", "links.list", "link.set", "link.state", "topology.get", "lab.stats");
 
     static final Duration DEFAULT_EXEC_TIMEOUT = QemuNode.DEFAULT_EXEC_TIMEOUT;
 
@@ -74,8 +74,12 @@ final class Methods {
                 yield done(linksList());
             }
             case "link.set" -> linkSet(new Params(method, params, List.of("link", "impairment", "direction", "clear")));
-            case "link.state" -> linkState(new Params(method, params, List.of("link", "up")));
+            case "link.state" -> linkState(new Params(method, params, List.of("link", "up", "direction")));
             case "topology.get" -> done(topology(new Params(method, params, List.of("format"))));
+            case "lab.stats" -> {
+                new Params(method, params, List.of());
+                yield CompletableFuture.supplyAsync(() -> (JsonNode) ops.stats().toJson(), blocking);
+            }
             default -> throw new ApiException(ApiException.METHOD_NOT_FOUND, "unknown method '" + method + "'");
         };
     }
@@ -205,6 +209,10 @@ final class Methods {
             }
         }
         o.put("up", l.up());
+        if (!l.directionsUp().isEmpty()) {
+            ObjectNode state = o.putObject("state");
+            l.directionsUp().forEach((dir, up) -> state.put(dir, up ? "up" : "down"));
+        }
         ObjectNode imps = o.putObject("impairments");
         l.impairments().forEach((dir, imp) -> imps.set(dir, impairmentJson(imp)));
         ObjectNode engines = o.putObject("engines");
@@ -300,10 +308,16 @@ final class Methods {
     }
 
     private CompletableFuture<JsonNode> linkState(Params p) {
-        String name = link(p.string("link", "a link or LAN name")).name();
+        LabOps.LinkInfo link = link(p.string("link", "a link or LAN name"));
+        String name = link.name();
         boolean up = p.bool("up");
+        String direction = p.optString("direction", "a direction such as \"a->b\"");
+        if (direction != null && !link.directionsUp().containsKey(direction)) {
+            throw p.invalid(link.directionsUp().isEmpty() ? "LAN " + name + " goes down or up as a whole; leave 'direction' out"
+                    : "link " + name + " has no direction '" + direction + "'; directions: " + String.join(", ", link.directionsUp().keySet()));
+        }
         return change(() -> {
-            ops.setLinkState(name, up);
+            ops.setLinkState(name, direction, up);
             return linkJson(link(name));
         });
     }

@@ -219,11 +219,11 @@ final class RpcHandler extends ChannelInboundHandlerAdapter {
         List<String> types = p.optStrings("types", "[\"node\", \"link\"]");
         Set<String> kinds = new LinkedHashSet<>(types == null ? EventHub.KINDS : types);
         for (String k : kinds) {
-            if (!EventHub.KINDS.contains(k)) {
-                throw p.invalid("unknown event type '" + k + "'; types: " + String.join(", ", EventHub.KINDS));
+            if (!EventHub.TYPES.contains(k)) {
+                throw p.invalid("unknown event type '" + k + "'; types: " + String.join(", ", EventHub.TYPES));
             }
         }
-        List<String> ordered = EventHub.KINDS.stream().filter(kinds::contains).toList();
+        List<String> ordered = EventHub.TYPES.stream().filter(kinds::contains).toList();
         // subscribed before the answer goes out, so a client that acts on the answer misses nothing; the answer
         // still comes first, since events from other threads are written in a later event-loop task
         shared.events().subscribe(ctx.channel(), kinds);

@@ -1,6 +1,7 @@
 package dev.netloom.cli;
 
 import dev.netloom.fabric.Fabric;
+import dev.netloom.lab.MemoryMerging;
 import dev.netloom.nodes.host.HostSetup;
 import dev.netloom.nodes.host.HostTool;
 import dev.netloom.nodes.host.Proc;
@@ -51,6 +52,7 @@ final class DoctorCommand implements Callable<Integer> {
         qemu();
         architectures(acceleration(requested));
         tun();
+        ksm();
         namespace();
         tools();
         System.out.println(ok ? "netloom can run labs on this host" : "netloom cannot run labs on this host yet: fix the lines marked FAIL");
@@ -147,6 +149,12 @@ final class DoctorCommand implements Callable<Integer> {
         }
         check(opens, "/dev/net/tun", opens ? "opens" : "missing or not openable",
                 Files.exists(tun) ? "run netloom as root" : "load the tun module: modprobe tun");
+    }
+
+    /** Same-page merging: whether it runs or netloom can turn it on, and what it saves now (a host without it still runs labs, with more memory per node). */
+    private void ksm() {
+        MemoryMerging merging = MemoryMerging.host();
+        line(merging.decide(true).merges() ? "OK" : "WARN", "ksm", merging.describe());
     }
 
     /**

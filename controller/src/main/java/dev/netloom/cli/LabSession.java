@@ -1,6 +1,9 @@
 package dev.netloom.cli;
 
 import dev.netloom.api.ApiServer;
+import dev.netloom.observe.EventsFile;
+import dev.netloom.observe.LabStats;
+import dev.netloom.observe.MetricsServer;
 import dev.netloom.lab.Checks;
 import dev.netloom.lab.Lab;
 import dev.netloom.lab.LabEvent;
@@ -27,6 +30,8 @@ final class LabSession implements AutoCloseable {
     private final Thread hook;
     private final CompletableFuture<Void> downAsked;
     private ApiServer api;
+    private MetricsServer metrics;
+    private EventsFile events;
 
     private LabSession(Lab lab, Thread hook, CompletableFuture<Void> downAsked) {
         this.lab = lab;
@@ -36,7 +41,23 @@ final class LabSession implements AutoCloseable {
 
     /** Brings the lab up and serves its API (on loopback TCP with a token too when {@code tcp} is set). */
     static LabSession start(Scenario scenario, Accel accel, ImageStore store, Consumer<LabEvent> progress, InetSocketAddress tcp) {
-        Lab lab = Lab.create(scenario, accel, store, progress);
+        return start(scenario, accel, store, progress, tcp, null);
+    }
+
+    /** As above, with --events written from the start and --metrics served once the lab is up ({@code observe} may be null). */
+    static LabSession start(Scenario scenario, Accel accel, ImageStore store, Consumer<LabEvent> progress, InetSocketAddress tcp,
+                            ObserveOptions observe) {
+        InetSocketAddress metricsAt = observe == null ? null : observe.metricsAddress();
+        EventsFile events = observe == null ? null : observe.openEvents();
+        Lab lab;
+        try {
+            lab = Lab.create(scenario, accel, store, ObserveOptions.both(progress, events));
+        } catch (RuntimeException e) {
+            if (events != null) {
+                events.close();
+            }
+            throw e;
+        }
         CompletableFuture<Void> downAsked = new CompletableFuture<>();
         Thread hook = new Thread(() -> {
             lab.down();
@@ -44,10 +65,17 @@ final class LabSession implements AutoCloseable {
         }, "netloom-down");
         Runtime.getRuntime().addShutdownHook(hook);
         LabSession session = new LabSession(lab, hook, downAsked);
+        session.events = events;
         try {
             lab.up();
             session.api = ApiServer.start(lab, lab.paths().apiSocket(), QemuNode.sharedLoops(), tcp,
                     tcp == null ? null : lab.paths().apiToken(), () -> downAsked.complete(null));
+            if (metricsAt != null) {
+                session.metrics = MetricsServer.start(metricsAt, () -> List.of(LabStats.sample(lab)));
+                InetSocketAddress at = session.metrics.address();
+                Say.line("metrics: http://" + (at.getAddress() instanceof java.net.Inet6Address ? "[" + at.getHostString() + "]" : at.getHostString())
+                        + ":" + at.getPort() + "/metrics");
+            }
         } catch (RuntimeException e) {
             session.close();
             throw e;
@@ -61,6 +89,11 @@ final class LabSession implements AutoCloseable {
 
     ApiServer api() {
         return api;
+    }
+
+    /** The metrics server, or null without --metrics. */
+    MetricsServer metrics() {
+        return metrics;
     }
 
     /** Completes when the API's lab.down (`netloom down`) or a signal asks the lab to end. */
@@ -80,11 +113,17 @@ final class LabSession implements AutoCloseable {
     @Override
     public void close() {
         try {
+            if (metrics != null) {
+                metrics.close();
+            }
             if (api != null) {
                 api.close();
             }
         } finally {
             lab.down();
+            if (events != null) {
+                events.close(); // after down: the file has the lab's last events
+            }
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException e) {

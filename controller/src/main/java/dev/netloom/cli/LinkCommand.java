@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
 
 /** Changes a link of a running lab: its impairment, or its state. */
 @Command(name = "link", mixinStandardHelpOptions = true, header = "Change a link of a running lab (impairment, down, up).",
-        description = "Change a link of a running lab: `link set LINK --delay 50ms ...`, `link down LINK`, `link up LINK`, `link list`.",
+        description = "Change a link of a running lab: `link set LINK --delay 50ms ...`, `link down LINK [--direction A->B]`, `link up LINK [--direction A->B]`, `link list`.",
         subcommands = {LinkCommand.Set.class, LinkCommand.Down.class, LinkCommand.Up.class, LinkCommand.ListLinks.class})
 final class LinkCommand implements Runnable {
 
@@ -96,20 +96,27 @@ final class LinkCommand implements Runnable {
         LabOption lab;
         @Parameters(paramLabel = "LINK", description = "Link or LAN name.")
         String link;
+        @Option(names = "--direction", paramLabel = "A->B", description = "Only this direction (default: both).")
+        String direction;
 
         abstract boolean up();
 
         @Override
         public Integer call() {
-            try (ApiClient api = lab.connect()) {
-                api.call("link.state", Json.MAPPER.createObjectNode().put("link", link).put("up", up()), Duration.ofSeconds(120));
+            ObjectNode params = Json.MAPPER.createObjectNode().put("link", link).put("up", up());
+            if (direction != null) {
+                params.put("direction", direction);
             }
-            Say.line("link " + link + " is " + (up() ? "up" : "down"));
+            try (ApiClient api = lab.connect()) {
+                api.call("link.state", params, Duration.ofSeconds(120));
+            }
+            Say.line("link " + link + (direction == null ? "" : " " + direction) + " is " + (up() ? "up" : "down"));
             return 0;
         }
     }
 
-    @Command(name = "down", mixinStandardHelpOptions = true, description = "Take a link down: no frame passes; with static routing the lab reroutes.")
+    @Command(name = "down", mixinStandardHelpOptions = true, description = {"Take a link down: no frame passes; with static routing the lab reroutes.",
+            "With --direction a->b only a's traffic to b stops (b's to a still flows), and routes avoid the link for that direction only."})
     static final class Down extends State {
         @Override
         boolean up() {
@@ -117,7 +124,8 @@ final class LinkCommand implements Runnable {
         }
     }
 
-    @Command(name = "up", mixinStandardHelpOptions = true, description = "Bring a link back up (and, with static routing, the shortest routes back).")
+    @Command(name = "up", mixinStandardHelpOptions = true, description = {"Bring a link back up (and, with static routing, the shortest routes back).",
+            "With --direction a->b only that direction comes back."})
     static final class Up extends State {
         @Override
         boolean up() {

@@ -25,6 +25,7 @@ import java.io.PrintWriter;
                 ValidateCommand.class,
                 GraphCommand.class,
                 StatusCommand.class,
+                StatsCommand.class,
                 DownCommand.class,
                 CleanupCommand.class,
                 DemoCommand.class,

@@ -120,7 +120,15 @@ final class Results {
             m.put("kind", s.kind().name().toLowerCase(Locale.ROOT));
             m.put("bridge", s.bridge());
             m.put("subnet", s.subnet());
-            m.put("members", s.members().stream().map(x -> ordered("node", x.node(), "dev", x.dev(), "address", x.address(), "tap", x.tap())).toList());
+            m.put("subnet6", s.subnet6());
+            m.put("members", s.members().stream().map(x -> {
+                Map<String, Object> member = ordered("node", x.node(), "dev", x.dev(), "address", x.address());
+                if (x.address6() != null) {
+                    member.put("address6", x.address6());
+                }
+                member.put("tap", x.tap());
+                return member;
+            }).toList());
             Map<String, Object> impairments = new LinkedHashMap<>();
             s.impairments().forEach((direction, imp) -> impairments.put(direction, imp.fields()));
             m.put("impairments", impairments);
@@ -139,6 +147,8 @@ final class Results {
         m.put("nodes", r.nodes().stream().map(n -> ordered("name", n.name(), "state", n.state(),
                 "bootMillis", n.boot() == null ? null : n.boot().toMillis())).toList());
         m.put("engines", r.engines().stream().map(e -> ordered("link", e.link(), "direction", e.direction(), "engine", e.engine())).toList());
+        m.put("heldMiB", r.heldMiB());
+        m.put("ksm", r.ksm());
         Instant ready = r.upTime() == null ? r.started() : r.started().plus(r.upTime());
         List<Map<String, Object>> checks = new ArrayList<>();
         r.checks().forEach(c -> checks.add(check(c, "checks", ready)));

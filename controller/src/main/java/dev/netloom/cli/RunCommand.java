@@ -1,6 +1,8 @@
 package dev.netloom.cli;
 
 import dev.netloom.lab.Checks;
+import dev.netloom.lab.HostMemory;
+import dev.netloom.lab.MemoryMerging;
 import dev.netloom.lab.Lab;
 import dev.netloom.lab.Timeline;
 import dev.netloom.nodes.BadInputException;
@@ -74,8 +76,17 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     AccelOption accel;
 
+    @Mixin
+    ObserveOptions observe;
+
+    @Mixin
+    KsmOption ksm;
+
     /** What one run needs besides the scenario. */
-    record Options(Accel accel, Duration keep, boolean json, int repeat, Path results, Results.Source source) {
+    record Options(Accel accel, Duration keep, boolean json, int repeat, Path results, Results.Source source, ObserveOptions observe) {
+        Options(Accel accel, Duration keep, boolean json, int repeat, Path results, Results.Source source) {
+            this(accel, keep, json, repeat, results, source, null);
+        }
     }
 
     @Override
@@ -89,11 +100,12 @@ final class RunCommand implements Callable<Integer> {
             throw new BadInputException("--results " + results + ": there is no directory " + results.toAbsolutePath().getParent()
                     + "; create it or write the results elsewhere");
         }
+        observe.check();
         byte[] bytes = readScenario(file.path);
-        Scenario scenario = file.load(); // bad input fails here, before the host is touched
+        Scenario scenario = ksm.apply(file.load()); // bad input fails here, before the host is touched
         HostSetup.ensure(Say::line);
         Scenarios.ensureEmulators(scenario);
-        return run(scenario, new Options(requested, keep, json.enabled, repeat, results, new Results.Source(file.path.toString(), bytes)));
+        return run(scenario, new Options(requested, keep, json.enabled, repeat, results, new Results.Source(file.path.toString(), bytes), observe));
     }
 
     private static byte[] readScenario(Path path) {
@@ -168,7 +180,7 @@ final class RunCommand implements Callable<Integer> {
     private static Once once(Scenario scenario, Accel resolved, ImageStore store, Options o, int number) throws Exception {
         Instant t0 = Instant.now();
         // the lab can be scripted from elsewhere while it runs; `netloom down` ends it early
-        try (LabSession session = LabSession.start(scenario, resolved, store, new Progress(o.json()), null)) {
+        try (LabSession session = LabSession.start(scenario, resolved, store, new Progress(o.json()), null, o.observe())) {
             Lab lab = session.lab();
             Duration upTime = Duration.between(t0, Instant.now());
             if (o.results() != null) {
@@ -194,7 +206,8 @@ final class RunCommand implements Callable<Integer> {
                 }
             }
             early |= session.downAsked().isDone();
-            RunRecord record = RunRecord.of(number, lab, t0, upTime, engines, checks, scenario.timeline().isEmpty() ? null : timelineStart, played);
+            RunRecord record = RunRecord.of(number, lab, t0, upTime, engines, checks, scenario.timeline().isEmpty() ? null : timelineStart, played,
+                    heldMiB(lab), MemoryMerging.host().describe());
             if (o.repeat() == 1 && !o.json()) {
                 printSummary(lab, upTime, checks, played); // while the nodes still run: their states are READY
             }
@@ -234,8 +247,16 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
+    /** What the lab's QEMUs hold of their own now (RssAnon less what KSM merged), in MiB. */
+    private static long heldMiB(Lab lab) {
+        return HostMemory.heldMiB(lab.nodes().values().stream().map(QemuNode::pid).filter(p -> p > 0).toList());
+    }
+
     private static void printSummary(Lab lab, Duration upTime, List<Checks.Result> checks, List<Timeline.Played> played) {
-        System.out.printf("lab %s READY in %.1f s%n%n", lab.name(), upTime.toMillis() / 1000.0);
+        System.out.printf("lab %s READY in %.1f s%n", lab.name(), upTime.toMillis() / 1000.0);
+        long held = heldMiB(lab);
+        System.out.printf("memory: %d nodes hold %d MiB of their own (%d MiB each); KSM %s%n%n", lab.nodes().size(), held,
+                lab.nodes().isEmpty() ? 0 : held / lab.nodes().size(), MemoryMerging.host().describe());
         System.out.printf("%-15s %-8s %8s  %s%n", "NODE", "STATE", "BOOT", "ADDRESSES");
         for (NodePlan n : lab.plan().nodes()) {
             QemuNode node = lab.nodes().get(n.name());

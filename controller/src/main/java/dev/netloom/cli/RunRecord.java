@@ -25,9 +25,12 @@ import java.util.List;
  * @param timelineStart when the timeline started (null without one)
  * @param timeline      the timeline events as played, with the results of their checks
  * @param hostNetem     the lab's host netem probe (null when it never ran)
+ * @param heldMiB       what the lab's QEMUs held of their own at the end of the run (RssAnon less KSM-merged pages; null when it never came up)
+ * @param ksm           same-page merging's state at the end of the run (null when the lab never came up)
  */
 record RunRecord(int number, String error, Instant started, Duration upTime, List<NodeRecord> nodes, List<EngineRecord> engines,
-                 List<Checks.Result> checks, Instant timelineStart, List<Timeline.Played> timeline, Boolean hostNetem) {
+                 List<Checks.Result> checks, Instant timelineStart, List<Timeline.Played> timeline, Boolean hostNetem, Long heldMiB,
+                 String ksm) {
 
     RunRecord {
         nodes = List.copyOf(nodes);
@@ -51,17 +54,17 @@ record RunRecord(int number, String error, Instant started, Duration upTime, Lis
     }
 
     static RunRecord of(int number, Lab lab, Instant started, Duration upTime, List<EngineRecord> engines, List<Checks.Result> checks,
-                        Instant timelineStart, List<Timeline.Played> timeline) {
+                        Instant timelineStart, List<Timeline.Played> timeline, long heldMiB, String ksm) {
         List<NodeRecord> nodes = new ArrayList<>();
         for (NodePlan n : lab.plan().nodes()) {
             QemuNode node = lab.nodes().get(n.name());
             nodes.add(new NodeRecord(n.name(), node == null ? "-" : node.state().name(), node == null ? null : node.bootTime()));
         }
-        return new RunRecord(number, null, started, upTime, nodes, engines, checks, timelineStart, timeline, lab.hostNetem());
+        return new RunRecord(number, null, started, upTime, nodes, engines, checks, timelineStart, timeline, lab.hostNetem(), heldMiB, ksm);
     }
 
     static RunRecord failed(int number, Instant started, String error) {
-        return new RunRecord(number, error, started, null, List.of(), List.of(), List.of(), null, List.of(), null);
+        return new RunRecord(number, error, started, null, List.of(), List.of(), List.of(), null, List.of(), null, null, null);
     }
 
     /** Every check, those of the timeline included, passed, every timeline event passed, and nothing ended the run early. */

@@ -32,20 +32,28 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     ListenOption listen;
 
+    @Mixin
+    ObserveOptions observe;
+
+    @Mixin
+    KsmOption ksm;
+
     @Override
     public Integer call() throws Exception {
         Accel requested = accel.requested();
         java.net.InetSocketAddress tcp = listen.address();
-        Scenario scenario = file.load();
+        observe.check();
+        Scenario scenario = ksm.apply(file.load());
         HostSetup.ensure(Say::line);
         Scenarios.ensureEmulators(scenario);
         ImageStore store = ImageStore.fromEnvironment();
         Accel resolved = Scenarios.accel(requested, store);
-        try (LabSession session = LabSession.start(scenario, resolved, store, new Progress(false), tcp)) {
+        try (LabSession session = LabSession.start(scenario, resolved, store, new Progress(false), tcp, observe)) {
             List<Checks.Result> checks = session.runChecks();
             long failed = checks.stream().filter(c -> !c.ok()).count();
             System.err.println(READY_LINE + " lab " + session.lab().name() + " api " + session.api().socket()
-                    + (tcp == null ? "" : " tcp " + session.api().tcpPort()) + " checks " + (checks.size() - failed) + "/" + checks.size());
+                    + (tcp == null ? "" : " tcp " + session.api().tcpPort())
+                    + (session.metrics() == null ? "" : " metrics " + session.metrics().address().getPort()) + " checks " + (checks.size() - failed) + "/" + checks.size());
             System.err.flush();
             session.playTimeline(Instant.now());
             session.downAsked().join(); // until `netloom down` (API lab.down) or a signal

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.netloom.api.ApiClient;
 import dev.netloom.lab.Cleanup;
+import dev.netloom.lab.HostMemory;
+import dev.netloom.lab.MemoryMerging;
 import dev.netloom.nodes.Json;
 import dev.netloom.nodes.NetloomException;
 import picocli.CommandLine.Command;
@@ -13,7 +15,9 @@ import picocli.CommandLine.Parameters;
 
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -67,6 +71,9 @@ final class StatusCommand implements Callable<Integer> {
         m.put("events", lab.paths().events().toString());
         ObjectNode pids = m.putObject("pids");
         lab.journal().nodes().forEach((node, all) -> pids.put(node, all.isEmpty() ? 0 : all.get(all.size() - 1)));
+        m.put("reservedMiB", lab.journal().reservedMiB());
+        m.put("heldMiB", HostMemory.heldMiB(lab.journal().nodes().values().stream().filter(all -> !all.isEmpty()).map(all -> all.get(all.size() - 1)).toList()));
+        m.put("ksm", MemoryMerging.host().describe());
         if (lab.controllerAlive() && Files.exists(LabApi.socket(lab))) {
             try (ApiClient api = ApiClient.connect(LabApi.socket(lab), Duration.ofSeconds(3))) {
                 JsonNode live = api.call("lab.status", Json.MAPPER.createObjectNode(), Duration.ofSeconds(10));
@@ -89,6 +96,8 @@ final class StatusCommand implements Callable<Integer> {
         System.out.printf("lab %s  %s  controller %s  namespace %s%n  run directory %s%n  API socket %s%n", m.path("lab").asText(),
                 m.path("state").asText(), m.path("controllerPid").asText(), m.path("namespace").asText(),
                 m.path("runDirectory").asText(), m.path("socket").asText());
+        System.out.printf("  memory: its QEMUs hold %s MiB of their own (reserved %s MiB); KSM %s%n", m.path("heldMiB").asText(),
+                m.path("reservedMiB").asText(), m.path("ksm").asText());
         if (m.has("nodes")) {
             for (JsonNode n : m.path("nodes")) {
                 System.out.printf("  node %-15s %-8s pid %-8s boot %s ms%n", n.path("name").asText(), n.path("state").asText(),
@@ -100,7 +109,15 @@ final class StatusCommand implements Callable<Integer> {
                     Map.Entry<String, JsonNode> e = it.next();
                     engines.append(' ').append(e.getKey()).append('=').append(e.getValue().asText());
                 }
-                System.out.printf("  link %-15s %-4s%s%n", l.path("name").asText(), l.path("up").asBoolean(true) ? "up" : "DOWN", engines);
+                List<String> downOneWay = new ArrayList<>();
+                l.path("state").fields().forEachRemaining(e -> {
+                    if (e.getValue().asText().equals("down")) {
+                        downOneWay.add(e.getKey());
+                    }
+                });
+                // a link down one way shows which way ("DOWN a->b"); down both ways it is DOWN
+                String state = l.path("up").asBoolean(true) ? "up" : downOneWay.size() == 1 ? "DOWN " + downOneWay.get(0) : "DOWN";
+                System.out.printf("  link %-15s %-4s%s%n", l.path("name").asText(), state, engines);
             }
         } else {
             System.out.println("  node pids: " + m.path("pids"));

@@ -41,12 +41,19 @@ final class UpCommand implements Callable<Integer> {
     @Mixin
     ListenOption listen;
 
+    @Mixin
+    ObserveOptions observe;
+
+    @Mixin
+    KsmOption ksm;
+
     @Override
     public Integer call() throws Exception {
         // bad input fails here, before anything starts (even apt-get); the controller reads these again
         accel.requested();
         listen.address();
-        Scenario scenario = file.load();
+        observe.check();
+        Scenario scenario = ksm.apply(file.load());
         HostSetup.ensure(Say::line);
         Scenarios.ensureEmulators(scenario);
         // a crashed run of this name is fine (the controller removes its leftovers); a live one is not
@@ -57,6 +64,10 @@ final class UpCommand implements Callable<Integer> {
                 "-cp", System.getProperty("java.class.path"), Netloom.class.getName(), "serve", file.path.toAbsolutePath().toString(), "--accel", accel.text));
         if (listen.text != null) {
             cmd.addAll(List.of("--listen", listen.text));
+        }
+        cmd.addAll(observe.passOn());
+        if (ksm.off) {
+            cmd.add("--no-ksm");
         }
         Process controller = Proc.start(cmd, Proc.NO_INPUT, ProcessBuilder.Redirect.PIPE);
         // Ctrl-C or SIGTERM of `up` before the lab is READY means "I do not want it": the controller (its

@@ -1,6 +1,7 @@
 package dev.netloom.cli;
 
 import dev.netloom.lab.HostMemory;
+import dev.netloom.lab.MemoryMerging;
 import dev.netloom.lab.Lab;
 import dev.netloom.scenario.Scenario;
 import dev.netloom.topology.Plan;
@@ -19,11 +20,15 @@ final class ValidateCommand implements Callable<Integer> {
     @Mixin
     ScenarioFile file;
 
+    @Mixin
+    KsmOption ksm;
+
     @Override
     public Integer call() {
-        Scenario scenario = file.load();
+        Scenario scenario = ksm.apply(file.load());
         Plan plan = Lab.planOf(scenario);
-        HostMemory.requirePossible(plan); // what `run` would refuse on this host, refused here too
+        boolean merged = MemoryMerging.host().decide(scenario.ksm()).merges();
+        HostMemory.requirePossible(plan, merged); // what `run` would refuse on this host, refused here too
         long interfaces = plan.nodes().stream().mapToLong(n -> n.interfaces().size()).sum();
         System.out.println(file.path + ": valid: lab " + scenario.name() + ", " + plan.nodes().size() + " nodes, "
                 + scenario.links().size() + " links, " + scenario.lans().size() + " LANs, " + interfaces + " interfaces, "
@@ -31,7 +36,8 @@ final class ValidateCommand implements Callable<Integer> {
         Scenario.Addressing addressing = scenario.addressing();
         System.out.println("addresses: " + (addressing.ipv4() ? "IPv4 from " + addressing.pool() : "no IPv4")
                 + (addressing.ipv6() ? ", IPv6 from " + addressing.pool6() : ", no IPv6"));
-        System.out.println("memory: " + HostMemory.fit(plan).describe());
+        System.out.println("memory: " + HostMemory.fit(plan, merged).describe());
+        System.out.println("KSM: " + MemoryMerging.host().describe());
         return 0;
     }
 }

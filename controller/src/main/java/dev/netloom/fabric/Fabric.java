@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -134,8 +135,66 @@ public final class Fabric implements HostShell {
 
     /** The {@code tc -batch} lines that send every frame arriving on device {@code from} out of device {@code to}. */
     public static String redirect(String from, String to) {
-        return "qdisc add dev " + from + " ingress\n"
-                + "filter add dev " + from + " parent ffff: protocol all prio 1 u32 match u32 0 0 at -12 action mirred egress redirect dev " + to + "\n";
+        return "qdisc add dev " + from + " ingress\n" + redirectFilter(from, to, true);
+    }
+
+    /** Where a link's redirect filter sits on its sender's tap ingress. */
+    private static final String REDIRECT = "parent ffff: protocol all prio 1";
+
+    /** The redirect filter alone: added, or deleted. */
+    private static String redirectFilter(String from, String to, boolean add) {
+        return add ? "filter add dev " + from + " " + REDIRECT + " u32 match u32 0 0 at -12 action mirred egress redirect dev " + to + "\n"
+                : "filter del dev " + from + " " + REDIRECT + "\n";
+    }
+
+    /**
+     * The {@code tc -batch} line that fails (or restores) one direction of a link: it deletes (or adds
+     * back) the redirect on the sender's tap ingress. Without it, what the sender's guest writes enters
+     * the lab namespace's own stack, where it is dropped: the taps have no addresses and the namespace
+     * forwards nothing. (A filter with {@code action drop} would need the kernel's gact action, which
+     * some hosts lack, this project's development hosts among them; mirred is needed anyway.) The other
+     * direction's redirect, the taps' carrier and the impairments (root qdiscs on the receivers' tap
+     * egress, or netem in the guests) stay as they are.
+     */
+    static String dropLine(String senderTap, String receiverTap, boolean drop) {
+        return redirectFilter(senderTap, receiverTap, !drop);
+    }
+
+    /** What changes a link's or LAN's state: {@code tc -batch} lines (drops) and {@code ip -batch} lines (taps). */
+    record StateChange(String tc, String ip) {
+    }
+
+    /**
+     * The fabric's changes from one state of a link or LAN to another: a link direction going down
+     * loses its redirect, one coming back gets it again; a segment down both ways (a LAN goes down as a
+     * whole) also has its taps down, as a whole-link {@code link down} always did, so its guests lose
+     * carrier.
+     *
+     * @param before the directions down before (for a LAN, its member names or nothing)
+     * @param after  the directions down after
+     */
+    static StateChange stateChange(SegmentPlan segment, Set<String> before, Set<String> after) {
+        StringBuilder tc = new StringBuilder();
+        if (segment.kind() == SegmentPlan.Kind.LINK) {
+            for (String dir : segment.impairments().keySet()) {
+                if (before.contains(dir) != after.contains(dir)) {
+                    tc.append(dropLine(segment.guestMember(dir).tap(), segment.hostTap(dir), after.contains(dir)));
+                }
+            }
+        }
+        boolean wasDown = isDown(segment, before);
+        boolean nowDown = isDown(segment, after);
+        StringBuilder ip = new StringBuilder();
+        if (wasDown != nowDown) {
+            for (SegmentPlan.Member m : segment.members()) {
+                ip.append("link set ").append(m.tap()).append(nowDown ? " down\n" : " up\n");
+            }
+        }
+        return new StateChange(tc.toString(), ip.toString());
+    }
+
+    private static boolean isDown(SegmentPlan segment, Set<String> directionsDown) {
+        return !directionsDown.isEmpty() && (segment.kind() == SegmentPlan.Kind.LAN || directionsDown.containsAll(segment.impairments().keySet()));
     }
 
     public String namespace() {
@@ -185,15 +244,23 @@ public final class Fabric implements HostShell {
     }
 
     /**
-     * Takes the taps of a link or LAN down (no frame passes: a tap that is down neither delivers to
-     * its guest nor takes a redirected frame) or up again; the redirects and bridges stay.
+     * Takes a link or LAN from one state to another ({@link #stateChange}): a direction down drops
+     * what its sender writes; down both ways, the taps are down too (no frame passes: a tap that is
+     * down neither delivers to its guest nor takes a redirected frame). Redirects and bridges stay.
      */
-    public void setState(SegmentPlan segment, boolean up) {
-        StringBuilder b = new StringBuilder();
-        for (SegmentPlan.Member m : segment.members()) {
-            b.append("link set ").append(m.tap()).append(up ? " up\n" : " down\n");
+    public void setState(SegmentPlan segment, Set<String> before, Set<String> after) {
+        StateChange change = stateChange(segment, before, after);
+        boolean down = isDown(segment, after);
+        // taps come up before a redirect comes back, and go down after the redirects went: no frame slips through
+        if (!down && !change.ip().isEmpty()) {
+            ip(change.ip());
         }
-        ip(b.toString());
+        if (!change.tc().isEmpty()) {
+            run("tc", change.tc(), "changing the state of " + segment.name() + " in namespace " + namespace + " failed", "");
+        }
+        if (down && !change.ip().isEmpty()) {
+            ip(change.ip());
+        }
     }
 
     @Override

@@ -22,6 +22,11 @@ public final class GuestBatch {
     /** Only plain `ip` commands made of plan data are batched: no quoting or shell syntax in them. */
     private static final Pattern PLAIN_IP = Pattern.compile("ip [a-z0-9 ./:_-]+");
     private static final String QUIET = " 2>/dev/null || true";
+    /** A route line as GuestConfig writes it: the destination (group 2) between what the routes of one gateway share. */
+    private static final Pattern ROUTE = Pattern.compile("((?:-[46] )?route replace )([0-9a-f.:/]+)( via [0-9a-f.:]+ dev [a-z0-9]+)");
+    private static final String PRINTF = "printf '%s\\n'";
+    /** A part's bytes as typed, so that several fit in one exec under {@link #MAX_LINE}. */
+    private static final int PART_BYTES = MAX_LINE - 40;
 
     private GuestBatch() {
     }
@@ -66,16 +71,89 @@ public final class GuestBatch {
             return;
         }
         String ip = tolerant ? "ip -force -batch -" : "ip -batch -";
-        StringBuilder b = new StringBuilder("printf '%s\\n'");
-        for (int i = 0; i < ipLines.size(); i++) {
-            String arg = " '" + ipLines.get(i) + "'";
-            if (ExecFraming.typedBytes(b + arg + " | " + ip) > MAX_LINE) {
-                steps.add(b + " | " + ip);
-                b = new StringBuilder("printf '%s\\n'");
+        List<String> parts = new ArrayList<>();
+        for (String part : parts(ipLines)) {
+            List<String> next = new ArrayList<>(parts);
+            next.add(part);
+            if (!parts.isEmpty() && ExecFraming.typedBytes(pipeline(next, ip)) > MAX_LINE) {
+                steps.add(pipeline(parts, ip));
+                parts.clear();
+            }
+            parts.add(part);
+        }
+        steps.add(pipeline(parts, ip));
+        ipLines.clear();
+    }
+
+    /** {@code printf ... | ip -batch -} for one part, {@code { part; part; } | ip -batch -} for several. */
+    private static String pipeline(List<String> parts, String ip) {
+        return (parts.size() == 1 ? parts.get(0) : "{ " + String.join("; ", parts) + "; }") + " | " + ip;
+    }
+
+    /**
+     * The ip lines as shell that prints them, in order, in parts of at most {@link #PART_BYTES}: other
+     * lines as {@code printf '%s\n' 'line' ...}, and a run of routes through the same gateway and
+     * device as {@code for s in NET NET ...; do echo "route replace $s via GW dev DEV"; done}, which
+     * types a route in a quarter of the bytes (a node of a 200-node grid has hundreds of routes, most
+     * through its two to four neighbours, and every byte goes through the emulated serial console).
+     * A route's destination that comes again in the same run starts a new run, so that no route line
+     * passes another for the same destination.
+     */
+    static List<String> parts(List<String> ipLines) {
+        List<String> out = new ArrayList<>();
+        List<String> plain = new ArrayList<>();
+        java.util.Map<String, List<String>> routes = new java.util.LinkedHashMap<>();
+        java.util.Set<String> destinations = new java.util.HashSet<>();
+        for (String line : ipLines) {
+            java.util.regex.Matcher m = ROUTE.matcher(line);
+            if (m.matches() && destinations.add(m.group(2))) {
+                flushPlain(plain, out);
+                routes.computeIfAbsent(m.group(1) + "$s" + m.group(3), k -> new ArrayList<>()).add(m.group(2));
+            } else {
+                flushRoutes(routes, out);
+                destinations.clear();
+                if (m.matches()) {
+                    destinations.add(m.group(2));
+                    routes.computeIfAbsent(m.group(1) + "$s" + m.group(3), k -> new ArrayList<>()).add(m.group(2));
+                } else {
+                    plain.add(line);
+                }
+            }
+        }
+        flushPlain(plain, out);
+        flushRoutes(routes, out);
+        return out;
+    }
+
+    private static void flushPlain(List<String> plain, List<String> out) {
+        StringBuilder b = new StringBuilder(PRINTF);
+        for (String line : plain) {
+            String arg = " '" + line + "'";
+            if (b.length() > PRINTF.length() && ExecFraming.typedBytes(b + arg) > PART_BYTES) {
+                out.add(b.toString());
+                b = new StringBuilder(PRINTF);
             }
             b.append(arg);
         }
-        steps.add(b + " | " + ip);
-        ipLines.clear();
+        if (b.length() > PRINTF.length()) {
+            out.add(b.toString());
+        }
+        plain.clear();
+    }
+
+    private static void flushRoutes(java.util.Map<String, List<String>> routes, List<String> out) {
+        routes.forEach((line, destinations) -> {
+            String tail = "; do echo \"" + line + "\"; done";
+            StringBuilder b = new StringBuilder("for s in");
+            for (String d : destinations) {
+                if (b.length() > "for s in".length() && ExecFraming.typedBytes(b + " " + d + tail) > PART_BYTES) {
+                    out.add(b + tail);
+                    b = new StringBuilder("for s in");
+                }
+                b.append(' ').append(d);
+            }
+            out.add(b + tail);
+        });
+        routes.clear();
     }
 }

@@ -4,6 +4,7 @@ import dev.netloom.scenario.Cidr;
 import dev.netloom.scenario.Cidr.Family;
 import dev.netloom.topology.InterfacePlan;
 import dev.netloom.topology.NodePlan;
+import dev.netloom.topology.Outages;
 import dev.netloom.topology.Plan;
 import dev.netloom.topology.Route;
 import dev.netloom.topology.SegmentPlan;
@@ -17,12 +18,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Rerouting after links fail or come back, as a pure function of the plan and the links and LANs
- * that are down: per node the `ip route` commands that take it from the plan's routes to shortest
- * paths over what is up, for each family the lab has. The addresses on segments that are down stay
+ * Rerouting after links fail or come back, as a pure function of the plan and the outages: per node
+ * the `ip route` commands that take it from the plan's routes to shortest paths over what passes its
+ * traffic, for each family the lab has. A link down in one direction carries only the other one's
+ * traffic ({@link StaticRoutes}). The addresses on segments that are down, or down one way, stay
  * reachable through host routes (/32, /128) to their nodes, since names resolve to them: Linux
  * answers for a local IPv4 address on any interface, and an IPv6 one, which it takes out of service
- * while its interface is down, is held on lo (as a /128) until the link is back.
+ * while its interface is down, is held on lo (as a /128) while its link is down both ways.
  */
 public final class Reroute {
 
@@ -30,28 +32,34 @@ public final class Reroute {
     }
 
     /**
-     * @param down     the links and LANs that pass nothing now
-     * @param restored the links and LANs that are up again after being down (their host routes go)
+     * @param down     the links and LANs that pass nothing now, and the links down one way
+     * @param restored the links and LANs that were down (either way) since the lab started: those intact
+     *                 now lose their host routes, those no longer down their addresses held on lo
      * @return per node, in plan order, the commands to run (each tolerates a route that is already gone)
      */
-    public static Map<String, List<String>> commands(Plan plan, Set<String> down, Set<String> restored) {
+    public static Map<String, List<String>> commands(Plan plan, Outages down, Set<String> restored) {
         Map<String, List<Route>> live = StaticRoutes.of(plan, down);
-        List<SegmentPlan.Member> downMembers = plan.segments().stream().filter(s -> down.contains(s.name()))
+        List<SegmentPlan> hostRouted = plan.segments().stream().filter(s -> !down.intact(s.name())).toList();
+        List<SegmentPlan.Member> downMembers = plan.segments().stream().filter(s -> down.isDown(s.name()))
+                .flatMap(s -> s.members().stream()).toList();
+        List<SegmentPlan.Member> releasedMembers = plan.segments().stream()
+                .filter(s -> !down.isDown(s.name()) && restored.contains(s.name()))
                 .flatMap(s -> s.members().stream()).toList();
         List<SegmentPlan.Member> restoredMembers = plan.segments().stream()
-                .filter(s -> !down.contains(s.name()) && restored.contains(s.name()))
+                .filter(s -> down.intact(s.name()) && restored.contains(s.name()))
                 .flatMap(s -> s.members().stream()).toList();
         Map<String, List<String>> out = new LinkedHashMap<>();
         for (NodePlan node : plan.nodes()) {
-            out.put(node.name(), commands(plan, node, live, down, downMembers, restoredMembers));
+            out.put(node.name(), commands(plan, node, live, down, hostRouted, downMembers, releasedMembers, restoredMembers));
         }
         return out;
     }
 
-    private static List<String> commands(Plan plan, NodePlan node, Map<String, List<Route>> live, Set<String> down,
-                                         List<SegmentPlan.Member> downMembers, List<SegmentPlan.Member> restoredMembers) {
+    private static List<String> commands(Plan plan, NodePlan node, Map<String, List<Route>> live, Outages down,
+                                         List<SegmentPlan> hostRouted, List<SegmentPlan.Member> downMembers,
+                                         List<SegmentPlan.Member> releasedMembers, List<SegmentPlan.Member> restoredMembers) {
         List<String> cmds = new ArrayList<>();
-        List<String> kept = new ArrayList<>();
+        Set<String> kept = new HashSet<>(); // a node of a 200-node grid has hundreds of routes: no list scan per old route
         for (Route r : live.get(node.name())) {
             cmds.add(GuestConfig.routeCommand(r));
             kept.add(r.destination());
@@ -68,20 +76,25 @@ public final class Reroute {
                 cmds.add("ip addr replace " + Cidr.parse(m.ip6() + Family.IPV6.hostPrefix()) + " dev lo");
             }
         }
-        for (SegmentPlan.Member m : restoredMembers) {
+        for (SegmentPlan.Member m : releasedMembers) {
             if (m.node().equals(node.name()) && m.ip6() != null) {
                 cmds.add("ip addr del " + Cidr.parse(m.ip6() + Family.IPV6.hostPrefix()) + " dev lo 2>/dev/null || true");
             }
         }
         for (Family family : Family.values()) {
-            for (SegmentPlan.Member m : downMembers) {
-                if (m.node().equals(node.name()) || m.ip(family) == null) {
-                    continue;
+            for (SegmentPlan s : hostRouted) {
+                for (SegmentPlan.Member m : s.members()) {
+                    if (m.node().equals(node.name()) || m.ip(family) == null) {
+                        continue;
+                    }
+                    String host = m.ip(family) + family.hostPrefix();
+                    boolean connected = s.members().stream().anyMatch(x -> x.node().equals(node.name()))
+                            && down.passes(s.name(), node.name(), m.node());
+                    Route hop = connected ? null : hopTowards(plan, m.node(), node, live, down, family);
+                    // a member reached over the segment itself needs no host route: its connected route serves
+                    cmds.add(hop == null ? GuestConfig.routeDeleteCommand(host)
+                            : GuestConfig.routeCommand(new Route(host, hop.via(), hop.dev())));
                 }
-                Route hop = hopTowards(plan, m.node(), node, live, down, family);
-                String host = m.ip(family) + family.hostPrefix();
-                cmds.add(hop == null ? GuestConfig.routeDeleteCommand(host)
-                        : GuestConfig.routeCommand(new Route(host, hop.via(), hop.dev())));
             }
             for (SegmentPlan.Member m : restoredMembers) {
                 if (!m.node().equals(node.name()) && m.ip(family) != null) {
@@ -93,15 +106,15 @@ public final class Reroute {
     }
 
     /**
-     * The next hop from {@code from} towards node {@code target} over what is up, in one family: the
-     * target itself when they share a segment that is up, else the gateway of a live route to one of
-     * the target's live subnets; null when the target is unreachable. The destination of the result
-     * is unused.
+     * The next hop from {@code from} towards node {@code target} over what passes its traffic, in one
+     * family: the target itself when a segment they share passes from one to the other, else the
+     * gateway of a live route to one of the target's intact subnets; null when the target is
+     * unreachable. The destination of the result is unused.
      */
-    private static Route hopTowards(Plan plan, String target, NodePlan from, Map<String, List<Route>> live, Set<String> down,
+    private static Route hopTowards(Plan plan, String target, NodePlan from, Map<String, List<Route>> live, Outages down,
                                     Family family) {
         for (SegmentPlan seg : plan.segments()) {
-            if (down.contains(seg.name())) {
+            if (!down.passes(seg.name(), from.name(), target)) {
                 continue;
             }
             boolean mine = seg.members().stream().anyMatch(x -> x.node().equals(from.name()));
@@ -114,7 +127,7 @@ public final class Reroute {
         // target's addresses exactly when its destination is the subnet of one of the target's segments
         Set<String> targetSubnets = new HashSet<>();
         for (InterfacePlan i : plan.node(target).interfaces()) {
-            if (!down.contains(i.segment())) {
+            if (down.intact(i.segment())) {
                 String subnet = plan.segment(i.segment()).subnet(family);
                 if (subnet != null) {
                     targetSubnets.add(subnet);

@@ -113,6 +113,7 @@ public final class Cleanup {
                 return false;
             }
             removeLeftovers(now.name(), now.paths(), say);
+            MemoryMerging.host().releaseIfLast(say);
             return true;
         });
     }

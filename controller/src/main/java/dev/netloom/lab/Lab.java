@@ -26,6 +26,7 @@ import dev.netloom.nodes.qemu.Arch;
 import dev.netloom.nodes.BadInputException;
 import dev.netloom.scenario.Scenario;
 import dev.netloom.topology.NodePlan;
+import dev.netloom.topology.Outages;
 import dev.netloom.topology.Plan;
 import dev.netloom.topology.Planner;
 import dev.netloom.topology.SegmentPlan;
@@ -35,6 +36,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -63,7 +65,9 @@ public final class Lab implements AutoCloseable {
     private final EventLoopGroup loops;
     private final EventLog events;
     private final Map<String, QemuNode> nodes = new ConcurrentHashMap<>();
-    private final Set<String> linksDown = ConcurrentHashMap.newKeySet();
+    /** Per link or LAN, the directions that pass nothing now (a LAN down has all of its member names). */
+    private final Map<String, Set<String>> directionsDown = new ConcurrentHashMap<>();
+    /** The links and LANs that were down, either way, since the start (their host routes may need to go). */
     private final Set<String> everDown = ConcurrentHashMap.newKeySet();
     private final ExecutorService workers;
     private final NodeSetup setup;
@@ -85,7 +89,7 @@ public final class Lab implements AutoCloseable {
         this.images = images;
         this.paths = LabPaths.of(scenario.name());
         this.events = new EventLog(paths.events());
-        this.setup = new NodeSetup(plan, () -> shaping, events);
+        this.setup = new NodeSetup(plan, () -> shaping, this::stateCommands, events);
         this.loops = ConsoleSession.newEventLoopGroup(Math.min(4, Math.max(1, Runtime.getRuntime().availableProcessors())));
         this.workers = Executors.newFixedThreadPool(Math.max(2, plan.nodes().size()), r -> {
             Thread t = new Thread(r, "lab-" + scenario.name());
@@ -106,7 +110,7 @@ public final class Lab implements AutoCloseable {
      */
     public static Lab create(Scenario scenario, Accel accel, ImageStore images, Consumer<LabEvent> listener) {
         Plan plan = planOf(scenario);
-        HostMemory.requirePossible(plan);
+        HostMemory.requirePossible(plan, MemoryMerging.host().decide(scenario.ksm()).merges());
         Lab lab = new Lab(scenario, plan, accel, images);
         if (listener != null) {
             lab.events.addListener(listener);
@@ -199,15 +203,27 @@ public final class Lab implements AutoCloseable {
             event(LabEvent.Kind.LAB, name(), "flight recorder on " + taps.size() + " taps, at least " + scenario.capture().ringBytes()
                     + " bytes each");
         }
+        for (Scenario.LinkDef l : scenario.links()) {
+            if (l.startsDown()) {
+                SegmentPlan s = plan.segment(l.name());
+                creating(() -> fabric.setState(s, Set.of(), s.impairments().keySet()));
+                directionsDown.put(s.name(), Set.copyOf(s.impairments().keySet()));
+                everDown.add(s.name());
+                event(LabEvent.Kind.LINK, s.name(), "down at the start");
+            }
+        }
 
         int slots = Math.max(2, 4 * Runtime.getRuntime().availableProcessors());
         Semaphore admission = new Semaphore(slots);
         List<CompletableFuture<Void>> configured = new ArrayList<>();
         for (NodePlan n : plan.nodes()) {
+            long queued = System.nanoTime();
             admission.acquireUninterruptibly();
+            long slot = System.nanoTime();
             QemuNode node = creatingNode(n, manifests.get(n.image()));
+            NodeSetup.Admitted admitted = new NodeSetup.Admitted(Duration.ofNanos(slot - queued), Duration.ofNanos(System.nanoTime() - slot));
             node.ready().whenComplete((r, e) -> admission.release());
-            configured.add(node.ready().thenAcceptAsync(r -> setup.configure(n, node), workers));
+            configured.add(node.ready().thenAcceptAsync(r -> setup.configure(n, node, admitted), workers));
         }
         try {
             CompletableFuture.allOf(configured.toArray(CompletableFuture[]::new)).join();
@@ -220,7 +236,14 @@ public final class Lab implements AutoCloseable {
     }
 
     private void claim() {
-        creating(() -> journal = LabJournal.claim(plan, paths, line -> event(LabEvent.Kind.CLEANUP, name(), line)));
+        creating(() -> journal = LabJournal.claim(plan, paths, scenario.ksm(), line -> event(LabEvent.Kind.CLEANUP, name(), line),
+                line -> event(LabEvent.Kind.LAB, name(), line)));
+        event(LabEvent.Kind.LAB, name(), "memory: " + journal.reservedMiB() + " MiB reserved for " + plan.nodes().size() + " nodes; KSM "
+                + switch (journal.merging()) {
+                    case ON -> "merges their memory";
+                    case OFF -> "kept away from them (\"ksm\": false or --no-ksm)";
+                    case UNAVAILABLE -> "not available (" + MemoryMerging.host().describe() + ")";
+                });
     }
 
     /** Runs a step that creates something, unless the lab is going down; a step and {@link #down()} never interleave. */
@@ -234,15 +257,16 @@ public final class Lab implements AutoCloseable {
     }
 
     private QemuNode creatingNode(NodePlan n, ImageManifest manifest) {
+        // outside the lifecycle lock: it may wait for KSM, and down() must not wait for it
+        HostMemory.awaitHeadroom(name(), n.name(), HostMemory.nodeMiB(n, false), journal.merging().merges());
         QemuNode[] started = new QemuNode[1];
         creating(() -> started[0] = startNode(n, manifest));
         return started[0];
     }
 
     private QemuNode startNode(NodePlan n, ImageManifest manifest) {
-        HostMemory.requireHeadroom(name(), n.name());
         NodeSpec spec = new NodeSpec(n.name(), manifest, images.dir(n.image()), manifest.arch().accel(accel), n.cpus(), n.memoryMiB(), n.nics(),
-                fabric.namespace(), List.of(), null, null, 1);
+                fabric.namespace(), List.of(), null, null, 1).withMemoryMerging(journal.merging() != MemoryMerging.Mode.OFF);
         QemuNode node = QemuNode.start(spec, paths.node(n.name()), false, loops, List.of(c -> events.accept(new LabEvent(Instant.now(), LabEvent.Kind.NODE, c.node(), c.to() + " (" + c.detail() + ")", c.to()))),
                 pid -> journal.addProcess(n.name(), pid)); // every QEMU, restarts included, is journalled before it can outlive us
         nodes.put(n.name(), node);
@@ -279,9 +303,14 @@ public final class Lab implements AutoCloseable {
         }
     }
 
-    /** Whether a link or LAN is up (its taps pass frames); for status. */
+    /** Whether a link or LAN passes every direction; for status. */
     public boolean linkUp(String segmentName) {
-        return !linksDown.contains(plan.segment(segmentName).name());
+        return directionsDown.getOrDefault(plan.segment(segmentName).name(), Set.of()).isEmpty();
+    }
+
+    /** The directions of a link or LAN that pass nothing now (all of them when it is down); for status. */
+    public Set<String> directionsDown(String segmentName) {
+        return Set.copyOf(directionsDown.getOrDefault(plan.segment(segmentName).name(), Set.of()));
     }
 
     /** The impairment one direction of a link or LAN has now; for status. */
@@ -311,34 +340,101 @@ public final class Lab implements AutoCloseable {
     }
 
     /**
-     * Takes a link or LAN down (its taps stop passing frames) or up again. With static routing the
-     * routes are recomputed on the remaining topology and replaced on every node, so traffic reroutes.
+     * Takes a link or LAN down or up again, both ways ({@code direction} null) or one direction of a
+     * link ("A->B"). A direction down drops what its sender writes (the other keeps flowing); down both
+     * ways the taps are down as well and the guests' interfaces follow. With static routing the routes
+     * are recomputed on what passes each node's traffic and replaced on every node, so traffic
+     * reroutes (per direction: the way back may differ).
      */
-    public void setLinkState(String segmentName, boolean up) {
+    public void setLinkState(String segmentName, String direction, boolean up) {
         SegmentPlan s = plan.segment(segmentName);
-        fabric.setState(s, up);
+        List<String> dirs = directions(s, direction);
+        Set<String> before = directionsDown(s.name());
+        Set<String> after = new LinkedHashSet<>(before);
         if (up) {
-            linksDown.remove(s.name());
+            dirs.forEach(after::remove);
         } else {
-            linksDown.add(s.name());
+            after.addAll(dirs);
+        }
+        fabric.setState(s, before, after);
+        directionsDown.put(s.name(), Set.copyOf(after));
+        if (!after.isEmpty()) {
             everDown.add(s.name());
         }
         if (scenario.routing() == Scenario.Routing.STATIC) {
-            // the guests' interfaces follow the link, so their connected routes go and come with it
-            for (SegmentPlan.Member m : s.members()) {
-                QemuNode node = nodes.get(m.node());
-                if (node != null && node.state() == NodeState.READY) {
-                    node.exec("ip link set dev " + m.dev() + (up ? " up" : " down"), NodeSetup.CONFIG_TIMEOUT);
+            boolean wasDown = outages(s.name(), before).isDown(s.name());
+            boolean nowDown = outages(s.name(), after).isDown(s.name());
+            if (wasDown != nowDown) {
+                // the guests' interfaces follow a link down both ways, so their connected routes go and come with it
+                for (SegmentPlan.Member m : s.members()) {
+                    QemuNode node = nodes.get(m.node());
+                    if (node != null && node.state() == NodeState.READY) {
+                        node.exec("ip link set dev " + m.dev() + (nowDown ? " down" : " up"), NodeSetup.CONFIG_TIMEOUT);
+                    }
                 }
             }
             reroute();
         }
-        event(LabEvent.Kind.LINK, s.name(), up ? "up" : "down");
+        event(LabEvent.Kind.LINK, s.name(), (direction == null ? "" : direction + " ") + (up ? "up" : "down")
+                + (after.isEmpty() || after.size() == s.impairments().size() || s.kind() == SegmentPlan.Kind.LAN ? "" : " (down " + String.join(", ", after) + ")"));
     }
 
-    /** Replaces every running node's routes with those of {@link Reroute} for the links that are down now. */
+    /** Takes a link or LAN down or up, both ways. */
+    public void setLinkState(String segmentName, boolean up) {
+        setLinkState(segmentName, null, up);
+    }
+
+    /** Both ways: every direction of a link or LAN; else the one direction named, which a link must have. */
+    private static List<String> directions(SegmentPlan s, String direction) {
+        if (direction == null) {
+            return List.copyOf(s.impairments().keySet());
+        }
+        if (s.kind() == SegmentPlan.Kind.LAN) {
+            throw new BadInputException("LAN " + s.name() + " goes down or up as a whole; leave the direction out");
+        }
+        if (!s.impairments().containsKey(direction)) {
+            throw new BadInputException("link " + s.name() + " has no direction '" + direction + "'; directions: "
+                    + String.join(", ", s.impairments().keySet()));
+        }
+        return List.of(direction);
+    }
+
+    /** The outages of now, with one segment's directions down replaced. */
+    private Outages outages(String segment, Set<String> down) {
+        Map<String, Set<String>> now = new LinkedHashMap<>(directionsDown);
+        now.put(segment, down);
+        return Outages.of(plan, now);
+    }
+
+    /** The outages of now. */
+    private Outages outages() {
+        return Outages.of(plan, Map.copyOf(directionsDown));
+    }
+
+    /**
+     * What a node that was just configured from its plan needs to match the state of the links now
+     * (links that start down, or went down before it restarted): its interfaces on links down both
+     * ways down, then its routes as {@link Reroute} has them. Nothing while everything is up, or
+     * without static routing (the guests are then left alone).
+     */
+    private List<String> stateCommands(String node) {
+        Outages now = outages();
+        if (now.isEmpty() || scenario.routing() != Scenario.Routing.STATIC) {
+            return List.of();
+        }
+        List<String> cmds = new ArrayList<>();
+        for (SegmentPlan s : plan.segments()) {
+            if (now.isDown(s.name())) {
+                s.members().stream().filter(m -> m.node().equals(node)).forEach(m -> cmds.add("ip link set dev " + m.dev() + " down"));
+            }
+        }
+        cmds.addAll(Reroute.commands(plan, now, Set.copyOf(everDown)).get(node));
+        return cmds;
+    }
+
+    /** Replaces every running node's routes with those of {@link Reroute} for the outages of now. */
     private void reroute() {
-        Map<String, List<String>> changes = Reroute.commands(plan, Set.copyOf(linksDown), Set.copyOf(everDown));
+        Map<String, List<String>> changes = Reroute.commands(plan, outages(), Set.copyOf(everDown));
         List<CompletableFuture<Void>> jobs = new ArrayList<>();
         changes.forEach((name, cmds) -> {
             QemuNode node = nodes.get(name);
@@ -361,9 +457,11 @@ public final class Lab implements AutoCloseable {
                 if (old != null && !old.state().isFinal()) {
                     throw new BadInputException("node " + name + " is already running (" + old.state() + ")");
                 }
+                long t0 = System.nanoTime();
                 QemuNode node = creatingNode(n, images.require(n.image()));
+                NodeSetup.Admitted admitted = new NodeSetup.Admitted(Duration.ZERO, Duration.ofNanos(System.nanoTime() - t0));
                 node.awaitReady();
-                setup.configure(n, node);
+                setup.configure(n, node, admitted);
             }
             case "restart" -> {
                 node(name).stop();
@@ -495,14 +593,12 @@ public final class Lab implements AutoCloseable {
                 if (recorder != null) {
                     recorder.close();
                 }
-                // tcpdumps hold the namespace: it would outlive `ip netns del` while they run
-                captures.forEach(LinkCapture::close);
-                if (recorder != null) {
-                    recorder.close();
-                }
                 Fabric.attach(name()).destroy(); // the name is ours, so is its namespace, however far the bring-up got
                 event(LabEvent.Kind.LAB, name(), "down");
-                HostLock.run(() -> ImageStore.deleteTree(paths.dir())); // never while a new run of this name claims it
+                HostLock.run(() -> { // never while a new run of this name claims it
+                    ImageStore.deleteTree(paths.dir());
+                    MemoryMerging.host().releaseIfLast(line -> event(LabEvent.Kind.LAB, name(), line));
+                });
             }
         } finally {
             workers.shutdownNow();

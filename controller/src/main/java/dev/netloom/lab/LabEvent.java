@@ -1,5 +1,7 @@
 package dev.netloom.lab;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.netloom.nodes.Json;
 import dev.netloom.nodes.NodeState;
 
 import java.time.Instant;
@@ -28,6 +30,19 @@ public record LabEvent(Instant at, Kind kind, String subject, String detail, Nod
 
     public static LabEvent of(Kind kind, String subject, String detail) {
         return new LabEvent(Instant.now(), kind, subject, detail, null);
+    }
+
+    /** {@code {at, kind, subject, detail}}, plus {@code state} for node events that are a state change: as the API and --events write it. */
+    public ObjectNode toJson() {
+        ObjectNode o = Json.MAPPER.createObjectNode()
+                .put("at", at.toString())
+                .put("kind", kind.key())
+                .put("subject", subject)
+                .put("detail", detail);
+        if (state != null) {
+            o.put("state", state.name());
+        }
+        return o;
     }
 
     @Override

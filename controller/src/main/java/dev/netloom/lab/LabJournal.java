@@ -19,21 +19,26 @@ import java.util.function.Consumer;
 final class LabJournal {
 
     private final LabPaths paths;
+    private final MemoryMerging.Mode merging;
     private Journal journal;
 
-    private LabJournal(LabPaths paths, Journal journal) {
+    private LabJournal(LabPaths paths, Journal journal, MemoryMerging.Mode merging) {
         this.paths = paths;
         this.journal = journal;
+        this.merging = merging;
     }
 
     /**
      * Takes the lab's name on this host, with its memory, in one step under the {@link HostLock}:
      * refused when a live controller runs a lab of this name; a crashed run's leftovers are removed
-     * first. The journal, written before the lock is released, is the claim.
+     * first; KSM is turned on when the lab merges its memory and KSM is off ({@link MemoryMerging}),
+     * and the reservation counts on it. The journal, written before the lock is released, is the claim.
      *
+     * @param merge   whether the lab lets KSM merge its nodes' memory
      * @param cleanup gets a line per leftover removed
+     * @param say     gets a line when KSM is turned on (or cannot be)
      */
-    static LabJournal claim(Plan plan, LabPaths paths, Consumer<String> cleanup) {
+    static LabJournal claim(Plan plan, LabPaths paths, boolean merge, Consumer<String> cleanup, Consumer<String> say) {
         String name = plan.lab();
         return HostLock.call(() -> {
             Cleanup.LabEntry existing = Files.isDirectory(paths.dir()) ? Cleanup.entry(paths.dir()) : null;
@@ -48,8 +53,15 @@ final class LabJournal {
             if (existing != null || Fabric.exists(Fabric.namespaceFor(name))) {
                 Cleanup.removeLeftovers(name, paths, cleanup);
             }
-            long reserve = HostMemory.labMiB(plan);
-            HostMemory.admit(name, reserve);
+            MemoryMerging merging = MemoryMerging.host();
+            MemoryMerging.Mode mode = merging.start(merge, say);
+            long reserve = HostMemory.labMiB(plan, mode.merges());
+            try {
+                HostMemory.admit(name, reserve);
+            } catch (RuntimeException e) {
+                merging.releaseIfLast(say);
+                throw e;
+            }
             try {
                 RunDirs.createPrivate(paths.dir());
             } catch (IOException e) {
@@ -57,8 +69,17 @@ final class LabJournal {
             }
             Journal j = new Journal(name, Fabric.namespaceFor(name), ProcessIdentity.current(), Journal.State.STARTING, reserve, Map.of());
             j.write(paths.journal());
-            return new LabJournal(paths, j);
+            return new LabJournal(paths, j, mode);
         });
+    }
+
+    /** How the lab's memory is merged, as decided when it was claimed. */
+    MemoryMerging.Mode merging() {
+        return merging;
+    }
+
+    long reservedMiB() {
+        return journal.reservedMiB();
     }
 
     String namespace() {

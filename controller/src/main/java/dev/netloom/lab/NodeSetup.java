@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -32,13 +33,18 @@ final class NodeSetup {
 
     private final Plan plan;
     private final Supplier<Shaping> shaping;
+    private final Function<String, List<String>> stateCommands;
     private final Consumer<LabEvent> events;
     private final Map<String, GuestTools> tools = new ConcurrentHashMap<>();
 
-    /** @param shaping the lab's impairments (set before any node is configured) */
-    NodeSetup(Plan plan, Supplier<Shaping> shaping, Consumer<LabEvent> events) {
+    /**
+     * @param shaping       the lab's impairments (set before any node is configured)
+     * @param stateCommands per node, what takes it from its plan to the links' state now (links down)
+     */
+    NodeSetup(Plan plan, Supplier<Shaping> shaping, Function<String, List<String>> stateCommands, Consumer<LabEvent> events) {
         this.plan = plan;
         this.shaping = shaping;
+        this.stateCommands = stateCommands;
         this.events = events;
     }
 
@@ -47,7 +53,16 @@ final class NodeSetup {
         return tools.getOrDefault(node, GuestTools.FULL);
     }
 
-    void configure(NodePlan n, QemuNode node) {
+    /**
+     * How a node got to start: the wait for one of the lab's boot slots (the cap on nodes booting at
+     * once), then admission proper (the memory headroom check, and starting its QEMU).
+     */
+    record Admitted(Duration slotWait, Duration admission) {
+    }
+
+    /** Configures a READY node; the NODE_CONFIGURED event it ends with gives every phase's time for this node. */
+    void configure(NodePlan n, QemuNode node, Admitted admitted) {
+        long t0 = System.nanoTime();
         GuestTools found = probe(n, node);
         tools.put(n.name(), found);
         Shaping links = shaping.get();
@@ -64,6 +79,10 @@ final class NodeSetup {
                 throw new NetloomException("configuring node " + n.name() + " failed: `" + c + "` exited " + r.exitCode() + ": " + r.output().strip());
             }
         }
+        // as in a reroute, each command tolerates a route that is already gone
+        for (String c : GuestBatch.join(stateCommands.apply(n.name()), true, found)) {
+            node.exec(c, CONFIG_TIMEOUT);
+        }
         for (String c : GuestBatch.join(NodeFiles.commands(NodeFiles.render(n, plan)), false, found)) {
             ExecResult r = node.exec(c, CONFIG_TIMEOUT);
             if (r.exitCode() != 0) {
@@ -78,8 +97,9 @@ final class NodeSetup {
                 throw new NetloomException("command on node " + n.name() + " failed: `" + c + "` exited " + r.exitCode() + ": " + r.output().strip());
             }
         }
-        events.accept(LabEvent.of(LabEvent.Kind.NODE_CONFIGURED, n.name(), "configured (" + found.describe() + "), boot "
-                + node.bootTime().toMillis() + " ms"));
+        events.accept(LabEvent.of(LabEvent.Kind.NODE_CONFIGURED, n.name(), "configured (" + found.describe() + "): boot slot after "
+                + admitted.slotWait().toMillis() + " ms, admission " + admitted.admission().toMillis() + " ms, boot "
+                + node.bootTime().toMillis() + " ms, configuration " + (System.nanoTime() - t0) / 1_000_000 + " ms"));
     }
 
     private static GuestTools probe(NodePlan n, QemuNode node) {

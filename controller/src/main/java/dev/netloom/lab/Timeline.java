@@ -38,7 +38,7 @@ public final class Timeline {
                 if (e instanceof TimelineEvent.LinkImpairment i) {
                     lab.setImpairment(i.link(), i.direction(), i.impairment());
                 } else if (e instanceof TimelineEvent.LinkState l) {
-                    lab.setLinkState(l.link(), l.up());
+                    lab.setLinkState(l.link(), l.direction(), l.up());
                 } else if (e instanceof TimelineEvent.NodeExec x) {
                     ExecResult r = lab.exec(x.node(), x.command(), Duration.ofSeconds(60));
                     ok = r.exitCode() == 0;
@@ -75,7 +75,7 @@ public final class Timeline {
             return "link " + i.link() + " set " + (i.direction() == null ? "" : i.direction() + " ") + i.impairment().describe();
         }
         if (e instanceof TimelineEvent.LinkState l) {
-            return "link " + l.link() + (l.up() ? " up" : " down");
+            return "link " + l.link() + (l.direction() == null ? "" : " " + l.direction()) + (l.up() ? " up" : " down");
         }
         if (e instanceof TimelineEvent.NodeExec x) {
             return "node " + x.node() + " exec `" + x.command() + "`";

@@ -94,17 +94,35 @@ final class CrossChecks {
 
     // ---------------------------------------------------------------- the timeline against the links
 
-    /** Replays the impairment changes in time order: a jitter or reorder set later still needs a delay by then. */
+    /**
+     * Replays the timeline in time order: a jitter or reorder set later still needs a delay by then,
+     * and a state event changes something (taking down a direction that is already down, or bringing
+     * up one that is up, is a mistake: the event it repeats is named). Links start in their "state".
+     */
     void replayTimeline(List<EventIn> events) {
         Map<String, Impairment[]> state = new HashMap<>();
         Map<String, LinkIn> byName = new HashMap<>();
+        // per link or LAN, per direction that is down: where it went down (the link's "state", or an event)
+        Map<String, Map<String, SourceValue>> downSince = new HashMap<>();
         for (int i = 0; i < links.size(); i++) {
-            state.put(linkNames.get(i), new Impairment[] {links.get(i).aToB(), links.get(i).bToA()});
-            byName.put(linkNames.get(i), links.get(i));
+            LinkIn link = links.get(i);
+            state.put(linkNames.get(i), new Impairment[] {link.aToB(), link.bToA()});
+            byName.put(linkNames.get(i), link);
+            Map<String, SourceValue> down = new LinkedHashMap<>();
+            if (link.startsDown()) {
+                link.directions().forEach(d -> down.put(d, link.stateAt()));
+            }
+            downSince.put(linkNames.get(i), down);
         }
         Map<String, Impairment> lanState = new HashMap<>();
-        lanByName.forEach((name, lan) -> lanState.put(name, lan.impairment()));
+        lanByName.forEach((name, lan) -> {
+            lanState.put(name, lan.impairment());
+            downSince.put(name, new LinkedHashMap<>());
+        });
         for (EventIn e : events) {
+            if (e.event() instanceof TimelineEvent.LinkState ev) {
+                replayState(ev, e.at(), byName.get(ev.link()), downSince.get(ev.link()));
+            }
             if (!(e.event() instanceof TimelineEvent.LinkImpairment ev)) {
                 continue;
             }
@@ -117,11 +135,33 @@ final class CrossChecks {
             }
             Impairment[] dirs = state.get(ev.link());
             for (int d = 0; d < 2; d++) {
-                String dir = d == 0 ? link.a().node() + "->" + link.b().node() : link.b().node() + "->" + link.a().node();
+                String dir = link.directions().get(d);
                 if (ev.direction() == null || ev.direction().equals(dir)) {
                     dirs[d] = dirs[d].merge(ev.impairment());
                     ImpairmentIn.checkNeedsDelay(dirs[d], e.set());
                 }
+            }
+        }
+    }
+
+    /** One state event against the directions down so far ({@code link} null for a LAN, which has one "direction": itself). */
+    private static void replayState(TimelineEvent.LinkState ev, SourceValue at, LinkIn link, Map<String, SourceValue> downSince) {
+        List<String> dirs = link == null ? List.of(ev.link()) : ev.direction() != null ? List.of(ev.direction()) : link.directions();
+        if (dirs.stream().allMatch(d -> downSince.containsKey(d) != ev.up())) {
+            String way = ev.direction() != null ? "in direction " + ev.direction() : link == null ? "" : "both ways";
+            String what = (link == null ? "LAN" : "link") + " \"" + ev.link() + "\" is already " + (ev.up() ? "up" : "down")
+                    + (way.isEmpty() ? "" : " " + way) + " at " + at.get("at").text("a time");
+            if (ev.up()) {
+                throw at.error(what + " (nothing took it down before it); remove this event, or take it down earlier");
+            }
+            SourceValue since = downSince.get(dirs.get(0));
+            throw at.error(what + " (since " + (since == null ? "the start" : since.pointer()) + "); remove this event, or bring it up before");
+        }
+        for (String d : dirs) {
+            if (ev.up()) {
+                downSince.remove(d);
+            } else {
+                downSince.putIfAbsent(d, at);
             }
         }
     }

@@ -10,11 +10,20 @@ import java.util.List;
  */
 final class LinksSection {
 
-    static final List<String> KEYS = ImpairmentIn.keysWith(List.of("name", "between", "endpoints", "impairment"));
+    static final List<String> KEYS = ImpairmentIn.keysWith(List.of("name", "between", "endpoints", "impairment", "state"));
+    static final List<String> STATES = List.of("up", "down");
 
-    /** A link as read; {@code explicitName} is null for a link named after its ends later. */
+    /**
+     * A link as read; {@code explicitName} is null for a link named after its ends later;
+     * {@code stateAt} is where "state" was given ("down": the link starts down), or null.
+     */
     record LinkIn(SourceValue at, String explicitName, SourceValue nameAt, EndpointIn a, EndpointIn b, ImpairmentIn symmetric,
-                  ImpairmentIn aToBOnly, ImpairmentIn bToAOnly) {
+                  ImpairmentIn aToBOnly, ImpairmentIn bToAOnly, boolean startsDown, SourceValue stateAt) {
+
+        /** "A->B" and "B->A". */
+        List<String> directions() {
+            return List.of(a.node() + "->" + b.node(), b.node() + "->" + a.node());
+        }
 
         Impairment aToB() {
             return symmetric.value().merge(aToBOnly.value());
@@ -38,7 +47,7 @@ final class LinksSection {
         for (GenerateSection.GeneratedIn g : generated) {
             for (Generators.LinkEnds e : g.result().edges()) {
                 links.add(new LinkIn(g.at(), null, null, new EndpointIn(e.a(), g.at()),
-                        new EndpointIn(e.b(), g.at()), g.impairment(), ImpairmentIn.NONE, ImpairmentIn.NONE));
+                        new EndpointIn(e.b(), g.at()), g.impairment(), ImpairmentIn.NONE, ImpairmentIn.NONE, false, null));
             }
         }
         return links;
@@ -90,8 +99,18 @@ final class LinksSection {
             }
             ImpairmentIn.checkNeedsDelay(symmetric.value().merge(aToB.value()), symmetric, aToB);
             ImpairmentIn.checkNeedsDelay(symmetric.value().merge(bToA.value()), symmetric, bToA);
-            out.add(new LinkIn(el, name, el.get("name"), a, b, symmetric, aToB, bToA));
+            SourceValue state = el.get("state");
+            out.add(new LinkIn(el, name, el.get("name"), a, b, symmetric, aToB, bToA, state != null && state(state).equals("down"), state));
         }
         return out;
+    }
+
+    /** "up" or "down": a link's state at the start, or after a timeline event. */
+    static String state(SourceValue at) {
+        String s = at.text("\"up\" or \"down\"");
+        if (!STATES.contains(s)) {
+            throw at.error("unknown state \"" + s + "\"; state is " + String.join(" or ", STATES));
+        }
+        return s;
     }
 }

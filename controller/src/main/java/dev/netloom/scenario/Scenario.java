@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param timeline   events at offsets from READY, sorted by time
  * @param checks     run after bring-up ({@link Check}); a failed check makes `run` exit 1
  * @param duration   how long `run` keeps the lab up after the checks (null: until the timeline ends)
+ * @param ksm        whether the host's same-page merging (KSM) may merge the nodes' memory (default true)
  * @param capture    the flight recorder ({@link Capture#NONE}: none)
  */
 public record Scenario(
@@ -34,6 +35,7 @@ public record Scenario(
         List<TimelineEvent> timeline,
         List<Check> checks,
         Duration duration,
+        boolean ksm,
         Capture capture) {
 
     public Scenario {
@@ -48,8 +50,9 @@ public record Scenario(
 
     /** A scenario without a flight recorder. */
     public Scenario(String name, Defaults defaults, List<NodeDef> nodes, List<LinkDef> links, List<LanDef> lans, Addressing addressing,
-                    Routing routing, List<String> commands, List<TimelineEvent> timeline, List<Check> checks, Duration duration) {
-        this(name, defaults, nodes, links, lans, addressing, routing, commands, timeline, checks, duration, Capture.NONE);
+                    Routing routing, List<String> commands, List<TimelineEvent> timeline, List<Check> checks, Duration duration,
+                    boolean ksm) {
+        this(name, defaults, nodes, links, lans, addressing, routing, commands, timeline, checks, duration, ksm, Capture.NONE);
     }
 
     /**
@@ -62,6 +65,17 @@ public record Scenario(
         public boolean recorder() {
             return ringBytes > 0;
         }
+    }
+
+    /** A scenario whose nodes' memory KSM may merge. */
+    public Scenario(String name, Defaults defaults, List<NodeDef> nodes, List<LinkDef> links, List<LanDef> lans, Addressing addressing,
+                    Routing routing, List<String> commands, List<TimelineEvent> timeline, List<Check> checks, Duration duration) {
+        this(name, defaults, nodes, links, lans, addressing, routing, commands, timeline, checks, duration, true, Capture.NONE);
+    }
+
+    /** The same scenario with memory merging allowed or not (the CLI's --no-ksm). */
+    public Scenario withKsm(boolean merge) {
+        return new Scenario(name, defaults, nodes, links, lans, addressing, routing, commands, timeline, checks, duration, merge, capture);
     }
 
     /** Node settings that apply unless a node overrides them. */
@@ -107,8 +121,20 @@ public record Scenario(
      * link: parallel links are allowed; a node linked to itself is not). {@code name} defaults to
      * "A-B" (with "-2", "-3"... for parallel links). {@code aToB} is the impairment on traffic from
      * endpoints[0] to endpoints[1], {@code bToA} the other way; {@link Impairment#NONE} when unset.
+     * {@code startsDown}: the link is down (both ways) when the lab starts, until the timeline or the
+     * API brings it up ("state": "down").
      */
-    public record LinkDef(String name, Endpoint a, Endpoint b, Impairment aToB, Impairment bToA) {
+    public record LinkDef(String name, Endpoint a, Endpoint b, Impairment aToB, Impairment bToA, boolean startsDown) {
+
+        /** A link that starts up. */
+        public LinkDef(String name, Endpoint a, Endpoint b, Impairment aToB, Impairment bToA) {
+            this(name, a, b, aToB, bToA, false);
+        }
+
+        /** "A->B" and "B->A", by node name. */
+        public List<String> directions() {
+            return List.of(a.node() + "->" + b.node(), b.node() + "->" + a.node());
+        }
     }
 
     /** A shared segment: one bridge with every member's interface on it; the impairment applies to every member's egress. */
@@ -150,7 +176,7 @@ public record Scenario(
     /**
      * Something that happens {@code at} after READY: a link or LAN gets an impairment or goes up or
      * down, a node runs a command or is stopped, started or restarted, or a check runs. Every field is set, except
-     * {@link LinkImpairment#direction()}, which is null for both ways.
+     * {@link LinkImpairment#direction()} and {@link LinkState#direction()}, which are null for both ways.
      */
     public sealed interface TimelineEvent
             permits TimelineEvent.LinkImpairment, TimelineEvent.LinkState, TimelineEvent.NodeExec, TimelineEvent.NodeAction,
@@ -168,11 +194,16 @@ public record Scenario(
             }
         }
 
-        /** "state": takes a link or LAN down, or brings it back up. */
-        record LinkState(Duration at, String link, boolean up) implements TimelineEvent {
+        /** "state": takes a link or LAN down, or brings it back up; {@code direction} "A->B" of a link only, or null for both ways. */
+        record LinkState(Duration at, String link, boolean up, String direction) implements TimelineEvent {
             public LinkState {
                 Objects.requireNonNull(at, "at");
                 Objects.requireNonNull(link, "link");
+            }
+
+            /** Both ways. */
+            public LinkState(Duration at, String link, boolean up) {
+                this(at, link, up, null);
             }
         }
 

@@ -14,8 +14,11 @@ import java.util.Objects;
  */
 public final class ScenarioLoader {
 
-    /** The most nodes one scenario may have. */
-    public static final int MAX_NODES = 250;
+    /**
+     * The most nodes one scenario may have: twice what a 24 GiB host can hold of tiny nodes with KSM
+     * (docs/benchmarks.md, scale); host memory admission refuses what this host cannot.
+     */
+    public static final int MAX_NODES = 1000;
     /** The most interfaces (link ends and LAN memberships) one node may have: free PCI slots 0x03 to 0x1f. */
     public static final int MAX_INTERFACES = 29;
     /** The largest scenario file: ten times the biggest sensible one, and small enough to refuse before parsing. */

@@ -24,7 +24,7 @@ import java.util.List;
 final class ScenarioReader {
 
     static final List<String> TOP_KEYS = List.of("$schema", "version", "name", "description", "defaults", "nodes", "links",
-            "lans", "generate", "addressing", "routing", "commands", "timeline", "checks", "duration", "capture");
+            "lans", "generate", "addressing", "routing", "commands", "timeline", "checks", "duration", "ksm", "capture");
 
     private final JsonDoc doc;
     private final ImageCheck images;
@@ -56,7 +56,7 @@ final class ScenarioReader {
         List<LinkDef> linkDefs = new ArrayList<>();
         for (int i = 0; i < links.size(); i++) {
             LinkIn l = links.get(i);
-            linkDefs.add(new LinkDef(linkNames.get(i), l.a().endpoint(), l.b().endpoint(), l.aToB(), l.bToA()));
+            linkDefs.add(new LinkDef(linkNames.get(i), l.a().endpoint(), l.b().endpoint(), l.aToB(), l.bToA(), l.startsDown()));
         }
         List<LanDef> lanDefs = lans.stream().map(LansSection::def).toList();
         refs.addSegments(links, linkNames, linkDefs, lans, lanDefs);
@@ -65,6 +65,7 @@ final class ScenarioReader {
         Scenario.Routing routing = AddressingSection.routing(root.get("routing"));
         List<String> commands = CommandRules.list(root.get("commands"));
         Duration duration = duration(root.get("duration"));
+        boolean ksm = ksm(root.get("ksm"));
         List<EventIn> events = TimelineSection.read(root.get("timeline"), refs, addressing);
         refs.replayTimeline(events);
         List<TimelineEvent> timeline = events.stream().map(EventIn::event).toList();
@@ -76,7 +77,7 @@ final class ScenarioReader {
         refs.checkAddresses(addressing);
         List<NodeDef> nodeDefs = nodes.stream().map(n -> NodesSection.resolve(n, defaults)).toList();
         Scenario scenario = new Scenario(name, defaults, nodeDefs, linkDefs, lanDefs, addressing, routing, commands, timeline,
-                checks, duration, capture);
+                checks, duration, ksm, capture);
         refs.checkPool(scenario, root);
         refs.checkImages(images, nodes, defaults, defaultsAt, root);
         return scenario;
@@ -108,6 +109,17 @@ final class ScenarioReader {
             throw at.error("the scenario has " + count + " nodes; netloom runs at most " + ScenarioLoader.MAX_NODES
                     + " nodes per lab; make it smaller");
         }
+    }
+
+    /** "ksm": true (the default) or false, which keeps the host's same-page merging away from this lab's nodes. */
+    private static boolean ksm(SourceValue at) {
+        if (at == null) {
+            return true;
+        }
+        if (!at.node().isBoolean()) {
+            throw at.error("expected true or false, found " + at.node() + ": \"ksm\": false keeps KSM from merging the nodes' memory");
+        }
+        return at.node().booleanValue();
     }
 
     /** "duration": above 0, or absent (run until the timeline ends). */

@@ -8,9 +8,9 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Reads "timeline": link events (set an impairment, or go up or down), node events (exec a
+ * Reads "timeline": link events (set an impairment, or go up or down, both ways or one), node events (exec a
  * command, or stop, start, restart) and checks ({@link ChecksSection#one}), sorted by time. The links and nodes they name must exist; the
- * impairment changes are then replayed by {@link CrossChecks#replayTimeline}.
+ * impairment and state changes are then replayed by {@link CrossChecks#replayTimeline}.
  */
 final class TimelineSection {
 
@@ -71,25 +71,17 @@ final class TimelineSection {
         String direction = null;
         SourceValue directionAt = el.get("direction");
         if (directionAt != null) {
-            if (state != null) {
-                throw directionAt.keyError("\"direction\" goes with \"set\"; a link goes up or down both ways, remove it");
-            }
             if (link == null) {
                 throw directionAt.keyError("LAN \"" + name + "\" has no directions; remove \"direction\"");
             }
             direction = directionAt.text("a direction such as \"a->b\"");
-            List<String> both = List.of(link.a().node() + "->" + link.b().node(), link.b().node() + "->" + link.a().node());
-            if (!both.contains(direction)) {
+            if (!link.directions().contains(direction)) {
                 throw directionAt.error("unknown direction \"" + direction + "\" for link \"" + name + "\"; directions are "
-                        + String.join(", ", both));
+                        + String.join(", ", link.directions()) + " (leave \"direction\" out for both)");
             }
         }
         if (state != null) {
-            String s = state.text("a link state");
-            if (!s.equals("up") && !s.equals("down")) {
-                throw state.error("unknown state \"" + s + "\"; state is up or down");
-            }
-            return new EventIn(new TimelineEvent.LinkState(when, name, s.equals("up")), el, null);
+            return new EventIn(new TimelineEvent.LinkState(when, name, LinksSection.state(state).equals("up"), direction), el, null);
         }
         ImpairmentIn imp = ImpairmentIn.read(set.object("an impairment", ImpairmentIn.KEYS));
         if (imp.value().isNone()) {

@@ -127,7 +127,7 @@ public final class Planner {
         }
 
         List<List<Route>> routes = scenario.routing() == Scenario.Routing.STATIC
-                ? StaticRoutes.compute(nodes, segmentPlans, interfaces, Set.of()) : null;
+                ? StaticRoutes.compute(nodes, segmentPlans, interfaces, Outages.NONE) : null;
         List<NodePlan> nodePlans = new ArrayList<>();
         for (int n = 0; n < nodes.size(); n++) {
             Scenario.NodeDef def = scenario.nodes().get(n);

@@ -10,18 +10,22 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Static routes along hop-count shortest paths over the links and LANs that are up (see
- * docs/topology.md): the plan's routes (nothing down) and the routes after links fail. Pure.
+ * docs/topology.md): the plan's routes (nothing down) and the routes after links fail. A link down
+ * in one direction carries the other direction's traffic only, so paths are directed: a node's route
+ * leads along links that pass its traffic onwards, and the way back may differ. A link that is down
+ * one way gets no subnet routes (like one that is down): its addresses are reached by host routes
+ * ({@code guest.Reroute}). Pure.
  */
 public final class StaticRoutes {
 
     private final List<SegmentPlan> segments;
     private final List<List<InterfacePlan>> interfaces;
-    private final Set<String> down;
+    private final Outages down;
     private final Map<String, Integer> nodeIndex = new HashMap<>();
+    private final List<String> nodeName;
     private final Map<String, SegmentPlan> byName = new HashMap<>();
     /** hops[node][segment]: fewest hops from the node to any member of the segment; -1 if unreachable or down. */
     private final int[][] hops;
@@ -30,10 +34,11 @@ public final class StaticRoutes {
     /** ips[segment][member][family]: each member's address of each family without its prefix (null without it), parsed once. */
     private final String[][][] ips;
 
-    private StaticRoutes(List<String> nodes, List<SegmentPlan> segments, List<List<InterfacePlan>> interfaces, Set<String> down) {
+    private StaticRoutes(List<String> nodes, List<SegmentPlan> segments, List<List<InterfacePlan>> interfaces, Outages down) {
         this.segments = segments;
         this.interfaces = interfaces;
         this.down = down;
+        this.nodeName = nodes;
         for (int i = 0; i < nodes.size(); i++) {
             nodeIndex.put(nodes.get(i), i);
         }
@@ -41,12 +46,9 @@ public final class StaticRoutes {
         List<List<Integer>> neighbours = new ArrayList<>();
         nodes.forEach(n -> neighbours.add(new ArrayList<>()));
         for (SegmentPlan s : segments) {
-            if (down.contains(s.name())) {
-                continue;
-            }
             for (Member a : s.members()) {
                 for (Member b : s.members()) {
-                    if (a != b) {
+                    if (a != b && down.passes(s.name(), a.node(), b.node())) {
                         neighbours.get(nodeIndex.get(a.node())).add(nodeIndex.get(b.node()));
                     }
                 }
@@ -69,7 +71,7 @@ public final class StaticRoutes {
             int[] toNode = hopsFrom(n, neighbours);
             for (SegmentPlan s : segments) {
                 int best = -1;
-                if (!down.contains(s.name())) {
+                if (down.intact(s.name())) {
                     for (Member m : s.members()) {
                         int d = toNode[nodeIndex.get(m.node())];
                         if (d >= 0 && (best < 0 || d < best)) {
@@ -83,13 +85,13 @@ public final class StaticRoutes {
     }
 
     /**
-     * Every node's routes (in node order) while the segments named in {@code down} pass nothing.
+     * Every node's routes (in node order) with the outages of {@code down}.
      *
      * @param nodes      node names in plan order
      * @param segments   every link and LAN, in plan order
      * @param interfaces per node, its interfaces in guest order
      */
-    static List<List<Route>> compute(List<String> nodes, List<SegmentPlan> segments, List<List<InterfacePlan>> interfaces, Set<String> down) {
+    static List<List<Route>> compute(List<String> nodes, List<SegmentPlan> segments, List<List<InterfacePlan>> interfaces, Outages down) {
         StaticRoutes r = new StaticRoutes(nodes, segments, interfaces, down);
         List<List<Route>> out = new ArrayList<>();
         for (int n = 0; n < nodes.size(); n++) {
@@ -98,8 +100,8 @@ public final class StaticRoutes {
         return out;
     }
 
-    /** Every node's routes, by name, with the segments in {@code down} out of service. */
-    public static Map<String, List<Route>> of(Plan plan, Set<String> down) {
+    /** Every node's routes, by name, with the outages of {@code down}. */
+    public static Map<String, List<Route>> of(Plan plan, Outages down) {
         List<String> names = plan.nodes().stream().map(NodePlan::name).toList();
         List<List<Route>> routes = compute(names, plan.segments(), plan.nodes().stream().map(NodePlan::interfaces).toList(), down);
         Map<String, List<Route>> out = new LinkedHashMap<>();
@@ -142,19 +144,17 @@ public final class StaticRoutes {
         for (SegmentPlan target : segments) {
             int distance = hops[node][target.index()];
             if (distance <= 0) {
-                continue; // attached (0), unreachable or down (-1)
+                continue; // attached (0), unreachable, down or down one way (-1)
             }
             int bestNeighbour = Integer.MAX_VALUE;
             String[] bestVia = null;
             String bestDev = null;
             for (InterfacePlan local : interfaces.get(node)) {
-                if (down.contains(local.segment())) {
-                    continue;
-                }
                 SegmentPlan shared = byName.get(local.segment());
                 for (int pos = 0; pos < shared.members().size(); pos++) {
-                    int v = nodeIndex.get(shared.members().get(pos).node());
-                    if (v != node && hops[v][target.index()] == distance - 1 && v < bestNeighbour) {
+                    String neighbour = shared.members().get(pos).node();
+                    int v = nodeIndex.get(neighbour);
+                    if (v != node && down.passes(shared.name(), nodeName.get(node), neighbour) && hops[v][target.index()] == distance - 1 && v < bestNeighbour) {
                         bestNeighbour = v;
                         bestVia = ips[shared.index()][pos];
                         bestDev = local.guestName();

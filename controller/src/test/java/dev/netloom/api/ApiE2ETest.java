@@ -251,7 +251,7 @@ class ApiE2ETest {
         CompletableFuture<Void> watching = CompletableFuture.runAsync(() -> watcher.console("c", typed, screen));
         RawConn doomed = RawConn.open(socket);
         doomed.write(request(1, "node.exec", MAPPER.createObjectNode().put("node", "c").put("command", "sleep 3; echo done")));
-        assertThat(screen.whenContains("@@NLS")).as(() -> "console: " + screen.text()).succeedsWithin(Duration.ofSeconds(30));
+        assertThat(screen.whenContains("@S")).as(() -> "console: " + screen.text()).succeedsWithin(Duration.ofSeconds(30));
         doomed.close();
         keys.write(0x1d);
         keys.flush();

@@ -204,6 +204,30 @@ class ApiServerTest {
     }
 
     @Test
+    void labStats_isOneReading_andStatsEventsComeOnlyToThoseWhoAskForThem() {
+        try (ApiClient c = ApiClient.connect(socket, Duration.ofSeconds(2))) {
+            JsonNode stats = c.call("lab.stats", JsonLineCodec.MAPPER.createObjectNode(), Duration.ofSeconds(5));
+            assertThat(stats.path("lab").asText()).isEqualTo(ops.info().lab());
+            assertThat(stats.path("links")).extracting(l -> l.path("direction").asText()).containsExactlyInAnyOrder("n1->n2", "n2->n1");
+            assertThat(stats.path("links").get(0).path("packets").asLong()).isEqualTo(1);
+            assertThat(stats.path("nodes")).extracting(n -> n.path("node").asText()).containsExactly("n1", "n2");
+
+            List<JsonNode> others = new CopyOnWriteArrayList<>();
+            try (ApiClient all = ApiClient.connect(socket, Duration.ofSeconds(2))) {
+                all.subscribe(null, others::add); // every lab event type, which is not stats
+                CompletableFuture<JsonNode> reading = new CompletableFuture<>();
+                c.subscribe(List.of("stats"), reading::complete);
+                assertThat(reading).succeedsWithin(ApiServer.STATS_INTERVAL.multipliedBy(5))
+                        .satisfies(e -> {
+                            assertThat(e.path("kind").asText()).isEqualTo("stats");
+                            assertThat(e.path("stats").path("links").get(0).path("packets").asLong()).isGreaterThan(1);
+                        });
+                assertThat(others).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void console_streamsBothWays_untilCtrlBracket() throws Exception {
         PipedOutputStream keys = new PipedOutputStream();
         PipedInputStream in = new PipedInputStream(keys);

@@ -40,6 +40,7 @@ class FakeOps implements LabOps {
     }
 
     final List<Capture> captures = new CopyOnWriteArrayList<>();
+    final Map<String, Boolean> directionsUp = new java.util.concurrent.ConcurrentSkipListMap<>(Map.of("n1->n2", true, "n2->n1", true));
     volatile String notReady;
     /** When set, execs complete at once with what it returns; otherwise they wait in {@link #execs}. */
     volatile Function<String, ExecResult> autoExec;
@@ -78,7 +79,7 @@ class FakeOps implements LabOps {
     public List<LinkInfo> links() {
         return List.of(new LinkInfo("n1-n2", "link", List.of(new MemberInfo("n1", "eth0", "10.0.0.1/30", "fd00:1::1/64"), new MemberInfo("n2", "eth0", "10.0.0.2/30")),
                 up, new LinkedHashMap<>(Map.of("n1->n2", impairments.get("n1->n2"), "n2->n1", impairments.get("n2->n1"))),
-                Map.of("n1->n2", "guest-netem", "n2->n1", "guest-netem")));
+                Map.of("n1->n2", "guest-netem", "n2->n1", "guest-netem"), new LinkedHashMap<>(directionsUp)));
     }
 
     @Override
@@ -106,9 +107,12 @@ class FakeOps implements LabOps {
     }
 
     @Override
-    public void setLinkState(String link, boolean up) {
-        this.up = up;
-        linkChanges.add(link + (up ? " up" : " down"));
+    public void setLinkState(String link, String direction, boolean up) {
+        for (String d : direction == null ? List.of("n1->n2", "n2->n1") : List.of(direction)) {
+            directionsUp.put(d, up);
+        }
+        this.up = !directionsUp.containsValue(false);
+        linkChanges.add(link + (direction == null ? "" : " " + direction) + (up ? " up" : " down"));
     }
 
     @Override
@@ -187,5 +191,21 @@ class FakeOps implements LabOps {
             c.ended().complete(why);
             c.stopped().complete(why);
         });
+    }
+
+    /** Counters that grow by one packet per reading on every direction of every link. */
+    final java.util.concurrent.atomic.AtomicLong statsReadings = new java.util.concurrent.atomic.AtomicLong();
+
+    @Override
+    public dev.netloom.observe.LabStats stats() {
+        long n = statsReadings.incrementAndGet();
+        List<dev.netloom.observe.LinkCounters.Direction> links = new java.util.ArrayList<>();
+        for (LinkInfo l : links()) {
+            for (String d : l.impairments().keySet()) {
+                links.add(new dev.netloom.observe.LinkCounters.Direction(l.name(), l.kind(), d, n, 100 * n, n, 100 * n, 0, 0, 0));
+            }
+        }
+        List<dev.netloom.observe.NodeUsage> nodes = nodeNames().stream().map(x -> new dev.netloom.observe.NodeUsage(x, "READY", 1, 0.5, 1 << 20, 1 << 19)).toList();
+        return new dev.netloom.observe.LabStats(info().lab(), java.time.Instant.now(), links, nodes);
     }
 }

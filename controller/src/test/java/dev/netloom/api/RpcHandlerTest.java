@@ -397,6 +397,27 @@ class RpcHandlerTest {
     }
 
     @Test
+    void linkState_withADirection_takesThatDirectionDownOnly() {
+        send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"link.state\",\"params\":{\"link\":\"n1-n2\",\"up\":false,\"direction\":\"n1->n2\"}}");
+        blocking.poll().run();
+        JsonNode link = response().path("result");
+        assertThat(link.path("up").asBoolean()).isFalse();
+        assertThat(link.path("state").path("n1->n2").asText()).isEqualTo("down");
+        assertThat(link.path("state").path("n2->n1").asText()).isEqualTo("up");
+        assertThat(ops.linkChanges).containsExactly("n1-n2 n1->n2 down");
+    }
+
+    @Test
+    void linkState_withAnUnknownDirection_isInvalidParams_namingTheDirections_andChangesNothing() {
+        send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"link.state\",\"params\":{\"link\":\"n1-n2\",\"up\":false,\"direction\":\"n1->n3\"}}");
+        JsonNode err = response().path("error");
+        assertThat(err.path("code").asInt()).isEqualTo(-32602);
+        assertThat(err.path("message").asText()).contains("no direction 'n1->n3'", "n1->n2, n2->n1");
+        assertThat(blocking).isEmpty();
+        assertThat(ops.linkChanges).isEmpty();
+    }
+
+    @Test
     void topology_asJsonAndDot() {
         send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"topology.get\",\"params\":{\"format\":\"json\"}}");
         JsonNode view = response().path("result");

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,9 +45,26 @@ class CliLabE2ETest {
 
     @Test
     void upExecLinkDown_throughTheCli() throws Exception {
-        CliRun up = CliRun.of("up", file.toString());
+        Path events = file.resolveSibling(file.getFileName() + ".events.jsonl");
+        Files.deleteIfExists(events);
+        CliRun up = CliRun.of("up", file.toString(), "--events", events.toString(), "--metrics", "127.0.0.1:0");
         assertThat(up.exitCode()).as(up.err()).isZero();
         assertThat(up.out().strip()).isEqualTo("e2ecli");
+
+        // the controller serves metrics on the port it picked, and says where
+        java.util.regex.Matcher at = java.util.regex.Pattern.compile("metrics: (http://127\\.0\\.0\\.1:[0-9]+/metrics)").matcher(up.err());
+        assertThat(at.find()).as(up.err()).isTrue();
+        java.net.http.HttpResponse<String> page = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(at.group(1))).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(page.body()).contains("netloom_node_ready{lab=\"e2ecli\",node=\"c\"} 1\n");
+
+        // ping all crossed every link both ways: every direction carried packets
+        CliRun stats = CliRun.of("stats", "--lab", "e2ecli", "--json");
+        assertThat(stats.exitCode()).as(stats.err()).isZero();
+        JsonNode reading = new ObjectMapper().readTree(stats.out());
+        assertThat(reading.path("links")).extracting(l -> l.path("direction").asText()).containsExactly("a->b", "b->a", "b->c", "c->b");
+        assertThat(reading.path("links")).allSatisfy(l -> assertThat(l.path("packets").asLong()).isPositive());
+        assertThat(CliRun.of("stats", "--lab", "e2ecli").out()).contains("DIRECTION").contains("PSS MIB");
 
         CliRun again = CliRun.of("up", file.toString());
         assertThat(again.exitCode()).isEqualTo(2);
@@ -77,5 +96,20 @@ class CliLabE2ETest {
         assertThat(down.exitCode()).as(down.err()).isZero();
         assertThat(Cleanup.labs()).noneMatch(l -> l.name().equals("e2ecli"));
         assertThat(dev.netloom.fabric.Fabric.exists("nl-e2ecli")).isFalse();
+
+        // the events file outlives the lab: one JSON object per line, from the nodes' READY to the lab's end
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(events)) {
+            lines.add(new ObjectMapper().readTree(line));
+        }
+        assertThat(lines).filteredOn(e -> e.path("state").asText().equals("READY")).extracting(e -> e.path("subject").asText())
+                .containsExactlyInAnyOrder("a", "b", "c");
+        assertThat(lines).anySatisfy(e -> assertThat(e.path("kind").asText()).isEqualTo("check"));
+        assertThat(lines).anySatisfy(e -> {
+            assertThat(e.path("kind").asText()).isEqualTo("link");
+            assertThat(e.path("subject").asText()).isEqualTo("b-c");
+        });
+        assertThat(lines.get(lines.size() - 1).path("kind").asText()).isEqualTo("lab");
+        Files.delete(events);
     }
 }

@@ -30,7 +30,8 @@ class CliOptionsTest {
             "--duration"); // run: how long the lab stays up; capture: how long to capture
 
     private static final Map<String, Class<?>> MIXINS = Map.of(
-            "--lab", LabOption.class, "--accel", AccelOption.class, "--json", JsonOption.class, "--listen", ListenOption.class);
+            "--lab", LabOption.class, "--accel", AccelOption.class, "--json", JsonOption.class, "--listen", ListenOption.class,
+            "--metrics", ObserveOptions.class, "--events", ObserveOptions.class, "--no-ksm", KsmOption.class);
 
     private static List<CommandSpec> allCommands() {
         List<CommandSpec> all = new ArrayList<>();
@@ -58,7 +59,7 @@ class CliOptionsTest {
                 }
             }
         }
-        assertThat(seen).containsKeys("--lab", "--accel", "--json", "--listen");
+        assertThat(seen).containsKeys("--lab", "--accel", "--json", "--listen", "--metrics", "--events");
         seen.forEach((name, forms) -> assertThat(forms).as(name).hasSize(1));
     }
 
@@ -74,7 +75,8 @@ class CliOptionsTest {
                 }
             }
         }
-        assertThat(uses).containsEntry("--lab", 7).containsEntry("--accel", 5).containsEntry("--json", 2).containsEntry("--listen", 2);
+        assertThat(uses).containsEntry("--lab", 8).containsEntry("--accel", 5).containsEntry("--json", 3).containsEntry("--listen", 2)
+                .containsEntry("--metrics", 3).containsEntry("--events", 3).containsEntry("--no-ksm", 4); // run, up, serve, validate
     }
 
     @Test

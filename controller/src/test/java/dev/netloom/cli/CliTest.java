@@ -101,4 +101,26 @@ class CliTest {
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("'xen'").contains("kvm, tcg, auto");
     }
+
+    @Test
+    void badMetricsAndEventsOptions_exitTwo_beforeTheScenarioIsRead(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        String missing = dir.resolve("no-such.json").toString();
+        CliRun r = run("run", missing, "--metrics", "example.org:9464");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--metrics example.org:9464: example.org is not an IP address; give an IP address of this host and a port");
+        r = run("run", missing, "--metrics", "127.0.0.1:70000");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("the port is 0 to 65535");
+        r = run("serve", missing, "--events", dir.resolve("nodir/ev.jsonl").toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("does not exist; create it");
+        assertThat(dir.resolve("nodir")).doesNotExist();
+    }
+
+    @Test
+    void statsInterval_outOfRange_exitsTwo() {
+        CliRun r = run("stats", "--watch", "--interval", "10ms");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--interval 10ms: give 200ms to 1h");
+    }
 }

@@ -52,7 +52,7 @@ class ResultsTest {
         return new RunRecord(number, null, started, Duration.ofSeconds(6),
                 List.of(new RunRecord.NodeRecord("a", "READY", Duration.ofMillis(2000 + number)), new RunRecord.NodeRecord("b", "READY", Duration.ofMillis(2500))),
                 List.of(new RunRecord.EngineRecord("a-b", "a->b", "guest-netem"), new RunRecord.EngineRecord("a-b", "b->a", "guest-netem")),
-                checks, timelineStart, played, false);
+                checks, timelineStart, played, false, 180L, "on: 100 MiB saved");
     }
 
     private static JsonNode document(List<RunRecord> runs, int repeat) throws Exception {
@@ -88,8 +88,11 @@ class ResultsTest {
     @Test
     void run_hasBootTimesEnginesChecksWithFiguresAndTimings_andTimelineEvents() throws Exception {
         JsonNode run = document(List.of(run(1, 20.4, true)), 1).at("/runs/0");
-        assertThat(keys(run)).containsExactly("run", "ok", "error", "started", "upMillis", "nodes", "engines", "timelineStartMillis", "checks", "timeline");
+        assertThat(keys(run)).containsExactly("run", "ok", "error", "started", "upMillis", "nodes", "engines", "heldMiB", "ksm",
+                "timelineStartMillis", "checks", "timeline");
         assertThat(run.get("upMillis").asLong()).isEqualTo(6000);
+        assertThat(run.get("heldMiB").asLong()).isEqualTo(180);
+        assertThat(run.get("ksm").asText()).isEqualTo("on: 100 MiB saved");
         assertThat(run.at("/nodes/0/bootMillis").asLong()).isEqualTo(2001);
         assertThat(run.at("/engines/1")).isEqualTo(Json.MAPPER.readTree("{\"link\": \"a-b\", \"direction\": \"b->a\", \"engine\": \"guest-netem\"}"));
         assertThat(run.get("timelineStartMillis").asLong()).isEqualTo(10_000);
@@ -146,7 +149,7 @@ class ResultsTest {
     void sameNameTwiceInARun_isSummarisedAsTwoChecks() {
         Checks.Result one = result("ping a->b", "ping", true, T0, new Figure("loss", 0, "%"));
         Checks.Result two = result("ping a->b", "ping", true, T0, new Figure("loss", 5, "%"));
-        RunRecord r = new RunRecord(1, null, T0, Duration.ofSeconds(1), List.of(), List.of(), List.of(one, two), null, List.of(), false);
+        RunRecord r = new RunRecord(1, null, T0, Duration.ofSeconds(1), List.of(), List.of(), List.of(one, two), null, List.of(), false, null, null);
         assertThat(Results.figures(List.of(r))).extracting(Results.FigureSummary::check).containsExactly("ping a->b", "ping a->b #2");
         assertThat(Results.figures(List.of(r)).get(1).summary()).isEqualTo(new Stats.Summary(1, 5, 5, 5));
     }

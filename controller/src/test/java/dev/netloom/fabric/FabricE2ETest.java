@@ -240,8 +240,8 @@ class FabricE2ETest {
         int o1 = taps.indexOf(other.members().get(0).tap());
         int o2 = taps.indexOf(other.members().get(1).tap());
 
-        fabric.setState(link, false);
-        fabric.setState(lanA, false);
+        fabric.setState(link, Set.of(), link.impairments().keySet());
+        fabric.setState(lanA, Set.of(), lanA.impairments().keySet());
         io.send(a, frame(BROADCAST, mac(a), "88b5", "0d01"));
         io.send(b, frame(BROADCAST, mac(b), "88b5", "0d02"));
         io.send(l1, frame(BROADCAST, mac(l1), "88b5", "0d03"));
@@ -253,8 +253,8 @@ class FabricE2ETest {
         assertThat(io.events()).filteredOn(e -> e.kind().equals("recv")).extracting(TapHelper.Event::arg).containsExactly(o2);
 
         io.clear();
-        fabric.setState(link, true);
-        fabric.setState(lanA, true);
+        fabric.setState(link, link.impairments().keySet(), Set.of());
+        fabric.setState(lanA, lanA.impairments().keySet(), Set.of());
         awaitForwarding(lanA.members().stream().map(SegmentPlan.Member::tap).toList());
         String again = frame(BROADCAST, mac(a), "88b5", "0d05");
         String lanAgain = frame(BROADCAST, mac(l1), "88b5", "0d06");

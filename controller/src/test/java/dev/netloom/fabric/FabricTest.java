@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static dev.netloom.topology.TestScenarios.lan;
 import static dev.netloom.topology.TestScenarios.link;
@@ -70,6 +71,45 @@ class FabricTest {
                 qdisc add dev t2x0 ingress
                 filter add dev t2x0 parent ffff: protocol all prio 1 u32 match u32 0 0 at -12 action mirred egress redirect dev t1x1
                 """);
+    }
+
+    @Test
+    void oneDirectionDown_isTheSendersRedirectGone_andTheTapsStayUp() {
+        SegmentPlan ab = linksAndLan().segment("a-b"); // a on t0x0, b on t1x0
+        Fabric.StateChange down = Fabric.stateChange(ab, Set.of(), Set.of("a->b"));
+        assertThat(down.tc()).isEqualTo("filter del dev t0x0 parent ffff: protocol all prio 1\n");
+        assertThat(down.ip()).isEmpty();
+        Fabric.StateChange back = Fabric.stateChange(ab, Set.of("a->b"), Set.of());
+        assertThat(back.tc()).isEqualTo("filter add dev t0x0 parent ffff: protocol all prio 1 u32 match u32 0 0 at -12 action mirred egress redirect dev t1x0\n");
+        assertThat(back.ip()).isEmpty();
+        // the other direction's sender is b
+        assertThat(Fabric.stateChange(ab, Set.of(), Set.of("b->a")).tc()).isEqualTo("filter del dev t1x0 parent ffff: protocol all prio 1\n");
+    }
+
+    @Test
+    void bothDirectionsDown_alsoTakesTheTapsDown_whicheverWayItGotThere() {
+        SegmentPlan ab = linksAndLan().segment("a-b");
+        Fabric.StateChange whole = Fabric.stateChange(ab, Set.of(), Set.of("a->b", "b->a"));
+        assertThat(whole.tc()).isEqualTo("filter del dev t0x0 parent ffff: protocol all prio 1\nfilter del dev t1x0 parent ffff: protocol all prio 1\n");
+        assertThat(whole.ip()).isEqualTo("link set t0x0 down\nlink set t1x0 down\n");
+        // the second direction down after the first: its redirect goes and the taps go down
+        Fabric.StateChange second = Fabric.stateChange(ab, Set.of("a->b"), Set.of("a->b", "b->a"));
+        assertThat(second.tc()).isEqualTo("filter del dev t1x0 parent ffff: protocol all prio 1\n");
+        assertThat(second.ip()).isEqualTo("link set t0x0 down\nlink set t1x0 down\n");
+        // one direction back from down: taps up, the other direction stays without its redirect
+        Fabric.StateChange oneBack = Fabric.stateChange(ab, Set.of("a->b", "b->a"), Set.of("a->b"));
+        assertThat(oneBack.tc()).isEqualTo("filter add dev t1x0 parent ffff: protocol all prio 1 u32 match u32 0 0 at -12 action mirred egress redirect dev t0x0\n");
+        assertThat(oneBack.ip()).isEqualTo("link set t0x0 up\nlink set t1x0 up\n");
+        // nothing changes, nothing to run
+        assertThat(Fabric.stateChange(ab, Set.of("a->b"), Set.of("a->b"))).isEqualTo(new Fabric.StateChange("", ""));
+    }
+
+    @Test
+    void aLanDown_isItsTapsDown_withoutFilters() {
+        SegmentPlan lan = linksAndLan().segment("lan");
+        Fabric.StateChange down = Fabric.stateChange(lan, Set.of(), lan.impairments().keySet());
+        assertThat(down.tc()).isEmpty();
+        assertThat(down.ip()).isEqualTo("link set t0x1 down\nlink set t1x2 down\nlink set t2x1 down\n");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.netloom.guest;
 
 import dev.netloom.scenario.Scenario;
 import dev.netloom.topology.NodePlan;
+import dev.netloom.topology.Outages;
 import dev.netloom.topology.Plan;
 import dev.netloom.topology.Planner;
 import dev.netloom.topology.Route;
@@ -37,7 +38,7 @@ class RerouteTest {
         Plan plan = plan(TRIANGLE);
         assertThat(plan.node("a").routes()).contains(new Route("10.0.3.0/24", "10.0.2.2", "eth1")); // c-d via c on a-c
 
-        Map<String, List<String>> cmds = Reroute.commands(plan, Set.of("a-c"), Set.of("a-c"));
+        Map<String, List<String>> cmds = Reroute.commands(plan, Outages.whole(Set.of("a-c")), Set.of("a-c"));
         assertThat(cmds.get("a")).contains(
                 "ip route replace 10.0.1.0/24 via 10.0.0.2 dev eth0",  // b-c via b
                 "ip route replace 10.0.3.0/24 via 10.0.0.2 dev eth0",  // c-d via b now
@@ -49,9 +50,38 @@ class RerouteTest {
     }
 
     @Test
+    void shortcutDownOneWay_onlyThatDirectionsTrafficGoesTheLongWay_andTheWayBackStays() {
+        Plan plan = plan(TRIANGLE); // a: eth0 on a-b (10.0.0.1), eth1 on a-c (10.0.2.1); c is 10.0.2.2 on a-c
+        Outages aToC = new Outages(Set.of(), Map.of("a-c", "a->c"));
+
+        Map<String, List<Route>> routes = StaticRoutes.of(plan, aToC);
+        assertThat(routes.get("a")).contains(new Route("10.0.3.0/24", "10.0.0.2", "eth0")); // a to c-d: via b now
+        assertThat(routes.get("c")).contains(new Route("10.0.0.0/24", "10.0.2.1", "eth1"));  // c to a-b: still straight to a
+        assertThat(routes.values()).allSatisfy(list -> assertThat(list).noneMatch(r -> r.destination().equals("10.0.2.0/24")));
+
+        Map<String, List<String>> cmds = Reroute.commands(plan, aToC, Set.of("a-c"));
+        assertThat(cmds.get("a")).contains("ip route replace 10.0.2.2/32 via 10.0.0.2 dev eth0"); // c's address on a-c: via b
+        assertThat(cmds.get("c")).contains("ip route del 10.0.2.1/32 2>/dev/null || true");       // a's: connected, c->a passes
+        assertThat(cmds.get("d")).contains("ip route replace 10.0.2.1/32 via 10.0.3.1 dev eth0",  // both via c
+                "ip route replace 10.0.2.2/32 via 10.0.3.1 dev eth0");
+        // the interfaces stay up, so IPv6 addresses need no holding on lo
+        assertThat(Reroute.commands(dualStack(TRIANGLE), aToC, Set.of("a-c")).values())
+                .allSatisfy(list -> assertThat(list).noneMatch(c -> c.startsWith("ip addr replace")));
+    }
+
+    @Test
+    void fromDownToDownOneWay_releasesTheAddressesHeldOnLo() {
+        Plan plan = dualStack(TRIANGLE);
+        Map<String, List<String>> cmds = Reroute.commands(plan, new Outages(Set.of(), Map.of("a-c", "c->a")), Set.of("a-c"));
+        assertThat(cmds.get("a")).contains("ip addr del fd00:0:0:3::1/128 dev lo 2>/dev/null || true");
+        assertThat(cmds.get("c")).contains("ip addr del fd00:0:0:3::2/128 dev lo 2>/dev/null || true");
+        assertThat(cmds.get("c")).contains("ip route replace 10.0.2.1/32 via 10.0.1.1 dev eth0"); // c's traffic to a: via b
+    }
+
+    @Test
     void shortcutBackUp_restoresThePlansRoutes_andDropsTheHostRoutes() {
         Plan plan = plan(TRIANGLE);
-        Map<String, List<String>> cmds = Reroute.commands(plan, Set.of(), Set.of("a-c"));
+        Map<String, List<String>> cmds = Reroute.commands(plan, Outages.whole(Set.of()), Set.of("a-c"));
         for (Route r : plan.node("a").routes()) {
             assertThat(cmds.get("a")).contains(GuestConfig.routeCommand(r));
         }
@@ -62,7 +92,7 @@ class RerouteTest {
     @Test
     void cutOff_nodeLosesTheRoutesItCannotUse() {
         Plan plan = plan(TRIANGLE);
-        Map<String, List<String>> cmds = Reroute.commands(plan, Set.of("c-d"), Set.of("c-d"));
+        Map<String, List<String>> cmds = Reroute.commands(plan, Outages.whole(Set.of("c-d")), Set.of("c-d"));
         assertThat(cmds.get("d")).contains("ip route del 10.0.0.0/24 2>/dev/null || true", "ip route del 10.0.3.1/32 2>/dev/null || true");
         assertThat(cmds.get("a")).contains("ip route del 10.0.3.2/32 2>/dev/null || true");
     }
@@ -70,7 +100,7 @@ class RerouteTest {
     @Test
     void dualStack_shortcutDown_reroutesIpv6Too_withSlash128HostRoutes() {
         Plan plan = dualStack(TRIANGLE);
-        Map<String, List<String>> cmds = Reroute.commands(plan, Set.of("a-c"), Set.of("a-c"));
+        Map<String, List<String>> cmds = Reroute.commands(plan, Outages.whole(Set.of("a-c")), Set.of("a-c"));
         assertThat(cmds.get("a")).contains(
                 "ip route replace 10.0.3.0/24 via 10.0.0.2 dev eth0",
                 "ip route replace fd00:0:0:2::/64 via fd00:0:0:1::2 dev eth0",     // b-c via b
@@ -84,18 +114,18 @@ class RerouteTest {
         assertThat(cmds.get("a")).contains("ip addr replace fd00:0:0:3::1/128 dev lo");
         assertThat(cmds.get("b")).noneMatch(c -> c.contains("dev lo"));
 
-        Map<String, List<String>> back = Reroute.commands(plan, Set.of(), Set.of("a-c"));
+        Map<String, List<String>> back = Reroute.commands(plan, Outages.whole(Set.of()), Set.of("a-c"));
         plan.node("a").routes().forEach(r -> assertThat(back.get("a")).contains(GuestConfig.routeCommand(r)));
         assertThat(back.get("a")).contains("ip route del 10.0.2.2/32 2>/dev/null || true", "ip route del fd00:0:0:3::2/128 2>/dev/null || true");
         assertThat(back.get("a")).contains("ip addr del fd00:0:0:3::1/128 dev lo 2>/dev/null || true");
-        assertThat(Reroute.commands(plan(TRIANGLE), Set.of("a-c"), Set.of("a-c")).values())
+        assertThat(Reroute.commands(plan(TRIANGLE), Outages.whole(Set.of("a-c")), Set.of("a-c")).values())
                 .allSatisfy(list -> assertThat(list).noneMatch(c -> c.contains("dev lo"))); // IPv4 needs none of this
     }
 
     @Test
     void ipv6Only_cutOff_deletesTheIpv6RoutesThatLeadNowhere() {
         Plan plan = ipv6Only(TRIANGLE);
-        Map<String, List<String>> cmds = Reroute.commands(plan, Set.of("c-d"), Set.of("c-d"));
+        Map<String, List<String>> cmds = Reroute.commands(plan, Outages.whole(Set.of("c-d")), Set.of("c-d"));
         assertThat(cmds.get("d")).contains("ip route del fd00:0:0:1::/64 2>/dev/null || true", "ip route del fd00:0:0:4::1/128 2>/dev/null || true");
         assertThat(cmds.get("a")).contains("ip route del fd00:0:0:4::2/128 2>/dev/null || true");
         assertThat(cmds.values()).allSatisfy(list -> assertThat(list).noneMatch(c -> c.contains("10.0.")));
@@ -138,7 +168,7 @@ class RerouteTest {
                     lans.stream().filter(l -> !down.contains(l.name())).toList());
             Map<String, List<String>> fullAddresses = addresses(full);
             Plan live = Planner.plan(reduced, fullAddresses, dual ? addresses6(full) : Map.of());
-            Map<String, List<Route>> routes = StaticRoutes.of(plan, down);
+            Map<String, List<Route>> routes = StaticRoutes.of(plan, Outages.whole(down));
             for (NodePlan n : live.nodes()) {
                 List<Route> expected = n.routes().stream().map(r -> {
                     String segment = n.interfaces().stream().filter(i -> i.guestName().equals(r.dev())).findFirst().orElseThrow().segment();

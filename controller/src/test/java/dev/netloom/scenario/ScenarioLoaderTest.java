@@ -265,7 +265,7 @@ class ScenarioLoaderTest {
                   "nodes": ["a", "b"],
                   "links": [ { "between": ["a", "b"], ^^"delya": "10ms" } ]
                 }
-                """, "/links/0/delya", "unknown key \"delya\" in a link; valid keys are name, between, endpoints, impairment, delay, jitter");
+                """, "/links/0/delya", "unknown key \"delya\" in a link; valid keys are name, between, endpoints, impairment, state, delay, jitter");
     }
 
     @Test
@@ -623,7 +623,7 @@ class ScenarioLoaderTest {
     @Test
     void ringOfTwo_isAnError() {
         assertError("{\"name\": \"x\", \"generate\": {\"topology\": \"ring\", \"nodes\": ^^2}}", "/generate/nodes",
-                "nodes 2 is out of range; use 3 to 250");
+                "nodes 2 is out of range; use 3 to " + ScenarioLoader.MAX_NODES);
     }
 
     @Test
@@ -638,8 +638,8 @@ class ScenarioLoaderTest {
     void tooManyNodes_isAnError() {
         assertError("""
                 {"name": "x", "nodes": ["a"],
-                 "generate": [{"topology": "line", "nodes": 200, "prefix": "p"}, {"topology": "line", "nodes": 60, "prefix": "q"}]}
-                """.replace("\"generate\": [", "\"generate\": ^^["), "/generate", "the scenario has 261 nodes; netloom runs at most 250");
+                 "generate": [{"topology": "line", "nodes": 800, "prefix": "p"}, {"topology": "line", "nodes": 200, "prefix": "q"}]}
+                """.replace("\"generate\": [", "\"generate\": ^^["), "/generate", "the scenario has 1001 nodes; netloom runs at most 1000");
     }
 
     @Test

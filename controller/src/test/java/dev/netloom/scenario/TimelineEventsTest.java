@@ -46,8 +46,14 @@ class TimelineEventsTest {
     void state_isALinkState() {
         assertThat(only("{\"at\": \"2s\", \"link\": \"a-b\", \"state\": \"down\"}"))
                 .isEqualTo(new TimelineEvent.LinkState(Duration.ofSeconds(2), "a-b", false));
-        assertThat(only("{\"at\": \"3s\", \"link\": \"office\", \"state\": \"up\"}"))
-                .isEqualTo(new TimelineEvent.LinkState(Duration.ofSeconds(3), "office", true));
+        assertThat(only("{\"at\": \"3s\", \"link\": \"office\", \"state\": \"down\"}"))
+                .isEqualTo(new TimelineEvent.LinkState(Duration.ofSeconds(3), "office", false));
+    }
+
+    @Test
+    void stateWithDirection_isALinkState_forThatDirection() {
+        assertThat(only("{\"at\": \"2s\", \"link\": \"a-b\", \"direction\": \"b->a\", \"state\": \"down\"}"))
+                .isEqualTo(new TimelineEvent.LinkState(Duration.ofSeconds(2), "a-b", false, "b->a"));
     }
 
     @Test

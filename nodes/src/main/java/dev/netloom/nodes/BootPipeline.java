@@ -1,6 +1,7 @@
 package dev.netloom.nodes;
 
 import dev.netloom.nodes.console.BootDetector;
+import dev.netloom.nodes.host.RunQueueWait;
 import dev.netloom.nodes.console.BootResult;
 import dev.netloom.nodes.console.BootSpec;
 import dev.netloom.nodes.console.ConsoleSession;
@@ -60,7 +61,7 @@ final class BootPipeline {
                         log.debug("node {}: QMP not connected: {}", spec.name(), e.getMessage());
                         return null;
                     });
-                    return BootDetector.detect(c, bootSpec(spec));
+                    return BootDetector.detect(c, bootSpec(spec), () -> RunQueueWait.nanos(p.pid()));
                 })
                 .thenCompose(boot -> {
                     ShellSession s = new ShellSession(node.console().get(), spec.limits().execOutputCap());

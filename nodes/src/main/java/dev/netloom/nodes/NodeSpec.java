@@ -29,6 +29,8 @@ import java.util.regex.Pattern;
  *                      {@code QemuNode} makes one in the run directory at launch
  * @param sshKey        an SSH public key a cloud image's seed authorises for root, or null
  * @param limits        exec output cap and console transcript rotation size ({@link NodeLimits#defaults()} when null)
+ * @param mergeMemory   whether the host's same-page merging (KSM) may merge this guest's memory with other
+ *                      guests' (QEMU's {@code mem-merge}); a lab turns it off when its scenario or the CLI says so
  */
 public record NodeSpec(
         String name,
@@ -45,7 +47,8 @@ public record NodeSpec(
         int restartBudget,
         Path seed,
         String sshKey,
-        NodeLimits limits) {
+        NodeLimits limits,
+        boolean mergeMemory) {
 
     /** Node names reach hostnames, file names and `ip`: strict. */
     public static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,14}");
@@ -85,7 +88,7 @@ public record NodeSpec(
     /** A spec without a seed drive or SSH key (the shape callers used before seeds existed). */
     public NodeSpec(String name, ImageManifest image, Path imageDir, Accel accel, int cpus, int memoryMiB, List<Nic> nics,
                     String netns, List<String> extraArgs, Duration stallTimeout, Duration bootBudget, int restartBudget) {
-        this(name, image, imageDir, accel, cpus, memoryMiB, nics, netns, extraArgs, stallTimeout, bootBudget, restartBudget, null, null, null);
+        this(name, image, imageDir, accel, cpus, memoryMiB, nics, netns, extraArgs, stallTimeout, bootBudget, restartBudget, null, null, null, true);
     }
 
     /** A spec with the image's defaults: one CPU, the image's memory, no NICs, no namespace. */
@@ -94,37 +97,42 @@ public record NodeSpec(
     }
 
     public NodeSpec withNics(List<Nic> newNics) {
-        return new NodeSpec(name, image, imageDir, accel, cpus, memoryMiB, newNics, netns, extraArgs, stallTimeout, bootBudget, restartBudget, seed, sshKey, limits);
+        return new NodeSpec(name, image, imageDir, accel, cpus, memoryMiB, newNics, netns, extraArgs, stallTimeout, bootBudget, restartBudget, seed, sshKey, limits, mergeMemory);
     }
 
     public NodeSpec withNetns(String namespace) {
-        return new NodeSpec(name, image, imageDir, accel, cpus, memoryMiB, nics, namespace, extraArgs, stallTimeout, bootBudget, restartBudget, seed, sshKey, limits);
+        return new NodeSpec(name, image, imageDir, accel, cpus, memoryMiB, nics, namespace, extraArgs, stallTimeout, bootBudget, restartBudget, seed, sshKey, limits, mergeMemory);
     }
 
     public NodeSpec withResources(int newCpus, int newMemoryMiB) {
-        return new NodeSpec(name, image, imageDir, accel, newCpus, newMemoryMiB, nics, netns, extraArgs, stallTimeout, bootBudget, restartBudget, seed, sshKey, limits);
+        return new NodeSpec(name, image, imageDir, accel, newCpus, newMemoryMiB, nics, netns, extraArgs, stallTimeout, bootBudget, restartBudget, seed, sshKey, limits, mergeMemory);
     }
 
     public NodeSpec withExtraArgs(List<String> args) {
-        return new NodeSpec(name, image, imageDir, accel, cpus, memoryMiB, nics, netns, args, stallTimeout, bootBudget, restartBudget, seed, sshKey, limits);
+        return new NodeSpec(name, image, imageDir, accel, cpus, memoryMiB, nics, netns, args, stallTimeout, bootBudget, restartBudget, seed, sshKey, limits, mergeMemory);
     }
 
     public NodeSpec withTimeouts(Duration stall, Duration budget, int restarts) {
-        return new NodeSpec(name, image, imageDir, accel, cpus, memoryMiB, nics, netns, extraArgs, stall, budget, restarts, seed, sshKey, limits);
+        return new NodeSpec(name, image, imageDir, accel, cpus, memoryMiB, nics, netns, extraArgs, stall, budget, restarts, seed, sshKey, limits, mergeMemory);
     }
 
     /** The same spec with {@code drive} attached read-only as a second virtio disk (a NoCloud seed). */
     public NodeSpec withSeed(Path drive) {
-        return new NodeSpec(name, image, imageDir, accel, cpus, memoryMiB, nics, netns, extraArgs, stallTimeout, bootBudget, restartBudget, drive, sshKey, limits);
+        return new NodeSpec(name, image, imageDir, accel, cpus, memoryMiB, nics, netns, extraArgs, stallTimeout, bootBudget, restartBudget, drive, sshKey, limits, mergeMemory);
     }
 
     /** The same spec with an SSH public key that a cloud image's seed authorises for root. */
     public NodeSpec withSshKey(String publicKey) {
-        return new NodeSpec(name, image, imageDir, accel, cpus, memoryMiB, nics, netns, extraArgs, stallTimeout, bootBudget, restartBudget, seed, publicKey, limits);
+        return new NodeSpec(name, image, imageDir, accel, cpus, memoryMiB, nics, netns, extraArgs, stallTimeout, bootBudget, restartBudget, seed, publicKey, limits, mergeMemory);
+    }
+
+    /** The same spec with the guest's memory open to same-page merging (KSM) or not. */
+    public NodeSpec withMemoryMerging(boolean merge) {
+        return new NodeSpec(name, image, imageDir, accel, cpus, memoryMiB, nics, netns, extraArgs, stallTimeout, bootBudget, restartBudget, seed, sshKey, limits, merge);
     }
 
     /** The same spec with other exec output and transcript limits. */
     public NodeSpec withLimits(NodeLimits newLimits) {
-        return new NodeSpec(name, image, imageDir, accel, cpus, memoryMiB, nics, netns, extraArgs, stallTimeout, bootBudget, restartBudget, seed, sshKey, newLimits);
+        return new NodeSpec(name, image, imageDir, accel, cpus, memoryMiB, nics, netns, extraArgs, stallTimeout, bootBudget, restartBudget, seed, sshKey, newLimits, mergeMemory);
     }
 }

@@ -41,7 +41,7 @@ class Arm64NodeE2ETest {
             assertThat(node.exec("tc qdisc add dev lo root netem delay 1ms && tc qdisc show dev lo").output()).contains("netem");
             assertThat(node.exec("lsmod").output()).contains("virtio_net", "virtio_console", "virtio_pci", "sch_netem");
             assertThat(Files.readAllLines(node.paths().qemuLog()).get(0))
-                    .startsWith("qemu-system-aarch64 -name armnode1 -machine virt,accel=tcg -cpu cortex-a57");
+                    .startsWith("qemu-system-aarch64 -name armnode1 -machine virt -accel tcg,tb-size=16 -cpu cortex-a57");
         }
     }
 }

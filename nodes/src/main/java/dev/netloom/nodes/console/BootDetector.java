@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * Watches a console until a node has booted as its {@link BootSpec} describes: boot marker, optional
  * login, shell prompt. Fails when the console stalls (prints nothing for the stall timeout) or the
  * overall budget is spent, so a slow but progressing boot never fails and a hung one fails fast.
- * Timers run on the console's event loop and time comes from the console's clock, so tests can drive both.
+ * Silence the node spent waiting for a CPU (its QEMU runnable but not running: a host starved by other
+ * work) does not count toward a stall: a starved boot is slow, not hung. Timers run on the console's event loop and time comes from the console's clock, so tests can drive both.
  */
 public final class BootDetector {
 
@@ -33,6 +34,7 @@ public final class BootDetector {
     private final BootSpec spec;
     private final EventLoop loop;
     private final LongSupplier clock;
+    private final LongSupplier waited;
     private final CompletableFuture<BootResult> result = new CompletableFuture<>();
     private final Map<BootPhase, Duration> timings = new EnumMap<>(BootPhase.class);
     // all below: event loop only
@@ -44,12 +46,15 @@ public final class BootDetector {
     private ScheduledFuture<?> stallTimer;
     private ScheduledFuture<?> budgetTimer;
     private ScheduledFuture<?> nudgeTimer;
+    private long silenceSeen;
+    private long waitedAtSilence;
 
-    private BootDetector(ConsoleSession console, BootSpec spec) {
+    private BootDetector(ConsoleSession console, BootSpec spec, LongSupplier waited) {
         this.console = console;
         this.spec = spec;
         this.loop = console.eventLoop();
         this.clock = console.clock();
+        this.waited = waited;
     }
 
     /**
@@ -57,7 +62,16 @@ public final class BootDetector {
      * call counts) until the prompt; fails with a {@link BootFailedException}.
      */
     public static CompletableFuture<BootResult> detect(ConsoleSession console, BootSpec spec) {
-        BootDetector detector = new BootDetector(console, spec);
+        return detect(console, spec, () -> 0);
+    }
+
+    /**
+     * As {@link #detect(ConsoleSession, BootSpec)}, with {@code waited} the time the node's process has
+     * spent so far waiting for a CPU (nanoseconds, growing; {@link dev.netloom.nodes.host.RunQueueWait}): that part of a
+     * silence is not counted as a stall.
+     */
+    public static CompletableFuture<BootResult> detect(ConsoleSession console, BootSpec spec, LongSupplier waited) {
+        BootDetector detector = new BootDetector(console, spec, waited);
         if (detector.loop.inEventLoop()) {
             detector.start();
         } else {
@@ -68,6 +82,8 @@ public final class BootDetector {
 
     private void start() {
         startNanos = clock.getAsLong();
+        silenceSeen = startNanos;
+        waitedAtSilence = waited.getAsLong();
         result.whenComplete((r, e) -> loop.execute(this::stopTimers)); // also when the caller cancels
         budgetTimer = schedule(() -> fail("did not finish booting within " + seconds(spec.overallBudget())),
                 spec.overallBudget().toNanos());
@@ -121,10 +137,19 @@ public final class BootDetector {
     }
 
     private void checkStall() {
-        long idle = clock.getAsLong() - Math.max(console.lastOutputNanos(), startNanos);
+        long silenceStart = Math.max(console.lastOutputNanos(), startNanos);
+        long waitedNow = waited.getAsLong();
+        if (silenceStart != silenceSeen) { // output since the last check: the wait counts from here on (never more than there was)
+            silenceSeen = silenceStart;
+            waitedAtSilence = waitedNow;
+        }
+        long starved = Math.max(0, waitedNow - waitedAtSilence);
+        long wall = clock.getAsLong() - silenceStart;
+        long idle = wall - starved;
         long stall = spec.stallTimeout().toNanos();
         if (idle >= stall) {
-            fail("the console printed nothing for " + seconds(spec.stallTimeout()));
+            fail("the console printed nothing for " + seconds(Duration.ofNanos(wall))
+                    + (starved > 0 ? " (" + seconds(Duration.ofNanos(starved)) + " of it waiting for a CPU)" : ""));
         } else {
             stallTimer = schedule(this::checkStall, stall - idle);
         }

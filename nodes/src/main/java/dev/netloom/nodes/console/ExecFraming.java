@@ -6,39 +6,98 @@ import dev.netloom.nodes.NodeLimits;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Frames one command typed into a shell and parses its output back out of the console stream,
  * incrementally: chunks may split markers anywhere and output may be megabytes.
  *
- * <p>The typed line prints a start marker line, runs the command through {@code eval} in a subshell
- * with stdin from /dev/null (so {@code exit} or {@code cd} in one command cannot end or change the
- * console's shell, and a command cannot swallow the next typed line), then prints a newline and an end marker
- * carrying {@code $?}. Each marker is typed as two adjacent quoted strings ({@code '@@NL''S<id>'}), so
- * the marker text never appears in the typed line and an echoing shell cannot fake a match. Output is
- * what lies between the start marker's line end and the newline before the end marker, with the
- * terminal's CR LF turned back into LF and decoded as UTF-8 (invalid bytes become U+FFFD).
+ * <p>The framing is a shell function, {@link #INSTALL}ed once in the console's shell (and again by
+ * every resync), so that each command types only {@code $_n ID 'COMMAND'}: on an emulated UART every
+ * typed byte costs the guest an interrupt's share, and the framed line of old was 100 bytes before the
+ * command. The function prints a start marker line {@code @SID}, runs the command through {@code eval}
+ * in a subshell with stdin from /dev/null and no positional parameters (so {@code exit} or {@code cd}
+ * in one command cannot end or change the console's shell, and a command cannot swallow the next typed
+ * line), then prints the end marker {@code @EID STATUS}. The markers are assembled by the function, so
+ * they never appear in a typed line and an echoing shell cannot fake a match. Output is what lies
+ * between the start marker's line end and the end marker, with the terminal's CR LF turned back into
+ * LF and decoded as UTF-8 (invalid bytes become U+FFFD).
+ *
+ * <p>The subshell is the most expensive part of the line: a fork costs a guest under software
+ * emulation some 3 ms, three times a whole {@code true} typed raw. A command that cannot change the
+ * shell it runs in ({@link #runsInShell}: one simple command, no expansions, quotes, operators or
+ * redirections, whose program is not a shell builtin or keyword other than {@code true}, {@code false},
+ * {@code echo}, {@code test} or {@code pwd}) is typed as {@code $_m ID 'COMMAND'} instead, whose
+ * function runs it in the console's shell itself: an external program is then forked once, as at a
+ * prompt, and a builtin not at all. Either way, stdin is /dev/null and the output and status are the same.
+ *
+ * <p>The functions are called through the variables {@code _n} and {@code _m}, installed with them. A shell that lost them
+ * (it was replaced: an init respawned it) expands {@code $_n} to nothing and runs the id as a command,
+ * which it reports as not found, naming the id: the framing sees {@code ID: } before any start marker
+ * and reports {@link #functionMissing()}; the command did not run, and the session installs the
+ * function again and types it anew.
  *
  * <p>Memory stays bounded whatever the command prints: only a few raw bytes are held back (an end
- * marker candidate and the newline before it); the rest streams into a {@link CappedOutput} that
- * keeps the first {@code cap} bytes and counts the others.
+ * marker candidate); the rest streams into a {@link CappedOutput} that keeps the first {@code cap}
+ * bytes and counts the others.
  */
 public final class ExecFraming {
 
-    private static final String PREFIX = "@@NL";
+    /** The shell function that frames a command in a subshell: {@code _nl ID COMMAND}. */
+    static final String FUNCTION = "_nl";
+    /** The variable through which each command calls the function, so that a shell without it says which id it could not run. */
+    static final String VARIABLE = "_n";
+    /** The function that frames a command {@link #runsInShell} accepts, run in the shell itself. */
+    static final String IN_SHELL_FUNCTION = "_nm";
+    /** The variable through which such a command calls it. */
+    static final String IN_SHELL_VARIABLE = "_m";
+    private static final String START = "@S";
+    private static final String END = "@E";
+    /**
+     * Defines both functions and their variables (no newline). {@code eval "set --;$2"} runs the
+     * command with no positional parameters, as at a prompt, in a subshell; the in-shell function
+     * needs no {@code set --}, since its commands expand nothing. The functions' own status is always
+     * 0; the command's travels in the end marker.
+     */
+    public static final String INSTALL = FUNCTION + "(){ printf '" + START + "%s\\n' \"$1\";(eval \"set --;$2\")</dev/null;"
+            + "printf '" + END + "%s %d\\n' \"$1\" $?;};"
+            + IN_SHELL_FUNCTION + "(){ printf '" + START + "%s\\n' \"$1\";eval \"$2\"</dev/null;"
+            + "printf '" + END + "%s %d\\n' \"$1\" $?;};" + VARIABLE + "=" + FUNCTION + " " + IN_SHELL_VARIABLE + "=" + IN_SHELL_FUNCTION;
+    /**
+     * One simple command of plain words: no quotes, expansions ({@code $ ` ~ * ? [ {}}), operators,
+     * redirections, comments or assignments before the program.
+     */
+    private static final Pattern SIMPLE_COMMAND = Pattern.compile("([A-Za-z0-9_./-]+)( +[A-Za-z0-9_./:,@%+=-]+)* *");
+    /**
+     * Builtins and reserved words of bash, dash and BusyBox ash, less the few that cannot change the
+     * shell: any of these could (cd, exit, exec, set, read, trap, printf -v, command cd, ...), so a
+     * command starting with one runs in a subshell.
+     */
+    private static final Set<String> SHELL_WORDS = Set.of(
+            ".", ":", "alias", "bg", "bind", "break", "builtin", "caller", "cd", "chdir", "command", "compgen",
+            "complete", "compopt", "continue", "declare", "dirs", "disown", "enable", "eval", "exec", "exit",
+            "export", "fc", "fg", "getopts", "hash", "help", "history", "jobs", "kill", "let", "local", "login",
+            "logout", "mapfile", "newgrp", "popd", "printf", "pushd", "read", "readarray", "readonly", "return",
+            "set", "setvar", "shift", "shopt", "source", "suspend", "times", "trap", "type", "typeset", "ulimit",
+            "umask", "unalias", "unset", "wait",
+            "if", "then", "else", "elif", "fi", "case", "esac", "for", "select", "while", "until", "do", "done",
+            "in", "function", "time", "coproc");
+
     private static final int MAX_ID_LENGTH = 32;
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1," + MAX_ID_LENGTH + "}");
     /** A canonical-mode tty line holds 4095 bytes; stay well below so the shell sees the whole line. */
     public static final int MAX_LINE_BYTES = 3500;
     /**
      * The longest command exec takes, in UTF-8 bytes as typed (a single quote is typed as the four
-     * bytes '\''): with the framing of the longest id around it the line stays within
-     * {@link #MAX_LINE_BYTES}, some 600 bytes under the tty's 4095. Scenario files are held to it too.
+     * bytes '\''). It is the limit of the earlier framing, whose line was 143 bytes longer, kept so that
+     * scenario files keep theirs; with the longest id (or with the function's definition, as a resync
+     * types it) the line stays within {@link #MAX_LINE_BYTES}, some 600 bytes under the tty's 4095.
      */
-    public static final int MAX_COMMAND_BYTES = MAX_LINE_BYTES - frame("x".repeat(MAX_ID_LENGTH), "").length();
+    public static final int MAX_COMMAND_BYTES = 3357;
 
-    private enum State { SEEK_START, START_LINE_END, BODY, EXIT_CODE, DONE }
+    private enum State { SEEK_START, START_LINE_END, BODY, EXIT_CODE, DONE, MISSING }
 
     /** A CR the tty may double is allowed this often between the exit code and its LF. */
     private static final int MAX_MARKER_CRS = 2;
@@ -46,8 +105,9 @@ public final class ExecFraming {
     private final String id;
     private final Kmp start;
     private final Kmp end;
+    private final Kmp missing;
     private final CappedOutput output;
-    private final int holdBack;  // raw body bytes not yet passed to output: marker candidate + CR LF before it
+    private final int holdBack;  // raw body bytes not yet passed to output: an end marker candidate
     private State state = State.SEEK_START;
     private byte[] held;
     private int heldLength;
@@ -68,10 +128,11 @@ public final class ExecFraming {
         }
         NodeLimits.checkExecOutputCap(outputCap);
         this.id = id;
-        this.start = new Kmp((PREFIX + "S" + id).getBytes(StandardCharsets.US_ASCII));
-        this.end = new Kmp((PREFIX + "E" + id + " ").getBytes(StandardCharsets.US_ASCII));
+        this.start = new Kmp((START + id).getBytes(StandardCharsets.US_ASCII));
+        this.end = new Kmp((END + id + " ").getBytes(StandardCharsets.US_ASCII));
+        this.missing = new Kmp((id + ": ").getBytes(StandardCharsets.US_ASCII));
         this.output = new CappedOutput(outputCap);
-        this.holdBack = end.length() + 2;
+        this.holdBack = end.length();
         this.held = new byte[4 * holdBack];
     }
 
@@ -80,27 +141,48 @@ public final class ExecFraming {
     }
 
     /**
-     * The line to type (with its final newline) that runs {@code command} between this id's markers.
-     * Rejects commands that {@link #problem} finds fault with.
+     * The line to type (with its final newline) that runs {@code command} between this id's markers,
+     * through the function a shell got from {@link #INSTALL}. Rejects commands that {@link #problem}
+     * finds fault with.
      */
     public String line(String command) {
+        return "$" + (runsInShell(command) ? IN_SHELL_VARIABLE : VARIABLE) + " " + id + " " + quoted(command) + "\n";
+    }
+
+    /**
+     * True when {@code command} cannot change the shell it runs in, so that it may run in the
+     * console's shell without a subshell: one simple command of plain words (see
+     * {@link #SIMPLE_COMMAND}) whose program is not a shell builtin or reserved word other than
+     * {@code true}, {@code false}, {@code echo}, {@code test} and {@code pwd}. Without quotes or
+     * expansions the words are what the program gets, so nothing can assign a variable, define a
+     * function, redirect the shell or end it; an external program runs in a child either way.
+     */
+    public static boolean runsInShell(String command) {
+        Matcher m = SIMPLE_COMMAND.matcher(command);
+        return m.matches() && !SHELL_WORDS.contains(m.group(1));
+    }
+
+    /**
+     * The line to type that (re)installs the function and runs {@code command} through it, for a shell
+     * that may not have it: {@code prefix} (shell settings ending in a separator) comes first.
+     */
+    public String installingLine(String prefix, String command) {
+        return prefix + INSTALL + ";" + FUNCTION + " " + id + " " + quoted(command) + "\n";
+    }
+
+    private static String quoted(String command) {
         String problem = problem(command);
         if (problem != null) {
             throw new BadInputException(problem);
         }
-        return frame(id, command);
-    }
-
-    private static String frame(String id, String command) {
-        return "printf '%s\\n' '" + PREFIX + "''S" + id + "'; (eval '" + command.replace("'", "'\\''")
-                + "') </dev/null; printf '\\n%s %d\\n' '" + PREFIX + "''E" + id + "' $?\n";
+        return "'" + command.replace("'", "'\\''") + "'";
     }
 
     /**
      * Why {@code command} cannot be typed into a console, or null when it can. Control characters
      * (C0 including tab and newline, DEL, C1) are refused: the tty would act on them (Ctrl-C, Ctrl-D,
      * Ctrl-U) or a newline would end the line early and type the rest as a second command. So is a
-     * command longer than {@link #MAX_COMMAND_BYTES} as typed, which the tty would cut off.
+     * command longer than {@link #MAX_COMMAND_BYTES} as typed.
      */
     public static String problem(String command) {
         for (int i = 0; i < command.length(); i++) {
@@ -127,11 +209,14 @@ public final class ExecFraming {
         return command.getBytes(StandardCharsets.UTF_8).length + 3 * quotes;
     }
 
-    /** Feeds console bytes; returns true once the end marker with its exit status has been read. */
+    /**
+     * Feeds console bytes; returns true once the end marker with its exit status has been read, or
+     * once the shell said it has no framing function ({@link #functionMissing()}).
+     */
     public boolean feed(byte[] bytes, int off, int len) {
         int i = off;
         int limit = off + len;
-        while (i < limit && state != State.DONE) {
+        while (i < limit && !finished()) {
             switch (state) {
                 case SEEK_START -> i = seekStart(bytes, i, limit);
                 case START_LINE_END -> i = startLineEnd(bytes[i], i);
@@ -140,20 +225,32 @@ public final class ExecFraming {
                 default -> throw new IllegalStateException(state.name());
             }
         }
-        return state == State.DONE;
+        return finished();
     }
 
     public boolean feed(byte[] bytes) {
         return feed(bytes, 0, bytes.length);
     }
 
+    private boolean finished() {
+        return state == State.DONE || state == State.MISSING;
+    }
+
     public boolean isDone() {
         return state == State.DONE;
     }
 
+    /**
+     * True when the shell reported this id as a command it could not find before any start marker:
+     * it had no framing function (a new shell), so the command did not run. Nothing more is read.
+     */
+    public boolean functionMissing() {
+        return state == State.MISSING;
+    }
+
     /** True once the start marker has been seen: the command is running. */
     public boolean started() {
-        return state.ordinal() >= State.BODY.ordinal();
+        return state == State.BODY || state == State.EXIT_CODE || state == State.DONE;
     }
 
     /** The command's exit status; only once {@link #isDone()}. */
@@ -200,6 +297,10 @@ public final class ExecFraming {
 
     private int seekStart(byte[] bytes, int i, int limit) {
         for (; i < limit; i++) {
+            if (missing.advance(bytes[i])) {
+                state = State.MISSING;
+                return i + 1;
+            }
             if (start.advance(bytes[i])) {
                 state = State.START_LINE_END;
                 return i + 1;
@@ -210,6 +311,7 @@ public final class ExecFraming {
 
     private int startLineEnd(byte b, int i) {
         if (b == '\r') {
+            missing.advance(b);
             return i + 1; // onlcr: the marker line ends in CR LF
         }
         if (b == '\n') {
@@ -253,7 +355,7 @@ public final class ExecFraming {
             return i + 1;
         }
         if (b == '\n' && exitDigits > 0) {
-            output.write(held, 0, withoutFramingNewline(markerAt));
+            output.write(held, 0, markerAt);
             output.finish();
             heldLength = 0;
             state = State.DONE;
@@ -263,17 +365,6 @@ public final class ExecFraming {
         end.reset();
         state = State.BODY;
         return i;
-    }
-
-    /** {@code length} without the one newline (LF or CR LF) the end marker's printf put before the marker. */
-    private int withoutFramingNewline(int length) {
-        if (length > 0 && held[length - 1] == '\n') {
-            length--;
-            if (length > 0 && held[length - 1] == '\r') {
-                length--;
-            }
-        }
-        return length;
     }
 
     private void hold(byte b) {

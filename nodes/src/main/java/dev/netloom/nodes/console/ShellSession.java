@@ -17,9 +17,11 @@ import java.util.function.Supplier;
 
 /**
  * Runs commands in the logged-in shell on a console and returns their output and exit codes. Commands
- * are queued (one future chain, no threads); each is framed by {@link ExecFraming} with a unique id.
- * Output is collected through an attached reader, up to an output cap (the rest is counted and
- * dropped, and the result says so). All state lives on the console's event loop.
+ * are queued (one future chain, no threads); each is framed by {@link ExecFraming} with a unique id,
+ * through the framing function that {@link #prepare()} and every resync install in the shell (and
+ * install again when a command finds the shell without it: the shell was replaced). Output is
+ * collected through an attached reader, up to an output cap (the rest is counted and dropped, and the
+ * result says so). All state lives on the console's event loop.
  */
 public final class ShellSession implements AutoCloseable {
 
@@ -28,11 +30,12 @@ public final class ShellSession implements AutoCloseable {
     /**
      * Makes the shell deterministic: no echo, a fixed prompt, no pagers, colours or history expansion,
      * no line editing (bash readline would complete on a tab). {@code command set} keeps an option
-     * the shell lacks (busybox ash has no +H) from aborting the rest of the line.
+     * the shell lacks (busybox ash has no +H) from aborting the rest of the line. Every sync types
+     * these settings and the framing function ({@link ExecFraming#INSTALL}) ahead of its {@code true}.
      */
-    static final String PREPARE_LINE = "stty -echo 2>/dev/null; export PS1='" + PROMPT + "' PS2='' PAGER=cat"
+    static final String SETTINGS = "stty -echo 2>/dev/null; export PS1='" + PROMPT + "' PS2='' PAGER=cat"
             + " SYSTEMD_PAGER= TERM=dumb NO_COLOR=1 LANG=C; unset PROMPT_COMMAND;"
-            + " command set +H 2>/dev/null; command set +o emacs +o vi 2>/dev/null\n";
+            + " command set +H 2>/dev/null; command set +o emacs +o vi 2>/dev/null; ";
     /** A sync waits this long for its marker before trying again. */
     static final Duration SYNC_ATTEMPT = Duration.ofSeconds(2);
     static final int SYNC_ATTEMPTS = 3;
@@ -43,7 +46,8 @@ public final class ShellSession implements AutoCloseable {
     private final EventLoop loop;
     private final Attachment attachment;
     private final long defaultOutputCap;
-    private final String nonce = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0x1000000));
+    /** Ids are this nonce, a dot and a counter, both base 36: short, since each exec types its id. */
+    private final String nonce = Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36, 36 * 36 * 36), 36);
     private long nextId;
     private Frame current;          // the frame whose markers the console output is fed to; loop only
     private boolean outOfStep;      // a resync failed: the next command resyncs first; loop only
@@ -74,11 +78,11 @@ public final class ShellSession implements AutoCloseable {
     }
 
     /**
-     * Makes the shell quiet and deterministic ({@link #PREPARE_LINE}), then proves it is in step with a
-     * framed {@code true}. Call once after login.
+     * Makes the shell quiet and deterministic ({@link #SETTINGS}), installs the framing function and
+     * proves the shell is in step with a framed {@code true}, all in one line. Call once after login.
      */
     public CompletableFuture<Void> prepare() {
-        return enqueue(() -> console.send(PREPARE_LINE).thenCompose(v -> sync(false)));
+        return enqueue(() -> sync(false));
     }
 
     /**
@@ -107,7 +111,7 @@ public final class ShellSession implements AutoCloseable {
             return CompletableFuture.failedFuture(e);
         }
         return enqueue(() -> (outOfStep ? sync(true) : CompletableFuture.<Void>completedFuture(null))
-                .thenCompose(v -> run(command, timeout, outputCap)));
+                .thenCompose(v -> run(command, timeout, outputCap, console.clock().getAsLong(), false)));
     }
 
     /** Detaches from the console; commands still running fail. */
@@ -125,8 +129,12 @@ public final class ShellSession implements AutoCloseable {
         }
     }
 
-    private CompletableFuture<ExecResult> run(String command, Duration timeout, long outputCap) {
-        long started = console.clock().getAsLong();
+    /**
+     * Types {@code command} through the framing function. When the shell turns out not to have the
+     * function (it was replaced since the last sync), the command has not run: the function is
+     * installed again with a sync and the command typed once more ({@code reinstalled}).
+     */
+    private CompletableFuture<ExecResult> run(String command, Duration timeout, long outputCap, long started, boolean reinstalled) {
         Frame frame = begin(outputCap);
         CompletableFuture<ExecResult> result = new CompletableFuture<>();
         ScheduledFuture<?> timer = loop.schedule(() -> timedOut(frame, started, result),
@@ -138,6 +146,8 @@ public final class ShellSession implements AutoCloseable {
             timer.cancel(false);
             if (failure != null) {
                 result.completeExceptionally(failure);
+            } else if (parsed.functionMissing()) {
+                reinstall(command, timeout, outputCap, started, reinstalled, result);
             } else {
                 result.complete(new ExecResult(parsed.exitCode(), parsed.output(), since(started), false,
                         parsed.truncated(), parsed.droppedBytes()));
@@ -145,6 +155,23 @@ public final class ShellSession implements AutoCloseable {
         });
         send(frame, frame.framing.line(command).getBytes(StandardCharsets.UTF_8));
         return result;
+    }
+
+    private void reinstall(String command, Duration timeout, long outputCap, long started, boolean reinstalled,
+                           CompletableFuture<ExecResult> result) {
+        if (reinstalled) {
+            result.completeExceptionally(new NetloomException("the shell on console " + console.name()
+                    + " lost netloom's exec function again right after it was installed; last console lines:\n"
+                    + console.lastLines(30)));
+            return;
+        }
+        sync(false).thenCompose(v -> run(command, timeout, outputCap, started, true)).whenComplete((r, e) -> {
+            if (e != null) {
+                result.completeExceptionally(e);
+            } else {
+                result.complete(r);
+            }
+        });
     }
 
     private void timedOut(Frame frame, long started, CompletableFuture<ExecResult> result) {
@@ -160,9 +187,10 @@ public final class ShellSession implements AutoCloseable {
     }
 
     /**
-     * Brings the shell back in step: a framed {@code true} (after Ctrl-C when {@code interrupt}) whose
-     * end marker proves every earlier line is done. Tries {@link #SYNC_ATTEMPTS} times because a
-     * shell handling SIGINT may drop a line typed right behind the Ctrl-C.
+     * Brings the shell back in step: one line (after Ctrl-C when {@code interrupt}) that applies the
+     * {@link #SETTINGS}, installs the framing function and runs {@code true} through it, whose end marker
+     * proves every earlier line is done and the function is there. Tries {@link #SYNC_ATTEMPTS} times
+     * because a shell handling SIGINT may drop a line typed right behind the Ctrl-C.
      */
     private CompletableFuture<Void> sync(boolean interrupt) {
         CompletableFuture<Void> synced = new CompletableFuture<>();
@@ -173,16 +201,9 @@ public final class ShellSession implements AutoCloseable {
     private void syncAttempt(boolean interrupt, int attempt, CompletableFuture<Void> synced) {
         Frame frame = begin(SYNC_OUTPUT_CAP);
         ScheduledFuture<?> timer = loop.schedule(() -> {
-            if (!frame.done.cancel(false)) {
-                return;
-            }
-            current = null;
-            if (attempt < SYNC_ATTEMPTS) {
-                syncAttempt(interrupt, attempt + 1, synced);
-            } else {
-                synced.completeExceptionally(new NetloomException("the shell on console " + console.name()
-                        + " did not answer " + SYNC_ATTEMPTS + " sync markers within "
-                        + SYNC_ATTEMPT.toMillis() + " ms each; last console lines:\n" + console.lastLines(30)));
+            if (frame.done.cancel(false)) {
+                current = null;
+                nextSyncAttempt(interrupt, attempt, synced);
             }
         }, SYNC_ATTEMPT.toNanos(), TimeUnit.NANOSECONDS);
         frame.done.whenComplete((parsed, failure) -> {
@@ -192,16 +213,28 @@ public final class ShellSession implements AutoCloseable {
             timer.cancel(false);
             if (failure != null) {
                 synced.completeExceptionally(failure);
+            } else if (parsed.functionMissing()) {
+                nextSyncAttempt(interrupt, attempt, synced); // the shell did not read the line's start: try again
             } else {
                 synced.complete(null);
             }
         });
-        String line = frame.framing.line("true");
+        String line = frame.framing.installingLine(SETTINGS, "true");
         send(frame, (interrupt ? "\u0003" + line : line).getBytes(StandardCharsets.UTF_8));
     }
 
+    private void nextSyncAttempt(boolean interrupt, int attempt, CompletableFuture<Void> synced) {
+        if (attempt < SYNC_ATTEMPTS) {
+            syncAttempt(interrupt, attempt + 1, synced);
+        } else {
+            synced.completeExceptionally(new NetloomException("the shell on console " + console.name()
+                    + " did not answer " + SYNC_ATTEMPTS + " sync markers within "
+                    + SYNC_ATTEMPT.toMillis() + " ms each; last console lines:\n" + console.lastLines(30)));
+        }
+    }
+
     private Frame begin(long outputCap) {
-        Frame frame = new Frame(new ExecFraming(nonce + "." + nextId++, outputCap));
+        Frame frame = new Frame(new ExecFraming(nonce + "." + Long.toString(nextId++, 36), outputCap));
         current = frame;
         return frame;
     }

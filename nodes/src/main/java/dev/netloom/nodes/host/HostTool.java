@@ -39,6 +39,7 @@ public record HostTool(String program, String pkg, String neededFor, boolean cor
             new HostTool("stty", "coreutils", "netloom console (raw terminal)", true),
             new HostTool("env", "coreutils", "running apt-get non-interactively", true),
             new HostTool("genisoimage", "genisoimage", "cloud images (NoCloud seed; xorriso also works)", true),
+            new HostTool("renice", "bsdutils", "ksmd's priority while labs run KSM", true),
             new HostTool("tcpdump", "tcpdump", "netloom capture, link.capture and the flight recorder (\"capture\" in a scenario)", false),
             new HostTool("tshark", "tshark", "reading captures (tshark -r FILE.pcapng; the capture tests)", false),
             new HostTool("cpio", "cpio", "benchmarks (bare initramfs)", false),
@@ -47,7 +48,8 @@ public record HostTool(String program, String pkg, String neededFor, boolean cor
             new HostTool("grub-mkrescue", "grub-common", "the GRUB example image (images/grub/make-iso)", false),
             // grub-pc-bin has no program of its own: GRUB's BIOS modules, which grub-mkrescue copies into the ISO
             new HostTool("/usr/lib/grub/i386-pc/grub-bios-setup", "grub-pc-bin", "the GRUB example image (GRUB's BIOS modules)", false),
-            new HostTool("xorriso", "xorriso", "the GRUB example image (grub-mkrescue writes the ISO with it)", false));
+            new HostTool("xorriso", "xorriso", "the GRUB example image (grub-mkrescue writes the ISO with it)", false),
+            new HostTool("promtool", "prometheus", "the metrics test (promtool check metrics on the --metrics page)", false));
 
     /** Every package of the table, once each, in table order. */
     public static List<String> packages() {

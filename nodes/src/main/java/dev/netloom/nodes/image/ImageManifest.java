@@ -61,6 +61,8 @@ public record ImageManifest(
 
     public static final String FILE = "image.json";
     public static final String GUEST_NETEM = "guest-netem";
+    /** The guest has virtio_balloon and reports its free pages to the host (nodes get the balloon device). */
+    public static final String FREE_PAGE_REPORTING = "free-page-reporting";
 
     /** Manifests written by a newer netloom may carry fields this one does not know. */
     private static final ObjectReader READER = Json.MAPPER.readerFor(ImageManifest.class)

@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
@@ -50,7 +51,9 @@ public final class TinyImageBuilder {
     public static final String NAME = "tiny";
     private static final String RESOURCES = "/netloom/images/";
     /** Bump when the build logic changes in a way that changes the image. */
-    private static final String BUILDER_VERSION = "3";
+    private static final String BUILDER_VERSION = "4";
+    /** The uncompressed x86_64 kernel that nodes boot through PVH ({@link PvhKernel}). */
+    static final String PVH_KERNEL = "vmlinux";
     private static final long MAX_INITRD_BYTES = 25L * 1000 * 1000;
     /** The console device images/tiny/init keeps its shell on; a recipe's consoleTty replaces it. */
     private static final String INIT_TTY = "ttyS0";
@@ -276,14 +279,34 @@ public final class TinyImageBuilder {
         if (size > MAX_INITRD_BYTES) {
             throw new NetloomException("the " + name + " initramfs is " + size / 1_000_000 + " MB, over the 25 MB limit: trim the recipe's packages");
         }
-        Files.copy(vmlinuz, stage.resolve(ImageStore.KERNEL));
+        String kernel = installKernel(vmlinuz, stage, arch);
         ImageStore.deleteTree(work);
 
-        ImageManifest manifest = new ImageManifest(name, TinyKind.NAME, ImageStore.KERNEL, ImageStore.INITRD, null, null,
+        ImageManifest manifest = new ImageManifest(name, TinyKind.NAME, kernel, ImageStore.INITRD, null, null,
                 recipe.kernelArgs(), parseMiB(recipe.memory()), recipe.bootPattern(), null, null, null, null,
                 recipe.promptPattern(), recipe.capabilities(), fingerprint, arch);
         manifest.write(stage);
         return manifest;
+    }
+
+    /**
+     * Puts the kernel into the image and returns the file the nodes boot. The bzImage is always there
+     * as {@code vmlinuz} (for bootloaders such as GRUB, which need it: images.md); on x86_64 the nodes
+     * boot the ELF inside it through PVH when QEMU can ({@link PvhKernel}: every node then shares one
+     * copy of it in the page cache); arm64's Image is uncompressed already.
+     */
+    private String installKernel(Path vmlinuz, Path stage, Arch arch) throws IOException {
+        Files.copy(vmlinuz, stage.resolve(ImageStore.KERNEL));
+        if (arch == Arch.X86_64) {
+            Optional<byte[]> elf = PvhKernel.extract(Files.readAllBytes(vmlinuz));
+            if (elf.isPresent()) {
+                Files.write(stage.resolve(PVH_KERNEL), elf.get());
+                say.accept("kernel: nodes boot the uncompressed ELF through PVH (" + elf.get().length / 1_000_000 + " MB; they share it through the page cache)");
+                return PVH_KERNEL;
+            }
+            say.accept("kernel: nodes boot the bzImage (its payload is not an ELF with a PVH entry that netloom can unpack)");
+        }
+        return ImageStore.KERNEL;
     }
 
     /** Module files (relative to lib/modules/VERSION) in an order in which each one's dependencies come first. */

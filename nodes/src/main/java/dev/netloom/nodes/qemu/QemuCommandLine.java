@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 
 /**
  * QEMU's argument list for a node: a pure function of the spec and the node's paths, assembled from
- * small pieces (machine, memory, boot, console, QMP, NICs) so each can be tested on its own. The
+ * small pieces (machine, memory, boot, console, QMP, balloon, NICs) so each can be tested on its own. The
  * image's architecture picks the emulator and the machine: {@code pc} for x86_64, {@code virt} for
  * arm64; the rest (console on the machine's first UART, NICs on fixed slots of its PCI bus) is the same.
  */
@@ -25,6 +25,19 @@ public final class QemuCommandLine {
      * QARMA algorithm and boots the tiny image about 4 times slower; a Cortex-A57 has none of it.
      */
     static final String ARM64_TCG_CPU = "cortex-a57";
+
+    /**
+     * TCG's translation cache for the smallest guests, in MiB. QEMU's default is a 1 GiB buffer that
+     * becomes resident as it fills and is never given back: a tiny node held 46 MiB of it after booting
+     * and 168 MiB after a few hundred short commands. Below 16 MiB the tiny boot and its commands no
+     * longer fit and QEMU keeps retranslating (8 MiB: boot twice as long, commands 5 times); see
+     * docs/benchmarks.md (memory).
+     */
+    public static final int TCG_CACHE_MIN_MIB = 16;
+    /** The cache never grows past this, however large the guest. */
+    public static final int TCG_CACHE_MAX_MIB = 256;
+    /** The free PCI slot of both machines' root bus (NICs take 0x03 and up) that the balloon device takes. */
+    static final int BALLOON_SLOT = 0x02;
 
     /** Options that would take over what netloom owns: the console, QMP, the pidfile, the process itself. */
     private static final Set<String> OWNED_OPTIONS = Set.of("-serial", "-qmp", "-qmp-pretty", "-mon", "-monitor", "-pidfile",
@@ -46,6 +59,7 @@ public final class QemuCommandLine {
         args.addAll(seed(spec));
         args.addAll(console(paths));
         args.addAll(qmp(paths));
+        args.addAll(balloon(spec));
         for (int i = 0; i < spec.nics().size(); i++) {
             args.addAll(nic(i, spec.nics().get(i)));
         }
@@ -65,24 +79,38 @@ public final class QemuCommandLine {
     /**
      * The machine, accelerator and CPU. arm64 runs on {@code virt}, whose PL011 UART is what
      * {@code -serial} connects (the guest's ttyAMA0) and whose PCIe host bridge takes the NICs on the
-     * same fixed slots as x86's {@code pc}.
+     * same fixed slots as x86's {@code pc}. Under TCG the translation cache is sized for the guest
+     * ({@link #tcgCacheMiB}); {@code mem-merge=off} keeps the guest's memory out of KSM.
      */
     static List<String> machine(NodeSpec spec) {
-        return machine(spec.image().arch(), spec.accel());
+        return machine(spec.image().arch(), spec.accel(), spec.memoryMiB(), spec.mergeMemory());
     }
 
-    /** The machine, accelerator and CPU for guests of {@code arch} under {@code accel} (KVM or TCG). */
-    public static List<String> machine(Arch arch, Accel accel) {
+    /** The machine, accelerator and CPU for a guest of {@code arch} with {@code memoryMiB} under {@code accel}, memory merging allowed. */
+    public static List<String> machine(Arch arch, Accel accel, int memoryMiB) {
+        return machine(arch, accel, memoryMiB, true);
+    }
+
+    static List<String> machine(Arch arch, Accel accel, int memoryMiB, boolean mergeMemory) {
         boolean kvm = accel == Accel.KVM;
-        String machine = machineName(arch);
-        return switch (arch) {
-            case X86_64 -> kvm
-                    ? List.of("-machine", machine + ",accel=kvm", "-cpu", "host")
-                    : List.of("-machine", machine + ",accel=tcg");
-            case ARM64 -> kvm
-                    ? List.of("-machine", machine + ",gic-version=host,accel=kvm", "-cpu", "host")
-                    : List.of("-machine", machine + ",accel=tcg", "-cpu", ARM64_TCG_CPU);
-        };
+        String machine = machineName(arch) + (kvm && arch == Arch.ARM64 ? ",gic-version=host" : "") + (mergeMemory ? "" : ",mem-merge=off");
+        List<String> args = new ArrayList<>(List.of("-machine", machine,
+                "-accel", kvm ? "kvm" : "tcg,tb-size=" + tcgCacheMiB(memoryMiB)));
+        if (kvm) {
+            args.addAll(List.of("-cpu", "host"));
+        } else if (arch == Arch.ARM64) {
+            args.addAll(List.of("-cpu", ARM64_TCG_CPU));
+        }
+        return args;
+    }
+
+    /**
+     * The TCG translation cache for a guest of {@code memoryMiB}: a sixth of its memory, at least
+     * {@link #TCG_CACHE_MIN_MIB} and at most {@link #TCG_CACHE_MAX_MIB}. Larger guests run more
+     * software and need more translated code at once; the cache is resident memory on top of the guest's.
+     */
+    public static int tcgCacheMiB(int memoryMiB) {
+        return Math.max(TCG_CACHE_MIN_MIB, Math.min(TCG_CACHE_MAX_MIB, memoryMiB / 6));
     }
 
     /** Direct kernel boot when the image has a kernel; a disk always runs on the node's qcow2 overlay. */
@@ -113,6 +141,19 @@ public final class QemuCommandLine {
             return List.of();
         }
         return List.of("-drive", "file=" + spec.seed() + ",format=raw,if=virtio,readonly=on");
+    }
+
+    /**
+     * A virtio balloon that only reports free pages ({@code free-page-reporting=on}): the guest tells
+     * QEMU which of its pages are free and QEMU gives them back to the host. It is never inflated. Only
+     * for images that say their guest has the driver ({@link ImageManifest#FREE_PAGE_REPORTING}) and have
+     * no disk (a disk takes the first free slot, which is the balloon's).
+     */
+    static List<String> balloon(NodeSpec spec) {
+        if (!spec.image().has(ImageManifest.FREE_PAGE_REPORTING) || spec.image().disk() != null) {
+            return List.of();
+        }
+        return List.of("-device", "virtio-balloon-pci,free-page-reporting=on,addr=" + String.format("0x%x", BALLOON_SLOT));
     }
 
     static List<String> console(NodePaths paths) {

@@ -83,6 +83,21 @@ class BootDetectorTest {
     }
 
     @Test
+    void silence_spentWaitingForACpu_isNoStall_butSilenceWhileRunnableIs() {
+        java.util.concurrent.atomic.AtomicLong waited = new java.util.concurrent.atomic.AtomicLong(5_000_000_000L);
+        CompletableFuture<BootResult> boot = BootDetector.detect(node.console, TINY, waited::get);
+        node.receive("[    0.000000] Linux version 6.1.0\r\n");
+        for (int i = 0; i < 30; i++) { // 5 minutes of silence, 90% of it waiting for a CPU: a starved host
+            waited.addAndGet(Duration.ofSeconds(9).toNanos());
+            node.advance(Duration.ofSeconds(10));
+        }
+        assertThat(boot).isNotDone();
+        node.advance(STALL); // the wait stops growing: the node runs, and still prints nothing
+        BootFailedException e = failure(boot);
+        assertThat(e.getMessage()).contains("printed nothing for", "of it waiting for a CPU");
+    }
+
+    @Test
     void boot_whenOverallBudgetIsSpent_failsEvenWhileProgressing() {
         CompletableFuture<BootResult> boot = BootDetector.detect(node.console,
                 TINY.withTimeouts(STALL, Duration.ofSeconds(100)));

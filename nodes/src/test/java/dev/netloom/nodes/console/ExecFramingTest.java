@@ -18,18 +18,95 @@ class ExecFramingTest {
         return s.getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    /** What a shell on a tty (onlcr) prints for the framed command of {@code id}. */
+    /** What the framing function prints on a tty (onlcr) for the command of {@code id}. */
     private static String framed(String id, String output, int exit) {
-        return "@@NLS" + id + "\r\n" + output.replace("\n", "\r\n") + "\r\n@@NLE" + id + " " + exit + "\r\n";
+        return "@S" + id + "\r\n" + output.replace("\n", "\r\n") + "@E" + id + " " + exit + "\r\n";
     }
 
     @Test
-    void line_neverContainsTheMarkersLiterally() {
-        String line = new ExecFraming("ab.7").line("echo it's");
-        assertThat(line).doesNotContain("@@NLSab.7").doesNotContain("@@NLEab.7")
-                .contains("'@@NL''Sab.7'", "'@@NL''Eab.7'")
-                .contains("(eval 'echo it'\\''s') </dev/null")
-                .endsWith(" $?\n");
+    void line_typesTheFunctionsVariableTheIdAndTheQuotedCommand() {
+        assertThat(new ExecFraming("ab.7").line("echo it's")).isEqualTo("$_n ab.7 'echo it'\\''s'\n");
+        assertThat(new ExecFraming("k7q.0").line("cd /tmp")).isEqualTo("$_n k7q.0 'cd /tmp'\n");
+    }
+
+    @Test
+    void line_whenTheCommandCannotChangeTheShell_typesTheInShellFunctionsVariable() {
+        assertThat(new ExecFraming("k7q.0").line("true")).isEqualTo("$_m k7q.0 'true'\n");
+        assertThat(new ExecFraming("k7q.1").line("ip link set dev eth0 up")).isEqualTo("$_m k7q.1 'ip link set dev eth0 up'\n");
+    }
+
+    @Test
+    void runsInShell_takesOnlyOneSimpleCommandOfPlainWordsWhoseProgramCannotChangeTheShell() {
+        for (String plain : new String[] {"true", "false", "echo a b", "pwd", "test -f /etc/hostname", "ip -4 addr add 10.0.0.1/24 dev eth0",
+                "ping -c 3 -W 1 fd00::1", "dd if=/dev/zero of=/tmp/x bs=1k count=1", "/usr/sbin/tc qdisc show", "./run.sh", "sleep 30 "}) {
+            assertThat(ExecFraming.runsInShell(plain)).as(plain).isTrue();
+        }
+        for (String changes : new String[] {"cd /tmp", "exit 3", "exec sh", "set -e", "read x", "trap x INT", "printf -v x y", "command cd /",
+                ". /etc/profile", "source x", "umask 0", "ulimit -n 1", "unset PATH", "export A=1", "alias ls=x", "shift", "return",
+                "break", "kill 0", "wait", "hash -r", "coproc sleep 1", "time sleep 1", "logout", "typeset a", "local a", "getopts a b",
+                "A=1", "A=1 ip link", "f() true", "echo $A", "echo `id`", "echo ~", "echo *", "echo a?", "echo [a]", "echo {a,b}",
+                "echo 'a'", "echo \"a\"", "echo a\\b", "true; cd /", "true && exit", "true | cat", "sleep 1 &", "echo >/tmp/x",
+                "echo <x", "echo a # b", " true", "! true", "(true)", "{ true; }", "", "echo\ta"}) {
+            assertThat(ExecFraming.runsInShell(changes)).as(changes).isFalse();
+        }
+    }
+
+    @Test
+    void lines_neverContainTheMarkersOrTheMissingFunctionSignLiterally() {
+        ExecFraming f = new ExecFraming("ab.7");
+        for (String line : new String[] {f.line("echo it's"), f.installingLine("stty -echo; ", "echo it's")}) {
+            assertThat(line).doesNotContain("@Sab.7").doesNotContain("@Eab.7").doesNotContain("ab.7: ");
+        }
+    }
+
+    @Test
+    void installingLine_definesTheFunctionThenCallsItByName() {
+        String line = new ExecFraming("ab.7").installingLine("stty -echo; ", "true");
+        assertThat(line).isEqualTo("stty -echo; " + ExecFraming.INSTALL + ";_nl ab.7 'true'\n");
+        assertThat(ExecFraming.INSTALL).startsWith("_nl(){ ").endsWith(";_n=_nl _m=_nm")
+                .contains("(eval \"set --;$2\")</dev/null").contains("_nm(){ ").contains(";eval \"$2\"</dev/null;")
+                .doesNotContain("!").doesNotContain("\n");
+    }
+
+    @Test
+    void feed_whenTheShellCannotFindTheId_reportsTheFunctionMissing() {
+        for (String error : new String[] {"-sh: m.1: not found", "sh: 1: m.1: not found", "-bash: m.1: command not found"}) {
+            ExecFraming f = new ExecFraming("m.1");
+            assertThat(f.feed(bytes("$_n m.1 'true'\r\n" + error + "\r\n~ # "))).as(error).isTrue();
+            assertThat(f.functionMissing()).isTrue();
+            assertThat(f.isDone()).isFalse();
+            assertThat(f.started()).isFalse();
+            assertThatThrownBy(f::exitCode).isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    @Test
+    void feed_whenAnotherIdIsNotFound_keepsWaiting() {
+        ExecFraming f = new ExecFraming("m.1");
+        assertThat(f.feed(bytes("-sh: m.12: not found\r\n-sh: xm.1x: not found\r\n"))).isFalse();
+        assertThat(f.feed(bytes(framed("m.1", "ok\n", 0)))).isTrue();
+        assertThat(f.functionMissing()).isFalse();
+        assertThat(f.output()).isEqualTo("ok\n");
+    }
+
+    @Test
+    void feed_whenTheOutputSaysTheIdIsNotFound_keepsItAsOutput() {
+        ExecFraming f = new ExecFraming("m.2");
+        assertThat(f.feed(bytes(framed("m.2", "sh: m.2: not found\n", 127)))).isTrue();
+        assertThat(f.functionMissing()).isFalse();
+        assertThat(f.output()).isEqualTo("sh: m.2: not found\n");
+        assertThat(f.exitCode()).isEqualTo(127);
+    }
+
+    @Test
+    void feed_whenTheMissingSignIsSplitAtEveryPosition_findsItTheSame() {
+        byte[] all = bytes("n1:/root# -sh: m.3: not found\r\nn1:/root# ");
+        for (int split = 0; split <= all.length; split++) {
+            ExecFraming f = new ExecFraming("m.3");
+            f.feed(Arrays.copyOfRange(all, 0, split));
+            f.feed(Arrays.copyOfRange(all, split, all.length));
+            assertThat(f.functionMissing()).as("split at %d", split).isTrue();
+        }
     }
 
     @Test
@@ -64,6 +141,17 @@ class ExecFramingTest {
     }
 
     @Test
+    void feed_whenOutputEndsWithALoneCrOrTheMarkersPrefix_keepsItByteExact() {
+        ExecFraming f = new ExecFraming("x.6");
+        f.feed(bytes(framed("x.6", "50%\r100%\r", 0)));
+        assertThat(f.output()).isEqualTo("50%\r100%\r");
+        ExecFraming g = new ExecFraming("x.7");
+        g.feed(bytes(framed("x.7", "@E@Ex.@", 4)));
+        assertThat(g.output()).isEqualTo("@E@Ex.@");
+        assertThat(g.exitCode()).isEqualTo(4);
+    }
+
+    @Test
     void feed_whenOutputEndsWithBlankLines_keepsThem() {
         ExecFraming f = new ExecFraming("x.5");
         f.feed(bytes(framed("x.5", "a\n\n", 0)));
@@ -72,7 +160,7 @@ class ExecFramingTest {
 
     @Test
     void feed_whenMarkersSplitAtEveryPosition_parsesTheSame() {
-        String stream = "@@NLSx.8\r\nold\r\nnl# @@NLEx.8 0\r\n@@NLSx.91\r\n" + framed("x.9", "hello\nworld", 3) + "nl# ";
+        String stream = "@Sx.8\r\nold\r\nnl# @Ex.8 0\r\n@Sx.91\r\n@Sx.9x\r\n" + framed("x.9", "hello\nworld", 3) + "nl# ";
         byte[] all = bytes(stream);
         for (int split = 0; split <= all.length; split++) {
             ExecFraming f = new ExecFraming("x.9");
@@ -99,7 +187,7 @@ class ExecFramingTest {
     @Test
     void feed_whenOldMarkersOfOtherIdsSurround_ignoresThem() {
         ExecFraming f = new ExecFraming("s.1");
-        String noise = framed("s.12", "not mine\n", 5) + "@@NLSs.10\r\n" + "@@NLEs.1x 4\r\n";
+        String noise = framed("s.12", "not mine\n", 5) + "@Ss.10\r\n" + "@Es.1x 4\r\n";
         assertThat(f.feed(bytes(noise))).isFalse();
         assertThat(f.started()).isFalse();
         assertThat(f.feed(bytes(framed("s.1", "mine\n", 0) + framed("s.1", "later\n", 9)))).isTrue();
@@ -110,21 +198,21 @@ class ExecFramingTest {
     @Test
     void feed_whenOutputQuotesTheEndMarkerWithoutStatus_keepsItAsOutput() {
         ExecFraming f = new ExecFraming("q.1");
-        f.feed(bytes(framed("q.1", "@@NLEq.1 oops\n", 0)));
-        assertThat(f.output()).isEqualTo("@@NLEq.1 oops\n");
+        f.feed(bytes(framed("q.1", "@Eq.1 oops\n@Eq.1 \n@Eq.1 7x\n", 0)));
+        assertThat(f.output()).isEqualTo("@Eq.1 oops\n@Eq.1 \n@Eq.1 7x\n");
     }
 
     @Test
     void feed_whenOutputIsTwoMegabytesInSmallChunks_returnsItWhole() {
         ExecFraming f = new ExecFraming("big.1");
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
-        StringBuilder tty = new StringBuilder("@@NLSbig.1\r\n");
+        StringBuilder tty = new StringBuilder("@Sbig.1\r\n");
         for (int i = 0; expected.size() < 2_000_000; i++) {
             String line = "line " + i + " " + "0123456789".repeat(6) + "\n";
             expected.writeBytes(bytes(line));
             tty.append(line.replace("\n", "\r\n"));
         }
-        tty.append("\r\n@@NLEbig.1 0\r\nnl# ");
+        tty.append("@Ebig.1 0\r\nnl# ");
         byte[] all = bytes(tty.toString());
         boolean done = false;
         for (int i = 0; i < all.length; i += 4093) {
@@ -137,9 +225,9 @@ class ExecFramingTest {
     @Test
     void feed_whenOutputIsNotUtf8_replacesBadBytesAndFinishes() {
         ExecFraming f = new ExecFraming("u.1");
-        byte[] head = bytes("@@NLSu.1\r\n");
+        byte[] head = bytes("@Su.1\r\n");
         byte[] body = {(byte) 0xff, (byte) 0xfe, 'o', 'k', (byte) 0xc3, (byte) 0xa9};
-        byte[] tail = bytes("\r\n@@NLEu.1 0\r\n");
+        byte[] tail = bytes("@Eu.1 0\r\n");
         f.feed(head);
         f.feed(body);
         assertThat(f.feed(tail)).isTrue();
@@ -149,7 +237,7 @@ class ExecFramingTest {
     @Test
     void partialOutput_beforeEndMarker_returnsWhatArrived() {
         ExecFraming f = new ExecFraming("p.1");
-        f.feed(bytes("@@NLSp.1\r\ntick 1\r\ntick 2\r\n@@NLEp.1 "));
+        f.feed(bytes("@Sp.1\r\ntick 1\r\ntick 2\r\n@Ep.1 "));
         assertThat(f.isDone()).isFalse();
         assertThat(f.partialOutput()).isEqualTo("tick 1\ntick 2\n");
     }
@@ -247,7 +335,7 @@ class ExecFramingTest {
     @Test
     void partialOutput_whenOverTheCap_isCutToo() {
         ExecFraming f = new ExecFraming("cap.3", 10);
-        f.feed(bytes("@@NLScap.3\r\n" + "x".repeat(50)));
+        f.feed(bytes("@Scap.3\r\n" + "x".repeat(50)));
         assertThat(f.partialOutput()).isEqualTo("x".repeat(10));
         assertThat(f.partialDroppedBytes()).isEqualTo(40);
     }
@@ -255,9 +343,9 @@ class ExecFramingTest {
     @Test
     void feed_whenTheCommandPrintsAFakeEndMarkerPastTheCap_keepsReadingToTheRealOne() {
         ExecFraming f = new ExecFraming("cap.4", 4);
-        f.feed(bytes(framed("cap.4", "abcdef@@NLEcap.4 x\nmore", 0)));
+        f.feed(bytes(framed("cap.4", "abcdef@Ecap.4 x\nmore", 0)));
         assertThat(f.isDone()).isTrue();
         assertThat(f.output()).isEqualTo("abcd");
-        assertThat(f.droppedBytes()).isEqualTo("ef@@NLEcap.4 x\nmore".length());
+        assertThat(f.droppedBytes()).isEqualTo("ef@Ecap.4 x\nmore".length());
     }
 }

@@ -26,8 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Boots the real tiny image (from the image store, built if missing) under QEMU and drives its
- * console: boot detection, shell preparation, exec with exit codes, a timeout, a megabyte of output
- * and non-UTF-8 output.
+ * console: boot detection, shell preparation, exec with exit codes, a timeout, a megabyte of output,
+ * non-UTF-8 output, and a console shell that dies and is respawned by the image's init.
  */
 @Tag("e2e")
 class TinyNodeConsoleE2ETest {
@@ -85,8 +85,7 @@ class TinyNodeConsoleE2ETest {
         }
     }
 
-    @Test
-    void tinyNode_bootsAndRunsCommands() throws Exception {
+    private ShellSession bootAndPrepare() throws Exception {
         ImageManifest image = TinyImage.manifest();
         // the image's own patterns, narrowed to this node: its prompt may end in ESC [6n
         BootSpec spec = BootSpec.autoLogin(Pattern.compile(image.bootPattern() + " on n1"),
@@ -97,6 +96,36 @@ class TinyNodeConsoleE2ETest {
 
         ShellSession shell = new ShellSession(console);
         shell.prepare().get(20, TimeUnit.SECONDS);
+        return shell;
+    }
+
+    @Test
+    void tinyNode_whenItsShellIsRespawned_execInstallsTheFunctionAgain() throws Exception {
+        ShellSession shell = bootAndPrepare();
+        assertThat(shell.exec("echo $$ >/tmp/shell.pid", T).get().ok()).isTrue();
+        // the console shell dies between two commands; the image's init starts a new one, which
+        // prints BusyBox's banner and has no framing function
+        long before = console.offset();
+        ExecResult killer = shell.exec("(sleep 0.3; kill -9 $$) </dev/null >/dev/null 2>&1 &", T).get(20, TimeUnit.SECONDS);
+        assertThat(killer.ok()).isTrue();
+        console.expect(Pattern.compile("built-in shell \\(ash\\)"), before).get(20, TimeUnit.SECONDS);
+
+        ExecResult after = shell.exec("echo \"new shell: $(($$ != $(cat /tmp/shell.pid)))\"; cd /tmp; exit 3", T).get(20, TimeUnit.SECONDS);
+        assertThat(after.exitCode()).isEqualTo(3);
+        assertThat(after.output()).isEqualTo("new shell: 1\n");
+        assertThat(shell.exec("pwd; echo \"$PS1\"", T).get().output()).isEqualTo("/root\n" + ShellSession.PROMPT + "\n");
+        assertThat(console.lastLines(30)).contains(": not found");
+
+        // and when the shell dies in the middle of a command: the command times out, the resync installs it
+        ExecResult dying = shell.exec("echo dying; kill -9 $$", Duration.ofSeconds(3)).get(30, TimeUnit.SECONDS);
+        assertThat(dying.timedOut()).isTrue();
+        assertThat(dying.output()).startsWith("dying\n").contains("built-in shell"); // what followed the start marker
+        assertThat(shell.exec("echo alive", T).get().output()).isEqualTo("alive\n");
+    }
+
+    @Test
+    void tinyNode_bootsAndRunsCommands() throws Exception {
+        ShellSession shell = bootAndPrepare();
 
         ExecResult hostname = shell.exec("hostname", T).get(20, TimeUnit.SECONDS);
         assertThat(hostname.ok()).isTrue();
@@ -113,6 +142,13 @@ class TinyNodeConsoleE2ETest {
         assertThat(slow.exitCode()).isEqualTo(-1);
         assertThat(slow.output()).isEqualTo("started\n");
         assertThat(shell.exec("echo after", T).get().output()).isEqualTo("after\n");
+        // plain words run in the console's shell itself ($_m): stdin still /dev/null, status, Ctrl-C recovery
+        assertThat(shell.exec("cat", T).get()).satisfies(r -> assertThat(r.output()).isEmpty()).matches(ExecResult::ok);
+        assertThat(shell.exec("expr 0 + 0", T).get()).satisfies(r -> assertThat(r.output()).isEqualTo("0\n"))
+                .satisfies(r -> assertThat(r.exitCode()).isEqualTo(1));
+        ExecResult slowInShell = shell.exec("sleep 30", Duration.ofSeconds(2)).get(20, TimeUnit.SECONDS);
+        assertThat(slowInShell.timedOut()).isTrue();
+        assertThat(shell.exec("echo after sleep", T).get().output()).isEqualTo("after sleep\n");
 
         long started = System.nanoTime();
         ExecResult big = shell.exec("head -c 1000000 /dev/zero | tr '\\0' a", Duration.ofSeconds(120))

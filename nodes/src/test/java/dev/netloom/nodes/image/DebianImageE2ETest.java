@@ -4,6 +4,7 @@ import dev.netloom.nodes.ExecResult;
 import dev.netloom.nodes.NetloomException;
 import dev.netloom.nodes.NodeSpec;
 import dev.netloom.nodes.QemuNode;
+import dev.netloom.nodes.console.ShellSession;
 import dev.netloom.nodes.testing.TinyImage;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -14,13 +15,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Builds the debian image into the real store (nothing to do when it is up to date) and boots it on
- * a qcow2 overlay to READY: the console set-up, hostname, tools and guest netem work.
+ * a qcow2 overlay to READY: the console set-up, hostname, tools and guest netem work, and exec
+ * survives the console's bash being replaced (its getty logs in again).
  */
 @Tag("e2e")
 class DebianImageE2ETest {
@@ -63,6 +67,17 @@ class DebianImageE2ETest {
             assertThat(state.output().strip()).isIn("running", "degraded");
             ExecResult mem = node.exec("free -m | awk '/Mem:/ {print $2, $7}'");
             System.err.println("debian image: memory total/available MiB after boot: " + mem.output().strip());
+
+            // the console's bash dies; the serial getty logs root in again, and the new bash has
+            // neither netloom's settings nor its exec function: the next exec installs them again
+            String oldShell = node.exec("echo $$").output();
+            long offset = node.console().offset();
+            assertThat(node.exec("(sleep 0.5; kill -9 $$) </dev/null >/dev/null 2>&1 &").ok()).isTrue();
+            node.console().expectText(Pattern.compile(m.promptPattern(), Pattern.MULTILINE), offset).get(120, TimeUnit.SECONDS);
+            ExecResult again = node.exec("echo $$; exit 4");
+            assertThat(again.exitCode()).as(() -> node.console().lastLines(20)).isEqualTo(4);
+            assertThat(again.output()).matches("\\d+\n").isNotEqualTo(oldShell);
+            assertThat(node.exec("echo \"$PS1\"; pwd").output()).isEqualTo(ShellSession.PROMPT + "\n/root\n");
         }
     }
 

@@ -6,6 +6,7 @@ import dev.netloom.nodes.NodeSpec;
 import dev.netloom.nodes.image.ImageManifest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
@@ -50,7 +51,7 @@ class QemuCommandLineTest {
         List<String> expected = new ArrayList<>(List.of(
                 "qemu-system-x86_64",
                 "-name", "r1",
-                "-machine", "pc,accel=tcg",
+                "-machine", "pc", "-accel", "tcg,tb-size=16",
                 "-smp", "1", "-m", "96M",
                 "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
                 "-kernel", "/images/tiny/vmlinuz",
@@ -71,7 +72,7 @@ class QemuCommandLineTest {
         List<String> expected = new ArrayList<>(List.of(
                 "qemu-system-x86_64",
                 "-name", "r1",
-                "-machine", "pc,accel=kvm", "-cpu", "host",
+                "-machine", "pc", "-accel", "kvm", "-cpu", "host",
                 "-smp", "2", "-m", "256M",
                 "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
                 "-kernel", "/images/tiny/vmlinuz",
@@ -91,9 +92,52 @@ class QemuCommandLineTest {
     void machine_tcgAndKvm_differOnlyInAccelAndCpu() {
         ImageManifest image = kernelImage(null);
         assertThat(QemuCommandLine.machine(NodeSpec.of("r1", image, IMAGE_DIR, Accel.TCG)))
-                .containsExactly("-machine", "pc,accel=tcg");
+                .containsExactly("-machine", "pc", "-accel", "tcg,tb-size=16");
         assertThat(QemuCommandLine.machine(NodeSpec.of("r1", image, IMAGE_DIR, Accel.KVM)))
-                .containsExactly("-machine", "pc,accel=kvm", "-cpu", "host");
+                .containsExactly("-machine", "pc", "-accel", "kvm", "-cpu", "host");
+    }
+
+    @Test
+    void machine_withoutMemoryMerging_turnsQemusMemMergeOff() {
+        NodeSpec spec = NodeSpec.of("r1", kernelImage(null), IMAGE_DIR, Accel.TCG).withMemoryMerging(false);
+        assertThat(QemuCommandLine.machine(spec)).containsExactly("-machine", "pc,mem-merge=off", "-accel", "tcg,tb-size=16");
+        assertThat(QemuCommandLine.machine(spec.withMemoryMerging(true))).containsExactly("-machine", "pc", "-accel", "tcg,tb-size=16");
+    }
+
+    @Test
+    void machine_arm64UnderKvm_usesTheHostsGicAndCpu() {
+        assertThat(QemuCommandLine.machine(Arch.ARM64, Accel.KVM, 96))
+                .containsExactly("-machine", "virt,gic-version=host", "-accel", "kvm", "-cpu", "host");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"16, 16", "96, 16", "128, 21", "512, 85", "1024, 170", "2048, 256", "65536, 256"})
+    void tcgCacheMiB_isASixthOfTheGuestWithinItsBounds(int memoryMiB, int cacheMiB) {
+        assertThat(QemuCommandLine.tcgCacheMiB(memoryMiB)).isEqualTo(cacheMiB);
+        assertThat(QemuCommandLine.machine(Arch.X86_64, Accel.TCG, memoryMiB)).contains("tcg,tb-size=" + cacheMiB);
+    }
+
+    private static ImageManifest reportingImage(String disk) {
+        return new ImageManifest("tiny", "tiny", disk == null ? "vmlinux" : null, disk == null ? "initrd.img" : null, disk, disk == null ? null : "qcow2",
+                null, 96, "boot complete", null, null, null, null, "# $", List.of("guest-netem", ImageManifest.FREE_PAGE_REPORTING), "f");
+    }
+
+    @Test
+    void build_imageThatReportsFreePages_getsTheBalloonOnSlotTwoBeforeTheNics() {
+        NodeSpec spec = NodeSpec.of("r1", reportingImage(null), IMAGE_DIR, Accel.TCG)
+                .withNics(List.of(new NodeSpec.Nic("t1x0", "52:54:00:00:01:00", 3)));
+        assertThat(QemuCommandLine.build(spec, PATHS)).containsSubsequence(
+                "-mon", "chardev=qmp,mode=control",
+                "-device", "virtio-balloon-pci,free-page-reporting=on,addr=0x2",
+                "-netdev", "tap,id=net0,ifname=t1x0,script=no,downscript=no");
+    }
+
+    @Test
+    void balloon_onlyForImagesThatReportFreePagesAndHaveNoDisk() {
+        assertThat(QemuCommandLine.balloon(NodeSpec.of("r1", kernelImage(null), IMAGE_DIR, Accel.TCG))).isEmpty();
+        assertThat(QemuCommandLine.balloon(NodeSpec.of("r1", reportingImage("disk.qcow2"), IMAGE_DIR, Accel.TCG))).isEmpty();
+        assertThat(QemuCommandLine.balloon(NodeSpec.of("r1", reportingImage(null), IMAGE_DIR, Accel.KVM)))
+                .containsExactly("-device", "virtio-balloon-pci,free-page-reporting=on,addr=0x2");
     }
 
     private static ImageManifest arm64Image() {
@@ -110,7 +154,7 @@ class QemuCommandLineTest {
         List<String> expected = new ArrayList<>(List.of(
                 "qemu-system-aarch64",
                 "-name", "a1",
-                "-machine", "virt,accel=tcg", "-cpu", "cortex-a57",
+                "-machine", "virt", "-accel", "tcg,tb-size=16", "-cpu", "cortex-a57",
                 "-smp", "1", "-m", "96M",
                 "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
                 "-kernel", "/images/tiny-arm64/vmlinuz",
@@ -131,7 +175,7 @@ class QemuCommandLineTest {
         assertThat(QemuCommandLine.machineName(Arch.X86_64)).isEqualTo("pc");
         assertThat(QemuCommandLine.machineName(Arch.ARM64)).isEqualTo("virt");
         assertThat(QemuCommandLine.machine(NodeSpec.of("a1", arm64Image(), IMAGE_DIR, Accel.TCG)))
-                .containsExactly("-machine", "virt,accel=tcg", "-cpu", "cortex-a57");
+                .containsExactly("-machine", "virt", "-accel", "tcg,tb-size=16", "-cpu", "cortex-a57");
     }
 
     @Test
@@ -216,7 +260,7 @@ class QemuCommandLineTest {
         List<String> expected = new ArrayList<>(List.of(
                 "qemu-system-x86_64",
                 "-name", "r1",
-                "-machine", "pc,accel=tcg",
+                "-machine", "pc", "-accel", "tcg,tb-size=85",
                 "-smp", "1", "-m", "512M",
                 "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
                 "-drive", "file=/run/nl/r1/overlay.qcow2,format=qcow2,if=virtio,cache=unsafe",

@@ -1,0 +1,93 @@
+package dev.netloom.cli;
+
+import dev.netloom.lab.LabEvent;
+import dev.netloom.nodes.BadInputException;
+import dev.netloom.observe.EventsFile;
+import picocli.CommandLine.Option;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * --metrics and --events, for the commands that hold a lab (run, serve, and up, which passes them on
+ * to the controller it starts).
+ */
+final class ObserveOptions {
+
+    @Option(names = "--metrics", paramLabel = "HOST:PORT",
+            description = "Serve the lab's counters in Prometheus' text format at http://HOST:PORT/metrics (e.g. 127.0.0.1:9464;"
+                    + " port 0 picks a free one). HOST is an IP address of this host or localhost.")
+    String metrics;
+
+    @Option(names = "--events", paramLabel = "FILE",
+            description = "Append every lab event (node states, links, timeline, checks, impairments) to FILE as JSON lines;"
+                    + " the file stays after the lab.")
+    Path events;
+
+    private static final Pattern HOST = Pattern.compile("localhost|[0-9.]+|\\[?[0-9a-fA-F:]+]?");
+
+    /** The address to serve metrics on, or null; anything but an address literal (or localhost) and a port is bad input. */
+    InetSocketAddress metricsAddress() {
+        if (metrics == null) {
+            return null;
+        }
+        int colon = metrics.lastIndexOf(':');
+        String fix = "; give an IP address of this host and a port, e.g. 127.0.0.1:9464 (0.0.0.0:9464 for every interface)";
+        if (colon <= 0) {
+            throw new BadInputException("--metrics " + metrics + ": no port" + fix);
+        }
+        String host = metrics.substring(0, colon);
+        if (!HOST.matcher(host).matches()) {
+            throw new BadInputException("--metrics " + metrics + ": " + host + " is not an IP address" + fix);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(metrics.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            port = -1;
+        }
+        if (port < 0 || port > 65535) {
+            throw new BadInputException("--metrics " + metrics + ": the port is 0 to 65535" + fix);
+        }
+        try {
+            // a literal (checked above) or localhost: no name service is asked
+            return new InetSocketAddress(InetAddress.getByName(host.replace("[", "").replace("]", "")), port);
+        } catch (java.net.UnknownHostException e) {
+            throw new BadInputException("--metrics " + metrics + ": " + host + " is not an IP address" + fix);
+        }
+    }
+
+    /** Opens --events (bad input when it cannot be written), or null without it. */
+    EventsFile openEvents() {
+        return events == null ? null : EventsFile.open(events);
+    }
+
+    /** Checks both options (bad input before anything starts). */
+    void check() {
+        metricsAddress();
+        if (events != null) {
+            EventsFile.check(events);
+        }
+    }
+
+    /** The options again, for the controller `up` starts (paths made absolute: it runs elsewhere). */
+    List<String> passOn() {
+        List<String> out = new java.util.ArrayList<>();
+        if (metrics != null) {
+            out.addAll(List.of("--metrics", metrics));
+        }
+        if (events != null) {
+            out.addAll(List.of("--events", events.toAbsolutePath().toString()));
+        }
+        return out;
+    }
+
+    /** {@code progress} and then the events file, when there is one. */
+    static Consumer<LabEvent> both(Consumer<LabEvent> progress, EventsFile file) {
+        return file == null ? progress : progress.andThen(file);
+    }
+}
