@@ -1,5 +1,6 @@
 package dev.netloom.bench;
 
+import dev.netloom.capture.LinkCapture;
 import dev.netloom.lab.Lab;
 import dev.netloom.nodes.ExecResult;
 import dev.netloom.nodes.NetloomException;
@@ -16,7 +17,8 @@ import java.util.regex.Pattern;
  * fidelity: whether the link a user configures is the link the guests see. On a lab of two tiny nodes
  * a - b, each impairment is set at runtime through Lab.setImpairment (whichever engine the lab uses:
  * on the host with host netem, else in the guests) and measured from the guests: delay with ping,
- * loss over 1000 pings, rate with iperf3, and how soon a change takes effect after the call.
+ * loss over 1000 pings, rate with iperf3, and how soon a change takes effect after the call; and that
+ * a capture running on the link leaves its delay as it was.
  */
 final class FidelityBench implements Benchmark {
 
@@ -61,6 +63,30 @@ final class FidelityBench implements Benchmark {
             figures.add(new Figure(name(), "delay " + DELAY_MS + " ms each way (" + engine + "): ping RTT vs RTT without impairment"
                     + " (expected +" + 2 * DELAY_MS + " ms)", "ms", new Samples(delayed), new Samples(plain),
                     Target.aboveBaselineAtMost(2 * DELAY_MS + 10), false));
+
+            // the same delay with a capture of the link running (both taps, pcapng to nowhere) and without, in
+            // alternating rounds so that the host's load drifts over both alike: capturing must not change it
+            List<Double> captured = new ArrayList<>();
+            List<Double> uncaptured = new ArrayList<>();
+            long frames = 0;
+            for (int round = 0; round < reps; round++) {
+                uncaptured.addAll(rtts(lab, 10));
+                LinkCapture capture = lab.capture(lab.plan().segments().get(0).name(), null, null, LinkCapture.Format.PCAPNG, 0, null,
+                        b -> { });
+                try {
+                    captured.addAll(rtts(lab, 10));
+                } finally {
+                    capture.close();
+                }
+                frames += capture.frames();
+            }
+            ctx.say(String.format(Locale.ROOT, "fidelity: captures wrote %d frames while %d pings ran", frames, captured.size()));
+            if (frames < 2L * captured.size()) {
+                throw new NetloomException("fidelity: the captures saw " + frames + " frames of " + captured.size() + " pings and their replies");
+            }
+            figures.add(new Figure(name(), "delay " + DELAY_MS + " ms each way with a capture running on the link (netloom capture,"
+                    + " both taps): ping RTT vs the same link without capture, alternating rounds", "ms", new Samples(captured),
+                    new Samples(uncaptured), Target.aboveBaselineAtMost(2), false));
 
             set(lab, null, Impairment.NONE);
             set(lab, "a->b", new Impairment(null, null, LOSS_PERCENT, null, null, null, null));

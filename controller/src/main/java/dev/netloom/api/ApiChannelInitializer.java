@@ -19,6 +19,7 @@ final class ApiChannelInitializer extends ChannelInitializer<Channel> {
     static final String AUTH = "auth";
     static final String RPC = "rpc";
     static final String CONSOLE = "console";
+    static final String CAPTURE = "capture";
 
     private final RpcHandler.Shared shared;
     private final AtomicInteger unauthenticated;

@@ -137,7 +137,7 @@ public final class ApiClient implements AutoCloseable {
         return callAsync(method, params, null);
     }
 
-    /** With {@code console}, the answer to this request switches the connection to raw console bytes for it. */
+    /** With {@code console}, the answer to this request switches the connection to raw bytes (a console, a capture) copied there. */
     private CompletableFuture<JsonNode> callAsync(String method, ObjectNode params, OutputStream console) {
         long id = ids.incrementAndGet();
         CompletableFuture<JsonNode> answer = new CompletableFuture<>();
@@ -195,6 +195,38 @@ public final class ApiClient implements AutoCloseable {
         pump.setDaemon(true); // it may stay blocked reading a terminal; it must not keep the JVM alive
         pump.start();
         closed.join();
+    }
+
+    /**
+     * Starts a capture ({@code link.capture} with {@code params}) and returns its answer once it
+     * captures; from then on the connection carries the capture's bytes, which a reader thread copies
+     * to {@code out} (flushed after every read) until the server closes the connection ({@link #closed()}).
+     * {@link #stopStream()} asks the server to end it cleanly.
+     */
+    public JsonNode capture(ObjectNode params, OutputStream out, Duration timeout) {
+        try {
+            return callAsync("link.capture", params, out).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof ApiException a) {
+                throw new ApiException(a.code(), a.getMessage(), a.data());
+            }
+            throw c instanceof RuntimeException re ? re : new NetloomException(String.valueOf(c.getMessage()), c);
+        } catch (TimeoutException e) {
+            throw new ApiException(ApiException.TIMEOUT, "link.capture: no answer from " + peer + " within " + timeout.toSeconds() + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NetloomException("interrupted while starting a capture", e);
+        }
+    }
+
+    /** Closes the sending side: a capture stream then ends after its last whole block, and the server closes. */
+    public void stopStream() {
+        try {
+            channel.shutdownOutput();
+        } catch (IOException e) {
+            log.debug("stopping the stream: {}", e.toString());
+        }
     }
 
     /** Copies typed bytes to the connection, ending after Ctrl-] (which makes the server close) or at the end of input. */

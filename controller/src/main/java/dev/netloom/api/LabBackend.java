@@ -15,6 +15,8 @@ import dev.netloom.topology.NodePlan;
 import dev.netloom.topology.SegmentPlan;
 import dev.netloom.topology.Topology;
 
+import dev.netloom.capture.LinkCapture;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -174,6 +176,13 @@ final class LabBackend implements LabOps {
 
     private static NetloomException notReady(String node, NodeState state) {
         return new ApiException(ApiException.NOT_READY, "node " + node + " is not ready (it is " + state + ")");
+    }
+
+    @Override
+    public CaptureHandle capture(String link, String direction, String filter, LinkCapture.Format format, long count, Duration duration,
+                                 LinkCapture.Output out) {
+        LinkCapture c = lab.capture(link, direction, filter, format, count, duration, out);
+        return new CaptureHandle(c.taps(), c.ended(), c::stop);
     }
 
     @Override

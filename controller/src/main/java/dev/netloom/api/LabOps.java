@@ -7,10 +7,14 @@ import dev.netloom.nodes.console.ConsoleListener;
 import dev.netloom.impairment.Impairment;
 import dev.netloom.topology.Topology;
 
+import dev.netloom.capture.CaptureTap;
+import dev.netloom.capture.LinkCapture;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * What the API does to a lab. {@link LabBackend} implements it on a real {@link dev.netloom.lab.Lab};
@@ -65,6 +69,13 @@ public interface LabOps {
         CompletableFuture<Void> send(byte[] bytes);
     }
 
+    /**
+     * A capture running for a client ({@code link.capture}): the taps it listens on, a future that
+     * completes with why it ended once its last byte is written, and how to stop it.
+     */
+    record CaptureHandle(List<CaptureTap> taps, CompletableFuture<String> ended, Consumer<String> stop) {
+    }
+
     LabInfo info();
 
     /** Node names in scenario order. */
@@ -95,6 +106,13 @@ public interface LabOps {
 
     /** The console of a READY node; an ApiException NOT_READY otherwise. */
     ConsolePort console(String node);
+
+    /**
+     * Starts capturing a link or LAN into {@code out} (see {@link dev.netloom.lab.Lab#capture}); blocks
+     * until every tcpdump listens. A filter tcpdump refuses is a BadInputException.
+     */
+    CaptureHandle capture(String link, String direction, String filter, LinkCapture.Format format, long count, Duration duration,
+                          LinkCapture.Output out);
 
     /** A reading of the lab's counters (links from the host side, nodes' QEMU processes); blocks for the ip and tc it runs. */
     LabStats stats();

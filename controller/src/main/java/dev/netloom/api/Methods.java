@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.netloom.nodes.ExecResult;
 import dev.netloom.nodes.QemuNode;
+import dev.netloom.capture.LinkCapture;
 import dev.netloom.impairment.Field;
 import dev.netloom.impairment.Impairment;
 
@@ -328,6 +329,34 @@ final class Methods {
             case "dot" -> MAPPER.createObjectNode().put("dot", ops.topologyDot());
             default -> throw p.invalid("param 'format' should be \"json\" or \"dot\", not \"" + format + "\"");
         };
+    }
+
+    // ---- capture ----
+
+    /**
+     * Checks {@code link.capture}'s params, then starts the capture on the blocking executor (tcpdump
+     * compiles the filter and opens the taps there); the future completes once it captures.
+     */
+    CompletableFuture<LabOps.CaptureHandle> capture(ObjectNode params, LinkCapture.Output out) {
+        Params p = new Params("link.capture", params, List.of("link", "direction", "filter", "count", "duration", "format"));
+        LabOps.LinkInfo link = link(p.string("link", "a link or LAN name"));
+        String direction = p.optString("direction", "a direction such as \"a->b\" (a LAN member's name for a LAN)");
+        if (direction != null && !link.impairments().containsKey(direction)) {
+            throw p.invalid("link " + link.name() + " has no direction '" + direction + "'; directions: "
+                    + String.join(", ", link.impairments().keySet()));
+        }
+        String filter = p.optString("filter", "a BPF filter such as \"icmp\"");
+        long count = p.optLong("count", 1, Long.MAX_VALUE, 0);
+        Duration duration = p.timeout("duration", null);
+        String formatName = p.has("format") ? p.string("format", "\"pcapng\" or \"text\"") : "pcapng";
+        LinkCapture.Format format;
+        try {
+            format = LinkCapture.Format.of(formatName);
+        } catch (IllegalArgumentException e) {
+            throw p.invalid("param 'format': " + e.getMessage());
+        }
+        String name = link.name();
+        return CompletableFuture.supplyAsync(() -> ops.capture(name, direction, filter, format, count, duration, out), blocking);
     }
 
     // ---- helpers ----

@@ -124,6 +124,18 @@ final class Params {
         return d;
     }
 
+    /** A whole number from {@code min} to {@code max}; {@code fallback} when absent. */
+    long optLong(String name, long min, long max, long fallback) {
+        if (!has(name)) {
+            return fallback;
+        }
+        JsonNode v = params.get(name);
+        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < min || v.asLong() > max) {
+            throw invalid("param '" + name + "' should be a whole number from " + min + " to " + max + ", not " + v);
+        }
+        return v.asLong();
+    }
+
     ApiException invalid(String message) {
         return ApiException.invalidParams(method + ": " + message);
     }

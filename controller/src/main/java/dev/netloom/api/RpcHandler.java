@@ -42,7 +42,7 @@ final class RpcHandler extends ChannelInboundHandlerAdapter {
     /** Requests one connection may have running at once; more are answered -32004. */
     static final int MAX_IN_FLIGHT = 1024;
 
-    static final List<String> CONNECTION_METHODS = List.of("auth", "events.subscribe", "events.unsubscribe", "node.console", "lab.down");
+    static final List<String> CONNECTION_METHODS = List.of("auth", "events.subscribe", "events.unsubscribe", "node.console", "link.capture", "lab.down");
 
     /** Every method, sorted, for the -32601 message. */
     static final List<String> ALL_METHODS = Stream.concat(Methods.NAMES.stream(), CONNECTION_METHODS.stream()).sorted().toList();
@@ -194,6 +194,10 @@ final class RpcHandler extends ChannelInboundHandlerAdapter {
                     console(replyId, params);
                     yield null;
                 }
+                case "link.capture" -> {
+                    capture(replyId, params);
+                    yield null;
+                }
                 default -> {
                     if (!Methods.has(method)) {
                         throw new ApiException(ApiException.METHOD_NOT_FOUND, "unknown method '" + method + "'; methods: "
@@ -255,6 +259,48 @@ final class RpcHandler extends ChannelInboundHandlerAdapter {
         pipeline.remove(this);
         pipeline.remove(ApiChannelInitializer.JSON);
         pipeline.remove(ApiChannelInitializer.FRAMING);
+    }
+
+    /**
+     * Starts a capture (on the blocking executor: tcpdump compiles the filter and opens the taps), then
+     * answers with its interfaces and turns the connection into the capture's byte stream
+     * ({@link CaptureBridge}). A bad filter or direction is an error answer, and the connection stays.
+     */
+    private void capture(JsonNode id, ObjectNode params) {
+        CaptureBridge bridge = new CaptureBridge(ctx.channel());
+        CompletableFuture<LabOps.CaptureHandle> started = shared.methods().capture(params, bridge);
+        inFlight++;
+        started.whenComplete((h, e) -> ctx.executor().execute(() -> {
+            inFlight--;
+            if (e != null) {
+                write(errorResponse(id, toApiException(e)));
+            } else if (raw || !ctx.channel().isActive()) {
+                h.stop().accept("the client went away");
+            } else {
+                switchToCapture(id, h, bridge);
+            }
+        }));
+    }
+
+    private void switchToCapture(JsonNode id, LabOps.CaptureHandle h, CaptureBridge bridge) {
+        ObjectNode answer = MAPPER.createObjectNode().put("capture", h.taps().get(0).segment())
+                .put("stop", "send a byte or close your sending side; the stream ends after the last frame");
+        var interfaces = answer.putArray("interfaces");
+        for (int i = 0; i < h.taps().size(); i++) {
+            var t = h.taps().get(i);
+            interfaces.addObject().put("id", i).put("tap", t.tap()).put("node", t.node()).put("direction", t.direction())
+                    .put("description", t.description());
+        }
+        write(response(id, answer));
+        raw = true; // answers to requests still running on this connection are dropped from now on
+        shared.events().unsubscribe(ctx.channel());
+        ChannelPipeline pipeline = ctx.pipeline();
+        pipeline.addLast(ApiChannelInitializer.CAPTURE, bridge);
+        ctx.channel().config().setAutoRead(true);
+        pipeline.remove(this);
+        pipeline.remove(ApiChannelInitializer.JSON);
+        pipeline.remove(ApiChannelInitializer.FRAMING);
+        bridge.started(h);
     }
 
     // ---- responses ----

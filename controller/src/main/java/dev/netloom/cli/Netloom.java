@@ -21,6 +21,7 @@ import java.io.PrintWriter;
                 ExecCommand.class,
                 LinkCommand.class,
                 ConsoleCommand.class,
+                CaptureCommand.class,
                 ValidateCommand.class,
                 GraphCommand.class,
                 StatusCommand.class,

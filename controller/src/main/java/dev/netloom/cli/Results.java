@@ -184,6 +184,9 @@ final class Results {
         m.put("millis", c.took().toMillis());
         m.put("attempts", c.attempts());
         m.put("figures", c.figures().stream().map(f -> ordered("name", f.name(), "value", f.value(), "unit", f.unit())).toList());
+        if (!c.captures().isEmpty()) {
+            m.put("captures", c.captures()); // the flight recorder's pcapng files, beside the results document
+        }
         return m;
     }
 

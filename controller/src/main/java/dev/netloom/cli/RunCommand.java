@@ -188,6 +188,12 @@ final class RunCommand implements Callable<Integer> {
         try (LabSession session = LabSession.start(scenario, resolved, store, new Progress(o.json()), null, o.observe(), o.fork())) {
             Lab lab = session.lab();
             Duration upTime = Duration.between(t0, Instant.now());
+            if (o.results() != null) {
+                String stem = o.results().getFileName().toString().replaceFirst("\\.json$", "");
+                lab.saveEvidenceTo(new Lab.Evidence(o.results().toAbsolutePath().getParent(), o.repeat() > 1 ? stem + ".run" + number : stem));
+            } else if (lab.recording()) {
+                Say.line("flight recorder: give --results FILE to keep the captures of failed checks beside the results");
+            }
             List<RunRecord.EngineRecord> engines = RunRecord.engines(lab);
             List<Checks.Result> checks = session.runChecks();
             Instant timelineStart = Instant.now();
@@ -278,6 +284,7 @@ final class RunCommand implements Callable<Integer> {
             System.out.printf("%n%-24s %-6s %8s  %s%n", "CHECK", "RESULT", "TIME", "DETAIL");
             for (Checks.Result c : all) {
                 System.out.printf("%-24s %-6s %7.1fs  %s%n", c.name(), c.ok() ? "ok" : "FAIL", c.took().toMillis() / 1000.0, c.detail());
+                c.captures().forEach(f -> System.out.printf("%-24s %-6s %8s  capture: %s%n", "", "", "", f));
             }
             long failed = all.stream().filter(c -> !c.ok()).count();
             System.out.printf("%n%d checks, %d passed, %d failed%n", all.size(), all.size() - failed, failed);

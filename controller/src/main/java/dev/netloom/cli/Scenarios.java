@@ -32,7 +32,8 @@ final class Scenarios {
 
     /**
      * Installs (as root; otherwise fails with the apt-get command) the emulators of the scenario's
-     * architectures other than x86_64, whose emulator every command that needs the host installs.
+     * architectures other than x86_64, whose emulator every command that needs the host installs, and
+     * tcpdump for a scenario with a flight recorder.
      */
     static void ensureEmulators(Scenario scenario) {
         ImageStore store = ImageStore.fromEnvironment();
@@ -40,6 +41,9 @@ final class Scenarios {
                 .map(image -> store.find(image).map(ImageManifest::arch).orElse(Arch.X86_64))
                 .filter(a -> a != Arch.X86_64).distinct().map(Arch::qemu).toList();
         HostSetup.ensurePrograms(emulators, Say::line);
+        if (scenario.capture().recorder()) {
+            HostSetup.ensurePrograms(List.of("tcpdump"), Say::line);
+        }
     }
 
     static Scenario load(Path file) {

@@ -4,6 +4,11 @@ import dev.netloom.nodes.ExecResult;
 import dev.netloom.scenario.Check;
 import dev.netloom.scenario.Cidr;
 import dev.netloom.topology.NodePlan;
+import dev.netloom.topology.Plan;
+import dev.netloom.topology.SegmentPlan;
+import dev.netloom.topology.Topology;
+import org.jgrapht.GraphPath;
+import org.jgrapht.alg.shortestpath.DijkstraShortestPath;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -37,11 +42,22 @@ public final class Checks {
      * @param started  when the first try started
      * @param took     from the first try's start to the last one's end
      * @param attempts how many tries it took (1 without "within")
+     * @param captures the flight recorder's pcapng files saved when it failed (names in the results' directory)
      */
     public record Result(String name, String kind, boolean ok, String detail, List<Figure> figures, Instant started, Duration took,
-                         int attempts) {
+                         int attempts, List<String> captures) {
         public Result {
             figures = List.copyOf(figures);
+            captures = List.copyOf(captures);
+        }
+
+        public Result(String name, String kind, boolean ok, String detail, List<Figure> figures, Instant started, Duration took,
+                      int attempts) {
+            this(name, kind, ok, detail, figures, started, took, attempts, List.of());
+        }
+
+        Result withCaptures(List<String> files) {
+            return new Result(name, kind, ok, detail, figures, started, took, attempts, files);
         }
     }
 
@@ -96,10 +112,57 @@ public final class Checks {
         String tries = attempts == 1 ? "" : " (try " + attempts + ", after " + number(took.toMillis() / 1000.0) + " s)";
         List<Result> results = new ArrayList<>();
         for (Named n : last) {
-            results.add(new Result(n.name(), check.spec().kind(), n.outcome().ok(), n.outcome().detail() + tries, n.outcome().figures(),
-                    started, took, attempts));
+            Result r = new Result(n.name(), check.spec().kind(), n.outcome().ok(), n.outcome().detail() + tries, n.outcome().figures(),
+                    started, took, attempts);
+            if (!r.ok() && lab.recording()) {
+                r = r.withCaptures(evidence(lab, r.name(), involved(lab.plan(), Topology.of(lab.scenario()), check.spec())));
+            }
+            results.add(r);
         }
         return results;
+    }
+
+    /** Saves the flight recorder's rings of a failed check's links; a failure to save is an event, not a second failure. */
+    private static List<String> evidence(Lab lab, String name, List<String> segments) {
+        try {
+            return lab.saveEvidence(name, segments);
+        } catch (RuntimeException e) {
+            lab.event(LabEvent.Kind.CHECK, name, "flight recorder not saved: " + e.getMessage());
+            return List.of();
+        }
+    }
+
+    /**
+     * The links and LANs a check's traffic crosses: a ping's or reach's shortest path (its two nodes'
+     * links when there is none), an exec's node's links, a fidelity check's link, every one for ping all.
+     */
+    static List<String> involved(Plan plan, Topology topology, Check.Spec spec) {
+        if (spec instanceof Check.Ping p) {
+            return path(plan, topology, p.from(), p.to());
+        }
+        if (spec instanceof Check.Reach r) {
+            return path(plan, topology, r.from(), r.to());
+        }
+        if (spec instanceof Check.Exec x) {
+            return attached(plan, List.of(x.node()));
+        }
+        if (spec instanceof Check.Fidelity f) {
+            return List.of(f.link());
+        }
+        return plan.segments().stream().map(SegmentPlan::name).toList();
+    }
+
+    private static List<String> path(Plan plan, Topology topology, String from, String to) {
+        GraphPath<String, Topology.Edge> path = new DijkstraShortestPath<>(topology.graph()).getPath(from, to);
+        if (path == null || path.getEdgeList().isEmpty()) {
+            return attached(plan, List.of(from, to));
+        }
+        return path.getEdgeList().stream().map(Topology.Edge::segment).distinct().toList();
+    }
+
+    private static List<String> attached(Plan plan, List<String> nodes) {
+        return plan.segments().stream().filter(s -> s.members().stream().anyMatch(m -> nodes.contains(m.node())))
+                .map(SegmentPlan::name).toList();
     }
 
     private static List<Named> attempt(Lab lab, Check check) {

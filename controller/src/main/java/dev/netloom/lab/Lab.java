@@ -1,5 +1,9 @@
 package dev.netloom.lab;
 
+import dev.netloom.capture.CaptureTap;
+import dev.netloom.capture.FlightRecorder;
+import dev.netloom.capture.LinkCapture;
+import dev.netloom.capture.Tcpdump;
 import dev.netloom.fabric.Fabric;
 import dev.netloom.guest.GuestBatch;
 import dev.netloom.guest.Reroute;
@@ -81,6 +85,9 @@ public final class Lab implements AutoCloseable {
     private volatile Shaping shaping;
     private volatile boolean hostNetem;
     private volatile boolean down;
+    private volatile FlightRecorder recorder;
+    private final Set<LinkCapture> captures = ConcurrentHashMap.newKeySet();
+    private volatile Evidence evidence;
 
     private Lab(Scenario scenario, Plan plan, Accel accel, ImageStore images, boolean forkAllowed, Templates templates) {
         this.scenario = scenario;
@@ -206,6 +213,13 @@ public final class Lab implements AutoCloseable {
         hostNetem = probes.hostNetem();
         shaping = Shaping.choose(initial, probes, fabric);
         creating(shaping::applyHostAtStart);
+        if (scenario.capture().recorder()) {
+            requireTcpdump();
+            List<CaptureTap> taps = plan.segments().stream().flatMap(seg -> captureTaps(seg.name(), null).stream()).toList();
+            creating(() -> recorder = FlightRecorder.start(fabric.namespace(), taps, paths.captureDir(), scenario.capture().ringBytes()));
+            event(LabEvent.Kind.LAB, name(), "flight recorder on " + taps.size() + " taps, at least " + scenario.capture().ringBytes()
+                    + " bytes each");
+        }
         for (Scenario.LinkDef l : scenario.links()) {
             if (l.startsDown()) {
                 SegmentPlan s = plan.segment(l.name());
@@ -510,6 +524,98 @@ public final class Lab implements AutoCloseable {
         }
     }
 
+    // ---- capture ----
+
+    /**
+     * The taps a capture of a link or LAN listens on, each for what its node sends: every member's, or
+     * with {@code direction} ("a->b" on a link, a member's name on a LAN) the sender's only.
+     */
+    public List<CaptureTap> captureTaps(String segmentName, String direction) {
+        SegmentPlan s = plan.segment(segmentName);
+        List<CaptureTap> taps = new ArrayList<>();
+        for (SegmentPlan.Member m : s.members()) {
+            String label = s.kind() == SegmentPlan.Kind.LAN ? m.node()
+                    : SegmentPlan.direction(m.node(), s.members().get(0).node().equals(m.node()) ? s.members().get(1).node() : s.members().get(0).node());
+            if (direction == null || direction.equals(label)) {
+                taps.add(new CaptureTap(s.name(), m.node(), m.tap(), label));
+            }
+        }
+        if (taps.isEmpty()) {
+            throw new BadInputException(s.name() + " has no direction '" + direction + "'; directions: "
+                    + String.join(", ", captureTaps(segmentName, null).stream().map(CaptureTap::direction).toList()));
+        }
+        return taps;
+    }
+
+    /**
+     * Starts capturing a link or LAN ({@link LinkCapture}); returns once every tcpdump listens. A filter
+     * tcpdump does not compile is refused (BadInputException) before anything starts. The capture is
+     * stopped when the lab goes down.
+     */
+    public LinkCapture capture(String segmentName, String direction, String filter, LinkCapture.Format format, long count,
+                               Duration duration, LinkCapture.Output out) {
+        List<CaptureTap> taps = captureTaps(segmentName, direction);
+        if (!linkUp(segmentName)) {
+            throw new NetloomException(segmentName + " is down, and tcpdump cannot open a tap that is down: capture it once it is up"
+                    + " (`netloom link up " + segmentName + "`); the flight recorder keeps recording across a link's down and up");
+        }
+        requireTcpdump();
+        String checked = Tcpdump.normalize(filter);
+        Tcpdump.checkFilter(fabric.namespace(), taps.get(0).tap(), checked);
+        LinkCapture[] started = new LinkCapture[1];
+        creating(() -> started[0] = LinkCapture.start(fabric.namespace(), taps, checked, format, count, duration, out));
+        LinkCapture c = started[0];
+        captures.add(c);
+        c.ended().whenComplete((why, e) -> captures.remove(c));
+        return c;
+    }
+
+    private static void requireTcpdump() {
+        if (!Proc.onPath("tcpdump")) {
+            throw new NetloomException("capturing needs tcpdump: install it with apt-get install tcpdump (./netloom setup does)");
+        }
+    }
+
+    /** Whether the flight recorder runs. */
+    public boolean recording() {
+        return recorder != null;
+    }
+
+    /** Where the flight recorder saves the rings of a failed check's links: {@code DIR/PREFIX.CHECK.LINK.pcapng}. */
+    public record Evidence(java.nio.file.Path dir, String prefix) {
+    }
+
+    /** Sets where failed checks' captures go (next to the results); without it they are not saved. */
+    public void saveEvidenceTo(Evidence evidence) {
+        this.evidence = evidence;
+    }
+
+    /**
+     * Saves what the flight recorder holds for {@code segments} as one pcapng per link or LAN, named
+     * after the check, and returns the files' names (relative to the evidence directory); none without
+     * a recorder or an evidence directory.
+     */
+    public List<String> saveEvidence(String check, List<String> segments) {
+        FlightRecorder r = recorder;
+        Evidence e = evidence;
+        if (r == null || e == null) {
+            return List.of();
+        }
+        List<String> names = new ArrayList<>();
+        String slug = check.replaceAll("[^A-Za-z0-9._-]+", "_").replaceAll("^_+|_+$", "");
+        for (String seg : segments) {
+            String base = e.prefix() + "." + slug + "." + seg;
+            String name = base + ".pcapng";
+            for (int i = 2; java.nio.file.Files.exists(e.dir().resolve(name)); i++) {
+                name = base + "-" + i + ".pcapng";
+            }
+            r.save(seg, e.dir().resolve(name));
+            names.add(name);
+        }
+        event(LabEvent.Kind.CHECK, check, "flight recorder saved " + String.join(", ", names));
+        return names;
+    }
+
     // ---- down ----
 
     /**
@@ -535,6 +641,11 @@ public final class Lab implements AutoCloseable {
                     stops.add(CompletableFuture.runAsync(n::stop, workers));
                 }
                 CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).join();
+                // tcpdumps hold the namespace: it would outlive `ip netns del` while they run
+                captures.forEach(LinkCapture::close);
+                if (recorder != null) {
+                    recorder.close();
+                }
                 Fabric.attach(name()).destroy(); // the name is ours, so is its namespace, however far the bring-up got
                 event(LabEvent.Kind.LAB, name(), "down");
                 HostLock.run(() -> { // never while a new run of this name claims it

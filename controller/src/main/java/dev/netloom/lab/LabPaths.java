@@ -11,7 +11,7 @@ import java.util.stream.Stream;
 
 /**
  * The one place that names a lab's files: {@code RUN/labs/LAB/} holds the journal
- * ({@code lab.json}), the event log, the API's socket and token, and one directory per node (its
+ * ({@code lab.json}), the event log, the API's socket and token, the flight recorder's rings, and one directory per node (its
  * sockets, pidfile, logs); {@code RUN/labs/.lock} is the host lock.
  */
 public record LabPaths(Path dir) {
@@ -55,6 +55,11 @@ public record LabPaths(Path dir) {
     /** The lab's event log: every timeline event and state change with the time it happened. */
     public Path events() {
         return dir.resolve("events.log");
+    }
+
+    /** The flight recorder's ring files (tcpdump's, one ring per tap). */
+    public Path captureDir() {
+        return dir.resolve("capture");
     }
 
     /** The controller's API socket (owner-only). */

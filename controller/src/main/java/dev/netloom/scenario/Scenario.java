@@ -21,6 +21,7 @@ import java.util.Objects;
  * @param checks     run after bring-up ({@link Check}); a failed check makes `run` exit 1
  * @param duration   how long `run` keeps the lab up after the checks (null: until the timeline ends)
  * @param ksm        whether the host's same-page merging (KSM) may merge the nodes' memory (default true)
+ * @param capture    the flight recorder ({@link Capture#NONE}: none)
  */
 public record Scenario(
         String name,
@@ -34,7 +35,8 @@ public record Scenario(
         List<TimelineEvent> timeline,
         List<Check> checks,
         Duration duration,
-        boolean ksm) {
+        boolean ksm,
+        Capture capture) {
 
     public Scenario {
         nodes = List.copyOf(nodes);
@@ -43,17 +45,37 @@ public record Scenario(
         commands = List.copyOf(commands);
         timeline = List.copyOf(timeline);
         checks = List.copyOf(checks);
+        capture = capture == null ? Capture.NONE : capture;
+    }
+
+    /** A scenario without a flight recorder. */
+    public Scenario(String name, Defaults defaults, List<NodeDef> nodes, List<LinkDef> links, List<LanDef> lans, Addressing addressing,
+                    Routing routing, List<String> commands, List<TimelineEvent> timeline, List<Check> checks, Duration duration,
+                    boolean ksm) {
+        this(name, defaults, nodes, links, lans, addressing, routing, commands, timeline, checks, duration, ksm, Capture.NONE);
+    }
+
+    /**
+     * "capture": the flight recorder keeps at least the last {@code ringBytes} bytes each node sends on
+     * each link and LAN (0: no recorder).
+     */
+    public record Capture(long ringBytes) {
+        public static final Capture NONE = new Capture(0);
+
+        public boolean recorder() {
+            return ringBytes > 0;
+        }
     }
 
     /** A scenario whose nodes' memory KSM may merge. */
     public Scenario(String name, Defaults defaults, List<NodeDef> nodes, List<LinkDef> links, List<LanDef> lans, Addressing addressing,
                     Routing routing, List<String> commands, List<TimelineEvent> timeline, List<Check> checks, Duration duration) {
-        this(name, defaults, nodes, links, lans, addressing, routing, commands, timeline, checks, duration, true);
+        this(name, defaults, nodes, links, lans, addressing, routing, commands, timeline, checks, duration, true, Capture.NONE);
     }
 
     /** The same scenario with memory merging allowed or not (the CLI's --no-ksm). */
     public Scenario withKsm(boolean merge) {
-        return new Scenario(name, defaults, nodes, links, lans, addressing, routing, commands, timeline, checks, duration, merge);
+        return new Scenario(name, defaults, nodes, links, lans, addressing, routing, commands, timeline, checks, duration, merge, capture);
     }
 
     /**

@@ -24,7 +24,7 @@ import java.util.List;
 final class ScenarioReader {
 
     static final List<String> TOP_KEYS = List.of("$schema", "version", "name", "description", "defaults", "nodes", "links",
-            "lans", "generate", "addressing", "routing", "commands", "timeline", "checks", "duration", "ksm");
+            "lans", "generate", "addressing", "routing", "commands", "timeline", "checks", "duration", "ksm", "capture");
 
     private final JsonDoc doc;
     private final ImageCheck images;
@@ -70,13 +70,14 @@ final class ScenarioReader {
         refs.replayTimeline(events);
         List<TimelineEvent> timeline = events.stream().map(EventIn::event).toList();
         List<Check> checks = ChecksSection.read(root.get("checks"), refs, addressing);
+        Scenario.Capture capture = CaptureSection.read(root.get("capture"));
 
         refs.checkInterfaces();
         refs.checkFiles(nodes);
         refs.checkAddresses(addressing);
         List<NodeDef> nodeDefs = nodes.stream().map(n -> NodesSection.resolve(n, defaults)).toList();
         Scenario scenario = new Scenario(name, defaults, nodeDefs, linkDefs, lanDefs, addressing, routing, commands, timeline,
-                checks, duration, ksm);
+                checks, duration, ksm, capture);
         refs.checkPool(scenario, root);
         refs.checkImages(images, nodes, defaults, defaultsAt, root);
         return scenario;

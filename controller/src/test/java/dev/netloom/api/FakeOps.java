@@ -1,5 +1,8 @@
 package dev.netloom.api;
 
+import dev.netloom.capture.CaptureTap;
+import dev.netloom.capture.LinkCapture;
+import dev.netloom.nodes.BadInputException;
 import dev.netloom.nodes.ExecResult;
 import dev.netloom.nodes.console.Attachment;
 import dev.netloom.nodes.console.ConsoleListener;
@@ -31,6 +34,12 @@ class FakeOps implements LabOps {
     final ByteArrayOutputStream typed = new ByteArrayOutputStream();
     final List<ConsoleListener> consoleReaders = new CopyOnWriteArrayList<>();
     volatile boolean up = true;
+    /** The captures asked for: what they were asked, and futures that complete when each is stopped (after its end). */
+    record Capture(String link, String direction, String filter, LinkCapture.Format format, long count, Duration duration,
+                   LinkCapture.Output out, CompletableFuture<String> ended, CompletableFuture<String> stopped) {
+    }
+
+    final List<Capture> captures = new CopyOnWriteArrayList<>();
     final Map<String, Boolean> directionsUp = new java.util.concurrent.ConcurrentSkipListMap<>(Map.of("n1->n2", true, "n2->n1", true));
     volatile String notReady;
     /** When set, execs complete at once with what it returns; otherwise they wait in {@link #execs}. */
@@ -162,6 +171,26 @@ class FakeOps implements LabOps {
 
     static ExecResult ok(String output) {
         return new ExecResult(0, output, Duration.ofMillis(3), false);
+    }
+
+    /** A capture that writes "HDR" at once, more when the test writes to {@code out}, and ends when stopped; filter "bad" is refused. */
+    @Override
+    public CaptureHandle capture(String link, String direction, String filter, LinkCapture.Format format, long count, Duration duration,
+                                 LinkCapture.Output out) {
+        if ("bad".equals(filter)) {
+            throw new BadInputException("--filter \"bad\" is not a BPF filter tcpdump accepts: syntax error");
+        }
+        Capture c = new Capture(link, direction, filter, format, count, duration, out, new CompletableFuture<>(), new CompletableFuture<>());
+        captures.add(c);
+        try {
+            out.write("HDR".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return new CaptureHandle(List.of(new CaptureTap(link, "n1", "t0x0", "n1->n2")), c.ended(), why -> {
+            c.ended().complete(why);
+            c.stopped().complete(why);
+        });
     }
 
     /** Counters that grow by one packet per reading on every direction of every link. */

@@ -23,6 +23,7 @@ import java.util.Queue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The API's protocol on an EmbeddedChannel against a fake lab: no sockets, no processes. */
 class RpcHandlerTest {
@@ -578,6 +579,108 @@ class RpcHandlerTest {
         events.publish(LabEvent.of(LabEvent.Kind.LAB, "fake", "READY"));
         assertThat(response().path("params").path("detail").asText()).isEqualTo("READY");
         assertThat(channel.isOpen()).isTrue();
+    }
+
+    // ---- capture ----
+
+    @Test
+    void capture_answersWithItsInterfaces_thenStreamsRawBytes_andAByteFromTheClientStopsIt() throws Exception {
+        send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"link.capture\",\"params\":{\"link\":\"n1-n2\",\"direction\":\"n1->n2\","
+                + "\"filter\":\"icmp\",\"count\":5,\"duration\":\"10s\"}}");
+        assertThat(ops.captures).isEmpty(); // started on the blocking executor, not on the event loop
+        blocking.poll().run();
+        FakeOps.Capture c = ops.captures.get(0);
+        assertThat(c.filter()).isEqualTo("icmp");
+        assertThat(c.count()).isEqualTo(5);
+        assertThat(c.duration()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.format()).isEqualTo(dev.netloom.capture.LinkCapture.Format.PCAPNG);
+        JsonNode r = response();
+        assertThat(r.path("result").path("interfaces").get(0).path("tap").asText()).isEqualTo("t0x0");
+        assertThat(r.path("result").path("interfaces").get(0).path("direction").asText()).isEqualTo("n1->n2");
+        assertThat(channel.pipeline().names()).contains("capture").doesNotContain("framing", "json", "rpc");
+        ByteBuf early = channel.readOutbound();
+        assertThat(early.toString(StandardCharsets.US_ASCII)).isEqualTo("HDR"); // written before the answer, sent after it
+        early.release();
+
+        c.out().write(new byte[]{0, 1, 2, (byte) 0xff, '\n'});
+        channel.runPendingTasks();
+        ByteBuf frame = channel.readOutbound();
+        byte[] got = new byte[frame.readableBytes()];
+        frame.readBytes(got);
+        frame.release();
+        assertThat(got).containsExactly(0, 1, 2, 0xff, '\n');
+
+        channel.writeInbound(buf("q"));
+        assertThat(c.stopped().get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("stopped by the client");
+        channel.runPendingTasks();
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void capture_waitsWhileTheClientIsBehind_insteadOfBuffering() throws Exception {
+        send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"link.capture\",\"params\":{\"link\":\"n1-n2\"}}");
+        blocking.poll().run();
+        response();
+        ((ByteBuf) channel.readOutbound()).release(); // the early "HDR"
+        FakeOps.Capture c = ops.captures.get(0);
+        channel.unsafe().outboundBuffer().setUserDefinedWritability(1, false); // as over the high-water mark
+        java.util.concurrent.CompletableFuture<Void> write = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                c.out().write(new byte[]{42});
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        assertThatThrownBy(() -> write.get(300, java.util.concurrent.TimeUnit.MILLISECONDS))
+                .isInstanceOf(java.util.concurrent.TimeoutException.class);
+        assertThat((Object) channel.readOutbound()).as("nothing queued while the client is behind").isNull();
+        channel.unsafe().outboundBuffer().setUserDefinedWritability(1, true);
+        channel.runPendingTasks(); // Netty tells the pipeline on the event loop
+        write.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        ByteBuf frame = channel.readOutbound();
+        assertThat(frame.readByte()).isEqualTo((byte) 42);
+        frame.release();
+    }
+
+    @Test
+    void capture_whenTheClientGoesAway_aWaitingWriteFails_andTheCaptureStops() throws Exception {
+        send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"link.capture\",\"params\":{\"link\":\"n1-n2\"}}");
+        blocking.poll().run();
+        response();
+        FakeOps.Capture c = ops.captures.get(0);
+        channel.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+        java.util.concurrent.CompletableFuture<Void> write = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                c.out().write(new byte[]{42});
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        channel.close();
+        assertThatThrownBy(() -> write.get(10, java.util.concurrent.TimeUnit.SECONDS)).hasCauseInstanceOf(java.io.UncheckedIOException.class);
+        assertThat(c.stopped().get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("the client closed the connection");
+    }
+
+    @Test
+    void capture_withAFilterTcpdumpRefuses_isInvalidParams_andTheConnectionStaysJson() {
+        send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"link.capture\",\"params\":{\"link\":\"n1-n2\",\"filter\":\"bad\"}}");
+        blocking.poll().run();
+        JsonNode err = response().path("error");
+        assertThat(err.path("code").asInt()).isEqualTo(-32602);
+        assertThat(err.path("message").asText()).contains("--filter \"bad\"", "syntax error");
+        assertThat(channel.pipeline().names()).contains("rpc");
+    }
+
+    @Test
+    void capture_ofAnUnknownDirectionOrFormat_isInvalidParams_andStartsNothing() {
+        send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"link.capture\",\"params\":{\"link\":\"n1-n2\",\"direction\":\"n2->n3\"}}");
+        assertThat(response().path("error").path("message").asText()).contains("no direction 'n2->n3'", "n1->n2");
+        send("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"link.capture\",\"params\":{\"link\":\"n1-n2\",\"format\":\"pcap\"}}");
+        assertThat(response().path("error").path("message").asText()).contains("\"pcapng\" or \"text\"");
+        send("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"link.capture\",\"params\":{\"link\":\"n1-n2\",\"count\":0}}");
+        assertThat(response().path("error").path("message").asText()).contains("'count'", "from 1");
+        assertThat(blocking).isEmpty();
+        assertThat(ops.captures).isEmpty();
     }
 
     // ---- helpers ----

@@ -26,7 +26,8 @@ class CliOptionsTest {
 
     /** Options of one name that mean different things in different commands. */
     private static final Set<String> DIFFERENT_MEANINGS = Set.of(
-            "--force"); // images build: rebuild; images import: replace an image of the same name
+            "--force", // images build: rebuild; images import: replace an image of the same name
+            "--duration"); // run: how long the lab stays up; capture: how long to capture
 
     private static final Map<String, Class<?>> MIXINS = Map.of(
             "--lab", LabOption.class, "--accel", AccelOption.class, "--json", JsonOption.class, "--listen", ListenOption.class,
@@ -74,7 +75,7 @@ class CliOptionsTest {
                 }
             }
         }
-        assertThat(uses).containsEntry("--lab", 7).containsEntry("--accel", 5).containsEntry("--json", 3).containsEntry("--listen", 2)
+        assertThat(uses).containsEntry("--lab", 8).containsEntry("--accel", 5).containsEntry("--json", 3).containsEntry("--listen", 2)
                 .containsEntry("--metrics", 3).containsEntry("--events", 3).containsEntry("--no-ksm", 4); // run, up, serve, validate
     }
 

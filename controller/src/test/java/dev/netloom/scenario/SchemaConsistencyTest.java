@@ -51,6 +51,7 @@ class SchemaConsistencyTest {
         assertThat(keys(def("generator"), true)).containsExactlyInAnyOrderElementsOf(GenerateSection.KEYS);
         assertThat(keys(def("event"), false)).containsExactlyInAnyOrderElementsOf(TimelineSection.KEYS);
         assertThat(keys(def("addressing"), false)).containsExactlyInAnyOrderElementsOf(AddressingSection.KEYS);
+        assertThat(keys(def("capture"), false)).containsExactlyInAnyOrderElementsOf(CaptureSection.KEYS);
     }
 
     @Test

@@ -40,6 +40,8 @@ public record HostTool(String program, String pkg, String neededFor, boolean cor
             new HostTool("env", "coreutils", "running apt-get non-interactively", true),
             new HostTool("genisoimage", "genisoimage", "cloud images (NoCloud seed; xorriso also works)", true),
             new HostTool("renice", "bsdutils", "ksmd's priority while labs run KSM", true),
+            new HostTool("tcpdump", "tcpdump", "netloom capture, link.capture and the flight recorder (\"capture\" in a scenario)", false),
+            new HostTool("tshark", "tshark", "reading captures (tshark -r FILE.pcapng; the capture tests)", false),
             new HostTool("cpio", "cpio", "benchmarks (bare initramfs)", false),
             new HostTool("bridge", "iproute2", "benchmarks (wiring: the VLAN-bridge design, where the kernel has VLAN filtering)", false),
             new HostTool("dot", "graphviz", "netloom graph --format svg", false),

@@ -110,6 +110,15 @@ public final class Proc {
                 .start();
     }
 
+    /**
+     * Starts {@code command} with no input and its standard output and error as two pipes, for a
+     * program whose output is data and whose error output says how it is doing (a capture). The
+     * caller owns the process: it reads both pipes, and stops it.
+     */
+    public static Process startPiped(List<String> command) throws IOException {
+        return new ProcessBuilder(command).redirectInput(NO_INPUT).start();
+    }
+
     /** True when {@code program} is found on the PATH (or is an existing absolute path). */
     public static boolean onPath(String program) {
         if (program.contains("/")) {

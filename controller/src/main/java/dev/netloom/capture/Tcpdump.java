@@ -1,0 +1,109 @@
+package dev.netloom.capture;
+
+import dev.netloom.nodes.BadInputException;
+import dev.netloom.nodes.host.Proc;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The tcpdump command lines of captures, each run in the lab's namespace with {@code ip netns exec}
+ * (an argument list, never a shell): one process per tap, listening to what the tap's guest sends
+ * ({@code -Q in}). A user's BPF filter is one argument after {@code --}, so it cannot become an
+ * option, and is compiled first ({@link #checkFilter}) so that a bad one is refused with tcpdump's
+ * own message before anything starts.
+ */
+public final class Tcpdump {
+
+    /** Longer filters are not BPF a person wrote. */
+    public static final int MAX_FILTER = 2048;
+    private static final Duration COMPILE_TIMEOUT = Duration.ofSeconds(20);
+
+    private Tcpdump() {
+    }
+
+    /** {@code ip netns exec NS tcpdump ...}: the common start. -Z root keeps root, so ring files may be written in the root-owned run directory. */
+    private static List<String> base(String namespace, String tap) {
+        return new ArrayList<>(List.of("ip", "netns", "exec", namespace, "tcpdump", "-i", tap, "-Q", "in", "-n", "-Z", "root",
+                "-s", String.valueOf(Pcapng.SNAPLEN)));
+    }
+
+    /** A live capture: pcap on standard output, each frame written as it comes ({@code -U}, {@code --immediate-mode}). */
+    public static List<String> live(String namespace, String tap, String filter) {
+        List<String> c = base(namespace, tap);
+        c.addAll(List.of("--immediate-mode", "-U", "-w", "-"));
+        return withFilter(c, filter);
+    }
+
+    /**
+     * A flight recorder ring: {@code files} files of {@code fileMillions} million bytes named
+     * {@code prefix0}, {@code prefix1}, ... that tcpdump reuses in turn, so the last
+     * {@code (files - 1) * fileMillions} million bytes at least are always on disk.
+     */
+    public static List<String> ring(String namespace, String tap, Path prefix, int fileMillions, int files) {
+        List<String> c = base(namespace, tap);
+        // immediate mode: without it the kernel hands frames over in blocks, up to a second late, and a
+        // failed check's last frames would not be in the files yet when they are saved
+        c.addAll(List.of("--immediate-mode", "-U", "-C", String.valueOf(fileMillions), "-W", String.valueOf(files), "-w", prefix.toString()));
+        return c;
+    }
+
+    /** Compiles {@code filter} for the tap's link type and prints the program ({@code -d}): the check before a capture. */
+    public static List<String> compile(String namespace, String tap, String filter) {
+        List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", namespace, "tcpdump", "-d", "-i", tap));
+        return withFilter(c, filter);
+    }
+
+    private static List<String> withFilter(List<String> c, String filter) {
+        if (filter != null) {
+            c.add("--");
+            c.add(filter);
+        }
+        return c;
+    }
+
+    /**
+     * Refuses what cannot be a filter before a process sees it: control characters, very long text.
+     * Null or blank means no filter (every frame).
+     */
+    public static String normalize(String filter) {
+        if (filter == null || filter.isBlank()) {
+            return null;
+        }
+        if (filter.length() > MAX_FILTER) {
+            throw new BadInputException("--filter is " + filter.length() + " characters long; a BPF filter has at most " + MAX_FILTER);
+        }
+        for (int i = 0; i < filter.length(); i++) {
+            char ch = filter.charAt(i);
+            if (Character.isISOControl(ch) && ch != '\n' && ch != '\t') {
+                throw new BadInputException(String.format("--filter has a control character (U+%04X) at position %d; write a BPF"
+                        + " expression such as \"icmp or arp\"", (int) ch, i + 1));
+            }
+        }
+        return filter.strip();
+    }
+
+    /** Compiles the filter on the tap with tcpdump itself; a BadInputException with tcpdump's reason when it does not compile. */
+    public static void checkFilter(String namespace, String tap, String filter) {
+        if (filter == null) {
+            return;
+        }
+        Proc.Result r = Proc.run(compile(namespace, tap, filter), COMPILE_TIMEOUT);
+        if (!r.ok()) {
+            throw new BadInputException(filterError(filter, r.stderr()));
+        }
+    }
+
+    /** "--filter "icmpx": tcpdump says: can't parse filter expression: syntax error; ..." from tcpdump's error output. */
+    static String filterError(String filter, String stderr) {
+        String said = stderr.lines().map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("Running as user") && !l.startsWith("Warning:"))
+                .map(l -> l.startsWith("tcpdump: ") ? l.substring("tcpdump: ".length()) : l)
+                .collect(Collectors.joining("; "));
+        return "--filter \"" + filter + "\" is not a BPF filter tcpdump accepts: " + (said.isEmpty() ? "no reason given" : said)
+                + "; write a pcap-filter(7) expression such as \"icmp\", \"tcp port 80\" or \"host 10.0.0.1 and not arp\"";
+    }
+}
