@@ -52,6 +52,8 @@ final class LinkCommand implements Runnable {
         String corrupt;
         @Option(names = "--reorder", paramLabel = "P", description = "e.g. 25% (needs a delay)")
         String reorder;
+        @Option(names = "--limit", paramLabel = "N", description = "netem's queue in packets, e.g. 100 (netem's default: 1000)")
+        String limit;
         @Option(names = "--clear", description = "Remove the impairment.")
         boolean clear;
 
@@ -65,6 +67,7 @@ final class LinkCommand implements Runnable {
             put(imp, "duplicate", duplicate);
             put(imp, "corrupt", corrupt);
             put(imp, "reorder", reorder);
+            put(imp, "limit", limit);
             if (imp.isEmpty() && !clear) {
                 throw new BadInputException("nothing to set: give --" + String.join(", --", Field.KEYS) + " or --clear");
             }

@@ -1,5 +1,6 @@
 package dev.netloom.topology;
 
+import dev.netloom.scenario.Cidr;
 import dev.netloom.scenario.Scenario;
 import dev.netloom.nodes.NodeSpec;
 
@@ -24,10 +25,12 @@ import java.util.Optional;
  *                   nodes without interfaces are left out
  * @param commands   the scenario's commands, then this node's own
  * @param files      files written into the node before its commands, placeholders not yet filled
+ * @param loopback   the IPv4 address of its lo, "10.255.0.1/32" (addressing.loopback); null without one
+ * @param loopback6  the IPv6 address of its lo, "fd00:ff::1/128" (addressing.loopback6); null without one
  */
 public record NodePlan(String name, int index, String image, int memoryMiB, int cpus,
                        List<InterfacePlan> interfaces, List<Route> routes, Map<String, List<String>> hosts,
-                       List<String> commands, List<Scenario.NodeFile> files) {
+                       List<String> commands, List<Scenario.NodeFile> files, String loopback, String loopback6) {
 
     public NodePlan {
         interfaces = List.copyOf(interfaces);
@@ -39,10 +42,21 @@ public record NodePlan(String name, int index, String image, int memoryMiB, int 
         files = List.copyOf(files);
     }
 
+    /** A node without loopback addresses. */
+    public NodePlan(String name, int index, String image, int memoryMiB, int cpus, List<InterfacePlan> interfaces,
+                    List<Route> routes, Map<String, List<String>> hosts, List<String> commands, List<Scenario.NodeFile> files) {
+        this(name, index, image, memoryMiB, cpus, interfaces, routes, hosts, commands, files, null, null);
+    }
+
     /** A node without files. */
     public NodePlan(String name, int index, String image, int memoryMiB, int cpus, List<InterfacePlan> interfaces,
                     List<Route> routes, Map<String, List<String>> hosts, List<String> commands) {
         this(name, index, image, memoryMiB, cpus, interfaces, routes, hosts, commands, List.of());
+    }
+
+    /** Its lo address of that family, or null. */
+    public String loopback(Cidr.Family family) {
+        return family == Cidr.Family.IPV4 ? loopback : loopback6;
     }
 
     /** The interface on that link or LAN, if the node is attached to it. */
