@@ -14,8 +14,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The rest of netem on real tiny nodes (guest netem: the host has none): duplicate shows as DUP!
- * replies; a queue limit of 5 packets drops most fragments of a big ping sent as one burst (tc's drop
- * counter in the guest confirms it) while netem's default queue takes them; corrupt and reorder
+ * replies; a queue limit of 5 packets drops a fragment of a big ping sent as one burst, so it never
+ * arrives (tc's drop counter in the guest confirms it), while netem's default queue takes them; corrupt and reorder
  * reach the guest's qdisc.
  */
 @Tag("e2e")
@@ -36,8 +36,9 @@ class NetemFieldsE2ETest {
             assertThat(dup.exitCode()).as(dup.output()).isZero();
             assertThat(count(dup.output(), "DUP!")).as(dup.output()).isGreaterThanOrEqualTo(3);
 
-            // a queue of 5 packets: a 20000-byte ping leaves x as 14 fragments at once, so 9 find the queue
-            // full, the request never reassembles, and no reply comes; a small ping still passes
+            // a queue of 5 packets: a 20000-byte ping leaves x as 14 fragments at once, the sixth finds the
+            // queue full and is dropped (and IP gives up the rest of that datagram), the request never
+            // reassembles, and no reply comes; a small ping still passes
             lab.setImpairment("x-y", "x->y", new Impairment(null, null, null, null, 0.0, null, null, 5L));
             assertThat(lab.exec("x", "tc qdisc show dev eth0", Duration.ofSeconds(10)).output()).contains("limit 5 ", "delay 20ms");
             ExecResult small = lab.exec("x", "ping -c 2 y", Duration.ofSeconds(30));
@@ -46,7 +47,7 @@ class NetemFieldsE2ETest {
             String stats = lab.exec("x", "tc -s qdisc show dev eth0", Duration.ofSeconds(10)).output();
             assertThat(big.exitCode()).as(big.output() + "\n" + stats).isNotZero();
             assertThat(big.output()).contains("0 packets received");
-            assertThat(dropped(stats)).as(stats).isGreaterThanOrEqualTo(2 * 9);
+            assertThat(dropped(stats)).as(stats).isGreaterThanOrEqualTo(2);
 
             // netem's default queue (1000) takes the burst
             lab.setImpairment("x-y", "x->y", new Impairment(null, null, null, null, null, null, null, 1000L));
