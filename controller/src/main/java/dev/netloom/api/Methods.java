@@ -286,19 +286,21 @@ final class Methods {
         return imp;
     }
 
-    /** As in scenario files, quantities are strings with units; a bare 0 needs none. */
+    /** As in scenario files, quantities are strings with units (a bare 0 needs none) and a count (limit) may be an integer. */
     private static Object quantity(Params p, ObjectNode o, Field f) {
         JsonNode v = o.get(f.key());
         if (v == null || v.isNull()) {
             return null;
         }
         String text;
-        if (v.isNumber() && v.doubleValue() == 0) {
+        if (f.count() && v.isIntegralNumber()) {
+            text = v.asText();
+        } else if (v.isNumber() && v.doubleValue() == 0) {
             text = "0";
         } else if (v.isTextual()) {
             text = v.asText();
         } else {
-            throw p.invalid("impairment." + f.key() + " should be " + f.example() + " (a string with a unit), not " + v);
+            throw p.invalid("impairment." + f.key() + " should be " + f.example() + (f.count() ? "" : " (a string with a unit)") + ", not " + v);
         }
         try {
             return f.parse(text);

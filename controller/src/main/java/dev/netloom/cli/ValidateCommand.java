@@ -35,7 +35,9 @@ final class ValidateCommand implements Callable<Integer> {
                 + scenario.checks().size() + " checks, " + scenario.timeline().size() + " timeline events");
         Scenario.Addressing addressing = scenario.addressing();
         System.out.println("addresses: " + (addressing.ipv4() ? "IPv4 from " + addressing.pool() : "no IPv4")
-                + (addressing.ipv6() ? ", IPv6 from " + addressing.pool6() : ", no IPv6"));
+                + (addressing.ipv6() ? ", IPv6 from " + addressing.pool6() : ", no IPv6")
+                + (addressing.loopback() != null ? "; loopbacks from " + addressing.loopback() : "")
+                + (addressing.loopback6() != null ? (addressing.loopback() != null ? " and " : "; loopbacks from ") + addressing.loopback6() : ""));
         System.out.println("memory: " + HostMemory.fit(plan, merged).describe());
         System.out.println("KSM: " + MemoryMerging.host().describe());
         return 0;

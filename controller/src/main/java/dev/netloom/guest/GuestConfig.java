@@ -45,7 +45,7 @@ public final class GuestConfig {
             throw new NetloomException("node " + node.name() + " has no ip command (" + tools.describe() + "): netloom configures"
                     + " interfaces with iproute2's ip or BusyBox's ip applet; add one to the image");
         }
-        boolean ipv6 = node.interfaces().stream().anyMatch(i -> i.address6() != null);
+        boolean ipv6 = node.loopback6() != null || node.interfaces().stream().anyMatch(i -> i.address6() != null);
         if (ipv6 && !tools.ipv6()) {
             throw new NetloomException("node " + node.name() + " has IPv6 addresses in the plan, but its kernel has no IPv6"
                     + " (no /proc/sys/net/ipv6): use an image whose kernel has IPv6 (the tiny image's has), or leave \"pool6\" out");
@@ -57,6 +57,7 @@ public final class GuestConfig {
         }
         commands.add("echo " + hostname(node.name()) + " > /proc/sys/kernel/hostname");
         node.interfaces().forEach(i -> commands.addAll(ipv6Settings(i)));
+        commands.addAll(loopbackCommands(node));
         node.interfaces().forEach(i -> commands.addAll(interfaceCommands(i)));
         node.routes().forEach(r -> commands.add(routeCommand(r)));
         commands.addAll(hostsCommands(node.name(), node.hosts()));
@@ -90,6 +91,24 @@ public final class GuestConfig {
         commands.add("ip link set dev " + dev + " up");
         for (String address : iface.addresses()) {
             commands.add("ip addr replace " + Cidr.parse(address) + " dev " + dev);
+        }
+        return commands;
+    }
+
+    /**
+     * lo up with the node's loopback addresses (addressing.loopback and loopback6), for routing
+     * daemons' router ids and loopback routes; nothing for a node without them.
+     */
+    public static List<String> loopbackCommands(NodePlan node) {
+        List<String> commands = new ArrayList<>();
+        for (Cidr.Family family : Cidr.Family.values()) {
+            String address = node.loopback(family);
+            if (address != null) {
+                if (commands.isEmpty()) {
+                    commands.add("ip link set dev lo up");
+                }
+                commands.add("ip addr replace " + Cidr.parse(address) + " dev lo");
+            }
         }
         return commands;
     }

@@ -45,20 +45,32 @@ public final class NodeFiles {
         if (p.fact() == Placeholders.Fact.NODE) {
             return node.name();
         }
+        if (p.fact().loopback()) {
+            return present(p, node, node.loopback(p.fact().family()), ip -> Cidr.parse(ip).ip());
+        }
         if (p.iface() >= node.interfaces().size()) {
             throw new IllegalStateException(p.text() + ": node " + node.name() + " has " + node.interfaces().size()
                     + " interfaces (the loader checks this)");
         }
         InterfacePlan iface = node.interfaces().get(p.iface());
-        Cidr cidr = Cidr.parse(iface.address());
+        String own = p.fact().family() == null ? null : iface.address(p.fact().family());
         return switch (p.fact()) {
-            case IPV4 -> cidr.ip();
-            case CIDR4 -> cidr.toString();
-            case SUBNET4 -> cidr.subnet().toString();
+            case IPV4, IPV6 -> present(p, node, own, a -> Cidr.parse(a).ip());
+            case CIDR4, CIDR6 -> present(p, node, own, a -> Cidr.parse(a).toString());
+            case SUBNET4, SUBNET6 -> present(p, node, own, a -> Cidr.parse(a).subnet().toString());
             case PEER -> peer(node, plan, iface, p).node();
-            case PEER_IPV4 -> peer(node, plan, iface, p).ip();
-            case NODE -> node.name();
+            case PEER_IPV4 -> present(p, node, peer(node, plan, iface, p).ip(), a -> a);
+            case PEER_IPV6 -> present(p, node, peer(node, plan, iface, p).ip6(), a -> a);
+            case NODE, LO_IPV4, LO_IPV6 -> throw new IllegalStateException("handled above: " + p.text());
         };
+    }
+
+    /** {@code value} formatted, or a failure when the plan lacks it (the loader refuses such a placeholder). */
+    private static String present(Placeholders.Placeholder p, NodePlan node, String value, java.util.function.UnaryOperator<String> format) {
+        if (value == null) {
+            throw new IllegalStateException(p.text() + ": node " + node.name() + " has no such address in the plan (the loader checks this)");
+        }
+        return format.apply(value);
     }
 
     private static SegmentPlan.Member peer(NodePlan node, Plan plan, InterfacePlan iface, Placeholders.Placeholder p) {

@@ -17,9 +17,10 @@ public enum Field {
     RATE("rate", "a rate such as \"10mbit\"", TcUnits::rateBps, v -> TcUnits.rate((Long) v)),
     DUPLICATE("duplicate", "a percentage such as \"1%\"", TcUnits::percent, v -> TcUnits.percent((Double) v)),
     CORRUPT("corrupt", "a percentage such as \"1%\"", TcUnits::percent, v -> TcUnits.percent((Double) v)),
-    REORDER("reorder", "a percentage such as \"1%\"", TcUnits::percent, v -> TcUnits.percent((Double) v));
+    REORDER("reorder", "a percentage such as \"1%\"", TcUnits::percent, v -> TcUnits.percent((Double) v)),
+    LIMIT("limit", "a number of packets such as 100", TcUnits::packets, v -> TcUnits.packets((Long) v));
 
-    /** Every key, in order: "delay", "jitter", "loss", "rate", "duplicate", "corrupt", "reorder". */
+    /** Every key, in order: "delay", "jitter", "loss", "rate", "duplicate", "corrupt", "reorder", "limit". */
     public static final List<String> KEYS = Arrays.stream(values()).map(Field::key).toList();
 
     private final String key;
@@ -53,6 +54,11 @@ public enum Field {
         return null;
     }
 
+    /** Whether the value is a plain count (limit), which files and the API may also write as a JSON integer. */
+    public boolean count() {
+        return this == LIMIT;
+    }
+
     /** Reads a value ("10ms"); {@link IllegalArgumentException} with "problem; fix" when it is not one. */
     public Object parse(String text) {
         return parser.apply(text);
@@ -73,6 +79,7 @@ public enum Field {
             case DUPLICATE -> imp.duplicatePercent();
             case CORRUPT -> imp.corruptPercent();
             case REORDER -> imp.reorderPercent();
+            case LIMIT -> imp.limitPackets();
         };
     }
 
@@ -85,6 +92,7 @@ public enum Field {
                 this == RATE ? (Long) value : imp.rateBps(),
                 this == DUPLICATE ? (Double) value : imp.duplicatePercent(),
                 this == CORRUPT ? (Double) value : imp.corruptPercent(),
-                this == REORDER ? (Double) value : imp.reorderPercent());
+                this == REORDER ? (Double) value : imp.reorderPercent(),
+                this == LIMIT ? (Long) value : imp.limitPackets());
     }
 }

@@ -1,5 +1,6 @@
 package dev.netloom.impairment;
 
+import java.util.Arrays;
 import java.util.List;
 
 /** A token bucket on the receiver's tap: a rate and nothing else, on any host (no netem needed). */
@@ -20,9 +21,15 @@ public final class HostTbf implements ImpairmentEngine {
         return true;
     }
 
+    /** Every set field but the rate: a token bucket delays, drops, copies, corrupts or reorders nothing, and sizes its queue in bytes by its latency. */
     @Override
-    public boolean supports(Impairment imp) {
-        return imp.isNone() || imp.rateOnly();
+    public List<Field> unsupported(Impairment imp) {
+        return Arrays.stream(Field.values()).filter(f -> f != Field.RATE && f.get(imp) != null).toList();
+    }
+
+    @Override
+    public String limitation() {
+        return "TBF (the only engine here: the host kernel has no sch_netem and the node's image no guest netem) shapes a rate only";
     }
 
     @Override

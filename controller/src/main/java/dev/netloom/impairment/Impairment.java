@@ -19,11 +19,18 @@ import java.util.Optional;
  * @param duplicatePercent packet duplication, 0..100
  * @param corruptPercent   packet corruption, 0..100
  * @param reorderPercent   packet reordering, 0..100 (needs a delay)
+ * @param limitPackets     the most packets netem's queue holds (netem's default: 1000); beyond it packets are dropped
  */
 public record Impairment(Duration delay, Duration jitter, Double lossPercent, Long rateBps,
-                         Double duplicatePercent, Double corruptPercent, Double reorderPercent) {
+                         Double duplicatePercent, Double corruptPercent, Double reorderPercent, Long limitPackets) {
 
-    public static final Impairment NONE = new Impairment(null, null, null, null, null, null, null);
+    public static final Impairment NONE = new Impairment(null, null, null, null, null, null, null, null);
+
+    /** An impairment without a queue limit. */
+    public Impairment(Duration delay, Duration jitter, Double lossPercent, Long rateBps,
+                      Double duplicatePercent, Double corruptPercent, Double reorderPercent) {
+        this(delay, jitter, lossPercent, rateBps, duplicatePercent, corruptPercent, reorderPercent, null);
+    }
 
     public boolean isNone() {
         return equals(NONE);
@@ -32,7 +39,7 @@ public record Impairment(Duration delay, Duration jitter, Double lossPercent, Lo
     /** Only rate is set: the host TBF engine can do it without netem. */
     public boolean rateOnly() {
         return rateBps != null && delay == null && jitter == null && lossPercent == null
-                && duplicatePercent == null && corruptPercent == null && reorderPercent == null;
+                && duplicatePercent == null && corruptPercent == null && reorderPercent == null && limitPackets == null;
     }
 
     /** Fields set in {@code other} replace this one's. */

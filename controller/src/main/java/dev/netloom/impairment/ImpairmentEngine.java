@@ -29,9 +29,19 @@ public interface ImpairmentEngine {
     /** Whether this engine can shape {@code target} on this lab, from what the probes found. */
     boolean available(Probes probes, Target target);
 
-    /** Whether this engine can apply {@code imp} ({@link Impairment#NONE} always); netem can apply every field. */
+    /** The fields set in {@code imp} that this engine cannot apply, in key order; netem can apply every field. */
+    default List<Field> unsupported(Impairment imp) {
+        return List.of();
+    }
+
+    /** Why it cannot apply {@link #unsupported} fields, for error messages; empty for engines that apply every field. */
+    default String limitation() {
+        return "";
+    }
+
+    /** Whether this engine can apply {@code imp} ({@link Impairment#NONE} always). */
     default boolean supports(Impairment imp) {
-        return true;
+        return unsupported(imp).isEmpty();
     }
 
     /**

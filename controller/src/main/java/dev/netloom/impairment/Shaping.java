@@ -46,9 +46,10 @@ public final class Shaping {
         initial.forEach((target, imp) -> {
             ImpairmentEngine engine = engineFor(probes, target);
             if (!engine.supports(imp)) {
-                throw new BadInputException("link " + target.segment() + " (" + target.direction() + "): " + imp.describe()
-                        + " needs netem, but the host kernel has no sch_netem and node " + target.guestNode()
-                        + "'s image has no guest netem; use an image with tc and sch_netem (tiny) or only a rate");
+                throw new BadInputException("link " + target.segment() + " (" + target.direction() + "): " + imp.describe() + " needs netem (for "
+                        + keys(engine.unsupported(imp)) + "), but the host kernel has no sch_netem and node " + target.guestNode()
+                        + "'s image has no guest netem (" + engine.name() + " shapes a rate only); use an image with tc and sch_netem"
+                        + " (tiny) for node " + target.guestNode() + ", or only a rate");
             }
             engines.put(target, engine);
         });
@@ -107,7 +108,8 @@ public final class Shaping {
         Impairment merged = change.isNone() ? Impairment.NONE : current.get(target).merge(change);
         if (!engine.supports(merged)) {
             throw new BadInputException("link " + target + ": " + engine.name() + " shapes this direction and cannot apply "
-                    + merged.describe() + "; it does a rate only (the host has no netem, the node's image no guest netem)");
+                    + keys(engine.unsupported(merged)) + " (" + merged.describe() + "): " + engine.limitation()
+                    + "; set only a rate here, or give node " + target.guestNode() + " an image with guest netem (tiny)");
         }
         merged.needingDelay().ifPresent(f -> {
             throw new BadInputException("link " + target + ": " + Impairment.delayNeeded(f));
@@ -120,6 +122,11 @@ public final class Shaping {
         }
         current.put(target, merged);
         return merged;
+    }
+
+    /** "corrupt, limit": field keys for messages. */
+    private static String keys(List<Field> fields) {
+        return fields.stream().map(Field::key).collect(Collectors.joining(", "));
     }
 
     /** The impairment a direction has now. */

@@ -35,6 +35,32 @@ public final class TcUnits {
         return Units.duration(text);
     }
 
+    /** The most packets a queue limit takes: netem's is a 32-bit count, but more than this only wastes guest memory. */
+    public static final long MAX_PACKETS = 1_000_000;
+
+    /** A number of packets, "1" to "1000000" (a queue limit). */
+    public static long packets(String text) {
+        String t = text.trim();
+        if (!t.matches("[0-9]{1,9}")) {
+            throw new IllegalArgumentException("bad packet count \"" + text + "\"; write a whole number of packets from 1 to "
+                    + MAX_PACKETS + ", e.g. 100");
+        }
+        long value = Long.parseLong(t);
+        if (value < 1 || value > MAX_PACKETS) {
+            throw new IllegalArgumentException("packet count " + value + " is outside 1.." + MAX_PACKETS
+                    + (value < 1 ? "; a queue of 0 packets drops everything (write \"loss\": \"100%\" for that)" : "; use at most " + MAX_PACKETS));
+        }
+        return value;
+    }
+
+    /** A number of packets as tc writes it: "100"; 1..{@link #MAX_PACKETS}. */
+    public static String packets(long packets) {
+        if (packets < 1 || packets > MAX_PACKETS) {
+            throw new IllegalArgumentException("impairment packet count " + packets + " is not within 1.." + MAX_PACKETS);
+        }
+        return Long.toString(packets);
+    }
+
     /** "1%", "0.5%", "100%", or "0"; 0..100. */
     public static double percent(String text) {
         String t = text.trim();

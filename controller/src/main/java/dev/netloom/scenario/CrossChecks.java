@@ -186,7 +186,7 @@ final class CrossChecks {
      * Node files' placeholders name interfaces the node has, and peers only where a link has one:
      * ethN is the node's Nth attachment, links first then LANs, each in scenario order (as planned).
      */
-    void checkFiles(List<NodesSection.NodeIn> nodes) {
+    void checkFiles(List<NodesSection.NodeIn> nodes, Scenario.Addressing addressing) {
         Map<String, List<Boolean>> attachments = new HashMap<>(); // per node, per ethN: is it a link?
         links.forEach(l -> l.ends().forEach(e -> attachments.computeIfAbsent(e.node(), k -> new ArrayList<>()).add(true)));
         lans.forEach(l -> l.members().forEach(m -> attachments.computeIfAbsent(m.node(), k -> new ArrayList<>()).add(false)));
@@ -194,6 +194,12 @@ final class CrossChecks {
             List<Boolean> ifaces = attachments.getOrDefault(n.name(), List.of());
             for (FilesSection.FileIn f : n.files()) {
                 for (Placeholders.Placeholder p : Placeholders.find(f.file().text())) {
+                    missingFact(p, addressing).ifPresent(fix -> {
+                        throw f.textAt().error(p.text() + " in " + f.file().path() + ": " + fix);
+                    });
+                    if (p.fact().loopback() || p.fact() == Placeholders.Fact.NODE) {
+                        continue;
+                    }
                     if (p.iface() >= ifaces.size()) {
                         throw f.textAt().error(p.text() + " in " + f.file().path() + ": node \"" + n.name() + "\" has "
                                 + (ifaces.isEmpty() ? "no interfaces" : "eth0 to eth" + (ifaces.size() - 1)));
@@ -205,6 +211,30 @@ final class CrossChecks {
                 }
             }
         }
+    }
+
+    /** Why the lab lacks the fact {@code p} names, with the fix; empty when it has it (every interface has each family the lab has). */
+    private static Optional<String> missingFact(Placeholders.Placeholder p, Scenario.Addressing addressing) {
+        Cidr.Family family = p.fact().family();
+        if (p.fact() == Placeholders.Fact.LO_IPV4 && addressing.loopback() == null) {
+            return Optional.of("the lab plans no IPv4 loopback addresses; add \"loopback\": \"10.255.0.0/24\" to \"addressing\""
+                    + " (node N of the node list gets host N+1 of it on its lo)");
+        }
+        if (p.fact() == Placeholders.Fact.LO_IPV6 && addressing.loopback6() == null) {
+            return Optional.of("the lab plans no IPv6 loopback addresses; add \"loopback6\": \"fd00:ff::/64\" to \"addressing\""
+                    + " (node N of the node list gets host N+1 of it on its lo)");
+        }
+        if (p.fact().loopback() || family == null) {
+            return Optional.empty();
+        }
+        if (family == Cidr.Family.IPV4 && !addressing.ipv4()) {
+            return Optional.of("the lab has no IPv4 addresses (\"addressing\" names only \"pool6\"); add \"pool\": \"10.0.0.0/16\""
+                    + " to \"addressing\", or use the IPv6 placeholder");
+        }
+        if (family == Cidr.Family.IPV6 && !addressing.ipv6()) {
+            return Optional.of("the lab has no IPv6 addresses; add \"pool6\": \"fd00:1::/48\" to \"addressing\", or use the IPv4 placeholder");
+        }
+        return Optional.empty();
     }
 
     /** A link's or LAN's explicit addresses, for the address checks. */

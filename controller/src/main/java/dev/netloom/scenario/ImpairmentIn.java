@@ -34,7 +34,7 @@ record ImpairmentIn(Impairment value, Map<String, SourceValue> fields) {
             SourceValue v = at.get(f.key());
             if (v != null) {
                 fields.put(f.key(), v);
-                value = f.with(value, ValueRules.quantity(v, f.example(), f::parse));
+                value = f.with(value, f.count() ? ValueRules.count(v, f.example(), f::parse) : ValueRules.quantity(v, f.example(), f::parse));
             }
         }
         return new ImpairmentIn(value, fields);

@@ -160,13 +160,20 @@ public record Scenario(
     /**
      * The pools automatic addresses come from: {@code pool} for IPv4 (a CIDR such as 10.0.0.0/16),
      * {@code pool6} for IPv6 (such as fd00:1::/48). A null pool means the lab has no addresses of
-     * that family; at least one is set.
+     * that family; at least one is set. {@code loopback} (IPv4, such as 10.255.0.0/24) and
+     * {@code loopback6} (IPv6, such as fd00:ff::/64), when set, give every node an address on its
+     * {@code lo}: node N of the scenario's node list (from 0) gets host N+1 of the prefix, as a /32 or
+     * /128, a stable router id that {@code ${lo.ipv4}} and {@code ${lo.ipv6}} name.
      */
-    public record Addressing(String pool, String pool6) {
+    public record Addressing(String pool, String pool6, String loopback, String loopback6) {
         public static final Addressing DEFAULT = new Addressing("10.0.0.0/16", null);
 
         public Addressing(String pool) {
             this(pool, null);
+        }
+
+        public Addressing(String pool, String pool6) {
+            this(pool, pool6, null, null);
         }
 
         public Addressing {
@@ -181,6 +188,15 @@ public record Scenario(
 
         public boolean ipv6() {
             return pool6 != null;
+        }
+
+        /** The loopback address of the node at {@code nodeIndex} in that family ("10.255.0.1/32"), or null without that loopback pool. */
+        public String loopback(Cidr.Family family, int nodeIndex) {
+            String prefix = family == Cidr.Family.IPV4 ? loopback : loopback6;
+            if (prefix == null) {
+                return null;
+            }
+            return Cidr.parse(prefix).host(nodeIndex + 1L).withPrefix(family.bits()).toString();
         }
     }
 

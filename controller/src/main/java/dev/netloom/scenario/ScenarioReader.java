@@ -61,7 +61,7 @@ final class ScenarioReader {
         List<LanDef> lanDefs = lans.stream().map(LansSection::def).toList();
         refs.addSegments(links, linkNames, linkDefs, lans, lanDefs);
 
-        Scenario.Addressing addressing = AddressingSection.addressing(root.get("addressing"));
+        Scenario.Addressing addressing = AddressingSection.addressing(root.get("addressing"), nodes.size());
         Scenario.Routing routing = AddressingSection.routing(root.get("routing"));
         List<String> commands = CommandRules.list(root.get("commands"));
         Duration duration = duration(root.get("duration"));
@@ -73,7 +73,7 @@ final class ScenarioReader {
         Scenario.Capture capture = CaptureSection.read(root.get("capture"));
 
         refs.checkInterfaces();
-        refs.checkFiles(nodes);
+        refs.checkFiles(nodes, addressing);
         refs.checkAddresses(addressing);
         List<NodeDef> nodeDefs = nodes.stream().map(n -> NodesSection.resolve(n, defaults)).toList();
         Scenario scenario = new Scenario(name, defaults, nodeDefs, linkDefs, lanDefs, addressing, routing, commands, timeline,

@@ -62,6 +62,23 @@ final class ValueRules {
         return quantity(at, "an address such as " + example, text -> Cidr.parse(text, family));
     }
 
+    /** A count without a unit (a queue limit): a JSON integer such as 100, or the same in a string ("100"). */
+    static <T> T count(SourceValue at, String what, Function<String, T> parser) {
+        String text;
+        if (at.isNumber() && at.node().canConvertToLong() && at.node().isIntegralNumber()) {
+            text = at.node().asText();
+        } else if (at.isNumber()) {
+            throw at.error("expected " + what + ", found " + at.node().asText() + "; write a whole number");
+        } else {
+            text = at.text(what);
+        }
+        try {
+            return parser.apply(text);
+        } catch (IllegalArgumentException e) {
+            throw at.error(e.getMessage());
+        }
+    }
+
     /** Quantities are strings; a bare number is accepted only for 0, which needs no unit. */
     static <T> T quantity(SourceValue at, String what, Function<String, T> parser) {
         String text;

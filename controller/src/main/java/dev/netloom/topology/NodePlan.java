@@ -1,5 +1,6 @@
 package dev.netloom.topology;
 
+import dev.netloom.scenario.Cidr;
 import dev.netloom.scenario.Scenario;
 import dev.netloom.nodes.NodeSpec;
 
@@ -24,11 +25,13 @@ import java.util.Optional;
  *                   nodes without interfaces are left out
  * @param commands   the scenario's commands, then this node's own
  * @param files      files written into the node before its commands, placeholders not yet filled
+ * @param loopback   the IPv4 address of its lo, "10.255.0.1/32" (addressing.loopback); null without one
+ * @param loopback6  the IPv6 address of its lo, "fd00:ff::1/128" (addressing.loopback6); null without one
  * @param fork       whether the node starts as a fork of a template: true, false, or null for netloom to decide
  */
 public record NodePlan(String name, int index, String image, int memoryMiB, int cpus,
                        List<InterfacePlan> interfaces, List<Route> routes, Map<String, List<String>> hosts,
-                       List<String> commands, List<Scenario.NodeFile> files, Boolean fork) {
+                       List<String> commands, List<Scenario.NodeFile> files, String loopback, String loopback6, Boolean fork) {
 
     public NodePlan {
         interfaces = List.copyOf(interfaces);
@@ -40,16 +43,21 @@ public record NodePlan(String name, int index, String image, int memoryMiB, int 
         files = List.copyOf(files);
     }
 
-    /** A node whose fork setting is left to netloom. */
+    /** A node without loopback addresses, whose fork setting is left to netloom. */
     public NodePlan(String name, int index, String image, int memoryMiB, int cpus, List<InterfacePlan> interfaces,
                     List<Route> routes, Map<String, List<String>> hosts, List<String> commands, List<Scenario.NodeFile> files) {
-        this(name, index, image, memoryMiB, cpus, interfaces, routes, hosts, commands, files, null);
+        this(name, index, image, memoryMiB, cpus, interfaces, routes, hosts, commands, files, null, null, null);
     }
 
     /** A node without files. */
     public NodePlan(String name, int index, String image, int memoryMiB, int cpus, List<InterfacePlan> interfaces,
                     List<Route> routes, Map<String, List<String>> hosts, List<String> commands) {
         this(name, index, image, memoryMiB, cpus, interfaces, routes, hosts, commands, List.of());
+    }
+
+    /** Its lo address of that family, or null. */
+    public String loopback(Cidr.Family family) {
+        return family == Cidr.Family.IPV4 ? loopback : loopback6;
     }
 
     /** The interface on that link or LAN, if the node is attached to it. */

@@ -134,7 +134,8 @@ public final class Planner {
             List<String> commands = new ArrayList<>(scenario.commands());
             commands.addAll(def.commands());
             nodePlans.add(new NodePlan(def.name(), n, def.image(), def.memoryMiB(), def.cpus(), interfaces.get(n),
-                    routes == null ? List.of() : routes.get(n), hosts, commands, def.files(), def.fork()));
+                    routes == null ? List.of() : routes.get(n), hosts, commands, def.files(),
+                    scenario.addressing().loopback(Cidr.Family.IPV4, n), scenario.addressing().loopback(Cidr.Family.IPV6, n), def.fork()));
         }
         return new Plan(scenario.name(), nodePlans, segmentPlans);
     }

@@ -360,6 +360,22 @@ class RpcHandlerTest {
     }
 
     @Test
+    void linkSet_takesTheRestOfNetem_withLimitAsANumberOrAString() {
+        send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"link.set\",\"params\":{\"link\":\"n1-n2\",\"direction\":\"n1->n2\","
+                + "\"impairment\":{\"delay\":\"10ms\",\"duplicate\":\"5%\",\"corrupt\":\"0.1%\",\"reorder\":\"25%\",\"limit\":50}}}");
+        blocking.poll().run();
+        assertThat(ops.impairments.get("n1->n2")).isEqualTo(new Impairment(Duration.ofMillis(10), null, null, null, 5.0, 0.1, 25.0, 50L));
+        assertThat(response().path("result").path("impairments").path("n1->n2").path("limit").asText()).isEqualTo("50");
+        send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"link.set\",\"params\":{\"link\":\"n1-n2\",\"direction\":\"n1->n2\","
+                + "\"impairment\":{\"limit\":\"7\"}}}");
+        blocking.poll().run();
+        assertThat(response().path("result").path("impairments").path("n1->n2").path("limit").asText()).isEqualTo("7");
+        assertThat(ops.impairments.get("n1->n2").limitPackets()).isEqualTo(7L);
+        send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"link.set\",\"params\":{\"link\":\"n1-n2\",\"impairment\":{\"limit\":1.5}}}");
+        assertThat(response().path("error").path("message").asText()).contains("impairment.limit", "a number of packets");
+    }
+
+    @Test
     void linkSet_clear_removesTheImpairment() {
         ops.impairments.put("n1->n2", new Impairment(Duration.ofMillis(10), null, null, null, null, null, null));
         send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"link.set\",\"params\":{\"link\":\"n1-n2\",\"clear\":true}}");

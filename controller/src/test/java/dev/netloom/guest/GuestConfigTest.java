@@ -124,4 +124,17 @@ class GuestConfigTest {
                 "printf '%s\\n' '127.0.0.1 localhost c' '::1 localhost c' 'fd00:0:0:1::1 a' 'fd00:0:0:1::2 b' > /etc/hosts");
         assertThat(commands).noneMatch(c -> c.matches(".*\\b10\\.0\\..*"));
     }
+
+    @Test
+    void loopbacks_goOnLo_beforeTheInterfaces_andALoopback6NeedsAKernelWithIpv6() {
+        dev.netloom.scenario.Scenario base = scenario(List.of("a", "b"), List.of(link("a", "b")), List.of());
+        dev.netloom.scenario.Scenario s = new dev.netloom.scenario.Scenario(base.name(), base.defaults(), base.nodes(), base.links(),
+                base.lans(), new dev.netloom.scenario.Scenario.Addressing("10.0.0.0/16", null, "10.255.0.0/24", "fd00:ff::/64"),
+                base.routing(), base.commands(), base.timeline(), base.checks(), base.duration());
+        Plan plan = plan(s);
+        List<String> commands = GuestConfig.configure(plan.node("b"), GuestTools.FULL);
+        assertThat(commands).containsSubsequence("echo 1 > /proc/sys/net/ipv6/conf/all/forwarding", "ip link set dev lo up",
+                "ip addr replace 10.255.0.2/32 dev lo", "ip addr replace fd00:ff::2/128 dev lo", "ip link set dev eth0 up");
+        assertThat(GuestConfig.loopbackCommands(plan(base).node("a"))).isEmpty();
+    }
 }

@@ -37,6 +37,22 @@ class NodeFilesTest {
         assertThat(files.get(0).mode()).isEqualTo("0640");
     }
 
+    @Test
+    void render_fillsIpv6AndLoopbackPlaceholders() {
+        Scenario base = dev.netloom.topology.TestScenarios.scenario(List.of("a", "b"), List.of(link("a", "b")), List.of());
+        List<Scenario.NodeDef> nodes = new ArrayList<>(base.nodes());
+        nodes.set(1, new Scenario.NodeDef("b", "tiny", 96, 1, List.of(), List.of(new Scenario.NodeFile("/etc/frr/frr.conf",
+                "id ${lo.ipv4} ${lo.ipv6}\nv6 ${eth0.ipv6} ${eth0.cidr6} ${eth0.subnet6} peer ${eth0.peer.ipv6}\nv4 ${eth0.cidr4}\n", null))));
+        Scenario s = new Scenario(base.name(), base.defaults(), nodes, base.links(), base.lans(),
+                new Scenario.Addressing("10.0.0.0/16", "fd00:1::/48", "10.255.0.0/24", "fd00:ff::/64"), base.routing(),
+                base.commands(), base.timeline(), base.checks(), base.duration());
+        Plan plan = dev.netloom.topology.TestScenarios.dualStack(s);
+        assertThat(plan.node("a").loopback()).isEqualTo("10.255.0.1/32");
+        assertThat(plan.node("b").loopback6()).isEqualTo("fd00:ff::2/128");
+        String text = new String(NodeFiles.render(plan.node("b"), plan).get(0).bytes(), StandardCharsets.UTF_8);
+        assertThat(text).isEqualTo("id 10.255.0.2 fd00:ff::2\nv6 fd00:0:0:1::2 fd00:0:0:1::2/64 fd00:0:0:1::/64 peer fd00:0:0:1::1\nv4 10.0.0.2/24\n");
+    }
+
     /** The commands, run by the host's POSIX shells, write exactly the bytes given: quotes, %, backslashes, non-ASCII, no final newline. */
     @Test
     void commands_writeTheExactBytes_inDashAndBash(@TempDir Path dir) throws Exception {

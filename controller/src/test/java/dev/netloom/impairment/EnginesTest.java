@@ -11,13 +11,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class EnginesTest {
 
     static final Impairment ALL = new Impairment(Duration.ofMillis(10).plusNanos(500_000), Duration.ofMillis(2),
-            1.5, 1_000_000L, 0.1, 0.01, 25.0);
+            1.5, 1_000_000L, 0.1, 0.01, 25.0, 100L);
     static final Target AB = new Target("ab", "a->b", "a", "eth2", "t1x0");
 
     @Test
     void guestNetem_withEveryField_inNetemsOrder() {
         assertThat(new GuestNetem().commands(AB, ALL)).containsExactly(
-                "tc qdisc replace dev eth2 root netem delay 10500us 2ms loss 1.5% rate 1mbit duplicate 0.1% corrupt 0.01% reorder 25%");
+                "tc qdisc replace dev eth2 root netem delay 10500us 2ms loss 1.5% rate 1mbit duplicate 0.1% corrupt 0.01% reorder 25% limit 100");
     }
 
     @Test
@@ -45,6 +45,10 @@ class EnginesTest {
         assertThat(new HostTbf().supports(rate)).isTrue();
         assertThat(new HostTbf().supports(Impairment.NONE)).isTrue();
         assertThat(new HostTbf().supports(ALL)).isFalse();
+        assertThat(new HostTbf().unsupported(ALL)).containsExactly(Field.DELAY, Field.JITTER, Field.LOSS, Field.DUPLICATE,
+                Field.CORRUPT, Field.REORDER, Field.LIMIT);
+        assertThat(new HostTbf().supports(new Impairment(null, null, null, 10_000_000L, null, null, null, 10L))).isFalse();
+        assertThat(new GuestNetem().unsupported(ALL)).isEmpty();
         assertThatThrownBy(() -> new HostTbf().commands(AB, ALL)).hasMessageContaining("rate only");
     }
 
@@ -57,6 +61,17 @@ class EnginesTest {
     }
 
     @Test
+    void limit_isAWholeNumberOfPackets() {
+        assertThat(Field.LIMIT.parse("100")).isEqualTo(100L);
+        assertThat(Field.LIMIT.format(1L)).isEqualTo("1");
+        assertThatThrownBy(() -> Field.LIMIT.parse("0")).hasMessageContaining("drops everything");
+        assertThatThrownBy(() -> Field.LIMIT.parse("2000000")).hasMessageContaining("at most 1000000");
+        assertThatThrownBy(() -> Field.LIMIT.parse("10p")).hasMessageContaining("whole number of packets");
+        assertThatThrownBy(() -> Field.LIMIT.parse("-1")).hasMessageContaining("whole number of packets");
+        assertThat(new Impairment(null, null, null, 8_000L, null, null, null, 5L).rateOnly()).isFalse();
+    }
+
+    @Test
     void target_refusesDeviceNamesThatAreNotNetloomsOwn() {
         assertThatThrownBy(() -> new Target("ab", "a->b", "a", "eth0; reboot", "t1x0")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Target("ab", "a->b", "a", "eth0", "eth0")).isInstanceOf(IllegalArgumentException.class);
@@ -64,9 +79,9 @@ class EnginesTest {
 
     @Test
     void impairment_fieldsDescribeAndMergeThroughOneFieldList() {
-        assertThat(Field.KEYS).containsExactly("delay", "jitter", "loss", "rate", "duplicate", "corrupt", "reorder");
+        assertThat(Field.KEYS).containsExactly("delay", "jitter", "loss", "rate", "duplicate", "corrupt", "reorder", "limit");
         assertThat(ALL.fields()).isEqualTo(Map.of("delay", "10500us", "jitter", "2ms", "loss", "1.5%", "rate", "1mbit",
-                "duplicate", "0.1%", "corrupt", "0.01%", "reorder", "25%"));
+                "duplicate", "0.1%", "corrupt", "0.01%", "reorder", "25%", "limit", "100"));
         Impairment parsed = Impairment.NONE;
         for (Map.Entry<String, String> e : ALL.fields().entrySet()) {
             Field f = Field.of(e.getKey());

@@ -71,6 +71,9 @@ class ShapingTest {
         assertThatThrownBy(() -> Shaping.choose(initial(DELAY, Impairment.NONE), new Probes(false, n -> false), r))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("link ab (a->b)").hasMessageContaining("sch_netem")
                 .hasMessageContaining("only a rate");
+        Impairment duplicateAndRate = new Impairment(null, null, null, 8_000_000L, 100.0, null, null);
+        assertThatThrownBy(() -> Shaping.choose(initial(duplicateAndRate, Impairment.NONE), new Probes(false, n -> false), r))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("needs netem (for duplicate)");
         assertThat(r.host).isEmpty();
         Shaping rateOnly = Shaping.choose(initial(RATE, Impairment.NONE), new Probes(false, n -> false), r);
         rateOnly.applyHostAtStart();
@@ -116,6 +119,11 @@ class ShapingTest {
         Recorder r = new Recorder();
         Shaping s = Shaping.choose(initial(RATE, Impairment.NONE), new Probes(false, n -> false), r);
         assertThatThrownBy(() -> s.set(AB, DELAY, r)).isInstanceOf(BadInputException.class).hasMessageContaining("host-tbf");
+        assertThat(s.current(AB)).isEqualTo(RATE);
+        Impairment corruptAndLimit = new Impairment(null, null, null, null, null, 1.0, null, 50L);
+        assertThatThrownBy(() -> s.set(AB, corruptAndLimit, r)).isInstanceOf(BadInputException.class)
+                .hasMessageContaining("cannot apply corrupt, limit (rate 8mbit corrupt 1% limit 50)")
+                .hasMessageContaining("shapes a rate only");
         assertThat(s.current(AB)).isEqualTo(RATE);
         assertThat(r.host).isEmpty();
         Impairment jitter = new Impairment(null, Duration.ofMillis(1), null, null, null, null, null);

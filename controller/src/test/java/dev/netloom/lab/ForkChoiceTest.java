@@ -25,7 +25,7 @@ class ForkChoiceTest {
     private final Map<String, NodeSpec> specs = new LinkedHashMap<>();
 
     private void node(String name, int memory, Boolean fork) {
-        nodes.add(new NodePlan(name, nodes.size(), "tiny", memory, 1, List.of(), List.of(), Map.of(), List.of(), List.of(), fork));
+        nodes.add(new NodePlan(name, nodes.size(), "tiny", memory, 1, List.of(), List.of(), Map.of(), List.of(), List.of(), null, null, fork));
         specs.put(name, NodeSpec.of(name, TINY, Path.of("/i"), Accel.TCG).withResources(1, memory));
     }
 

@@ -51,4 +51,23 @@ class NodeFilesE2ETest {
             assertThat(r2.output()).contains("hostname r2", "ip address 10.0.0.2/30", "neighbor r1 10.0.0.1");
         }
     }
+
+    /** IPv6 and loopback placeholders: the loopbacks netloom plans are on each node's lo, and the file names them. */
+    @Test
+    void ipv6AndLoopbackPlaceholders_matchTheAddressesOnTheNode() {
+        String json = """
+                { "name": "e2elofiles",
+                  "nodes": [ { "name": "a", "files": [ { "path": "/etc/ids", "content": "${lo.ipv4} ${lo.ipv6} ${eth0.cidr6} ${eth0.peer.ipv6}\\n" } ] },
+                             { "name": "b", "files": [ { "path": "/etc/ids", "content": "${lo.ipv4} ${lo.ipv6} ${eth0.cidr6} ${eth0.peer.ipv6}\\n" } ] } ],
+                  "links": [ {"between": ["a", "b"]} ],
+                  "addressing": { "pool": "10.0.0.0/16", "pool6": "fd00:1::/48", "loopback": "10.255.0.0/24", "loopback6": "fd00:ff::/64" } }
+                """;
+        try (Lab lab = LabFixture.up(json)) {
+            ExecResult b = lab.exec("b", "cat /etc/ids; ip addr show dev lo; ping -c 1 -W 2 fd00:1::1", Duration.ofSeconds(20));
+            assertThat(b.exitCode()).as(b.output()).isZero();
+            assertThat(b.output()).contains("10.255.0.2 fd00:ff::2 fd00:1::2/64 fd00:1::1", "inet 10.255.0.2/32", "inet6 fd00:ff::2/128");
+            ExecResult a = lab.exec("a", "ip addr show dev lo", Duration.ofSeconds(20));
+            assertThat(a.output()).contains("inet 10.255.0.1/32", "inet6 fd00:ff::1/128");
+        }
+    }
 }

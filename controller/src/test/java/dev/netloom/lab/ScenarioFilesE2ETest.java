@@ -21,10 +21,11 @@ class ScenarioFilesE2ETest {
 
     static Stream<Path> scenarioFiles() throws IOException {
         try (Stream<Path> files = Files.list(Path.of("..", "scenarios"))) {
-            // the Debian scenarios (debian-mesh, frr-ospf) need images of their own: FrrOspfE2ETest builds and runs them;
+            // the Debian scenarios (debian-mesh, frr-ospf, frr-ospf-dual-stack) need images of their own: FrrOspfE2ETest
+            // builds and runs them;
             // so does mixed-arch (tiny-arm64): ArmLabE2ETest
             return files.filter(f -> f.toString().endsWith(".json"))
-                    .filter(f -> !Set.of("debian-mesh.json", "frr-ospf.json", "mixed-arch.json").contains(f.getFileName().toString()))
+                    .filter(f -> !Set.of("debian-mesh.json", "frr-ospf.json", "frr-ospf-dual-stack.json", "mixed-arch.json").contains(f.getFileName().toString()))
                     .sorted().toList().stream();
         }
     }

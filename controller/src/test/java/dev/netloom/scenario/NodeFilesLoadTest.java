@@ -90,6 +90,28 @@ class NodeFilesLoadTest {
     }
 
     @Test
+    void loopbackPrefixes_areNetworksOutsideThePoolsWithRoomForEveryNode() {
+        assertError("""
+                { "name": "f", "nodes": ["a", "b"], "addressing": {"pool": "10.0.0.0/16", "loopback": ^^"10.0.255.0/24"} }
+                """, "/addressing/loopback", "overlaps the pool 10.0.0.0/16");
+        assertError("""
+                { "name": "f", "nodes": ["a", "b"], "addressing": {"loopback": ^^"10.255.0.1/24"} }
+                """, "/addressing/loopback", "host bits set", "\"10.255.0.0/24\"");
+        assertError("""
+                { "name": "f", "nodes": ["a", "b", "c"], "addressing": {"loopback": ^^"10.255.0.0/31"} }
+                """, "/addressing/loopback", "no room for 3 nodes");
+        assertError("""
+                { "name": "f", "nodes": ["a"], "addressing": {"loopback6": ^^"10.255.0.0/24"} }
+                """, "/addressing/loopback6", "looks like an IPv4 address");
+        assertError("""
+                { "name": "f", "nodes": ["a"], "addressing": {"loopback": ^^"127.1.0.0/24"} }
+                """, "/addressing/loopback", "overlaps 127.0.0.0/8");
+        assertThat(load("""
+                { "name": "f", "nodes": ["a"], "addressing": {"loopback": "10.255.0.0/24"} }
+                """).addressing()).isEqualTo(new Scenario.Addressing("10.0.0.0/16", null, "10.255.0.0/24", null));
+    }
+
+    @Test
     void placeholders_areCheckedAgainstTheNodesInterfaces() {
         assertError("""
                 { "name": "f", "nodes": [ { "name": "a", "files": [ { "path": "/etc/m", "content": ^^"${eth0.ip4}" } ] }, "b" ],
@@ -103,6 +125,33 @@ class NodeFilesLoadTest {
                 { "name": "f", "nodes": [ { "name": "a", "files": [ { "path": "/etc/m", "content": ^^"${eth1.peer}" } ] }, "b", "c" ],
                   "links": [ {"between": ["a", "b"]} ], "lans": [ {"name": "l", "members": ["a", "b", "c"]} ] }
                 """, "/nodes/0/files/0/content", "eth1 of node \"a\" is on a LAN");
+        // a fact the lab lacks is an error naming the fix
+        assertError("""
+                { "name": "f", "nodes": [ { "name": "a", "files": [ { "path": "/etc/m", "content": ^^"ip ${eth0.ipv6}" } ] }, "b" ],
+                  "links": [ {"between": ["a", "b"]} ] }
+                """, "/nodes/0/files/0/content", "${eth0.ipv6} in /etc/m: the lab has no IPv6 addresses", "\"pool6\": \"fd00:1::/48\"");
+        assertError("""
+                { "name": "f", "nodes": [ { "name": "a", "files": [ { "path": "/etc/m", "content": ^^"ip ${eth0.peer.ipv4}" } ] }, "b" ],
+                  "links": [ {"between": ["a", "b"]} ], "addressing": {"pool6": "fd00:1::/48"} }
+                """, "/nodes/0/files/0/content", "the lab has no IPv4 addresses", "\"pool\": \"10.0.0.0/16\"");
+        assertError("""
+                { "name": "f", "nodes": [ { "name": "a", "files": [ { "path": "/etc/m", "content": ^^"router-id ${lo.ipv4}" } ] } ] }
+                """, "/nodes/0/files/0/content", "${lo.ipv4} in /etc/m: the lab plans no IPv4 loopback addresses",
+                "\"loopback\": \"10.255.0.0/24\"");
+        assertError("""
+                { "name": "f", "nodes": [ { "name": "a", "files": [ { "path": "/etc/m", "content": ^^"${lo.ipv6}" } ] } ],
+                  "addressing": {"loopback": "10.255.0.0/24"} }
+                """, "/nodes/0/files/0/content", "no IPv6 loopback addresses", "\"loopback6\": \"fd00:ff::/64\"");
+        assertError("""
+                { "name": "f", "nodes": [ { "name": "a", "files": [ { "path": "/etc/m", "content": ^^"${lo.id}" } ] } ] }
+                """, "/nodes/0/files/0/content", "unknown placeholder ${lo.id}", "${lo.ipv4}");
+        // every fact the lab has is accepted
+        assertThat(load("""
+                { "name": "f", "nodes": [ { "name": "a", "files": [ { "path": "/etc/m",
+                    "content": "${lo.ipv4} ${lo.ipv6} ${eth0.ipv6} ${eth0.cidr6} ${eth0.subnet6} ${eth0.peer.ipv6} ${eth0.ipv4}" } ] }, "b" ],
+                  "links": [ {"between": ["a", "b"]} ],
+                  "addressing": {"pool": "10.0.0.0/16", "pool6": "fd00:1::/48", "loopback": "10.255.0.0/24", "loopback6": "fd00:ff::/64"} }
+                """).addressing()).isEqualTo(new Scenario.Addressing("10.0.0.0/16", "fd00:1::/48", "10.255.0.0/24", "fd00:ff::/64"));
         // shell variables and the literal escape are no placeholders
         assertThat(load("""
                 { "name": "f", "nodes": [ { "name": "a", "files": [ { "path": "/etc/m", "content": "${HOME} $${node} ${nodes}" } ] } ] }

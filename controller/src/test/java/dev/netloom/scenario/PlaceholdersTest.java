@@ -18,7 +18,16 @@ class PlaceholdersTest {
     }
 
     @Test
+    void ipv6AndLoopbackPlaceholders_nameTheirFamily() {
+        assertThat(Placeholders.find("${eth2.ipv6} ${eth0.cidr6} ${eth0.subnet6} ${eth1.peer.ipv6} ${lo.ipv4} ${lo.ipv6} ${lo} ${local}"))
+                .extracting(p -> p.fact() + "@" + p.iface() + ":" + p.fact().family())
+                .containsExactly("IPV6@2:IPv6", "CIDR6@0:IPv6", "SUBNET6@0:IPv6", "PEER_IPV6@1:IPv6", "LO_IPV4@-1:IPv4", "LO_IPV6@-1:IPv6");
+    }
+
+    @Test
     void aTypoInOneOfOurs_isAnError() {
+        assertThatThrownBy(() -> Placeholders.find("${lo.ipv5}")).hasMessageContaining("unknown placeholder ${lo.ipv5}");
+        assertThatThrownBy(() -> Placeholders.find("${eth0.lo.ipv4}")).hasMessageContaining("unknown placeholder");
         assertThatThrownBy(() -> Placeholders.find("${eth0.ipv5}")).hasMessageContaining("unknown placeholder ${eth0.ipv5}");
         assertThatThrownBy(() -> Placeholders.find("${node.name}")).hasMessageContaining("unknown placeholder ${node.name}");
         assertThatThrownBy(() -> Placeholders.find("${eth0}")).hasMessageContaining("placeholders are ${node}");

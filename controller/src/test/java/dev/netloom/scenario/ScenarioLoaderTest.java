@@ -67,7 +67,7 @@ class ScenarioLoaderTest {
               ],
               "links": [
                 { "between": ["a", "b"], "delay": "10ms", "jitter": "2ms", "loss": "1%", "rate": "10mbit",
-                  "duplicate": "0.5%", "corrupt": "0.1%", "reorder": "25%" },
+                  "duplicate": "0.5%", "corrupt": "0.1%", "reorder": "25%", "limit": 100 },
                 { "between": ["a", "b"] },
                 { "name": "bc", "endpoints": [ { "node": "b", "address": "10.9.0.1/24" }, { "node": "c", "address": "10.9.0.2/24" } ],
                   "delay": "5ms", "impairment": { "b->c": { "delay": "50ms" }, "c->b": { "loss": "5%" } } },
@@ -107,7 +107,7 @@ class ScenarioLoaderTest {
         assertThat(s.links()).extracting(LinkDef::name)
                 .containsExactly("a-b", "a-b-2", "bc", "c-n1", "n1-n2", "n1-n3", "n2-n3");
 
-        Impairment first = new Impairment(Duration.ofMillis(10), Duration.ofMillis(2), 1.0, 10_000_000L, 0.5, 0.1, 25.0);
+        Impairment first = new Impairment(Duration.ofMillis(10), Duration.ofMillis(2), 1.0, 10_000_000L, 0.5, 0.1, 25.0, 100L);
         assertThat(s.links().get(0).aToB()).isEqualTo(first);
         assertThat(s.links().get(0).bToA()).isEqualTo(first);
         assertThat(s.links().get(1).aToB()).isEqualTo(Impairment.NONE);
@@ -536,6 +536,24 @@ class ScenarioLoaderTest {
                 {"name": "x", "nodes": ["a", "b"], "links": [{"between": ["a", "b"]}],
                  "timeline": [{"at": "1s", "link": "a-b", "set": {"reorder": ^^"5%"}}]}
                 """, "/timeline/0/set/reorder", "reorder needs a delay");
+    }
+
+    @Test
+    void limit_takesAWholeNumberOrItsString_andNothingElse() {
+        Scenario s = load("""
+                {"name": "x", "nodes": ["a", "b"], "links": [{"between": ["a", "b"], "limit": "20", "impairment": {"b->a": {"limit": 5}}}]}
+                """);
+        assertThat(s.links().get(0).aToB().limitPackets()).isEqualTo(20L);
+        assertThat(s.links().get(0).bToA().limitPackets()).isEqualTo(5L);
+        assertError("""
+                {"name": "x", "nodes": ["a", "b"], "links": [{"between": ["a", "b"], "limit": ^^2.5}]}
+                """, "/links/0/limit", "write a whole number");
+        assertError("""
+                {"name": "x", "nodes": ["a", "b"], "links": [{"between": ["a", "b"], "limit": ^^0}]}
+                """, "/links/0/limit", "drops everything");
+        assertError("""
+                {"name": "x", "nodes": ["a", "b"], "links": [{"between": ["a", "b"], "limit": ^^"100p"}]}
+                """, "/links/0/limit", "whole number of packets");
     }
 
     @Test
