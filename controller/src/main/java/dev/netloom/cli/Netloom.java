@@ -20,6 +20,7 @@ import java.io.PrintWriter;
                 ServeCommand.class,
                 ExecCommand.class,
                 LinkCommand.class,
+                StepCommand.class,
                 ConsoleCommand.class,
                 ValidateCommand.class,
                 GraphCommand.class,

@@ -1,8 +1,13 @@
 package dev.netloom.scenario;
 
 import dev.netloom.impairment.Impairment;
+import dev.netloom.mobility.LinkModel;
+import dev.netloom.mobility.Position;
+import dev.netloom.mobility.World;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.Objects;
 
 /**
@@ -20,6 +25,7 @@ import java.util.Objects;
  * @param timeline   events at offsets from READY, sorted by time
  * @param checks     run after bring-up ({@link Check}); a failed check makes `run` exit 1
  * @param duration   how long `run` keeps the lab up after the checks (null: until the timeline ends)
+ * @param mobility   the link model, positions and topology steps of a mobility scenario, or null
  */
 public record Scenario(
         String name,
@@ -32,7 +38,14 @@ public record Scenario(
         List<String> commands,
         List<TimelineEvent> timeline,
         List<Check> checks,
-        Duration duration) {
+        Duration duration,
+        Mobility mobility) {
+
+    /** A scenario without mobility. */
+    public Scenario(String name, Defaults defaults, List<NodeDef> nodes, List<LinkDef> links, List<LanDef> lans, Addressing addressing,
+                    Routing routing, List<String> commands, List<TimelineEvent> timeline, List<Check> checks, Duration duration) {
+        this(name, defaults, nodes, links, lans, addressing, routing, commands, timeline, checks, duration, null);
+    }
 
     public Scenario {
         nodes = List.copyOf(nodes);
@@ -139,13 +152,37 @@ public record Scenario(
     public enum Routing { STATIC, NONE }
 
     /**
+     * A scenario with a "linkModel": every pair of nodes has a planned link ({@code pairs}), and the
+     * model decides from the positions (or the current step's pairs) which are up and with what
+     * impairment. {@code positions} are the nodes' starting positions (step 1's merged in).
+     */
+    public record Mobility(LinkModel model, Map<String, Position> positions, List<World.Pair> pairs, List<Step> steps) {
+        public Mobility {
+            positions = Map.copyOf(positions);
+            pairs = List.copyOf(pairs);
+            steps = List.copyOf(steps);
+        }
+    }
+
+    /**
+     * A topology step: new positions for some nodes, and the pairs that are connected ("a|b",
+     * {@link World#key}), or null when the model decides from the distances.
+     */
+    public record Step(String name, Map<String, Position> positions, Set<String> connected) {
+        public Step {
+            positions = Map.copyOf(positions);
+            connected = connected == null ? null : Set.copyOf(connected);
+        }
+    }
+
+    /**
      * Something that happens {@code at} after READY: a link or LAN gets an impairment or goes up or
      * down, a node runs a command or is stopped, started or restarted, or a check runs. Every field is set, except
      * {@link LinkImpairment#direction()} and {@link LinkState#direction()}, which are null for both ways.
      */
     public sealed interface TimelineEvent
             permits TimelineEvent.LinkImpairment, TimelineEvent.LinkState, TimelineEvent.NodeExec, TimelineEvent.NodeAction,
-            TimelineEvent.RunCheck {
+            TimelineEvent.RunCheck, TimelineEvent.Move, TimelineEvent.StepTo {
 
         /** The offset from READY. */
         Duration at();
@@ -186,6 +223,21 @@ public record Scenario(
             public RunCheck {
                 Objects.requireNonNull(at, "at");
                 Objects.requireNonNull(check, "check");
+            }
+        }
+
+        /** "move" (or one step of a "walk"): nodes get new positions, and the link model is applied again. */
+        record Move(Duration at, Map<String, Position> positions) implements TimelineEvent {
+            public Move {
+                Objects.requireNonNull(at, "at");
+                positions = Map.copyOf(positions);
+            }
+        }
+
+        /** "step": the lab goes to topology step {@code index} (0-based), or the next one when null. */
+        record StepTo(Duration at, Integer index) implements TimelineEvent {
+            public StepTo {
+                Objects.requireNonNull(at, "at");
             }
         }
 
