@@ -21,6 +21,7 @@ import java.io.PrintWriter;
                 ExecCommand.class,
                 LinkCommand.class,
                 StepCommand.class,
+                ConvertCommand.class,
                 ConsoleCommand.class,
                 ValidateCommand.class,
                 GraphCommand.class,

@@ -49,10 +49,7 @@ final class MobilitySection {
             if (stepsAt != null) {
                 throw stepsAt.keyError("\"steps\" need a \"linkModel\"; add \"linkModel\": {\"kind\": \"topology\"} (links from each step) or a distance model");
             }
-            if (!positions.isEmpty()) {
-                SourceValue nodes = root.get("nodes");
-                throw nodes.error("nodes have positions but the scenario has no \"linkModel\" to use them; add \"linkModel\": {\"kind\": \"range\", \"range\": 30}");
-            }
+            // positions without a model are kept in the file (an imported topology's layout) and change nothing
             return null;
         }
         at.object("a link model", MODEL_KEYS);

@@ -71,7 +71,6 @@ class MobilityLoadTest {
     void badInput_isNamedWithItsFix() {
         fails("{\"name\": \"t\", " + THREE + ", \"linkModel\": {\"kind\": \"radio\"}}", "/linkModel/kind", "unknown link model \"radio\"");
         fails("{\"name\": \"t\", " + THREE + ", \"linkModel\": {\"kind\": \"range\", \"mode\": \"lan\"}}", "/linkModel/mode", "not supported yet");
-        fails("{\"name\": \"t\", " + THREE + "}", "/nodes", "no \"linkModel\"");
         fails("{\"name\": \"t\", " + THREE + ", \"linkModel\": {\"kind\": \"range\", \"bandwidth\": 3}}", "/linkModel/bandwidth", "not a parameter");
         fails("{\"name\": \"t\", " + THREE + ", \"linkModel\": {\"kind\": \"range\"}, \"links\": [{\"between\": [\"a\", \"b\"], \"delay\": \"5ms\"}]}",
                 "/links/0", "the model sets every link's state");
