@@ -37,7 +37,7 @@ final class ConvertCommand implements Runnable {
         List<Path> files;
         @Option(names = {"-o", "--output"}, paramLabel = "OUT.json", description = "Write the scenario here (default: standard output).")
         Path output;
-        @Option(names = "--name", paramLabel = "LAB", description = "Lab name (default: the first file's name).")
+        @Option(names = "--lab-name", paramLabel = "LAB", description = "Lab name of the scenario (default: the first file's name).")
         String name;
         @Option(names = "--image", paramLabel = "IMAGE", defaultValue = "tiny", description = "Image of every node (default: tiny).")
         String image;

@@ -30,7 +30,7 @@ public final class CoreImport {
             throw new BadInputException("no CORE file given");
         }
         if (!Names.LAB.matcher(labName).matches()) {
-            throw new BadInputException("lab name '" + labName + "' is not valid (1-12 characters: lowercase letters, digits and '-', starting with a letter); give --name");
+            throw new BadInputException("lab name '" + labName + "' is not valid (1-12 characters: lowercase letters, digits and '-', starting with a letter); give --lab-name");
         }
         CoreXml.Topology first = files.get(0);
         List<String> notes = new ArrayList<>(first.notes());

@@ -147,7 +147,14 @@ public final class CoreXml {
             f.setXIncludeAware(false);
             f.setExpandEntityReferences(false);
             f.setNamespaceAware(true);
-            return f.newDocumentBuilder();
+            DocumentBuilder b = f.newDocumentBuilder();
+            b.setErrorHandler(new org.xml.sax.helpers.DefaultHandler() { // throws on fatal errors, prints nothing
+                @Override
+                public void fatalError(org.xml.sax.SAXParseException e) throws SAXException {
+                    throw e;
+                }
+            });
+            return b;
         } catch (ParserConfigurationException e) {
             throw new IllegalStateException(e);
         }
