@@ -126,6 +126,11 @@ final class LabBackend implements LabOps {
     }
 
     @Override
+    public String step(Integer step) {
+        return lab.step(step == null ? null : step - 1);
+    }
+
+    @Override
     public void setLinkState(String link, String direction, boolean up) {
         lab.setLinkState(link, direction, up);
     }

@@ -100,6 +100,14 @@ public interface LabOps {
     /** Takes a link down or up, both ways ({@code direction} null) or one direction (routes follow with static routing); blocks. */
     void setLinkState(String link, String direction, boolean up);
 
+    /**
+     * Takes a lab with a link model to topology step {@code step} (1 is the first), or to the next one
+     * when null, applying only the links that change; blocks. Returns what changed.
+     */
+    default String step(Integer step) {
+        throw new dev.netloom.nodes.BadInputException("this lab has no topology steps");
+    }
+
     Topology.View topology();
 
     String topologyDot();

@@ -33,7 +33,8 @@ import static dev.netloom.api.JsonLineCodec.MAPPER;
 final class Methods {
 
     static final List<String> NAMES = List.of("lab.status", "nodes.list", "node.exec", "node.execAll", "node.stop",
-            "node.start", "node.restart", "links.list", "link.set", "link.state", "topology.get", "lab.stats");
+            "node.start", "node.restart", "links.list", "link.set", "link.state", "topology.get", "lab.stats",
+            "lab.step");
 
     static final Duration DEFAULT_EXEC_TIMEOUT = QemuNode.DEFAULT_EXEC_TIMEOUT;
 
@@ -75,6 +76,7 @@ final class Methods {
             }
             case "link.set" -> linkSet(new Params(method, params, List.of("link", "impairment", "direction", "clear")));
             case "link.state" -> linkState(new Params(method, params, List.of("link", "up", "direction")));
+            case "lab.step" -> labStep(new Params(method, params, List.of("step")));
             case "topology.get" -> done(topology(new Params(method, params, List.of("format"))));
             case "lab.stats" -> {
                 new Params(method, params, List.of());
@@ -322,6 +324,20 @@ final class Methods {
             ops.setLinkState(name, direction, up);
             return linkJson(link(name));
         });
+    }
+
+    /** Params: optional "step" (1 is the first); without it, the next step. Result: {"changed": "..."}. */
+    private CompletableFuture<JsonNode> labStep(Params p) {
+        Integer step = null;
+        if (p.has("step")) {
+            JsonNode n = p.raw("step");
+            if (!n.canConvertToInt() || !n.isIntegralNumber() || n.intValue() < 1) {
+                throw p.invalid("param 'step' should be a step number (1 is the first), not " + n);
+            }
+            step = n.intValue();
+        }
+        Integer to = step;
+        return change(() -> MAPPER.createObjectNode().put("changed", ops.step(to)));
     }
 
     private JsonNode topology(Params p) {

@@ -55,6 +55,11 @@ final class Params {
         return has(name) ? string(name, example) : null;
     }
 
+    /** The param as given (check {@link #has} first). */
+    com.fasterxml.jackson.databind.JsonNode raw(String name) {
+        return params.get(name);
+    }
+
     boolean bool(String name) {
         JsonNode v = params.get(name);
         if (v == null || v.isNull()) {

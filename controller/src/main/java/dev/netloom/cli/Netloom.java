@@ -20,6 +20,8 @@ import java.io.PrintWriter;
                 ServeCommand.class,
                 ExecCommand.class,
                 LinkCommand.class,
+                StepCommand.class,
+                ConvertCommand.class,
                 ConsoleCommand.class,
                 CaptureCommand.class,
                 ValidateCommand.class,

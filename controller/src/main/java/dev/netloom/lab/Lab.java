@@ -29,6 +29,7 @@ import dev.netloom.nodes.qemu.Arch;
 import dev.netloom.nodes.BadInputException;
 import dev.netloom.scenario.Scenario;
 import dev.netloom.topology.NodePlan;
+import dev.netloom.mobility.Position;
 import dev.netloom.topology.Outages;
 import dev.netloom.topology.Plan;
 import dev.netloom.topology.Planner;
@@ -88,6 +89,7 @@ public final class Lab implements AutoCloseable {
     private volatile FlightRecorder recorder;
     private final Set<LinkCapture> captures = ConcurrentHashMap.newKeySet();
     private volatile Evidence evidence;
+    private final MobilityRun mobility; // null without a link model
 
     private Lab(Scenario scenario, Plan plan, Accel accel, ImageStore images, boolean forkAllowed, Templates templates) {
         this.scenario = scenario;
@@ -97,6 +99,7 @@ public final class Lab implements AutoCloseable {
         this.accel = accel;
         this.images = images;
         this.paths = LabPaths.of(scenario.name());
+        this.mobility = scenario.mobility() == null ? null : new MobilityRun(scenario.mobility());
         this.events = new EventLog(paths.events());
         this.setup = new NodeSetup(plan, () -> shaping, this::stateCommands, events);
         this.loops = ConsoleSession.newEventLoopGroup(Math.min(4, Math.max(1, Runtime.getRuntime().availableProcessors())));
@@ -400,6 +403,21 @@ public final class Lab implements AutoCloseable {
      * reroutes (per direction: the way back may differ).
      */
     public void setLinkState(String segmentName, String direction, boolean up) {
+        changeState(segmentName, direction, up);
+        if (scenario.routing() == Scenario.Routing.STATIC) {
+            reroute();
+        }
+    }
+
+    /** Takes several links down or up (both ways), then recomputes the routes once. */
+    public void setLinkStates(Map<String, Boolean> upByLink) {
+        upByLink.forEach((link, up) -> changeState(link, null, up));
+        if (scenario.routing() == Scenario.Routing.STATIC) {
+            reroute();
+        }
+    }
+
+    private void changeState(String segmentName, String direction, boolean up) {
         SegmentPlan s = plan.segment(segmentName);
         List<String> dirs = directions(s, direction);
         Set<String> before = directionsDown(s.name());
@@ -426,10 +444,29 @@ public final class Lab implements AutoCloseable {
                     }
                 }
             }
-            reroute();
         }
         event(LabEvent.Kind.LINK, s.name(), (direction == null ? "" : direction + " ") + (up ? "up" : "down")
                 + (after.isEmpty() || after.size() == s.impairments().size() || s.kind() == SegmentPlan.Kind.LAN ? "" : " (down " + String.join(", ", after) + ")"));
+    }
+
+    /**
+     * Moves nodes of a lab with a link model and applies what the model makes of their new positions
+     * (only the links that change); returns what changed.
+     */
+    public String move(Map<String, Position> positions) {
+        return mobility().move(this, positions).describe();
+    }
+
+    /** Goes to topology step {@code index} (0-based), or the next one when null; returns what changed. */
+    public String step(Integer index) {
+        return mobility().step(this, index).describe();
+    }
+
+    private MobilityRun mobility() {
+        if (mobility == null) {
+            throw new BadInputException("lab " + name() + " has no link model; moves and steps need \"linkModel\" in its scenario");
+        }
+        return mobility;
     }
 
     /** Takes a link or LAN down or up, both ways. */

@@ -44,6 +44,10 @@ public final class Timeline {
                     ok = r.exitCode() == 0;
                     String out = r.output().strip();
                     detail = "exit " + r.exitCode() + (out.isEmpty() ? "" : ": " + out.substring(out.lastIndexOf('\n') + 1));
+                } else if (e instanceof TimelineEvent.Move m) {
+                    detail = lab.move(m.positions());
+                } else if (e instanceof TimelineEvent.StepTo st) {
+                    detail = lab.step(st.index());
                 } else if (e instanceof TimelineEvent.NodeAction a) {
                     lab.nodeAction(a.node(), a.action());
                 } else if (e instanceof TimelineEvent.RunCheck c) {
@@ -85,6 +89,14 @@ public final class Timeline {
         }
         if (e instanceof TimelineEvent.RunCheck c) {
             return "check " + c.check().label();
+        }
+        if (e instanceof TimelineEvent.Move m) {
+            return "move " + new java.util.TreeMap<>(m.positions()).entrySet().stream()
+                    .map(p -> p.getKey() + " to (" + Math.round(p.getValue().x() * 10) / 10.0 + ", " + Math.round(p.getValue().y() * 10) / 10.0 + ")")
+                    .collect(java.util.stream.Collectors.joining(", "));
+        }
+        if (e instanceof TimelineEvent.StepTo s) {
+            return "step " + (s.index() == null ? "next" : String.valueOf(s.index() + 1));
         }
         throw new IllegalArgumentException("unknown timeline event " + e);
     }

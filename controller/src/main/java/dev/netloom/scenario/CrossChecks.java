@@ -44,6 +44,14 @@ final class CrossChecks {
         nodeOrigins.put(name, at);
     }
 
+    /** Every node name, in the order they were added. */
+    List<String> nodeNames() {
+        return List.copyOf(nodeOrigins.keySet());
+    }
+
+    /** The mobility model of the scenario, set once its links are planned; null without one. */
+    MobilitySection.ModelIn model;
+
     boolean hasNode(String name) {
         return nodeOrigins.containsKey(name);
     }

@@ -13,7 +13,7 @@ import java.util.Map;
 final class NodesSection {
 
     static final List<String> DEFAULTS_KEYS = List.of("image", "memory", "cpus", "fork");
-    static final List<String> NODE_KEYS = List.of("name", "image", "memory", "cpus", "commands", "files", "fork");
+    static final List<String> NODE_KEYS = List.of("name", "image", "memory", "cpus", "commands", "files", "fork", "position");
 
     /** A node as read; null settings come from the defaults. {@code at} is its /nodes entry or its generator. */
     record NodeIn(String name, SourceValue at, String image, SourceValue imageAt, Integer memoryMiB, Integer cpus,

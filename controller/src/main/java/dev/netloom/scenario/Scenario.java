@@ -1,8 +1,13 @@
 package dev.netloom.scenario;
 
 import dev.netloom.impairment.Impairment;
+import dev.netloom.mobility.LinkModel;
+import dev.netloom.mobility.Position;
+import dev.netloom.mobility.World;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.Objects;
 
 /**
@@ -22,6 +27,7 @@ import java.util.Objects;
  * @param duration   how long `run` keeps the lab up after the checks (null: until the timeline ends)
  * @param ksm        whether the host's same-page merging (KSM) may merge the nodes' memory (default true)
  * @param capture    the flight recorder ({@link Capture#NONE}: none)
+ * @param mobility   the link model, positions and topology steps of a mobility scenario, or null
  */
 public record Scenario(
         String name,
@@ -36,7 +42,8 @@ public record Scenario(
         List<Check> checks,
         Duration duration,
         boolean ksm,
-        Capture capture) {
+        Capture capture,
+        Mobility mobility) {
 
     public Scenario {
         nodes = List.copyOf(nodes);
@@ -48,11 +55,11 @@ public record Scenario(
         capture = capture == null ? Capture.NONE : capture;
     }
 
-    /** A scenario without a flight recorder. */
+    /** A scenario without a flight recorder or mobility. */
     public Scenario(String name, Defaults defaults, List<NodeDef> nodes, List<LinkDef> links, List<LanDef> lans, Addressing addressing,
                     Routing routing, List<String> commands, List<TimelineEvent> timeline, List<Check> checks, Duration duration,
                     boolean ksm) {
-        this(name, defaults, nodes, links, lans, addressing, routing, commands, timeline, checks, duration, ksm, Capture.NONE);
+        this(name, defaults, nodes, links, lans, addressing, routing, commands, timeline, checks, duration, ksm, Capture.NONE, null);
     }
 
     /**
@@ -67,15 +74,15 @@ public record Scenario(
         }
     }
 
-    /** A scenario whose nodes' memory KSM may merge. */
+    /** A scenario whose nodes' memory KSM may merge, without a flight recorder or mobility. */
     public Scenario(String name, Defaults defaults, List<NodeDef> nodes, List<LinkDef> links, List<LanDef> lans, Addressing addressing,
                     Routing routing, List<String> commands, List<TimelineEvent> timeline, List<Check> checks, Duration duration) {
-        this(name, defaults, nodes, links, lans, addressing, routing, commands, timeline, checks, duration, true, Capture.NONE);
+        this(name, defaults, nodes, links, lans, addressing, routing, commands, timeline, checks, duration, true, Capture.NONE, null);
     }
 
     /** The same scenario with memory merging allowed or not (the CLI's --no-ksm). */
     public Scenario withKsm(boolean merge) {
-        return new Scenario(name, defaults, nodes, links, lans, addressing, routing, commands, timeline, checks, duration, merge, capture);
+        return new Scenario(name, defaults, nodes, links, lans, addressing, routing, commands, timeline, checks, duration, merge, capture, mobility);
     }
 
     /**
@@ -203,13 +210,37 @@ public record Scenario(
     public enum Routing { STATIC, NONE }
 
     /**
+     * A scenario with a "linkModel": every pair of nodes has a planned link ({@code pairs}), and the
+     * model decides from the positions (or the current step's pairs) which are up and with what
+     * impairment. {@code positions} are the nodes' starting positions (step 1's merged in).
+     */
+    public record Mobility(LinkModel model, Map<String, Position> positions, List<World.Pair> pairs, List<Step> steps) {
+        public Mobility {
+            positions = Map.copyOf(positions);
+            pairs = List.copyOf(pairs);
+            steps = List.copyOf(steps);
+        }
+    }
+
+    /**
+     * A topology step: new positions for some nodes, and the pairs that are connected ("a|b",
+     * {@link World#key}), or null when the model decides from the distances.
+     */
+    public record Step(String name, Map<String, Position> positions, Set<String> connected) {
+        public Step {
+            positions = Map.copyOf(positions);
+            connected = connected == null ? null : Set.copyOf(connected);
+        }
+    }
+
+    /**
      * Something that happens {@code at} after READY: a link or LAN gets an impairment or goes up or
      * down, a node runs a command or is stopped, started or restarted, or a check runs. Every field is set, except
      * {@link LinkImpairment#direction()} and {@link LinkState#direction()}, which are null for both ways.
      */
     public sealed interface TimelineEvent
             permits TimelineEvent.LinkImpairment, TimelineEvent.LinkState, TimelineEvent.NodeExec, TimelineEvent.NodeAction,
-            TimelineEvent.RunCheck {
+            TimelineEvent.RunCheck, TimelineEvent.Move, TimelineEvent.StepTo {
 
         /** The offset from READY. */
         Duration at();
@@ -250,6 +281,21 @@ public record Scenario(
             public RunCheck {
                 Objects.requireNonNull(at, "at");
                 Objects.requireNonNull(check, "check");
+            }
+        }
+
+        /** "move" (or one step of a "walk"): nodes get new positions, and the link model is applied again. */
+        record Move(Duration at, Map<String, Position> positions) implements TimelineEvent {
+            public Move {
+                Objects.requireNonNull(at, "at");
+                positions = Map.copyOf(positions);
+            }
+        }
+
+        /** "step": the lab goes to topology step {@code index} (0-based), or the next one when null. */
+        record StepTo(Duration at, Integer index) implements TimelineEvent {
+            public StepTo {
+                Objects.requireNonNull(at, "at");
             }
         }
 

@@ -17,14 +17,14 @@ import java.util.List;
 /**
  * Maps one JSON tree to a {@link Scenario}: reads the top level, hands each section to its reader
  * ({@link NodesSection}, {@link GenerateSection}, {@link LinksSection}, {@link LansSection},
- * {@link AddressingSection}, {@link TimelineSection}, {@link ChecksSection}) and the checks between
+ * {@link MobilitySection}, {@link AddressingSection}, {@link TimelineSection}, {@link ChecksSection}) and the checks between
  * sections to {@link CrossChecks}, in the order that makes the first error of a file the first one
  * found in it. One instance per load; not thread-safe.
  */
 final class ScenarioReader {
 
     static final List<String> TOP_KEYS = List.of("$schema", "version", "name", "description", "defaults", "nodes", "links",
-            "lans", "generate", "addressing", "routing", "commands", "timeline", "checks", "duration", "ksm", "capture");
+            "lans", "generate", "addressing", "routing", "commands", "timeline", "checks", "duration", "ksm", "capture", "linkModel", "steps");
 
     private final JsonDoc doc;
     private final ImageCheck images;
@@ -52,7 +52,18 @@ final class ScenarioReader {
 
         List<LinkIn> links = LinksSection.read(root.get("links"), generated, refs);
         List<LanIn> lans = LansSection.read(root.get("lans"), refs);
+        MobilitySection.ModelIn model = MobilitySection.read(root, refs);
+        if (model != null) {
+            if (root.get("lans") != null) {
+                throw root.get("lans").keyError("a scenario with a \"linkModel\" connects nodes in pairs, and the model makes every link; remove \"lans\"");
+            }
+            links = MobilitySection.allPairs(model, links, refs.nodeNames());
+        }
         List<String> linkNames = SegmentNaming.linkNames(links, lans);
+        if (model != null) {
+            links = MobilitySection.atStart(model, links, linkNames);
+            refs.model = model;
+        }
         List<LinkDef> linkDefs = new ArrayList<>();
         for (int i = 0; i < links.size(); i++) {
             LinkIn l = links.get(i);
@@ -76,8 +87,10 @@ final class ScenarioReader {
         refs.checkFiles(nodes, addressing);
         refs.checkAddresses(addressing);
         List<NodeDef> nodeDefs = nodes.stream().map(n -> NodesSection.resolve(n, defaults)).toList();
+        Scenario.Mobility mobility = model == null ? null
+                : new Scenario.Mobility(model.model(), model.positions(), MobilitySection.pairs(links, linkNames), model.steps());
         Scenario scenario = new Scenario(name, defaults, nodeDefs, linkDefs, lanDefs, addressing, routing, commands, timeline,
-                checks, duration, ksm, capture);
+                checks, duration, ksm, capture, mobility);
         refs.checkPool(scenario, root);
         refs.checkImages(images, nodes, defaults, defaultsAt, root);
         return scenario;

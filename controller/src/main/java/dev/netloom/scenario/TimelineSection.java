@@ -14,7 +14,7 @@ import java.util.List;
  */
 final class TimelineSection {
 
-    static final List<String> KEYS = List.of("at", "link", "node", "direction", "set", "state", "exec", "action", "check");
+    static final List<String> KEYS = List.of("at", "link", "node", "direction", "set", "state", "exec", "action", "check", "move", "step", "walk");
     static final List<String> ACTIONS = List.of("stop", "start", "restart");
 
     /** An event as read; {@code set} is the impairment a {@link TimelineEvent.LinkImpairment} sets, with its fields' positions, else null. */
@@ -36,6 +36,18 @@ final class TimelineSection {
             SourceValue link = el.get("link");
             SourceValue node = el.get("node");
             SourceValue check = el.get("check");
+            for (String k : List.of("move", "step", "walk")) {
+                if (el.get(k) != null) {
+                    events.addAll(mobilityEvent(el, when, k, refs));
+                    break;
+                }
+            }
+            if (el.get("move") != null || el.get("step") != null || el.get("walk") != null) {
+                continue;
+            }
+            if (link != null && refs.model != null) {
+                throw link.keyError("in a scenario with a \"linkModel\" the model sets the links; move nodes (\"move\", \"walk\") or change \"step\" instead");
+            }
             if (link != null && node != null) {
                 throw node.keyError("an event is about a \"link\" or a \"node\", not both; split it into two events");
             }
@@ -43,7 +55,7 @@ final class TimelineSection {
                 throw check.keyError("an event is a \"check\" or about a \"" + (link != null ? "link" : "node") + "\", not both; split it into two events");
             }
             if (link == null && node == null && check == null) {
-                throw el.error("missing \"link\", \"node\" or \"check\"; say what the event changes, e.g. \"link\": \"a-b\", or what it checks");
+                throw el.error("missing \"link\", \"node\", \"check\", \"move\", \"step\" or \"walk\"; say what the event changes, e.g. \"link\": \"a-b\", or what it checks");
             }
             if (check != null) {
                 el.object("a check event", List.of("at", "check"));
@@ -54,6 +66,20 @@ final class TimelineSection {
         }
         events.sort(Comparator.comparing(e -> e.event().at()));
         return events;
+    }
+
+    /** "move", "step" or "walk" (a walk is many moves); they need a "linkModel". */
+    private static List<EventIn> mobilityEvent(SourceValue el, Duration when, String key, CrossChecks refs) {
+        el.object("a " + key + " event", List.of("at", key));
+        SourceValue at = el.get(key);
+        if (refs.model == null) {
+            throw at.keyError("a \"" + key + "\" event needs a \"linkModel\" in the scenario; add \"linkModel\": {\"kind\": \"range\", \"range\": 30}");
+        }
+        return switch (key) {
+            case "move" -> List.of(new EventIn(MobilitySection.move(at, when, refs), el, null));
+            case "step" -> List.of(new EventIn(MobilitySection.step(at, when, refs.model.steps()), el, null));
+            default -> MobilitySection.walk(at, when, refs, refs.model.positions()).stream().map(e -> new EventIn(e, el, null)).toList();
+        };
     }
 
     private static EventIn linkEvent(SourceValue el, Duration when, SourceValue linkAt, CrossChecks refs) {

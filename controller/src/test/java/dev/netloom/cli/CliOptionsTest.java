@@ -75,7 +75,7 @@ class CliOptionsTest {
                 }
             }
         }
-        assertThat(uses).containsEntry("--lab", 8).containsEntry("--accel", 5).containsEntry("--json", 3).containsEntry("--listen", 2)
+        assertThat(uses).containsEntry("--lab", 9).containsEntry("--accel", 5).containsEntry("--json", 3).containsEntry("--listen", 2)
                 .containsEntry("--metrics", 3).containsEntry("--events", 3).containsEntry("--no-ksm", 4); // run, up, serve, validate
     }
 

@@ -207,6 +207,6 @@ class ChecksSectionTest {
                 "unknown node \"q\"");
         assertError("""
                 {"name": "t", "nodes": ["a", "b"], "links": [{"between": ["a", "b"]}],
-                 "timeline": [^^{"at": "5s"}]}""", "/timeline/0", "missing \"link\", \"node\" or \"check\"");
+                 "timeline": [^^{"at": "5s"}]}""", "/timeline/0", "missing \"link\", \"node\", \"check\"");
     }
 }

@@ -1,0 +1,66 @@
+package dev.netloom.cli;
+
+import dev.netloom.convert.CoreImport;
+import dev.netloom.convert.CoreXml;
+import dev.netloom.nodes.BadInputException;
+import dev.netloom.nodes.Json;
+import dev.netloom.scenario.ScenarioLoader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** `netloom import core FILE.xml...`: other tools' topologies as netloom scenarios (not `images import`). */
+@Command(name = "import", mixinStandardHelpOptions = true, header = "Convert another tool's topology into a netloom scenario.",
+        description = "Convert another tool's topology into a netloom scenario (`netloom images import` imports disk images instead).",
+        subcommands = {ConvertCommand.Core.class})
+final class ConvertCommand implements Runnable {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    @Command(name = "core", mixinStandardHelpOptions = true,
+            description = {"Convert CORE XML topologies (hosts, interfaces with IPv4/IPv6, networks, positions) into a scenario that keeps",
+                    "CORE's addresses. Several files become topology steps (`netloom step` goes to the next). What is not converted is listed."})
+    static final class Core implements Callable<Integer> {
+        @Parameters(paramLabel = "FILE.xml", arity = "1..*", description = "CORE XML files; the first is the start, the others steps.")
+        List<Path> files;
+        @Option(names = {"-o", "--output"}, paramLabel = "OUT.json", description = "Write the scenario here (default: standard output).")
+        Path output;
+        @Option(names = "--lab-name", paramLabel = "LAB", description = "Lab name of the scenario (default: the first file's name).")
+        String name;
+        @Option(names = "--image", paramLabel = "IMAGE", defaultValue = "tiny", description = "Image of every node (default: tiny).")
+        String image;
+
+        @Override
+        public Integer call() throws IOException {
+            List<CoreXml.Topology> topologies = files.stream().map(CoreXml::read).toList();
+            String lab = name != null ? name : files.get(0).getFileName().toString().replaceFirst("\\.xml$", "").toLowerCase()
+                    .replaceAll("[^a-z0-9-]", "-");
+            CoreImport.Result r = CoreImport.convert(lab, image, topologies);
+            String json = Json.PRETTY.writeValueAsString(r.scenario()) + "\n";
+            new ScenarioLoader(img -> true).load(json, "the converted scenario"); // what netloom writes, netloom loads
+            if (output != null) {
+                if (Files.exists(output)) {
+                    throw new BadInputException(output + " exists; choose another -o or remove it");
+                }
+                Files.writeString(output, json);
+                Say.line("wrote " + output);
+            } else {
+                System.out.print(json);
+            }
+            r.notConverted().forEach(n -> System.err.println("netloom: not converted: " + n));
+            return 0;
+        }
+    }
+}

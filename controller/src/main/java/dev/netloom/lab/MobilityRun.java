@@ -1,0 +1,97 @@
+package dev.netloom.lab;
+
+import dev.netloom.impairment.Impairment;
+import dev.netloom.mobility.LinkModel;
+import dev.netloom.mobility.Position;
+import dev.netloom.mobility.World;
+import dev.netloom.nodes.BadInputException;
+import dev.netloom.scenario.Scenario;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The moving part of a lab with a link model: where the nodes are, which topology step is current,
+ * and what each pair link has. A move or a step recomputes every link's quality with the model and
+ * applies only the difference (state changes in one batch, then the impairments that changed).
+ */
+final class MobilityRun {
+
+    /** What a change did: the step now (0-based, -1 without steps) and how many links changed. */
+    record Change(int step, String stepName, int up, int down, int impaired) {
+        String describe() {
+            return (step < 0 ? "" : "step " + (step + 1) + " (" + stepName + "): ") + up + " link(s) up, " + down + " down, "
+                    + impaired + " impairment(s) changed";
+        }
+    }
+
+    private final Scenario.Mobility mobility;
+    private final Map<String, Position> positions;
+    private int step;
+    private Map<String, LinkModel.Quality> now;
+    private final Map<String, Impairment> applied = new LinkedHashMap<>();
+
+    MobilityRun(Scenario.Mobility mobility) {
+        this.mobility = mobility;
+        this.positions = new LinkedHashMap<>(mobility.positions());
+        this.step = mobility.steps().isEmpty() ? -1 : 0;
+        this.now = qualities();
+        now.forEach((link, q) -> applied.put(link, q.up() ? q.impairment() : Impairment.NONE));
+    }
+
+    synchronized Change move(Lab lab, Map<String, Position> to) {
+        positions.putAll(to);
+        return apply(lab);
+    }
+
+    /** To step {@code index} (0-based), or the next one when null. */
+    synchronized Change step(Lab lab, Integer index) {
+        int count = mobility.steps().size();
+        if (count == 0) {
+            throw new BadInputException("lab " + lab.name() + " has no topology steps; add \"steps\" to its scenario");
+        }
+        int to = index == null ? step + 1 : index;
+        if (to >= count || to < 0) {
+            throw new BadInputException("lab " + lab.name() + " is at its last step (" + count + " of " + count + "); there is no next step");
+        }
+        step = to;
+        positions.putAll(mobility.steps().get(to).positions());
+        return apply(lab);
+    }
+
+    synchronized int currentStep() {
+        return step;
+    }
+
+    private Map<String, LinkModel.Quality> qualities() {
+        return World.qualities(mobility.model(), mobility.pairs(), positions, step < 0 ? null : mobility.steps().get(step).connected());
+    }
+
+    private Change apply(Lab lab) {
+        Map<String, LinkModel.Quality> next = qualities();
+        Map<String, LinkModel.Quality> changed = World.diff(now, next);
+        Map<String, Boolean> states = new LinkedHashMap<>();
+        changed.forEach((link, q) -> {
+            if (q.up() != now.get(link).up()) {
+                states.put(link, q.up());
+            }
+        });
+        // impairments first for links coming up, so that they come up with their quality
+        int impaired = 0;
+        for (Map.Entry<String, LinkModel.Quality> e : changed.entrySet()) {
+            LinkModel.Quality q = e.getValue();
+            if (q.up() && !q.impairment().equals(applied.get(e.getKey()))) {
+                lab.setImpairment(e.getKey(), null, q.impairment().isNone() ? Impairment.NONE : q.impairment());
+                applied.put(e.getKey(), q.impairment());
+                impaired++;
+            }
+        }
+        if (!states.isEmpty()) {
+            lab.setLinkStates(states);
+        }
+        now = next;
+        long up = states.values().stream().filter(b -> b).count();
+        Change c = new Change(step, step < 0 ? "" : mobility.steps().get(step).name(), (int) up, states.size() - (int) up, impaired);
+        lab.event(LabEvent.Kind.LINK, lab.name(), "mobility: " + c.describe());
+        return c;
+    }
+}

@@ -1,0 +1,85 @@
+package dev.netloom.scenario;
+
+import dev.netloom.mobility.LinkModel;
+import dev.netloom.mobility.Position;
+import dev.netloom.scenario.Scenario.TimelineEvent;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static dev.netloom.scenario.ScenarioLoaderTest.load;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** "linkModel", positions, "steps" and the move, step and walk events. */
+class MobilityLoadTest {
+
+    private static final String THREE = """
+            "nodes": [{"name": "a", "position": {"x": 0, "y": 0}}, {"name": "b", "position": {"x": 10, "y": 0}},
+                      {"name": "c", "position": {"x": 50, "y": 0}}]""";
+
+    @Test
+    void rangeModel_plansEveryPair_startingAsTheDistancesSay() {
+        Scenario s = load("{\"name\": \"t\", " + THREE + ", \"linkModel\": {\"kind\": \"range\", \"range\": 30}}");
+        assertThat(s.links()).extracting(Scenario.LinkDef::name).containsExactly("a-b", "a-c", "b-c");
+        assertThat(s.links()).extracting(Scenario.LinkDef::startsDown).containsExactly(false, true, true);
+        assertThat(s.mobility().model()).isEqualTo(new LinkModel.Range(30));
+        assertThat(s.mobility().positions()).containsEntry("c", new Position(50, 0));
+    }
+
+    @Test
+    void wifiModel_givesLinksTheirImpairment_andListedLinksKeepTheirAddresses() {
+        Scenario s = load("{\"name\": \"t\", " + THREE + ", \"linkModel\": {\"kind\": \"wifi-exponential\"},"
+                + " \"links\": [{\"name\": \"ab\", \"endpoints\": [{\"node\": \"a\", \"address\": \"10.9.0.1/24\"}, {\"node\": \"b\", \"address\": \"10.9.0.2/24\"}]}]}");
+        Scenario.LinkDef ab = s.links().get(0);
+        assertThat(ab.name()).isEqualTo("ab");
+        assertThat(ab.a().address()).isEqualTo("10.9.0.1/24");
+        assertThat(ab.aToB().delay()).isEqualTo(Duration.ofMillis(4)); // 10 m: k = 2
+        assertThat(ab.aToB().rateBps()).isEqualTo(13_500_000L);
+        assertThat(s.links()).hasSize(3);
+    }
+
+    @Test
+    void topologySteps_startAtStep1_andStepEventsNameThem() {
+        Scenario s = load("""
+                {"name": "t", "nodes": ["a", "b", "c"], "linkModel": {"kind": "topology"},
+                 "steps": [{"name": "line", "links": [["a", "b"], ["b", "c"]]}, {"name": "tri", "links": [["a", "b"], ["b", "c"], ["c", "a"]]}],
+                 "timeline": [{"at": "5s", "step": "tri"}, {"at": "9s", "step": "next"}, {"at": "1s", "move": {"a": {"x": 1, "y": 2}}}]}
+                """);
+        assertThat(s.links()).extracting(Scenario.LinkDef::startsDown).containsExactly(false, true, false);
+        assertThat(s.timeline()).containsExactly(new TimelineEvent.Move(Duration.ofSeconds(1), java.util.Map.of("a", new Position(1, 2))),
+                new TimelineEvent.StepTo(Duration.ofSeconds(5), 1), new TimelineEvent.StepTo(Duration.ofSeconds(9), null));
+    }
+
+    @Test
+    void walk_expandsIntoOneMoveAnInterval() {
+        Scenario s = load("{\"name\": \"t\", " + THREE + ", \"linkModel\": {\"kind\": \"range\"},"
+                + " \"timeline\": [{\"at\": \"2s\", \"walk\": {\"seed\": 1, \"width\": 60, \"height\": 60, \"distance\": 5, \"interval\": \"1s\", \"count\": 4}}]}");
+        assertThat(s.timeline()).hasSize(4).allSatisfy(e -> assertThat(e).isInstanceOf(TimelineEvent.Move.class));
+        assertThat(s.timeline().get(3).at()).isEqualTo(Duration.ofSeconds(6));
+    }
+
+    /** Loading fails at {@code pointer} with a message containing {@code part}, as bad input (exit 2). */
+    private static void fails(String json, String pointer, String part) {
+        ScenarioException e = org.assertj.core.api.Assertions.catchThrowableOfType(ScenarioException.class, () -> load(json));
+        assertThat(e).as("loading must fail: " + json).isNotNull();
+        assertThat(e.pointer()).isEqualTo(pointer);
+        assertThat(e.getMessage()).contains(part);
+        assertThat(e.exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    void badInput_isNamedWithItsFix() {
+        fails("{\"name\": \"t\", " + THREE + ", \"linkModel\": {\"kind\": \"radio\"}}", "/linkModel/kind", "unknown link model \"radio\"");
+        fails("{\"name\": \"t\", " + THREE + ", \"linkModel\": {\"kind\": \"range\", \"mode\": \"lan\"}}", "/linkModel/mode", "not supported yet");
+        fails("{\"name\": \"t\", " + THREE + ", \"linkModel\": {\"kind\": \"range\", \"bandwidth\": 3}}", "/linkModel/bandwidth", "not a parameter");
+        fails("{\"name\": \"t\", " + THREE + ", \"linkModel\": {\"kind\": \"range\"}, \"links\": [{\"between\": [\"a\", \"b\"], \"delay\": \"5ms\"}]}",
+                "/links/0", "the model sets every link's state");
+        fails("{\"name\": \"t\", " + THREE + ", \"linkModel\": {\"kind\": \"range\"}, \"timeline\": [{\"at\": \"1s\", \"link\": \"a-b\", \"state\": \"down\"}]}",
+                "/timeline/0/link", "the model sets the links");
+        fails("{\"name\": \"t\", \"nodes\": [\"a\", \"b\"], \"timeline\": [{\"at\": \"1s\", \"move\": {\"a\": {\"x\": 1, \"y\": 1}}}]}",
+                "/timeline/0/move", "needs a \"linkModel\"");
+        fails("{\"name\": \"t\", " + THREE + ", \"linkModel\": {\"kind\": \"topology\"}}", "/linkModel", "takes its links from \"steps\"");
+        fails("{\"name\": \"t\", " + THREE + ", \"linkModel\": {\"kind\": \"range\"}, \"timeline\": [{\"at\": \"1s\", \"move\": {\"z\": {\"x\": 1, \"y\": 1}}}]}",
+                "/timeline/0/move/z", "unknown node \"z\"");
+    }
+}
