@@ -42,15 +42,15 @@ final class LinkCommand implements Runnable {
         String delay;
         @Option(names = "--jitter", paramLabel = "D", description = "e.g. 5ms (needs a delay)")
         String jitter;
-        @Option(names = "--loss", paramLabel = "P", description = "e.g. 1%")
+        @Option(names = "--loss", paramLabel = "P", description = "e.g. 1%%")
         String loss;
         @Option(names = "--rate", paramLabel = "R", description = "e.g. 10mbit")
         String rate;
-        @Option(names = "--duplicate", paramLabel = "P", description = "e.g. 1%")
+        @Option(names = "--duplicate", paramLabel = "P", description = "e.g. 1%%")
         String duplicate;
-        @Option(names = "--corrupt", paramLabel = "P", description = "e.g. 0.1%")
+        @Option(names = "--corrupt", paramLabel = "P", description = "e.g. 0.1%%")
         String corrupt;
-        @Option(names = "--reorder", paramLabel = "P", description = "e.g. 25% (needs a delay)")
+        @Option(names = "--reorder", paramLabel = "P", description = "e.g. 25%% (needs a delay)")
         String reorder;
         @Option(names = "--clear", description = "Remove the impairment.")
         boolean clear;

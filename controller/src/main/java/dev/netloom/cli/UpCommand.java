@@ -58,9 +58,9 @@ final class UpCommand implements Callable<Integer> {
             throw new BadInputException("lab " + scenario.name() + " is already up; take it down first: netloom down " + scenario.name());
         }
         List<String> cmd = new ArrayList<>(List.of("setsid", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Netloom.class.getName(), "serve", file.path.toAbsolutePath().toString(), "--accel", accel.text));
-        if (listen.text != null) {
-            cmd.addAll(List.of("--listen", listen.text));
+                "-cp", System.getProperty("java.class.path"), Netloom.class.getName(), "serve", file.path.toAbsolutePath().toString(), "--accel", accel.requested().qemuName()));
+        if (listen.address() != null) {
+            cmd.addAll(List.of("--listen", listen.resolved()));
         }
         cmd.addAll(observe.passOn());
         Process controller = Proc.start(cmd, Proc.NO_INPUT, ProcessBuilder.Redirect.PIPE);

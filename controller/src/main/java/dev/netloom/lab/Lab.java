@@ -1,5 +1,6 @@
 package dev.netloom.lab;
 
+import dev.netloom.nodes.Install;
 import dev.netloom.fabric.Fabric;
 import dev.netloom.guest.GuestBatch;
 import dev.netloom.guest.Reroute;
@@ -172,7 +173,7 @@ public final class Lab implements AutoCloseable {
         for (Arch a : arches) {
             if (!Proc.onPath(a.qemu())) {
                 throw new NetloomException("lab " + name() + " has " + a + " nodes, which need " + a.qemu()
-                        + ": install it with apt-get install " + a.qemuPackage() + " (./netloom setup does)");
+                        + ": install it with apt-get install " + a.qemuPackage() + " (" + Install.cli() + " setup does)");
             }
         }
         claim();
