@@ -30,7 +30,7 @@ import java.io.PrintWriter;
                 DemoCommand.class,
                 ConfigCommand.class,
                 CompletionCommand.class,
-                ManPagesCommand.class,
+                PackageFilesCommand.class,
                 CommandLine.HelpCommand.class
         },
         footer = {"", "Run `netloom COMMAND --help` for a command's options (or `man netloom-COMMAND` when installed from the package).",
