@@ -47,6 +47,14 @@ public record Install(Optional<Path> home, String command) {
         return recipes().map(r -> r.resolve(name + ".json")).filter(Files::isRegularFile);
     }
 
+    /** The -D options that give another netloom JVM (the controller `up` starts) this layout. */
+    public java.util.List<String> systemProperties() {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        home.ifPresent(h -> out.add("-Dnetloom.home=" + h));
+        out.add("-Dnetloom.command=" + command);
+        return out;
+    }
+
     static Install detect() {
         String home = System.getProperty("netloom.home");
         String command = System.getProperty("netloom.command", "./netloom");

@@ -51,4 +51,11 @@ class InstallTest {
         assertThat(Install.current().recipe("frr-router")).isPresent();
         assertThat(Install.cli()).isEqualTo("./netloom");
     }
+
+    @Test
+    void systemProperties_handTheLayoutToAnotherJvm() {
+        assertThat(new Install(Optional.of(Path.of("/usr/share/netloom")), "netloom").systemProperties())
+                .containsExactly("-Dnetloom.home=/usr/share/netloom", "-Dnetloom.command=netloom");
+        assertThat(new Install(Optional.empty(), "./netloom").systemProperties()).containsExactly("-Dnetloom.command=./netloom");
+    }
 }
