@@ -1,5 +1,6 @@
 package dev.netloom.cli;
 
+import dev.netloom.nodes.Install;
 import dev.netloom.fabric.Fabric;
 import dev.netloom.lab.MemoryMerging;
 import dev.netloom.nodes.host.HostSetup;
@@ -46,7 +47,7 @@ final class DoctorCommand implements Callable<Integer> {
     public Integer call() {
         Accel requested = accel.requested();
         if (!programs()) {
-            System.out.println("netloom cannot run labs on this host yet: install the packages marked FAIL (as root: ./netloom setup)");
+            System.out.println("netloom cannot run labs on this host yet: install the packages marked FAIL (as root: " + Install.cli() + " setup)");
             return 1;
         }
         qemu();
@@ -75,7 +76,7 @@ final class DoctorCommand implements Callable<Integer> {
                 check(false, t.program(), "missing (" + t.neededFor() + ")", "apt-get install " + t.pkg());
                 coreOk = false;
             } else {
-                line("WARN", t.program(), "missing; needed only for " + t.neededFor() + " -> apt-get install " + t.pkg() + " (./netloom setup does)");
+                line("WARN", t.program(), "missing; needed only for " + t.neededFor() + " -> apt-get install " + t.pkg() + " (" + Install.cli() + " setup does)");
             }
         }
         return coreOk;
@@ -117,7 +118,7 @@ final class DoctorCommand implements Callable<Integer> {
                 if (needed) {
                     check(false, what, a.qemu() + " missing", "apt-get install " + a.qemuPackage());
                 } else {
-                    line("WARN", what, a.qemu() + " missing: no " + a + " nodes -> apt-get install " + a.qemuPackage() + " (./netloom setup does)");
+                    line("WARN", what, a.qemu() + " missing: no " + a + " nodes -> apt-get install " + a.qemuPackage() + " (" + Install.cli() + " setup does)");
                 }
                 continue;
             }

@@ -1,6 +1,7 @@
 package dev.netloom.cli;
 
 import dev.netloom.nodes.BadInputException;
+import dev.netloom.nodes.Install;
 import dev.netloom.nodes.host.HostSetup;
 import dev.netloom.nodes.image.DebianImageBuilder;
 import dev.netloom.nodes.image.DebianRootfs;
@@ -18,7 +19,7 @@ import java.util.concurrent.Callable;
 
 /** Builds and lists node images in the image store (NETLOOM_IMAGES). */
 @Command(name = "images", mixinStandardHelpOptions = true,
-        description = "Build and list node images. The store is $NETLOOM_IMAGES (default ~/.local/share/netloom/images).",
+        description = "Build and list node images. The store is $NETLOOM_IMAGES, else \"images\" in the config file, else ~/.local/share/netloom/images (`netloom config show`).",
         subcommands = {ImagesCommand.Build.class, ImagesCommand.ListImages.class, ImportCommand.class})
 final class ImagesCommand implements Runnable {
 
@@ -37,7 +38,8 @@ final class ImagesCommand implements Runnable {
                     "Building again when nothing changed does nothing; --force rebuilds."})
     static final class Build implements Callable<Integer> {
 
-        @Parameters(paramLabel = "NAME", description = "Image to build: ${COMPLETION-CANDIDATES}, or a recipe file (images/recipes/*.json)",
+        @Parameters(paramLabel = "NAME", description = "Image to build: ${COMPLETION-CANDIDATES}, a recipe of images/recipes by name (frr-router;"
+                        + " /usr/share/netloom/images/recipes when installed from the package), or a recipe file (NAME.json)",
                 completionCandidates = BuildableNames.class)
         String name;
 
@@ -60,9 +62,16 @@ final class ImagesCommand implements Runnable {
                 new RecipeBuilder(store, Say::line).build(java.nio.file.Path.of(name), force);
                 return 0;
             }
+            java.util.Optional<java.nio.file.Path> recipe = BUILDABLE.contains(name) ? java.util.Optional.empty() : Install.current().recipe(name);
+            if (recipe.isPresent()) {
+                HostSetup.ensure(Say::line);
+                new RecipeBuilder(store, Say::line).build(recipe.get(), force);
+                return 0;
+            }
             if (!BUILDABLE.contains(name)) {
                 throw new BadInputException("unknown image '" + name + "': netloom can build " + String.join(", ", BUILDABLE)
-                        + " or a recipe file (images/recipes/*.json) (see `netloom images build --help`)");
+                        + ", a recipe of " + Install.current().recipes().map(Object::toString).orElse("images/recipes")
+                        + " by name, or a recipe file (NAME.json) (see `netloom images build --help`)");
             }
             Arch target = arch == null ? Arch.X86_64 : Arch.parse(arch);
             if (target != Arch.X86_64 && name.equals(DebianImageBuilder.NAME)) {

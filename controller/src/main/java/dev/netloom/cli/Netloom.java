@@ -31,9 +31,13 @@ import java.io.PrintWriter;
                 DownCommand.class,
                 CleanupCommand.class,
                 DemoCommand.class,
+                ConfigCommand.class,
+                CompletionCommand.class,
+                PackageFilesCommand.class,
                 CommandLine.HelpCommand.class
         },
-        footer = {"", "Run `netloom COMMAND --help` for a command's options. Docs: README.md and docs/ in the netloom repository."})
+        footer = {"", "Run `netloom COMMAND --help` for a command's options (or `man netloom-COMMAND` when installed from the package).",
+                "Defaults (image store, run directory, accel, listen): `netloom config show`. Docs: README.md and docs/ in the netloom repository."})
 public final class Netloom implements Runnable {
 
     @CommandLine.Spec
@@ -73,12 +77,11 @@ public final class Netloom implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    /** The version from the jar's manifest, or "dev" when run from classes. */
+    /** The version and git commit the build baked in ({@link BuildInfo}). */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Netloom.class.getPackage().getImplementationVersion();
-            return new String[]{"netloom " + (v == null ? "0.1.0-dev" : v)};
+            return new String[]{BuildInfo.current().line()};
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.netloom.cli;
 
 import dev.netloom.lab.Cleanup;
 import dev.netloom.nodes.BadInputException;
+import dev.netloom.nodes.Install;
 import dev.netloom.nodes.NetloomException;
 import dev.netloom.nodes.host.HostSetup;
 import dev.netloom.nodes.host.Proc;
@@ -63,10 +64,12 @@ final class UpCommand implements Callable<Integer> {
         if (Cleanup.labs().stream().anyMatch(l -> l.name().equals(scenario.name()) && l.controllerAlive())) {
             throw new BadInputException("lab " + scenario.name() + " is already up; take it down first: netloom down " + scenario.name());
         }
-        List<String> cmd = new ArrayList<>(List.of("setsid", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Netloom.class.getName(), "serve", file.path.toAbsolutePath().toString(), "--accel", accel.text));
-        if (listen.text != null) {
-            cmd.addAll(List.of("--listen", listen.text));
+        List<String> cmd = new ArrayList<>(List.of("setsid", Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(Install.current().systemProperties()); // the controller knows the install layout as this JVM does
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Netloom.class.getName(), "serve", file.path.toAbsolutePath().toString(),
+                "--accel", accel.requested().qemuName()));
+        if (listen.address() != null) {
+            cmd.addAll(List.of("--listen", listen.resolved()));
         }
         cmd.addAll(observe.passOn());
         if (ksm.off) {

@@ -4,6 +4,7 @@ import dev.netloom.capture.CaptureTap;
 import dev.netloom.capture.FlightRecorder;
 import dev.netloom.capture.LinkCapture;
 import dev.netloom.capture.Tcpdump;
+import dev.netloom.nodes.Install;
 import dev.netloom.fabric.Fabric;
 import dev.netloom.guest.GuestBatch;
 import dev.netloom.guest.Reroute;
@@ -199,7 +200,7 @@ public final class Lab implements AutoCloseable {
         for (Arch a : arches) {
             if (!Proc.onPath(a.qemu())) {
                 throw new NetloomException("lab " + name() + " has " + a + " nodes, which need " + a.qemu()
-                        + ": install it with apt-get install " + a.qemuPackage() + " (./netloom setup does)");
+                        + ": install it with apt-get install " + a.qemuPackage() + " (" + Install.cli() + " setup does)");
             }
         }
         claim();

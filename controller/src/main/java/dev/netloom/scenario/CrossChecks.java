@@ -1,5 +1,6 @@
 package dev.netloom.scenario;
 
+import dev.netloom.nodes.Install;
 import dev.netloom.impairment.Impairment;
 import dev.netloom.scenario.LansSection.LanIn;
 import dev.netloom.scenario.LinksSection.LinkIn;
@@ -349,7 +350,7 @@ final class CrossChecks {
             if (!checked.add(image) || images.exists(image)) {
                 continue;
             }
-            String fix = "; build it with ./netloom images build " + image;
+            String fix = "; build it with " + Install.cli() + " images build " + image;
             if (n.imageAt() != null) {
                 throw n.imageAt().error("image \"" + image + "\" is not in the image store" + fix);
             }

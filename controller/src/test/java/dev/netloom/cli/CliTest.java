@@ -85,6 +85,8 @@ class CliTest {
         CliRun r = run("images", "build", "bogus");
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("netloom: error: unknown image 'bogus'").contains("tiny");
+        // recipes build by name from the install's images/recipes: here the clone's (the package: /usr/share/netloom's)
+        assertThat(r.err()).contains("a recipe of " + java.nio.file.Path.of("").toAbsolutePath().getParent().resolve("images/recipes") + " by name");
     }
 
     @Test

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Where run directories live: {@code $NETLOOM_RUN}, else {@code /run/netloom} for root, else
+ * Where run directories live ({@link Config} resolves it): {@code $NETLOOM_RUN}, else "run" in the config file, else {@code /run/netloom} for root, else
  * {@code $XDG_RUNTIME_DIR/netloom}, else {@code /tmp/netloom-USER}. Short on purpose: the Unix
  * sockets inside must stay under 108 bytes.
  *
@@ -34,18 +34,7 @@ public final class RunDirs {
     }
 
     public static Path base() {
-        String env = System.getenv("NETLOOM_RUN");
-        if (env != null && !env.isBlank()) {
-            return Path.of(env);
-        }
-        if ("root".equals(System.getProperty("user.name"))) {
-            return Path.of("/run/netloom");
-        }
-        String xdg = System.getenv("XDG_RUNTIME_DIR");
-        if (xdg != null && !xdg.isBlank()) {
-            return Path.of(xdg, "netloom");
-        }
-        return Path.of("/tmp", "netloom-" + System.getProperty("user.name"));
+        return Config.current().runDir();
     }
 
     /**

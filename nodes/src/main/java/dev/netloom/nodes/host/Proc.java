@@ -1,5 +1,6 @@
 package dev.netloom.nodes.host;
 
+import dev.netloom.nodes.Install;
 import dev.netloom.nodes.NetloomException;
 
 import java.io.ByteArrayOutputStream;
@@ -69,7 +70,7 @@ public final class Proc {
             p = pb.start();
         } catch (IOException e) {
             throw new NetloomException("cannot run " + command.get(0) + ": " + e.getMessage()
-                    + " (is it installed? `./netloom doctor` checks the host)", e);
+                    + " (is it installed? `" + Install.cli() + " doctor` checks the host)", e);
         }
         CompletableFuture<byte[]> out = drain(p.getInputStream());
         CompletableFuture<byte[]> err = drain(p.getErrorStream());

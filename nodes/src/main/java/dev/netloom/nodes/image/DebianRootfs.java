@@ -1,5 +1,6 @@
 package dev.netloom.nodes.image;
 
+import dev.netloom.nodes.Install;
 import dev.netloom.nodes.BadInputException;
 import dev.netloom.nodes.NetloomException;
 import dev.netloom.nodes.UserDirs;
@@ -147,7 +148,7 @@ public final class DebianRootfs {
             throw new NetloomException("building a Debian image needs root (mmdebstrap's root mode and chroot): run it as root");
         }
         if (!Proc.onPath("mmdebstrap")) {
-            throw new NetloomException("mmdebstrap is not installed: run `./netloom setup` or `apt-get install mmdebstrap`");
+            throw new NetloomException("mmdebstrap is not installed: run `" + Install.cli() + " setup` or `apt-get install mmdebstrap`");
         }
         Path cache = usableCache();
         DebianRootfs run = cache == debCache ? this : new DebianRootfs(release, packages, cache, say);

@@ -1,5 +1,6 @@
 package dev.netloom.nodes.image;
 
+import dev.netloom.nodes.Install;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -98,7 +99,7 @@ public record ImageManifest(
             m = READER.readValue(file.toFile());
         } catch (IOException e) {
             throw new BadInputException("cannot read image manifest " + file + ": " + e.getMessage()
-                    + " (rebuild the image with `./netloom images build NAME --force`)", e);
+                    + " (rebuild the image with `" + Install.cli() + " images build NAME --force`)", e);
         }
         checkInside(file, dir, "kernel", m.kernel());
         checkInside(file, dir, "initrd", m.initrd());

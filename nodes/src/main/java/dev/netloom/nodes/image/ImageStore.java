@@ -2,7 +2,8 @@ package dev.netloom.nodes.image;
 
 import dev.netloom.nodes.BadInputException;
 import dev.netloom.nodes.NetloomException;
-import dev.netloom.nodes.UserDirs;
+import dev.netloom.nodes.Config;
+import dev.netloom.nodes.Install;
 import dev.netloom.nodes.qemu.Arch;
 
 import java.io.IOException;
@@ -18,7 +19,7 @@ import java.util.stream.Stream;
 
 /**
  * The directory that holds node images, one sub-directory per image with its {@code image.json}.
- * Set by {@code NETLOOM_IMAGES}; defaults to {@code $XDG_DATA_HOME/netloom/images} (or
+ * Set by {@code NETLOOM_IMAGES} or the config file ({@link Config}); defaults to {@code $XDG_DATA_HOME/netloom/images} (or
  * {@code ~/.local/share/netloom/images}).
  */
 public final class ImageStore {
@@ -37,13 +38,9 @@ public final class ImageStore {
         this.root = root.toAbsolutePath().normalize();
     }
 
-    /** The store named by the environment, or the per-user default. */
+    /** The store named by the environment or the config file, or the per-user default ({@link Config}). */
     public static ImageStore fromEnvironment() {
-        String env = System.getenv("NETLOOM_IMAGES");
-        if (env != null && !env.isBlank()) {
-            return new ImageStore(Path.of(env));
-        }
-        return new ImageStore(UserDirs.data().resolve("images"));
+        return new ImageStore(Config.current().images());
     }
 
     public Path root() {
@@ -69,7 +66,7 @@ public final class ImageStore {
     /** The image's manifest, or a BadInputException that says how to build it. */
     public ImageManifest require(String name) {
         return find(name).orElseThrow(() -> new BadInputException("image '" + name + "' is not in the image store " + root
-                + " (build it with `./netloom images build " + name + "`, or set NETLOOM_IMAGES to the store that has it)"));
+                + " (build it with `" + Install.cli() + " images build " + name + "`, or set NETLOOM_IMAGES to the store that has it)"));
     }
 
     /** An entry of {@link #list()}. */

@@ -1,5 +1,6 @@
 package dev.netloom.nodes.qemu;
 
+import dev.netloom.nodes.Install;
 import dev.netloom.nodes.Json;
 import dev.netloom.nodes.UserDirs;
 import dev.netloom.nodes.host.Proc;
@@ -125,7 +126,7 @@ public final class AccelProbe {
             return new Verdict(Accel.TCG, "software emulation: /dev/kvm does not exist", key);
         }
         if (outcome == null) {
-            return new Verdict(Accel.TCG, "software emulation: KVM not probed yet, the tiny image is not built (`./netloom images build tiny`)", key);
+            return new Verdict(Accel.TCG, "software emulation: KVM not probed yet, the tiny image is not built (`" + Install.cli() + " images build tiny`)", key);
         }
         return switch (outcome) {
             case BOOTED -> new Verdict(Accel.KVM, "KVM: a test boot reached its boot marker in " + took.toMillis() + " ms", key);
