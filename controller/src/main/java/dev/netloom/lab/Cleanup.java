@@ -90,6 +90,12 @@ public final class Cleanup {
                 cleaned++;
             }
         }
+        // a lab killed after its directory went (or a benchmark's) may have left KSM as netloom set it:
+        // with no lab running, its settings go back to what netloom found
+        HostLock.call(() -> {
+            MemoryMerging.host().releaseIfLast(say);
+            return null;
+        });
         return cleaned;
     }
 
