@@ -120,7 +120,11 @@ class LocalShellE2ETest {
         Path socket = dir.resolve("console.sock");
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socket));
-        ProcessBuilder pb = new ProcessBuilder("script", "-qfc",
+        // SIGINT and SIGQUIT back to their default first: a test run started in the background of a
+        // non-interactive shell (as CI runners may start it) ignores them, and a shell passes an ignored
+        // SIGINT on to its commands, so Ctrl-C would not stop `sleep` here, unlike in a guest whose init
+        // starts with every signal at its default
+        ProcessBuilder pb = new ProcessBuilder("env", "--default-signal=INT,QUIT", "script", "-qfc",
                 // as the tiny init does: each shell in a session of its own with the terminal as its
                 // controlling one, so that a new shell gets the terminal back from a killed one
                 "while :; do setsid -c " + shellCommand + "; echo respawned; done", "/dev/null");
