@@ -31,8 +31,11 @@ import java.util.List;
 public record ForkKey(String image, String fingerprint, Arch arch, Accel accel, int cpus, int memoryMiB,
                       List<Integer> nicSlots, List<String> extraArgs, String qemu) {
 
-    /** Bumped when what a template holds changes (its shell's preparation, its NIC backends). */
-    static final int FORMAT = 1;
+    /**
+     * Bumped when what a template holds changes (its shell's preparation, its NIC backends, its
+     * devices: 2 has no free-page-reporting balloon).
+     */
+    static final int FORMAT = 2;
 
     public ForkKey {
         nicSlots = List.copyOf(nicSlots);

@@ -78,7 +78,10 @@ public final class QemuCommandLine {
         args.addAll(seed(spec));
         args.addAll(console(paths));
         args.addAll(qmp(paths));
-        args.addAll(balloon(spec));
+        // no balloon when the RAM is a fork template's file: QEMU 7.2 gives reported free pages back by
+        // punching holes in the RAM's file even where a fork maps it privately, which zeroes pages
+        // under every other fork of the template (seen as init's code read back as zeros)
+        args.addAll(ram == null ? balloon(spec) : List.of());
         for (int i = 0; i < spec.nics().size(); i++) {
             args.addAll(nic(i, spec.nics().get(i)));
         }
