@@ -26,6 +26,7 @@ import java.io.PrintWriter;
                 CaptureCommand.class,
                 ValidateCommand.class,
                 GraphCommand.class,
+                PlanCommand.class,
                 StatusCommand.class,
                 StatsCommand.class,
                 DownCommand.class,

@@ -35,7 +35,7 @@ public final class HostMemory {
      */
     static final double MERGED_GUEST_SHARE = 1.0 / 3;
     /** Share of the host's memory netloom plans to use at most: the rest is the host's own. */
-    static final double USABLE_SHARE = 0.9;
+    public static final double USABLE_SHARE = 0.9;
     /** How long a node start waits for KSM to free memory before it is refused. */
     static final java.time.Duration HEADROOM_WAIT = java.time.Duration.ofMinutes(2);
 
