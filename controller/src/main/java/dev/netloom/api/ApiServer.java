@@ -71,9 +71,27 @@ public final class ApiServer implements AutoCloseable {
      */
     public static ApiServer start(Lab lab, Path unixSocket, EventLoopGroup group, InetSocketAddress tcpOrNull,
                                   Path tokenFileOrNull, Runnable onDown) {
+        return start(lab, unixSocket, group, tcpOrNull, tokenFileOrNull, null, onDown);
+    }
+
+    /**
+     * An agent's API (docs/scale-out.md): as above, but on TCP at any address, with {@code sharedToken}
+     * (the one the coordinator and every agent of the lab hold) rather than a fresh one; it is written
+     * to {@code tokenFile} too, for local clients.
+     */
+    public static ApiServer startAgent(Lab lab, Path unixSocket, EventLoopGroup group, InetSocketAddress tcp, Path tokenFile,
+                                       String sharedToken, Runnable onDown) {
+        if (sharedToken == null || sharedToken.length() < 32) {
+            throw new BadInputException("an agent's token must have at least 32 characters (e.g. `openssl rand -hex 32`)");
+        }
+        return start(lab, unixSocket, group, tcp, tokenFile, sharedToken, onDown);
+    }
+
+    private static ApiServer start(Lab lab, Path unixSocket, EventLoopGroup group, InetSocketAddress tcpOrNull,
+                                   Path tokenFileOrNull, String sharedToken, Runnable onDown) {
         LabBackend backend = new LabBackend(lab);
         EventHub events = new EventHub();
-        ApiServer server = start(backend, events, unixSocket, group, tcpOrNull, tokenFileOrNull, () -> {
+        ApiServer server = start(backend, events, unixSocket, group, tcpOrNull, tokenFileOrNull, sharedToken, () -> {
             backend.stopping();
             if (onDown != null) {
                 onDown.run();
@@ -93,11 +111,22 @@ public final class ApiServer implements AutoCloseable {
         return start(ops, events, unixSocket, group, tcpOrNull, tokenFileOrNull, onDown, ApiLimits.DEFAULTS);
     }
 
+    /** With {@code sharedToken} (null: a fresh token, loopback only), as a coordinator's or an agent's API is served. */
+    public static ApiServer start(LabOps ops, EventHub events, Path unixSocket, EventLoopGroup group, InetSocketAddress tcpOrNull,
+                                  Path tokenFileOrNull, String sharedToken, Runnable onDown) {
+        return start(ops, events, unixSocket, group, tcpOrNull, tokenFileOrNull, onDown, ApiLimits.DEFAULTS, sharedToken);
+    }
+
     /** With other limits than the documented ones, for tests that reach them quickly. */
     static ApiServer start(LabOps ops, EventHub events, Path unixSocket, EventLoopGroup group, InetSocketAddress tcpOrNull,
                            Path tokenFileOrNull, Runnable onDown, ApiLimits limits) {
+        return start(ops, events, unixSocket, group, tcpOrNull, tokenFileOrNull, onDown, limits, null);
+    }
+
+    private static ApiServer start(LabOps ops, EventHub events, Path unixSocket, EventLoopGroup group, InetSocketAddress tcpOrNull,
+                                   Path tokenFileOrNull, Runnable onDown, ApiLimits limits, String sharedToken) {
         if (tcpOrNull != null) {
-            if (tcpOrNull.getAddress() == null || !tcpOrNull.getAddress().isLoopbackAddress()) {
+            if (sharedToken == null && (tcpOrNull.getAddress() == null || !tcpOrNull.getAddress().isLoopbackAddress())) {
                 throw new BadInputException("the API's TCP address must be a loopback address (127.0.0.1 or ::1), not " + tcpOrNull
                         + ": the API runs commands as root on the lab's nodes");
             }
@@ -125,7 +154,7 @@ public final class ApiServer implements AutoCloseable {
             }
         };
         try {
-            byte[] token = tcpOrNull == null ? null : server.writeToken();
+            byte[] token = tcpOrNull == null ? null : server.writeToken(sharedToken);
             RpcHandler.Shared shared = new RpcHandler.Shared(new Methods(ops, blocking, unixSocket.toString()), events, ops, token,
                     String.valueOf(tokenFileOrNull), downRequested, limits);
             server.ticker.scheduleWithFixedDelay(() -> {
@@ -141,7 +170,7 @@ public final class ApiServer implements AutoCloseable {
             if (tcpOrNull != null) {
                 server.bindTcp(group, shared, tcpOrNull);
             }
-            log.debug("API of {} on {}{}", ops.info().lab(), unixSocket, tcpOrNull == null ? "" : " and 127.0.0.1:" + server.tcpPort);
+            log.debug("API of {} on {}{}", ops.info().lab(), unixSocket, tcpOrNull == null ? "" : " and " + tcpOrNull.getAddress() + ":" + server.tcpPort);
             return server;
         } catch (RuntimeException e) {
             server.close();
@@ -182,11 +211,11 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
-    /** 32 random bytes as hex, in a file that is never readable by others, not even briefly. */
-    private byte[] writeToken() {
+    /** 32 random bytes as hex (or the shared token given), in a file that is never readable by others, not even briefly. */
+    private byte[] writeToken(String shared) {
         byte[] random = new byte[32];
         new SecureRandom().nextBytes(random);
-        String token = HexFormat.of().formatHex(random);
+        String token = shared != null ? shared : HexFormat.of().formatHex(random);
         OwnerOnlyFiles.writeSecret(tokenFile, token + "\n");
         return token.getBytes(StandardCharsets.US_ASCII);
     }

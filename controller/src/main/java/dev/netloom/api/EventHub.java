@@ -21,7 +21,7 @@ import static dev.netloom.api.JsonLineCodec.MAPPER;
  * the high-water mark its events are dropped and counted, and once it is writable again it gets one
  * event of kind {@code dropped} saying how many it missed.
  */
-final class EventHub {
+public final class EventHub {
 
     /** The kind of the notice that events were dropped; not a kind one subscribes to: every subscriber may get it. */
     static final String DROPPED = "dropped";
@@ -57,7 +57,7 @@ final class EventHub {
     }
 
     /** Called on whatever thread raised the event; never blocks. */
-    void publish(LabEvent event) {
+    public void publish(LabEvent event) {
         if (!subscribers.isEmpty()) {
             publish(event.kind().key(), eventJson(event));
         }

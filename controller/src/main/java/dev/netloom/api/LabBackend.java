@@ -49,7 +49,7 @@ final class LabBackend implements LabOps {
         if (stopping) {
             state = "STOPPING";
         } else {
-            boolean allReady = lab.plan().nodes().stream().allMatch(n -> stateOf(n.name()) == NodeState.READY);
+            boolean allReady = lab.plan().nodes().stream().filter(n -> lab.runsHere(n.name())).allMatch(n -> stateOf(n.name()) == NodeState.READY);
             state = allReady ? "READY" : "DEGRADED";
         }
         return new LabInfo(lab.name(), state, Fabric.namespaceFor(lab.name()), lab.paths().dir().toString());
@@ -70,6 +70,9 @@ final class LabBackend implements LabOps {
         Map<String, QemuNode> running = lab.nodes();
         List<NodeInfo> out = new ArrayList<>();
         for (NodePlan n : lab.plan().nodes()) {
+            if (!lab.runsHere(n.name())) {
+                continue; // another host's agent reports it
+            }
             QemuNode q = running.get(n.name());
             NodeState state = q == null ? NodeState.DEFINED : q.state();
             Long boot = q == null || q.bootTime() == null ? null : q.bootTime().toMillis();

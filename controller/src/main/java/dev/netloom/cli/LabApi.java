@@ -36,6 +36,12 @@ final class LabApi {
     }
 
     static ApiClient connect(String name) {
+        if (name != null && dev.netloom.scenario.Names.LAB.matcher(name).matches()) {
+            Path coordinator = dev.netloom.lab.LabPaths.coordinator(name).apiSocket();
+            if (Files.exists(coordinator)) { // a lab spread over hosts: its coordinator runs here (docs/scale-out.md)
+                return ApiClient.connect(coordinator, Duration.ofSeconds(5));
+            }
+        }
         Cleanup.LabEntry lab = find(name);
         Path socket = socket(lab);
         if (!lab.controllerAlive() || !Files.exists(socket)) {

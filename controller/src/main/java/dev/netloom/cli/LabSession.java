@@ -6,6 +6,7 @@ import dev.netloom.observe.LabStats;
 import dev.netloom.observe.MetricsServer;
 import dev.netloom.lab.Checks;
 import dev.netloom.lab.Lab;
+import dev.netloom.lab.LabPart;
 import dev.netloom.lab.LabEvent;
 import dev.netloom.lab.Timeline;
 import dev.netloom.nodes.QemuNode;
@@ -51,11 +52,28 @@ final class LabSession implements AutoCloseable {
      */
     static LabSession start(Scenario scenario, Accel accel, ImageStore store, Consumer<LabEvent> progress, InetSocketAddress tcp,
                             ObserveOptions observe, boolean fork) {
+        return start(scenario, accel, store, progress, observe, fork, LabPart.WHOLE,
+                (lab, onDown) -> ApiServer.start(lab, lab.paths().apiSocket(), QemuNode.sharedLoops(), tcp, tcp == null ? null : lab.paths().apiToken(), onDown));
+    }
+
+    /**
+     * An agent's part of a lab spread over hosts (docs/scale-out.md): {@code part} of it brought up,
+     * its API served on {@code tcp} (any address) with the lab's shared token.
+     */
+    static LabSession startAgent(Scenario scenario, Accel accel, ImageStore store, Consumer<LabEvent> progress, boolean fork, LabPart part,
+                                 InetSocketAddress tcp, String token) {
+        return start(scenario, accel, store, progress, null, fork, part,
+                (lab, onDown) -> ApiServer.startAgent(lab, lab.paths().apiSocket(), QemuNode.sharedLoops(), tcp, lab.paths().apiToken(), token, onDown));
+    }
+
+    /** {@code serve} makes the API of the lab once it is up; its lab.down completes {@link #downAsked}. */
+    private static LabSession start(Scenario scenario, Accel accel, ImageStore store, Consumer<LabEvent> progress, ObserveOptions observe,
+                                    boolean fork, LabPart part, java.util.function.BiFunction<Lab, Runnable, ApiServer> serve) {
         InetSocketAddress metricsAt = observe == null ? null : observe.metricsAddress();
         EventsFile events = observe == null ? null : observe.openEvents();
         Lab lab;
         try {
-            lab = Lab.create(scenario, accel, store, ObserveOptions.both(progress, events), fork, Templates.inCache());
+            lab = Lab.create(scenario, accel, store, ObserveOptions.both(progress, events), fork, Templates.inCache(), part);
         } catch (RuntimeException e) {
             if (events != null) {
                 events.close();
@@ -72,8 +90,7 @@ final class LabSession implements AutoCloseable {
         session.events = events;
         try {
             lab.up();
-            session.api = ApiServer.start(lab, lab.paths().apiSocket(), QemuNode.sharedLoops(), tcp,
-                    tcp == null ? null : lab.paths().apiToken(), () -> downAsked.complete(null));
+            session.api = serve.apply(lab, () -> downAsked.complete(null));
             if (metricsAt != null) {
                 session.metrics = MetricsServer.start(metricsAt, () -> List.of(LabStats.sample(lab)));
                 InetSocketAddress at = session.metrics.address();

@@ -27,6 +27,8 @@ import java.io.PrintWriter;
                 ValidateCommand.class,
                 GraphCommand.class,
                 PlanCommand.class,
+                AgentCommand.class,
+                CoordinateCommand.class,
                 StatusCommand.class,
                 StatsCommand.class,
                 DownCommand.class,

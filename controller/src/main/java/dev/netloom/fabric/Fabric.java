@@ -62,6 +62,14 @@ public final class Fabric implements HostShell {
      * behind.
      */
     public static Fabric create(Plan plan) {
+        return create(plan, List.of());
+    }
+
+    /**
+     * As above, on one host of a lab spread over several (docs/scale-out.md): each of {@code tunnels}
+     * stands for a remote node's tap, which is then a VXLAN device instead of a tap of this host.
+     */
+    public static Fabric create(Plan plan, List<Tunnel> tunnels) {
         Fabric fabric = new Fabric(namespaceFor(plan.lab()));
         if (exists(fabric.namespace)) {
             throw new NetloomException("network namespace " + fabric.namespace + " already exists: lab " + plan.lab()
@@ -69,7 +77,15 @@ public final class Fabric implements HostShell {
         }
         Proc.run(List.of("ip", "netns", "add", fabric.namespace), IP_TIMEOUT).orThrow();
         try {
-            fabric.ip(wiring(plan));
+            for (Tunnel t : tunnels) {
+                Proc.run(t.addCommand(), IP_TIMEOUT).orThrow();
+                Proc.Result moved = Proc.run(t.moveCommand(fabric.namespace), IP_TIMEOUT);
+                if (!moved.ok()) {
+                    Proc.run(t.deleteCommand(), IP_TIMEOUT);
+                    moved.orThrow();
+                }
+            }
+            fabric.ip(wiring(plan, tunnels.stream().map(Tunnel::tap).collect(Collectors.toSet())));
             String redirects = redirects(plan);
             if (!redirects.isEmpty()) {
                 fabric.run("tc", redirects, "joining the taps of each link with tc mirred in namespace " + fabric.namespace + " failed",
@@ -93,6 +109,11 @@ public final class Fabric implements HostShell {
      * on it and sends nothing (router solicitations, duplicate address detection, MLD) into the guests.
      */
     static String wiring(Plan plan) {
+        return wiring(plan, Set.of());
+    }
+
+    /** As above, where the taps in {@code tunnelled} already exist (they are {@link Tunnel}s): they are only set up. */
+    static String wiring(Plan plan, Set<String> tunnelled) {
         StringBuilder b = new StringBuilder("link set lo up\n");
         for (SegmentPlan s : plan.segments()) {
             if (s.kind() == SegmentPlan.Kind.LAN) {
@@ -102,7 +123,9 @@ public final class Fabric implements HostShell {
                 b.append("link set ").append(s.bridge()).append(" up\n");
             }
             for (SegmentPlan.Member m : s.members()) {
-                b.append("tuntap add dev ").append(m.tap()).append(" mode tap\n");
+                if (!tunnelled.contains(m.tap())) {
+                    b.append("tuntap add dev ").append(m.tap()).append(" mode tap\n");
+                }
                 b.append("link set ").append(m.tap()).append(" addrgenmode none\n");
                 if (s.kind() == SegmentPlan.Kind.LAN) {
                     b.append("link set ").append(m.tap()).append(" master ").append(s.bridge()).append('\n');

@@ -91,9 +91,11 @@ public final class Lab implements AutoCloseable {
     private final Set<LinkCapture> captures = ConcurrentHashMap.newKeySet();
     private volatile Evidence evidence;
     private final MobilityRun mobility; // null without a link model
+    private final LabPart part;
 
-    private Lab(Scenario scenario, Plan plan, Accel accel, ImageStore images, boolean forkAllowed, Templates templates) {
+    private Lab(Scenario scenario, Plan plan, Accel accel, ImageStore images, boolean forkAllowed, Templates templates, LabPart part) {
         this.scenario = scenario;
+        this.part = part;
         this.forkAllowed = forkAllowed;
         this.templates = templates;
         this.plan = plan;
@@ -130,9 +132,15 @@ public final class Lab implements AutoCloseable {
      * templates in {@code templates} as {@link ForkChoice} decides.
      */
     public static Lab create(Scenario scenario, Accel accel, ImageStore images, Consumer<LabEvent> listener, boolean fork, Templates templates) {
+        return create(scenario, accel, images, listener, fork, templates, LabPart.WHOLE);
+    }
+
+    /** As above, running only {@code part} of the lab on this host (docs/scale-out.md). */
+    public static Lab create(Scenario scenario, Accel accel, ImageStore images, Consumer<LabEvent> listener, boolean fork, Templates templates,
+                             LabPart part) {
         Plan plan = planOf(scenario);
-        HostMemory.requirePossible(plan, MemoryMerging.host().decide(scenario.ksm()).merges());
-        Lab lab = new Lab(scenario, plan, accel, images, fork, templates);
+        HostMemory.requirePossible(part.local(plan), MemoryMerging.host().decide(scenario.ksm()).merges());
+        Lab lab = new Lab(scenario, plan, accel, images, fork, templates, part);
         if (listener != null) {
             lab.events.addListener(listener);
         }
@@ -176,6 +184,11 @@ public final class Lab implements AutoCloseable {
         return paths;
     }
 
+    /** Whether this host runs that node (always, unless the lab is spread over several hosts). */
+    public boolean runsHere(String node) {
+        return part.runsHere(node);
+    }
+
     public Map<String, QemuNode> nodes() {
         return Map.copyOf(nodes);
     }
@@ -193,7 +206,7 @@ public final class Lab implements AutoCloseable {
 
     private void bringUp() {
         Map<String, ImageManifest> manifests = new LinkedHashMap<>();
-        for (NodePlan n : plan.nodes()) {
+        for (NodePlan n : part.local(plan).nodes()) {
             manifests.computeIfAbsent(n.image(), images::require);
         }
         Set<Arch> arches = manifests.values().stream().map(ImageManifest::arch).collect(Collectors.toCollection(TreeSet::new));
@@ -210,10 +223,13 @@ public final class Lab implements AutoCloseable {
             }
         }
         event(LabEvent.Kind.LAB, name(), "creating namespace " + journal.namespace() + " with " + plan.segments().size() + " links and LANs");
-        creating(() -> fabric = Fabric.create(plan));
+        creating(() -> fabric = Fabric.create(plan, part.tunnels()));
         Map<Target, Impairment> initial = new LinkedHashMap<>();
-        plan.segments().forEach(s -> s.impairments().forEach((dir, imp) -> initial.put(s.target(dir), imp)));
-        Probes probes = new Probes(HostNetem.probe(fabric), node -> manifests.get(plan.node(node).image()).has(ImageManifest.GUEST_NETEM));
+        // each direction is shaped by its sender's host only (docs/scale-out.md), so a crossing link is never shaped twice
+        plan.segments().forEach(s -> s.impairments().forEach((dir, imp) -> initial.put(s.target(dir),
+                part.runsHere(s.guestMember(dir).node()) ? imp : Impairment.NONE)));
+        // a remote sender's direction is shaped by its own host, in its guest (on the sending side)
+        Probes probes = new Probes(HostNetem.probe(fabric), node -> !part.runsHere(node) || manifests.get(plan.node(node).image()).has(ImageManifest.GUEST_NETEM));
         hostNetem = probes.hostNetem();
         shaping = Shaping.choose(initial, probes, fabric);
         creating(shaping::applyHostAtStart);
@@ -239,7 +255,7 @@ public final class Lab implements AutoCloseable {
         int slots = Math.max(2, 4 * Runtime.getRuntime().availableProcessors());
         Semaphore admission = new Semaphore(slots);
         List<CompletableFuture<Void>> configured = new ArrayList<>();
-        for (NodePlan n : plan.nodes()) {
+        for (NodePlan n : part.local(plan).nodes()) {
             long queued = System.nanoTime();
             admission.acquireUninterruptibly();
             long slot = System.nanoTime();
@@ -259,9 +275,9 @@ public final class Lab implements AutoCloseable {
     }
 
     private void claim() {
-        creating(() -> journal = LabJournal.claim(plan, paths, scenario.ksm(), line -> event(LabEvent.Kind.CLEANUP, name(), line),
+        creating(() -> journal = LabJournal.claim(part.local(plan), paths, scenario.ksm(), line -> event(LabEvent.Kind.CLEANUP, name(), line),
                 line -> event(LabEvent.Kind.LAB, name(), line)));
-        event(LabEvent.Kind.LAB, name(), "memory: " + journal.reservedMiB() + " MiB reserved for " + plan.nodes().size() + " nodes; KSM "
+        event(LabEvent.Kind.LAB, name(), "memory: " + journal.reservedMiB() + " MiB reserved for " + part.local(plan).nodes().size() + " nodes; KSM "
                 + switch (journal.merging()) {
                     case ON -> "merges their memory";
                     case OFF -> "kept away from them (\"ksm\": false or --no-ksm)";
@@ -299,8 +315,9 @@ public final class Lab implements AutoCloseable {
      */
     private void prepareForks(Map<String, ImageManifest> manifests) {
         Map<String, NodeSpec> specs = new LinkedHashMap<>();
-        plan.nodes().forEach(n -> specs.put(n.name(), specOf(n, manifests.get(n.image()))));
-        Map<String, ForkKey> chosen = ForkChoice.choose(plan.nodes(), specs, forkAllowed, Templates::forkable, Templates::keyOf,
+        List<NodePlan> here = part.local(plan).nodes();
+        here.forEach(n -> specs.put(n.name(), specOf(n, manifests.get(n.image()))));
+        Map<String, ForkKey> chosen = ForkChoice.choose(here, specs, forkAllowed, Templates::forkable, Templates::keyOf,
                 k -> templates.find(k).isPresent());
         Map<ForkKey, Templates.Template> built = new LinkedHashMap<>();
         chosen.forEach((node, key) -> {
@@ -345,6 +362,9 @@ public final class Lab implements AutoCloseable {
         SegmentPlan s = plan.segment(segmentName);
         List<Target> targets = direction == null ? shaping.targets(s.name()) : List.of(shaping.target(s.name(), direction));
         for (Target t : targets) {
+            if (!part.runsHere(t.guestNode())) {
+                continue; // its sender's host shapes it
+            }
             Impairment now = shaping.set(t, imp, this::runInGuest);
             event(LabEvent.Kind.LINK, s.name(), t.direction() + " impairment " + now.describe()
                     + " (" + (now.isNone() ? "cleared" : shaping.engine(t).name()) + ")");

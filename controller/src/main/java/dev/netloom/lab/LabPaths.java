@@ -29,6 +29,17 @@ public record LabPaths(Path dir) {
         return new LabPaths(labsRoot().resolve(lab));
     }
 
+    /**
+     * The directory of the coordinator of a lab spread over hosts (docs/scale-out.md): its API socket
+     * and token, under {@code RUN/coordinators}, apart from the labs that cleanup looks after.
+     */
+    public static LabPaths coordinator(String lab) {
+        if (!dev.netloom.scenario.Names.LAB.matcher(lab).matches()) {
+            throw new IllegalArgumentException("invalid lab name " + lab);
+        }
+        return new LabPaths(RunDirs.base().resolve("coordinators").resolve(lab));
+    }
+
     public Path journal() {
         return dir.resolve("lab.json");
     }

@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
 
 /**
  * One host a lab may be spread over, as {@code --hosts} gives it:
- * {@code NAME[@ADDRESS][:memory=SIZE][:cores=N][:kvm=yes|no]}, e.g. {@code a@10.9.0.1:memory=8G:cores=4:kvm=yes}.
+ * {@code NAME[@ADDRESS][:memory=SIZE][:cores=N][:kvm=yes|no][:api=ADDRESS][:port=N]}, e.g.
+ * {@code a@10.9.0.1:memory=8G:cores=4:kvm=yes}.
  * An IPv6 address goes in brackets ({@code b@[fd00::2]}). A host without a memory size has no limit of
  * its own (its agent's admission still applies when the lab starts).
  *
@@ -22,8 +23,13 @@ import java.util.regex.Pattern;
  * @param memoryMiB its memory in MiB, 0 when not given
  * @param cores     its cores (1 when not given)
  * @param kvm       whether its nodes run under KVM (a KVM core counts as {@link #KVM_SPEEDUP} TCG cores)
+ * @param api       where its agent's API listens, when not at {@code address} (null: there)
+ * @param port      its agent's API port ({@link #DEFAULT_PORT} unless given)
  */
-public record HostSpec(String name, String address, long memoryMiB, int cores, boolean kvm) {
+public record HostSpec(String name, String address, long memoryMiB, int cores, boolean kvm, String api, int port) {
+
+    /** The port an agent's API listens on unless told otherwise. */
+    public static final int DEFAULT_PORT = 7400;
 
     /** Host names: DNS labels short enough to end a lab name and a Kubernetes object's name. */
     public static final Pattern NAME = Pattern.compile("[a-z][a-z0-9]{0,7}");
@@ -35,9 +41,23 @@ public record HostSpec(String name, String address, long memoryMiB, int cores, b
         if (!NAME.matcher(name).matches()) {
             throw new BadInputException("bad host name '" + name + "': write 1-8 lowercase letters and digits, starting with a letter");
         }
+        if (port < 1 || port > 65535) {
+            throw new BadInputException("host " + name + ": port " + port + " is not a TCP port (1-65535)");
+        }
         if (cores < 1) {
             throw new BadInputException("host " + name + " needs at least one core, not " + cores);
         }
+    }
+
+    /** A host with no API address or port of its own. */
+    public HostSpec(String name, String address, long memoryMiB, int cores, boolean kvm) {
+        this(name, address, memoryMiB, cores, kvm, null, DEFAULT_PORT);
+    }
+
+    /** Where its agent's API is: {@code api}, else the host's address; null when neither was given. */
+    public java.net.InetSocketAddress apiAddress() {
+        String at = api != null ? api : address;
+        return at == null ? null : new java.net.InetSocketAddress(at, port);
     }
 
     /** Share of the nodes' work it should get, relative to other hosts: cores, KVM ones counting more. */
@@ -81,6 +101,8 @@ public record HostSpec(String name, String address, long memoryMiB, int cores, b
         long memory = 0;
         int cores = 1;
         boolean kvm = false;
+        String api = null;
+        int port = DEFAULT_PORT;
         for (String kv : m.group(3).isEmpty() ? new String[0] : m.group(3).substring(1).split(":")) {
             String[] p = kv.split("=", 2);
             String value = p.length == 2 ? p[1] : "";
@@ -93,13 +115,15 @@ public record HostSpec(String name, String address, long memoryMiB, int cores, b
                         case "no" -> false;
                         default -> throw new IllegalArgumentException("kvm is yes or no, not '" + value + "'");
                     };
-                    default -> throw new IllegalArgumentException("unknown key '" + p[0] + "'; keys: memory, cores, kvm");
+                    case "api" -> api = address(value, text);
+                    case "port" -> port = Integer.parseInt(value);
+                    default -> throw new IllegalArgumentException("unknown key '" + p[0] + "'; keys: memory, cores, kvm, api, port");
                 }
             } catch (IllegalArgumentException e) {
                 throw new BadInputException("bad host '" + text + "': " + e.getMessage(), e);
             }
         }
-        return new HostSpec(m.group(1), address, memory, cores, kvm);
+        return new HostSpec(m.group(1), address, memory, cores, kvm, api, port);
     }
 
     /** An IP address literal (never a name: nothing is resolved), brackets taken off an IPv6 one. */

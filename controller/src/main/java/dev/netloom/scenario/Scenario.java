@@ -80,6 +80,14 @@ public record Scenario(
         this(name, defaults, nodes, links, lans, addressing, routing, commands, timeline, checks, duration, true, Capture.NONE, null);
     }
 
+    /** The same scenario under another lab name (an agent's part of a lab spread over hosts; docs/scale-out.md). */
+    public Scenario withName(String lab) {
+        if (!Names.LAB.matcher(lab).matches()) {
+            throw new dev.netloom.nodes.BadInputException("invalid lab name '" + lab + "': 1-12 lowercase letters, digits and dashes, starting with a letter");
+        }
+        return new Scenario(lab, defaults, nodes, links, lans, addressing, routing, commands, timeline, checks, duration, ksm, capture, mobility);
+    }
+
     /** The same scenario with memory merging allowed or not (the CLI's --no-ksm). */
     public Scenario withKsm(boolean merge) {
         return new Scenario(name, defaults, nodes, links, lans, addressing, routing, commands, timeline, checks, duration, merge, capture, mobility);

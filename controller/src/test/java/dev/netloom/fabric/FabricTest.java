@@ -131,6 +131,16 @@ class FabricTest {
     }
 
     @Test
+    void wiring_withTunnelledTaps_setsThemUpWithoutMakingTaps() {
+        Plan plan = chain(2);
+        String far = plan.segments().get(0).members().get(1).tap();
+        String ip = Fabric.wiring(plan, Set.of(far));
+        assertThat(ip).doesNotContain("tuntap add dev " + far + " ").contains("link set " + far + " addrgenmode none\n", "link set " + far + " up\n");
+        assertThat(ip.lines().filter(l -> l.startsWith("tuntap add"))).hasSize(Fabric.wiring(plan).lines().filter(l -> l.startsWith("tuntap add")).toList().size() - 1);
+        assertThat(Fabric.redirects(plan)).contains("redirect dev " + far + "\n"); // the redirects join a local tap to the tunnel as to a tap
+    }
+
+    @Test
     void batchError_namesTheKernelsWordsAndTheFailedLine() {
         String lines = "qdisc add dev t0x0 ingress\nfilter add dev t0x0 parent ffff: u32 match u32 0 0 action mirred egress redirect dev t1x0\n";
         assertThat(Fabric.batchError("Error: Specified qdisc kind is unknown.\nCommand failed -:2\n", lines))

@@ -89,10 +89,13 @@ class PartitionerTest {
         HostSpec a = HostSpec.parse("a@10.9.0.1:memory=8G:cores=4:kvm=yes");
         assertThat(a).isEqualTo(new HostSpec("a", "10.9.0.1", 8192, 4, true));
         assertThat(HostSpec.parse("b@[fd00::2]").address()).isEqualTo("fd00:0:0:0:0:0:0:2");
+        assertThat(HostSpec.parse("c@10.9.0.3:api=127.0.0.1:port=7001").apiAddress()).isEqualTo(new java.net.InetSocketAddress("127.0.0.1", 7001));
+        assertThat(HostSpec.parse("d@10.9.0.4").apiAddress().getPort()).isEqualTo(HostSpec.DEFAULT_PORT);
+        assertThatThrownBy(() -> HostSpec.parse("e:port=70000")).isInstanceOf(BadInputException.class).hasMessageContaining("not a TCP port");
         assertThat(HostSpec.parseList("3")).extracting(HostSpec::name).containsExactly("h1", "h2", "h3");
         assertThatThrownBy(() -> HostSpec.parse("a@example.com")).isInstanceOf(BadInputException.class).hasMessageContaining("IPv4 or IPv6");
         assertThatThrownBy(() -> HostSpec.parse("a@10.1.1")).isInstanceOf(BadInputException.class);
-        assertThatThrownBy(() -> HostSpec.parse("a:mem=1G")).isInstanceOf(BadInputException.class).hasMessageContaining("keys: memory, cores, kvm");
+        assertThatThrownBy(() -> HostSpec.parse("a:mem=1G")).isInstanceOf(BadInputException.class).hasMessageContaining("keys: memory, cores, kvm, api, port");
         assertThatThrownBy(() -> HostSpec.parse("A;rm")).isInstanceOf(BadInputException.class).hasMessageContaining("bad host name");
         assertThatThrownBy(() -> HostSpec.parseList("a,a")).isInstanceOf(BadInputException.class).hasMessageContaining("twice");
         assertThatThrownBy(() -> HostSpec.parseList("0")).isInstanceOf(BadInputException.class);
