@@ -32,17 +32,16 @@ final class AgentCommand implements Callable<Integer> {
     @Mixin
     ScenarioFile file;
 
-    @Option(names = "--hosts", required = true, paramLabel = "HOST[,HOST...]",
-            description = "Every host of the lab, as for `netloom plan` (each with @ADDRESS, its underlay address), in the same order on every host.")
-    String hosts;
+    @Mixin
+    HostsOption hosts;
 
     @Option(names = "--host", required = true, paramLabel = "NAME", description = "Which of --hosts this is.")
     String host;
 
-    @Option(names = "--token-file", required = true, paramLabel = "FILE", description = "The lab's shared token (mode 0600; the same file on every host).")
+    @Option(names = "--token-file", required = true, paramLabel = "FILE", description = "The lab's shared token: a file of mode 0600, the same for every agent and the coordinator.")
     Path tokenFile;
 
-    @Option(names = "--listen", paramLabel = "ADDRESS:PORT", description = "Where the API listens (default: the host's api= or @ADDRESS, port= or 7400).")
+    @Option(names = "--api-address", paramLabel = "ADDRESS:PORT", description = "Where the API listens (default: the host's api= or @ADDRESS, port= or 7400).")
     String listen;
 
     @Option(names = "--underlay", paramLabel = "DEV", description = "The device tunnels go out of (default: the host's routes choose).")
@@ -66,10 +65,10 @@ final class AgentCommand implements Callable<Integer> {
         Accel requested = accel.requested();
         String token = SharedToken.read(tokenFile);
         Scenario scenario = ksm.apply(file.load());
-        AgentPlan share = AgentPlan.of(scenario, HostSpec.parseList(hosts), host, underlay, hostNetns);
+        AgentPlan share = AgentPlan.of(scenario, hosts.hosts(null), host, underlay, hostNetns);
         InetSocketAddress tcp = listen != null ? address(listen) : share.host().apiAddress();
         if (tcp == null) {
-            throw new BadInputException("host " + host + " has no address to listen on: give it NAME@ADDRESS in --hosts, or --listen ADDRESS:PORT");
+            throw new BadInputException("host " + host + " has no address to listen on: give it NAME@ADDRESS in --hosts, or --api-address ADDRESS:PORT");
         }
         HostSetup.ensure(Say::line);
         Scenarios.ensureEmulators(scenario);
@@ -88,7 +87,7 @@ final class AgentCommand implements Callable<Integer> {
     static InetSocketAddress address(String text) {
         int colon = text.lastIndexOf(':');
         if (colon <= 0) {
-            throw new BadInputException("bad --listen '" + text + "': write ADDRESS:PORT, e.g. 10.9.0.1:7400");
+            throw new BadInputException("bad --api-address '" + text + "': write ADDRESS:PORT, e.g. 10.9.0.1:7400");
         }
         HostSpec parsed = HostSpec.parse("x@" + text.substring(0, colon) + ":port=" + text.substring(colon + 1));
         return parsed.apiAddress();

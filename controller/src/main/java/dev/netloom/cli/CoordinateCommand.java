@@ -8,7 +8,6 @@ import dev.netloom.lab.LabPaths;
 import dev.netloom.nodes.NetloomException;
 import dev.netloom.nodes.QemuNode;
 import dev.netloom.nodes.Units;
-import dev.netloom.partition.HostSpec;
 import dev.netloom.scenario.Scenario;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,10 +36,10 @@ final class CoordinateCommand implements Callable<Integer> {
     @Mixin
     ScenarioFile file;
 
-    @Option(names = "--hosts", required = true, paramLabel = "HOST[,HOST...]", description = "The hosts, exactly as every agent was given them.")
-    String hosts;
+    @Mixin
+    HostsOption hosts;
 
-    @Option(names = "--token-file", required = true, paramLabel = "FILE", description = "The lab's shared token (mode 0600).")
+    @Option(names = "--token-file", required = true, paramLabel = "FILE", description = "The lab's shared token: a file of mode 0600, the same for every agent and the coordinator.")
     Path tokenFile;
 
     @Option(names = "--wait", defaultValue = "10m", paramLabel = "DURATION",
@@ -59,7 +58,7 @@ final class CoordinateCommand implements Callable<Integer> {
         Scenario scenario = file.load();
         LabPaths paths = LabPaths.coordinator(scenario.name());
         EventHub hub = new EventHub();
-        try (Coordinator c = Coordinator.connect(scenario, HostSpec.parseList(hosts), token, paths.dir(), hub, budget)) {
+        try (Coordinator c = Coordinator.connect(scenario, hosts.hosts(null), token, paths.dir(), hub, budget)) {
             ownerOnlyDir(paths.dir());
             CompletableFuture<Void> downAsked = new CompletableFuture<>();
             CompletableFuture<Void> agentsDown = new CompletableFuture<>();

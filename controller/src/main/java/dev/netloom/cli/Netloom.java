@@ -29,6 +29,7 @@ import java.io.PrintWriter;
                 PlanCommand.class,
                 AgentCommand.class,
                 CoordinateCommand.class,
+                K8sCommand.class,
                 StatusCommand.class,
                 StatsCommand.class,
                 DownCommand.class,

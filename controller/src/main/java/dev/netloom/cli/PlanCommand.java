@@ -2,14 +2,12 @@ package dev.netloom.cli;
 
 import dev.netloom.lab.Lab;
 import dev.netloom.nodes.Json;
-import dev.netloom.partition.HostSpec;
 import dev.netloom.partition.Partition;
 import dev.netloom.partition.Partitioner;
 import dev.netloom.scenario.Scenario;
 import dev.netloom.topology.Plan;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 import java.util.concurrent.Callable;
 
@@ -23,10 +21,8 @@ final class PlanCommand implements Callable<Integer> {
     @Mixin
     ScenarioFile file;
 
-    @Option(names = "--hosts", required = true, paramLabel = "N|HOST[,HOST...]",
-            description = {"The hosts: a number (h1..hN, no limits), or NAME[@ADDRESS][:memory=SIZE][:cores=N][:kvm=yes|no] separated by commas,",
-                    "e.g. a@10.9.0.1:memory=8G:cores=4,b@10.9.0.2:memory=4G:cores=2."})
-    String hosts;
+    @Mixin
+    HostsOption hosts;
 
     @Mixin
     JsonOption json;
@@ -35,7 +31,7 @@ final class PlanCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Scenario scenario = file.load();
         Plan plan = Lab.planOf(scenario);
-        Partition p = Partitioner.partition(plan, HostSpec.parseList(hosts), scenario.ksm());
+        Partition p = Partitioner.partition(plan, hosts.hosts(null), scenario.ksm());
         if (json.enabled) {
             System.out.println(Json.PRETTY.writeValueAsString(p.toMap(plan)));
         } else {

@@ -22,7 +22,11 @@ import java.util.Map;
  */
 public final class Partitioner {
 
-    /** How far above its share a host may go (a tenth, plus half the largest group), so a cheaper cut can win. */
+    /**
+     * How far above its share a host may go (a tenth, plus half the largest group), so a cheaper cut can
+     * win; groups that fit no host within that go where their memory fits (a share need not be a whole
+     * number of groups).
+     */
     static final double SLACK = 0.10;
     private static final int SWAP_LIMIT = 400;
 
@@ -32,8 +36,10 @@ public final class Partitioner {
     private final int[] hostOf;
     private final long[] load;
     private final long[] bound;
+    private final long[] cap;
 
-    private Partitioner(long[] weight, int[][] links, long[] bound) {
+    private Partitioner(long[] weight, int[][] links, long[] bound, long[] cap) {
+        this.cap = cap;
         this.n = weight.length;
         this.weight = weight;
         this.links = links;
@@ -82,11 +88,13 @@ public final class Partitioner {
         double speeds = hosts.stream().mapToDouble(HostSpec::speed).sum();
         long[] target = new long[hosts.size()];
         long[] bound = new long[hosts.size()];
+        long[] cap = new long[hosts.size()];
         for (int h = 0; h < hosts.size(); h++) {
             target[h] = Math.round(total * hosts.get(h).speed() / speeds);
-            bound[h] = Math.min(capacityMiB(hosts.get(h)), (long) (target[h] * (1 + SLACK)) + largest / 2);
+            cap[h] = capacityMiB(hosts.get(h));
+            bound[h] = Math.min(cap[h], (long) (target[h] * (1 + SLACK)) + largest / 2);
         }
-        Partitioner p = new Partitioner(weight, links, bound);
+        Partitioner p = new Partitioner(weight, links, bound, cap);
         p.grow(target, hosts);
         p.refine();
         Map<String, String> hostOf = new LinkedHashMap<>();
@@ -172,13 +180,13 @@ public final class Partitioner {
                 place(best, h);
             }
         }
-        for (int g = 0; g < n; g++) { // what is left goes where it fits, most connected first
+        for (int g = 0; g < n; g++) { // what is left goes where its memory fits, beyond shares if need be, most connected first
             if (hostOf[g] < 0) {
                 int best = -1;
-                for (int h = 0; h < bound.length; h++) {
-                    long room = bound[h] - load[h];
+                for (int h = 0; h < cap.length; h++) {
+                    long room = cap[h] - load[h];
                     if (weight[g] <= room && (best < 0 || linksTo(g, h) > linksTo(g, best)
-                            || linksTo(g, h) == linksTo(g, best) && room > bound[best] - load[best])) {
+                            || linksTo(g, h) == linksTo(g, best) && room > cap[best] - load[best])) {
                         best = h;
                     }
                 }
@@ -195,7 +203,7 @@ public final class Partitioner {
                 + weight[g] + " MiB, and no host has that left (");
         for (int h = 0; h < hosts.size(); h++) {
             b.append(h == 0 ? "" : ", ").append(hosts.get(h).name()).append(": ").append(load[h]).append(" MiB placed, ")
-                    .append(bound[h] == Long.MAX_VALUE ? "no limit" : bound[h] + " MiB allowed");
+                    .append(cap[h] == Long.MAX_VALUE ? "no limit" : cap[h] + " MiB usable");
         }
         return b.append("); add hosts, give them more memory (memory=SIZE), or use less memory per node").toString();
     }

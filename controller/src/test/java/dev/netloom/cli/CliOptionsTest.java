@@ -30,6 +30,7 @@ class CliOptionsTest {
             "--duration"); // run: how long the lab stays up; capture: how long to capture
 
     private static final Map<String, Class<?>> MIXINS = Map.of(
+            "--hosts", HostsOption.class,
             "--lab", LabOption.class, "--accel", AccelOption.class, "--json", JsonOption.class, "--listen", ListenOption.class,
             "--metrics", ObserveOptions.class, "--events", ObserveOptions.class, "--no-ksm", KsmOption.class);
 
@@ -75,8 +76,9 @@ class CliOptionsTest {
                 }
             }
         }
-        assertThat(uses).containsEntry("--lab", 9).containsEntry("--accel", 6).containsEntry("--json", 4).containsEntry("--listen", 3)
-                .containsEntry("--metrics", 3).containsEntry("--events", 3).containsEntry("--no-ksm", 4); // run, up, serve, validate
+        assertThat(uses).containsEntry("--lab", 9).containsEntry("--accel", 7).containsEntry("--json", 5).containsEntry("--listen", 3)
+                .containsEntry("--metrics", 3).containsEntry("--events", 3).containsEntry("--no-ksm", 5) // run, up, serve, validate, agent
+                .containsEntry("--hosts", 5); // plan, agent, coordinate, k8s render, k8s up
     }
 
     @Test

@@ -77,6 +77,14 @@ class PartitionerTest {
     }
 
     @Test
+    void fewerNodesPerHostThanAWholeShare_stillFit() {
+        Plan plan = ring(4); // a share of 4/3 node per host
+        Partition p = Partitioner.partition(plan, HostSpec.parseList("3"), true);
+        assertThat(p.hostOf()).hasSize(4);
+        assertThat(p.crossings(plan)).hasSizeLessThanOrEqualTo(3);
+    }
+
+    @Test
     void aLabTooLargeForTheHosts_isBadInputNamingWhatItNeeds() {
         Plan plan = ring(6);
         assertThatThrownBy(() -> Partitioner.partition(plan, HostSpec.parseList("a:memory=200M,b:memory=200M"), true))
