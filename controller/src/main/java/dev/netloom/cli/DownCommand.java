@@ -34,6 +34,15 @@ final class DownCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Duration wait = RunCommand.durationOption("--grace", grace);
+        if (name != null && dev.netloom.scenario.Names.LAB.matcher(name).matches()
+                && Files.exists(dev.netloom.lab.LabPaths.coordinator(name).apiSocket())) {
+            // a lab spread over hosts: its coordinator takes every host's part down (docs/scale-out.md)
+            try (ApiClient api = ApiClient.connect(dev.netloom.lab.LabPaths.coordinator(name).apiSocket(), Duration.ofSeconds(5))) {
+                api.call("lab.down", Json.MAPPER.createObjectNode(), wait);
+            }
+            Say.line("lab " + name + ": its coordinator takes every host's part down");
+            return 0;
+        }
         Cleanup.LabEntry lab = LabApi.find(name);
         if (lab.controllerAlive()) {
             ProcessIdentity controller = lab.journal().controller();
