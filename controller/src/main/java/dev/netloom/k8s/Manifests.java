@@ -68,7 +68,7 @@ public final class Manifests {
                 .endSpec().build());
         for (HostSpec h : hosts) {
             String cmd = resolveHosts(lab, hosts, o.namespace()) + "exec netloom agent " + SCENARIO_DIR + "/scenario.json --hosts \"$H\" --host " + h.name()
-                    + " --token-file " + TOKEN_DIR + "/token --listen \"$(hostname -i | cut -d' ' -f1):" + API_PORT + "\"";
+                    + " --token-file " + TOKEN_DIR + "/token"; // its API on its pod IP (its address in $H), port 7400
             Container agent = container("agent", o.image(), cmd, partition.loadMiB().get(h.name()));
             PodSpec spec = podSpec(p, agent, "Always").withHostname(p + "-" + h.name()).withSubdomain(p)
                     .withNewAffinity().withNewPodAntiAffinity().addNewRequiredDuringSchedulingIgnoredDuringExecution()
