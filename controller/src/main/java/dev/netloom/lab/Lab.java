@@ -19,7 +19,6 @@ import dev.netloom.nodes.NodeSpec;
 import dev.netloom.nodes.NodeState;
 import dev.netloom.nodes.QemuNode;
 import dev.netloom.nodes.StartMode;
-import dev.netloom.nodes.fork.ForkKey;
 import dev.netloom.nodes.fork.Templates;
 import dev.netloom.nodes.console.ConsoleSession;
 import dev.netloom.nodes.image.ImageManifest;
@@ -44,7 +43,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -70,7 +68,7 @@ public final class Lab implements AutoCloseable {
     private final ImageStore images;
     private final boolean forkAllowed;
     private final Templates templates;
-    private final Map<String, Templates.Template> forkFrom = new ConcurrentHashMap<>();
+    private volatile LabForks forks; // chosen before the lab claims its memory
     private final EventLoopGroup loops;
     private final EventLog events;
     private final Map<String, QemuNode> nodes = new ConcurrentHashMap<>();
@@ -131,7 +129,6 @@ public final class Lab implements AutoCloseable {
      */
     public static Lab create(Scenario scenario, Accel accel, ImageStore images, Consumer<LabEvent> listener, boolean fork, Templates templates) {
         Plan plan = planOf(scenario);
-        HostMemory.requirePossible(plan, MemoryMerging.host().decide(scenario.ksm()).merges());
         Lab lab = new Lab(scenario, plan, accel, images, fork, templates);
         if (listener != null) {
             lab.events.addListener(listener);
@@ -203,6 +200,11 @@ public final class Lab implements AutoCloseable {
                         + ": install it with apt-get install " + a.qemuPackage() + " (" + Install.cli() + " setup does)");
             }
         }
+        Map<String, NodeSpec> specs = new LinkedHashMap<>();
+        plan.nodes().forEach(n -> specs.put(n.name(), specOf(n, manifests.get(n.image()))));
+        forks = LabForks.choose(plan, specs, forkAllowed, templates);
+        boolean merged = MemoryMerging.host().decide(scenario.ksm()).merges();
+        HostMemory.requirePossible(plan, merged, forks.labMiB(plan, merged)); // what this host could never run, refused before anything exists
         claim();
         for (Arch a : arches) {
             if (a.accel(accel) != accel) {
@@ -234,7 +236,11 @@ public final class Lab implements AutoCloseable {
             }
         }
 
-        prepareForks(manifests);
+        forks.prepare(specs, spec -> {
+            Templates.Template[] t = new Templates.Template[1];
+            creating(() -> t[0] = templates.ensure(spec, paths.template(), loops, pid -> journal.addProcess("_template", pid)));
+            return t[0];
+        }, (key, line) -> event(LabEvent.Kind.LAB, name(), line));
 
         int slots = Math.max(2, 4 * Runtime.getRuntime().availableProcessors());
         Semaphore admission = new Semaphore(slots);
@@ -259,9 +265,10 @@ public final class Lab implements AutoCloseable {
     }
 
     private void claim() {
-        creating(() -> journal = LabJournal.claim(plan, paths, scenario.ksm(), line -> event(LabEvent.Kind.CLEANUP, name(), line),
+        creating(() -> journal = LabJournal.claim(plan, paths, scenario.ksm(), merged -> forks.labMiB(plan, merged), line -> event(LabEvent.Kind.CLEANUP, name(), line),
                 line -> event(LabEvent.Kind.LAB, name(), line)));
-        event(LabEvent.Kind.LAB, name(), "memory: " + journal.reservedMiB() + " MiB reserved for " + plan.nodes().size() + " nodes; KSM "
+        event(LabEvent.Kind.LAB, name(), "memory: " + journal.reservedMiB() + " MiB reserved for " + plan.nodes().size() + " nodes"
+                + (forks.chosen().isEmpty() ? "" : " (" + forks.chosen().size() + " of them forks, sharing their template's memory)") + "; KSM "
                 + switch (journal.merging()) {
                     case ON -> "merges their memory";
                     case OFF -> "kept away from them (\"ksm\": false or --no-ksm)";
@@ -281,49 +288,21 @@ public final class Lab implements AutoCloseable {
 
     private QemuNode creatingNode(NodePlan n, ImageManifest manifest) {
         // outside the lifecycle lock: it may wait for KSM, and down() must not wait for it
-        HostMemory.awaitHeadroom(name(), n.name(), HostMemory.nodeMiB(n, false), journal.merging().merges());
+        HostMemory.awaitHeadroom(name(), n.name(), forks.unmergedMiB(n), journal.merging().merges());
         QemuNode[] started = new QemuNode[1];
         creating(() -> started[0] = startNode(n, manifest));
         return started[0];
     }
 
+    /** A node's spec; the same before the lab's namespace exists (its name is the lab's) and after. */
     private NodeSpec specOf(NodePlan n, ImageManifest manifest) {
         return new NodeSpec(n.name(), manifest, images.dir(n.image()), manifest.arch().accel(accel), n.cpus(), n.memoryMiB(), n.nics(),
-                fabric.namespace(), List.of(), null, null, 1).withMemoryMerging(journal.merging() != MemoryMerging.Mode.OFF);
-    }
-
-    /**
-     * Chooses the nodes that start as forks ({@link ForkChoice}) and makes sure their templates
-     * exist: each missing one is built once, by booting a node of its layout (journalled, so that
-     * cleanup stops it after a crash), before any node starts.
-     */
-    private void prepareForks(Map<String, ImageManifest> manifests) {
-        Map<String, NodeSpec> specs = new LinkedHashMap<>();
-        plan.nodes().forEach(n -> specs.put(n.name(), specOf(n, manifests.get(n.image()))));
-        Map<String, ForkKey> chosen = ForkChoice.choose(plan.nodes(), specs, forkAllowed, Templates::forkable, Templates::keyOf,
-                k -> templates.find(k).isPresent());
-        Map<ForkKey, Templates.Template> built = new LinkedHashMap<>();
-        chosen.forEach((node, key) -> {
-            Templates.Template t = built.get(key);
-            if (t == null) {
-                long forks = chosen.values().stream().filter(key::equals).count();
-                Optional<Templates.Template> cached = templates.find(key);
-                if (cached.isEmpty()) {
-                    event(LabEvent.Kind.LAB, name(), "building fork template " + key.id() + " for " + forks + " nodes");
-                }
-                creating(() -> built.put(key, cached.orElseGet(() -> templates.ensure(specs.get(node), paths.template(), loops, pid -> journal.addProcess("_template", pid)))));
-                t = built.get(key);
-                event(LabEvent.Kind.LAB, name(), forks + " nodes fork from template " + key.id());
-            }
-            forkFrom.put(node, t);
-        });
+                Fabric.namespaceFor(name()), List.of(), null, null, 1).withMemoryMerging(scenario.ksm()); // KSM unwanted: mem-merge=off
     }
 
     private QemuNode startNode(NodePlan n, ImageManifest manifest) {
         NodeSpec spec = specOf(n, manifest);
-        Templates.Template template = forkFrom.get(n.name());
-        StartMode mode = template != null && template.key().equals(Templates.keyOf(spec)) && templates.find(template.key()).isPresent()
-                ? template.forkMode() : StartMode.BOOT;
+        StartMode mode = forks.modeFor(n.name(), spec);
         QemuNode node = QemuNode.start(spec, paths.node(n.name()), false, loops, List.of(c -> events.accept(new LabEvent(Instant.now(), LabEvent.Kind.NODE, c.node(), c.to() + " (" + c.detail() + ")", c.to()))),
                 pid -> journal.addProcess(n.name(), pid), mode); // every QEMU, restarts included, is journalled before it can outlive us
         nodes.put(n.name(), node);
