@@ -78,6 +78,7 @@ final class CoordinateCommand implements Callable<Integer> {
                 downAsked.join();
             } finally {
                 c.down();
+                Files.deleteIfExists(paths.dir()); // empty once the API closed its socket
                 agentsDown.complete(null);
                 try {
                     Runtime.getRuntime().removeShutdownHook(hook);

@@ -178,6 +178,8 @@ class ScaleOutE2ETest {
         assertThat(coordinator.awaitExit(Duration.ofMinutes(2))).isZero();
         assertThat(a.awaitExit(Duration.ofMinutes(2))).isZero();
         assertThat(Cleanup.labs()).noneMatch(l -> l.name().startsWith(LAB + "-"));
+        assertThat(LabPaths.coordinator(LAB).dir()).doesNotExist();
+        assertThat(Proc.run(List.of("ip", "-n", "i18ha", "link", "show", "type", "vxlan"), T).orThrow().stdout()).isBlank(); // moved, then deleted with the lab
     }
 
     /** Types a line on a node's console through an API socket; true once {@code expect} came back. */
