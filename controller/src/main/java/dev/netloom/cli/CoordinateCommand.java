@@ -78,7 +78,11 @@ final class CoordinateCommand implements Callable<Integer> {
                 downAsked.join();
             } finally {
                 c.down();
-                Files.deleteIfExists(paths.dir()); // empty once the API closed its socket
+                try {
+                    Files.deleteIfExists(paths.dir()); // empty once the API closed its socket
+                } catch (IOException e) {
+                    Say.line("cannot remove " + paths.dir() + ": " + e.getMessage());
+                }
                 agentsDown.complete(null);
                 try {
                     Runtime.getRuntime().removeShutdownHook(hook);
