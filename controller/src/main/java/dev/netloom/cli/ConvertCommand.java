@@ -41,7 +41,7 @@ final class ConvertCommand implements Runnable {
         Path output;
         @Option(names = "--lab-name", paramLabel = "LAB", description = "Lab name of the scenario (default: the first file's name).")
         String name;
-        @Option(names = "--image", paramLabel = "IMAGE", defaultValue = "tiny", description = "Image of every node (default: tiny).")
+        @Option(names = "--image", paramLabel = "IMAGE", description = "Image of every node (default: tiny; for a MiniWorld scenario, one named after its image file, e.g. openwrt).")
         String image;
 
         @Override
@@ -49,7 +49,7 @@ final class ConvertCommand implements Runnable {
             List<CoreXml.Topology> topologies = files.stream().map(CoreXml::read).toList();
             String lab = name != null ? name : files.get(0).getFileName().toString().replaceFirst("\\.xml$", "").toLowerCase()
                     .replaceAll("[^a-z0-9-]", "-");
-            return emit(CoreImport.convert(lab, image, topologies), output);
+            return emit(CoreImport.convert(lab, image != null ? image : "tiny", topologies), output);
         }
     }
 
@@ -63,7 +63,7 @@ final class ConvertCommand implements Runnable {
         Path file;
         @Option(names = "--topologies", paramLabel = "DIR", description = "Where the CORE files it names are (default: beside FILE.json).")
         Path topologies;
-        @Option(names = "--image", paramLabel = "IMAGE", description = "Image of every node instead of MiniWorld's (e.g. tiny).")
+        @Option(names = "--image", paramLabel = "IMAGE", description = "Image of every node (default: tiny; for a MiniWorld scenario, one named after its image file, e.g. openwrt).")
         String image;
         @Option(names = "--lab-name", paramLabel = "LAB", description = "Lab name (default: MiniWorld's scenario name, made a lab name).")
         String name;
@@ -90,7 +90,7 @@ final class ConvertCommand implements Runnable {
         } else {
             System.out.print(json);
         }
-        r.notConverted().forEach(n -> System.err.println("netloom: not converted: " + n));
+        r.notConverted().forEach(n -> System.err.println("netloom: note: " + n));
         return 0;
     }
 }

@@ -67,7 +67,7 @@ public final class MiniWorldImport {
         s.put("description", "Imported from the MiniWorld scenario " + (source != null ? "\"" + source + "\"" : "without a name")
                 + " by `netloom import miniworld`; \"notes\" lists what was not converted.");
         int count = nodeCount();
-        ObjectNode defaults = s.putObject("defaults").put("image", image != null ? image : image(keys.text("provisioning", "image")));
+        ObjectNode defaults = s.putObject("defaults").put("image", image(keys.text("provisioning", "image"), image));
         String ram = keys.text("qemu", "ram");
         if (ram != null) {
             defaults.put("memory", ram);
@@ -90,7 +90,6 @@ public final class MiniWorldImport {
         ObjectNode model = s.putObject("linkModel");
         linkModel(model);
         String mode = keys.choice(List.of("network", "backend", "connection_mode"), List.of("single", "multi"), "single");
-        model.put("mode", "links");
         if (mode.equals("single")) {
             notes.add("network.backend.connection_mode \"single\": MiniWorld puts one interface of each node on a shared medium (one"
                     + " bridge, one subnet, ebtables letting neighbours hear each other); netloom connects neighbours with"
@@ -129,7 +128,7 @@ public final class MiniWorldImport {
     }
 
     private int nodeCount() {
-        JsonNode n = in.get("cnt_nodes");
+        JsonNode n = keys.node("cnt_nodes");
         if (n == null || !n.canConvertToInt() || !n.isIntegralNumber() || n.intValue() < 1) {
             throw new BadInputException("\"cnt_nodes\" is " + (n == null ? "missing" : n.toString()) + "; a MiniWorld scenario says how many nodes it has, e.g. \"cnt_nodes\": 5");
         }
@@ -140,19 +139,30 @@ public final class MiniWorldImport {
         return n.intValue();
     }
 
-    /** A netloom image for MiniWorld's image file: "openwrt" for an OpenWrt file, else the file name made an image name. */
-    private String image(String path) {
-        if (path == null) {
+    /**
+     * The nodes' image: {@code given} (--image), else a netloom image named after MiniWorld's image file
+     * ("openwrt" for an OpenWrt file).
+     */
+    private String image(String path, String given) {
+        if (path == null && given == null) {
             throw new BadInputException("\"provisioning.image\" is missing; MiniWorld needs one, and netloom's --image gives the image to use");
         }
-        String file = path.replaceFirst(".*/", "");
-        String name = file.toLowerCase().contains("openwrt") ? "openwrt"
-                : file.toLowerCase().replaceFirst("\\.(img|qcow2|raw)(\\.\\d+)?$", "").replaceAll("[^a-z0-9-]+", "-").replaceAll("^[^a-z]+", "");
-        if (name.isEmpty()) {
-            name = "openwrt";
+        String name;
+        if (given != null) {
+            name = given;
+            if (path != null) {
+                notes.add("provisioning.image \"" + path + "\": replaced by --image " + given);
+            }
+        } else {
+            String file = path.replaceFirst(".*/", "");
+            name = file.toLowerCase().contains("openwrt") ? "openwrt"
+                    : file.toLowerCase().replaceFirst("\\.(img|qcow2|raw)(\\.\\d+)?$", "").replaceAll("[^a-z0-9-]+", "-").replaceAll("^[^a-z]+", "");
+            if (name.isEmpty()) {
+                name = "openwrt";
+            }
+            notes.add("provisioning.image \"" + path + "\": nodes use netloom image \"" + name + "\" (import it with `netloom images import`,"
+                    + " or give --image for one you have; MiniWorld's OpenWrt 15.05 images are no longer published)");
         }
-        notes.add("provisioning.image \"" + path + "\": nodes use netloom image \"" + name + "\" (import it with `netloom images import`,"
-                + " or give --image for one you have; MiniWorld's OpenWrt 15.05 images are no longer published)");
         String prompt = keys.text("provisioning", "regex_shell_prompt");
         String boot = keys.text("provisioning", "regex_boot_completed");
         if (prompt != null || boot != null) {
@@ -183,13 +193,13 @@ public final class MiniWorldImport {
         String name = cls == null ? DEFAULT_MODEL : cls.replaceFirst(".*\\.", "");
         Long bandwidth = keys.positiveLong(List.of("network", "links", "bandwidth"));
         if (RANGE_MODELS.contains(name)) {
-            model.put("kind", "range").put("range", 30);
+            model.put("kind", "range").put("mode", "links").put("range", 30);
             notes.add("link model LinkQualityModelRange: connected below 30 m (netloom: at 30 m too); no impairment");
             if (bandwidth != null) {
                 notes.add("network.links.bandwidth: MiniWorld's range model does not use it; not converted");
             }
         } else if (WIFI_MODELS.contains(name)) {
-            model.put("kind", "wifi-exponential").put("bandwidth", bandwidth != null ? bandwidth : 54000).put("step", 4).put("minBandwidth", 1000).put("jitter", 0.1);
+            model.put("kind", "wifi-exponential").put("mode", "links").put("bandwidth", bandwidth != null ? bandwidth : 54000).put("step", 4).put("minBandwidth", 1000).put("jitter", 0.1);
             notes.add("link model " + name + ": MiniWorld's netem delay had a 25% jitter correlation; netloom's jitter has none");
         } else {
             throw new BadInputException("link model \"" + cls + "\" has no netloom counterpart; netloom has MiniWorld's LinkQualityModelRange and"

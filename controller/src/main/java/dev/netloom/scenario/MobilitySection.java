@@ -61,7 +61,7 @@ final class MobilitySection {
             String mode = at.get("mode").text("a mode");
             if (!MODES.contains(mode)) {
                 throw at.get("mode").error("unknown mode \"" + mode + "\"; this netloom connects nodes in pairs only: \"mode\": \"links\""
-                        + (mode.equals("lan") ? " (the shared-medium \"lan\" mode is not supported yet)" : ""));
+                        + (mode.equals("lan") ? " (the shared-medium \"lan\" mode is not supported yet; docs/mobility.md says how MiniWorld's maps onto pairs)" : ""));
             }
         }
         LinkModel model = switch (kind) {
