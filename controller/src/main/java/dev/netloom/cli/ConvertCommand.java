@@ -23,6 +23,9 @@ import java.util.concurrent.Callable;
         subcommands = {ConvertCommand.Core.class, ConvertCommand.MiniWorld.class})
 final class ConvertCommand implements Runnable {
 
+    static final String IMAGE = "Image of every node (default: tiny; for a MiniWorld scenario, one named after its image file, e.g. openwrt).";
+    static final String LAB_NAME = "Lab name of the scenario (default: from the file: CORE's first file name, MiniWorld's scenario name).";
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -39,9 +42,9 @@ final class ConvertCommand implements Runnable {
         List<Path> files;
         @Option(names = {"-o", "--output"}, paramLabel = "OUT.json", description = "Write the scenario here (default: standard output).")
         Path output;
-        @Option(names = "--lab-name", paramLabel = "LAB", description = "Lab name of the scenario (default: the first file's name).")
+        @Option(names = "--lab-name", paramLabel = "LAB", description = LAB_NAME)
         String name;
-        @Option(names = "--image", paramLabel = "IMAGE", description = "Image of every node (default: tiny; for a MiniWorld scenario, one named after its image file, e.g. openwrt).")
+        @Option(names = "--image", paramLabel = "IMAGE", description = IMAGE)
         String image;
 
         @Override
@@ -63,9 +66,9 @@ final class ConvertCommand implements Runnable {
         Path file;
         @Option(names = "--topologies", paramLabel = "DIR", description = "Where the CORE files it names are (default: beside FILE.json).")
         Path topologies;
-        @Option(names = "--image", paramLabel = "IMAGE", description = "Image of every node (default: tiny; for a MiniWorld scenario, one named after its image file, e.g. openwrt).")
+        @Option(names = "--image", paramLabel = "IMAGE", description = IMAGE)
         String image;
-        @Option(names = "--lab-name", paramLabel = "LAB", description = "Lab name (default: MiniWorld's scenario name, made a lab name).")
+        @Option(names = "--lab-name", paramLabel = "LAB", description = LAB_NAME)
         String name;
         @Option(names = {"-o", "--output"}, paramLabel = "OUT.json", description = "Write the scenario here (default: standard output).")
         Path output;

@@ -25,6 +25,7 @@ final class MiniWorldKeys {
             Map.entry("qemu.qemu_user_addition", "netloom passes no extra QEMU arguments"),
             Map.entry("qemu.nic", "netloom's NICs are virtio-net-pci"),
             Map.entry("network.backend", "netloom's fabric is its own (taps joined by tc mirred on one host)"),
+            Map.entry("network.backend.links", "MiniWorld reads the link model from network.links, so it ignored this one too"),
             Map.entry("network.links.interfaces", "netloom gives a node one interface per link"),
             Map.entry("network.links.configuration.nic_prefix", "netloom's interfaces are eth0, eth1, ..."),
             Map.entry("network.links.configuration.connectivity_check", "netloom's ping check has its own timing"),
@@ -140,7 +141,7 @@ final class MiniWorldKeys {
             return;
         }
         String reason = REASONS.entrySet().stream().filter(r -> path.equals(r.getKey()) || path.startsWith(r.getKey() + "."))
-                .map(Map.Entry::getValue).findFirst().orElse("netloom has no counterpart");
+                .max(java.util.Comparator.comparingInt(r -> r.getKey().length())).map(Map.Entry::getValue).orElse("netloom has no counterpart");
         notes.add(prefix + path + " = " + n + ": not converted (" + reason + ")");
     }
 }

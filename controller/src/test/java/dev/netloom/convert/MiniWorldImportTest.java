@@ -87,6 +87,15 @@ class MiniWorldImportTest {
     }
 
     @Test
+    void nbBridgedLan_notesItsMisplacedModel_andItsMultiMode() {
+        CoreImport.Result r = convert(MW.resolve("examples/nb_bridged_lan.json"), "tiny");
+        assertThat(r.scenario().at("/linkModel/kind").asText()).isEqualTo("range"); // MiniWorld's default: it never read network.backend.links
+        assertThat(r.notConverted()).anyMatch(n -> n.startsWith("network.backend.links.model = ") && n.contains("ignored this one too"))
+                .noneMatch(n -> n.startsWith("network.backend.connection_mode \"single\""));
+        assertThat(r.scenario().get("steps")).hasSize(3);
+    }
+
+    @Test
     void wifiCoreMode_placesNodesAtCoresGpsPoints_andSecondsBecomeTimelineSteps(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("wifi.json");
         Files.writeString(f, """

@@ -6,7 +6,6 @@ import dev.netloom.convert.MiniWorldFiles;
 import dev.netloom.convert.MiniWorldImport;
 import dev.netloom.nodes.ExecResult;
 import dev.netloom.nodes.Json;
-import dev.netloom.topology.SegmentPlan;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -38,8 +37,8 @@ class MiniWorldE2ETest {
         assertThat(s.at("/checks/0/ping").asText()).isEqualTo("all");
         try (Lab lab = LabFixture.up(Json.PRETTY.writeValueAsString(s))) {
             assertThat(Checks.run(lab, lab.scenario().checks())).isNotEmpty().allMatch(Checks.Result::ok);
-            String n3 = address(lab, "n1-n3", "n3"); // its address on the pair link that the wheel brings up
-            assertThat(hops(lab.exec("n1", "traceroute -n -w 2 -q 1 " + n3, T))).isEqualTo(2);
+            String n3 = LabFixture.addressOn(lab, "n1-n3", "n3"); // its address on the pair link that the wheel brings up
+            assertThat(LabFixture.hops(lab.exec("n1", "traceroute -n -w 2 -q 1 " + n3, T).output())).isEqualTo(2);
             assertThat(lab.linkUp("n1-n3")).isFalse();
 
             assertThat(lab.step(null)).startsWith("step 2 (cycle5): 0 link(s) up, 0 down");
@@ -47,19 +46,9 @@ class MiniWorldE2ETest {
             assertThat(lab.linkUp("n1-n3")).isTrue();
             ExecResult after = lab.exec("n1", "ping -c 2 -w 8 " + n3 + " && traceroute -n -w 2 -q 1 " + n3, T);
             assertThat(after.exitCode()).as(after.output()).isZero();
-            assertThat(hops(after)).as(after.output()).isEqualTo(1);
+            assertThat(LabFixture.hops(after.output())).as(after.output()).isEqualTo(1);
             ExecResult neigh = lab.exec("n1", "ip neigh show", T);
             assertThat(neigh.output()).as("n1 has talked to n3 directly").contains(n3);
         }
-    }
-
-    private static String address(Lab lab, String segment, String node) {
-        SegmentPlan s = lab.plan().segment(segment);
-        return s.members().stream().filter(m -> m.node().equals(node)).findFirst().orElseThrow().address().replaceFirst("/.*", "");
-    }
-
-    /** The hop count of a traceroute: its numbered lines. */
-    private static long hops(ExecResult r) {
-        return r.output().lines().filter(l -> l.matches("\\s*\\d+\\s+\\d.*")).count();
     }
 }
