@@ -218,8 +218,9 @@ public final class MiniWorldImport {
             } else {
                 notes.add("no walk_model: the nodes have no positions, so no link is up until they move (as in MiniWorld)");
             }
-            if (tops != null) {
-                notes.add("network.core.topologies: used only with \"walk_model\": {\"name\": \"core\"}; not converted");
+            JsonNode core = keys.node("network", "core");
+            if (core != null && !core.isEmpty()) {
+                notes.add("network.core = " + core + ": not converted (MiniWorld uses it only with \"walk_model\": {\"name\": \"core\"})");
             }
             return;
         }

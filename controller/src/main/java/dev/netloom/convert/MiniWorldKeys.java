@@ -24,7 +24,7 @@ final class MiniWorldKeys {
             Map.entry("provisioning.login", "an image's login belongs to its manifest (`netloom images import generic --login-pattern`)"),
             Map.entry("qemu.qemu_user_addition", "netloom passes no extra QEMU arguments"),
             Map.entry("qemu.nic", "netloom's NICs are virtio-net-pci"),
-            Map.entry("network.backend", "netloom's fabric is its own (taps joined by tc mirred on one host)"),
+            Map.entry("network.backend", "netloom's fabric is its own: taps joined by tc mirred, on one host"),
             Map.entry("network.backend.links", "MiniWorld reads the link model from network.links, so it ignored this one too"),
             Map.entry("network.links.interfaces", "netloom gives a node one interface per link"),
             Map.entry("network.links.configuration.nic_prefix", "netloom's interfaces are eth0, eth1, ..."),
