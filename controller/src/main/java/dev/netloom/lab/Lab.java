@@ -176,6 +176,12 @@ public final class Lab implements AutoCloseable {
         return paths;
     }
 
+    /** The lab's namespace as programs enter it; null before it exists. */
+    public dev.netloom.nodes.host.Netns netns() {
+        Fabric f = fabric;
+        return f == null ? null : f.netns();
+    }
+
     public Map<String, QemuNode> nodes() {
         return Map.copyOf(nodes);
     }
@@ -220,7 +226,7 @@ public final class Lab implements AutoCloseable {
         if (scenario.capture().recorder()) {
             requireTcpdump();
             List<CaptureTap> taps = plan.segments().stream().flatMap(seg -> captureTaps(seg.name(), null).stream()).toList();
-            creating(() -> recorder = FlightRecorder.start(fabric.namespace(), taps, paths.captureDir(), scenario.capture().ringBytes()));
+            creating(() -> recorder = FlightRecorder.start(fabric.netns(), taps, paths.captureDir(), scenario.capture().ringBytes()));
             event(LabEvent.Kind.LAB, name(), "flight recorder on " + taps.size() + " taps, at least " + scenario.capture().ringBytes()
                     + " bytes each");
         }
@@ -289,7 +295,7 @@ public final class Lab implements AutoCloseable {
 
     private NodeSpec specOf(NodePlan n, ImageManifest manifest) {
         return new NodeSpec(n.name(), manifest, images.dir(n.image()), manifest.arch().accel(accel), n.cpus(), n.memoryMiB(), n.nics(),
-                fabric.namespace(), List.of(), null, null, 1).withMemoryMerging(journal.merging() != MemoryMerging.Mode.OFF);
+                fabric.netns(), List.of(), null, null, 1).withMemoryMerging(journal.merging() != MemoryMerging.Mode.OFF);
     }
 
     /**
@@ -599,9 +605,9 @@ public final class Lab implements AutoCloseable {
         }
         requireTcpdump();
         String checked = Tcpdump.normalize(filter);
-        Tcpdump.checkFilter(fabric.namespace(), taps.get(0).tap(), checked);
+        Tcpdump.checkFilter(fabric.netns(), taps.get(0).tap(), checked);
         LinkCapture[] started = new LinkCapture[1];
-        creating(() -> started[0] = LinkCapture.start(fabric.namespace(), taps, checked, format, count, duration, out));
+        creating(() -> started[0] = LinkCapture.start(fabric.netns(), taps, checked, format, count, duration, out));
         LinkCapture c = started[0];
         captures.add(c);
         c.ended().whenComplete((why, e) -> captures.remove(c));
@@ -684,7 +690,8 @@ public final class Lab implements AutoCloseable {
                 if (recorder != null) {
                     recorder.close();
                 }
-                Fabric.attach(name()).destroy(); // the name is ours, so is its namespace, however far the bring-up got
+                // the name is ours, so is its namespace, however far the bring-up got
+                (fabric != null ? java.util.Optional.of(fabric) : Fabric.attach(name())).ifPresent(Fabric::destroy);
                 event(LabEvent.Kind.LAB, name(), "down");
                 HostLock.run(() -> { // never while a new run of this name claims it
                     ImageStore.deleteTree(paths.dir());
