@@ -3,6 +3,8 @@ package dev.netloom.capture;
 import dev.netloom.nodes.BadInputException;
 import dev.netloom.nodes.host.Netns;
 import dev.netloom.nodes.host.Proc;
+import dev.netloom.nodes.host.UserNetns;
+import dev.netloom.nodes.NetloomException;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,6 +33,7 @@ public final class Tcpdump {
      * written in the root-owned run directory (in an ordinary user's lab namespace, root is that user).
      */
     private static List<String> base(Netns namespace, String tap) {
+        requireRoot(namespace);
         return new ArrayList<>(namespace.exec(List.of("tcpdump", "-i", tap, "-Q", "in", "-n", "-Z", "root",
                 "-s", String.valueOf(Pcapng.SNAPLEN))));
     }
@@ -57,8 +60,21 @@ public final class Tcpdump {
 
     /** Compiles {@code filter} for the tap's link type and prints the program ({@code -d}): the check before a capture. */
     public static List<String> compile(Netns namespace, String tap, String filter) {
+        requireRoot(namespace);
         List<String> c = new ArrayList<>(namespace.exec(List.of("tcpdump", "-d", "-i", tap)));
         return withFilter(c, filter);
+    }
+
+    /**
+     * Refuses captures in an ordinary user's lab namespace ({@link UserNetns}): tcpdump, root there,
+     * sets its groups when it drops privileges (-Z root, or Debian's default user tcpdump), and the
+     * kernel forbids setgroups in a user namespace that an ordinary user made.
+     */
+    static void requireRoot(Netns namespace) {
+        if (namespace instanceof UserNetns) {
+            throw new NetloomException("captures need a lab run as root: tcpdump changes its groups when it starts, which the kernel"
+                    + " forbids in the user namespace of a lab without root (docs/host.md, \"Running without root\")");
+        }
     }
 
     private static List<String> withFilter(List<String> c, String filter) {

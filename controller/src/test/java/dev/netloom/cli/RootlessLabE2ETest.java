@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * A lab run by an ordinary user, created for the test (docs/host.md "Running without root"): the
  * packaged launcher and jar and a copy of the tiny image in a directory the user owns, nothing built
- * as the user. `doctor`, then `up`, `exec` (a ping across a link), `down`; then a second `up` whose
+ * as the user. `doctor`, then `up`, `exec` (a ping across a link), a capture (refused), `down`; then a second `up` whose
  * controller is killed, and `cleanup`. After each, nothing of the lab is left: no process of the user,
  * no run directory, no network namespace (the lab's, noted from its QEMU, is in no process any more).
  * The user may open /dev/net/tun while the test runs (an ACL, as Debian's default mode 0666 would).
@@ -116,6 +116,11 @@ class RootlessLabE2ETest {
         Run ping = asUser("exec", "--lab", LAB, "a", "--", "ping", "-c", "1", "-w", "5", "b");
         assertThat(ping.code()).as(ping.all()).isZero();
         assertThat(ping.out()).contains("1 packets received");
+
+        // tcpdump cannot start in a user namespace an ordinary user made: refused, saying why
+        Run capture = asUser("capture", "--lab", LAB, "a-b", "-c", "1");
+        assertThat(capture.code()).as(capture.all()).isNotZero();
+        assertThat(capture.err()).contains("captures need a lab run as root");
 
         Run down = asUser("down", LAB);
         assertThat(down.code()).as(down.all()).isZero();
