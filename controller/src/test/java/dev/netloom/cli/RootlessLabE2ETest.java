@@ -60,7 +60,7 @@ class RootlessLabE2ETest {
         Files.copy(repo.resolve("netloom"), dir.resolve("netloom"));
         Files.createDirectories(dir.resolve("controller/target"));
         Files.copy(repo.resolve("controller/target/netloom.jar"), dir.resolve("controller/target/netloom.jar"));
-        Path tiny = Files.createDirectories(dir.resolve("images/tiny"));
+        Path tiny = Files.createDirectories(dir.resolve("store/tiny")); // not images/: the launcher would take it for newer sources
         try (Stream<Path> files = Files.list(ImageStore.fromEnvironment().dir(TinyImageBuilder.NAME))) {
             for (Path f : files.toList()) {
                 Files.copy(f, tiny.resolve(f.getFileName()));
@@ -183,7 +183,7 @@ class RootlessLabE2ETest {
     /** `netloom ARGS` as the user, through the launcher, with a login's environment: no sbin on the PATH, no XDG_RUNTIME_DIR. */
     private static Run asUser(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("runuser", "-u", user, "--", "env", "-i", "PATH=/usr/local/bin:/usr/bin:/bin",
-                "HOME=/home/" + user, "LANG=C.UTF-8", "NETLOOM_IMAGES=" + dir.resolve("images"), dir.resolve("netloom").toString()));
+                "HOME=/home/" + user, "LANG=C.UTF-8", "NETLOOM_IMAGES=" + dir.resolve("store"), dir.resolve("netloom").toString()));
         command.addAll(List.of(args));
         Path out = Files.createTempFile("rootless", ".out");
         Path err = Files.createTempFile("rootless", ".err");
