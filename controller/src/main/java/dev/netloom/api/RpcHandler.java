@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.netloom.nodes.BadInputException;
 import dev.netloom.nodes.NetloomException;
+import dev.netloom.nodes.console.ConsoleBroker;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -246,19 +247,39 @@ final class RpcHandler extends ChannelInboundHandlerAdapter {
 
     /** Answers, then turns the connection into a raw byte stream to and from the node's console. */
     private void console(JsonNode id, ObjectNode params) {
-        Params p = new Params("node.console", params, List.of("node"));
+        Params p = new Params("node.console", params, List.of("node", "name", "readOnly", "rows", "cols", "history"));
         String node = shared.methods().node(p.string("node", "a node name"));
-        LabOps.ConsolePort port = shared.ops().console(node);
-        write(response(id, MAPPER.createObjectNode().put("console", node).put("detach", "Ctrl-]")));
+        ConsoleBridge.Join join = consoleJoin(p);
+        ConsoleBroker broker = shared.ops().console(node);
+        String holder = broker.holder();
+        ObjectNode answer = MAPPER.createObjectNode().put("console", node).put("detach", "Ctrl-]");
+        answer.put("keyboard", join.readOnly() ? "read-only" : holder == null ? "yours" : holder);
+        write(response(id, answer));
         raw = true; // answers to requests still running on this connection are dropped from now on
         shared.events().unsubscribe(ctx.channel());
         ChannelPipeline pipeline = ctx.pipeline();
-        pipeline.addLast(ApiChannelInitializer.CONSOLE, new ConsoleBridge(port, node, shared.limits()));
+        pipeline.addLast(ApiChannelInitializer.CONSOLE, new ConsoleBridge(broker, node, join, shared.limits()));
         ctx.channel().config().setAutoRead(true); // from now on the bridge decides when to stop reading
         // order matters: bytes the framer still holds are handed on when it goes, and must reach the console
         pipeline.remove(this);
         pipeline.remove(ApiChannelInitializer.JSON);
         pipeline.remove(ApiChannelInitializer.FRAMING);
+    }
+
+    /** How a node.console client attaches: name (default "a client"), readOnly, rows and cols (both or neither), history lines. */
+    private static ConsoleBridge.Join consoleJoin(Params p) {
+        String who = p.has("name") ? p.string("name", "\"alice\"") : "a client";
+        if (who.length() > 64 || !who.chars().allMatch(ch -> ch >= 0x20 && ch < 0x7f)) {
+            throw p.invalid("name must be 1 to 64 printable ASCII characters, e.g. \"alice\"");
+        }
+        boolean readOnly = p.has("readOnly") && p.bool("readOnly");
+        if (p.has("rows") != p.has("cols")) {
+            throw p.invalid("rows and cols go together (the terminal's size, e.g. \"rows\": 24, \"cols\": 80)");
+        }
+        ConsoleBroker.Size size = p.has("rows") ? new ConsoleBroker.Size((int) p.optLong("rows", 1, ConsoleBroker.Size.MAX, 24),
+                (int) p.optLong("cols", 1, ConsoleBroker.Size.MAX, 80)) : null;
+        int history = (int) p.optLong("history", 0, 10_000, size == null ? 24 : size.rows());
+        return new ConsoleBridge.Join(who, readOnly, size, history);
     }
 
     /**
