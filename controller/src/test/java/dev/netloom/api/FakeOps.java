@@ -136,7 +136,7 @@ class FakeOps implements LabOps {
         if (node.equals(notReady)) {
             throw new ApiException(ApiException.NOT_READY, "node " + node + " is not ready");
         }
-        return brokers.computeIfAbsent(node, n -> new ConsoleBroker(n, new ConsoleBroker.Terminal() {
+        return brokers.computeIfAbsent(node, n -> broker(n, new ConsoleBroker.Terminal() {
             @Override
             public Attachment attach(ConsoleListener listener) {
                 consoleReaders.add(listener);
@@ -179,15 +179,16 @@ class FakeOps implements LabOps {
         }));
     }
 
+    private ConsoleBroker broker(String node, ConsoleBroker.Terminal terminal) {
+        ConsoleBroker b = new ConsoleBroker(node, terminal);
+        b.onChange(consoleWatchers::changed);
+        return b;
+    }
+
     /** How many people watch {@code node}'s console now. */
     int viewers(String node) {
         ConsoleBroker b = brokers.get(node);
         return b == null ? 0 : b.viewerCount();
-    }
-
-    /** Tells the tests waiting in {@link #whenConsole} to look again (a viewer came or went). */
-    void consoleChanged() {
-        consoleWatchers.changed();
     }
 
     String typed() {

@@ -64,6 +64,7 @@ public final class ConsoleBroker implements AutoCloseable {
     private final Attachment output;
     private Viewer holder;
     private Size applied;
+    private volatile Runnable onChange = () -> { };
 
     public ConsoleBroker(String node, Terminal terminal) {
         this.node = node;
@@ -114,6 +115,7 @@ public final class ConsoleBroker implements AutoCloseable {
         if (freshPrompt) {
             typeNow(new byte[]{'\r'});
         }
+        onChange.run();
         return v;
     }
 
@@ -131,6 +133,7 @@ public final class ConsoleBroker implements AutoCloseable {
             }
         }
         applySize();
+        onChange.run();
     }
 
     private void applySize() {
@@ -196,6 +199,7 @@ public final class ConsoleBroker implements AutoCloseable {
                 }
             }
         }
+        onChange.run();
     }
 
     private synchronized void fanout(byte[] chunk) {
@@ -212,6 +216,12 @@ public final class ConsoleBroker implements AutoCloseable {
         }
         viewers.clear();
         holder = null;
+        onChange.run();
+    }
+
+    /** Runs {@code r} after every change of viewers or keyboard (for status displays and tests); replaces the last one. */
+    public void onChange(Runnable r) {
+        onChange = r;
     }
 
     /** Who holds the keyboard, or null. */
