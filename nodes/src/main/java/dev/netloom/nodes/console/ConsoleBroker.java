@@ -25,6 +25,8 @@ public final class ConsoleBroker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ConsoleBroker.class);
     /** An idle shell's line: a prompt and nothing typed after it. */
     private static final Pattern IDLE_PROMPT = Pattern.compile(".*[#$>] $");
+    /** What a terminal sends by itself: its answer to a cursor position query (ESC [ ROW ; COL R). */
+    private static final Pattern TERMINAL_REPORT = Pattern.compile("(\u001b\\[\\d+;\\d+R)+");
 
     /** The terminal people share: the node's own serial port for people, or, without one, its automation console. */
     public interface Terminal {
@@ -157,6 +159,9 @@ public final class ConsoleBroker implements AutoCloseable {
             take(v);
         }
         if (holder != v) {
+            if (TERMINAL_REPORT.matcher(new String(bytes, StandardCharsets.ISO_8859_1)).matches()) {
+                return CompletableFuture.completedFuture(null); // a watcher's terminal answering the shell's cursor query
+            }
             if (!v.toldBusy) {
                 v.toldBusy = true;
                 v.note(v.readOnly ? "read-only: what you type is dropped"

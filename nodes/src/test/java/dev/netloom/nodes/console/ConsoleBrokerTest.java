@@ -148,6 +148,17 @@ class ConsoleBrokerTest {
     }
 
     @Test
+    void aWatchersTerminalAnsweringTheShellsCursorQuery_isDroppedSilently() {
+        broker.join("alice", false, null, 0, new Screen());
+        Screen carol = new Screen();
+        ConsoleBroker.Viewer c = broker.join("carol", true, null, 0, carol);
+        carol.take();
+        c.type(bytes("\u001b[12;5R"));
+        assertThat(carol.take()).isEmpty();
+        assertThat(terminal.typed()).isEqualTo("\r");
+    }
+
+    @Test
     void readOnly_neverTypes_norTakesTheKeyboard() {
         Screen carol = new Screen();
         ConsoleBroker.Viewer c = broker.join("carol", true, new ConsoleBroker.Size(10, 10), 24, carol);
