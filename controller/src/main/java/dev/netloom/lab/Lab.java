@@ -499,6 +499,7 @@ public final class Lab implements AutoCloseable {
                 HostLock.run(() -> { // never while a new run of this name claims it
                     ImageStore.deleteTree(paths.dir());
                     MemoryMerging.host().releaseIfLast(line -> event(LabEvent.Kind.LAB, name(), line));
+                    HostMemory.forget(name());
                 });
             }
         } finally {

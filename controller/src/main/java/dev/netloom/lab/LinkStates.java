@@ -67,14 +67,16 @@ final class LinkStates {
 
     /** One link or LAN down or up, both ways ({@code direction} null) or one direction; then, with static routing, the routes. */
     void set(String segmentName, String direction, boolean up) {
+        Outages before = outages();
         change(segmentName, direction, up);
-        rerouteIfStatic();
+        rerouteIfStatic(before);
     }
 
     /** Several links down or up (both ways), then the routes once. */
     void setAll(Map<String, Boolean> upByLink) {
+        Outages before = outages();
         upByLink.forEach((link, up) -> change(link, null, up));
-        rerouteIfStatic();
+        rerouteIfStatic(before);
     }
 
     private void change(String segmentName, String direction, boolean up) {
@@ -153,22 +155,22 @@ final class LinkStates {
                 s.members().stream().filter(m -> m.node().equals(node)).forEach(m -> cmds.add("ip link set dev " + m.dev() + " down"));
             }
         }
-        cmds.addAll(Reroute.commands(plan, now, Set.copyOf(everDown)).get(node));
+        cmds.addAll(Reroute.commands(plan, Outages.NONE, now, Set.copyOf(everDown)).get(node)); // on the plan's routes
         return cmds;
     }
 
-    /** With static routing, replaces every running node's routes with those of {@link Reroute} for the outages of now. */
-    private void rerouteIfStatic() {
+    /** With static routing, takes every running node from the routes of {@code before} to those of now ({@link Reroute}). */
+    private void rerouteIfStatic(Outages before) {
         if (!staticRouting) {
             return;
         }
-        Map<String, List<String>> changes = Reroute.commands(plan, outages(), Set.copyOf(everDown));
+        Map<String, List<String>> changes = Reroute.commands(plan, before, outages(), Set.copyOf(everDown));
         List<CompletableFuture<Void>> jobs = new ArrayList<>();
         changes.forEach((name, cmds) -> {
             QemuNode node = nodes.get(name);
             if (node != null && node.state() == NodeState.READY) {
                 jobs.add(CompletableFuture.runAsync(() -> GuestBatch.join(cmds, true, setup.tools(name))
-                        .forEach(c -> node.exec(c, NodeSetup.CONFIG_TIMEOUT)), workers));
+                        .forEach(c -> node.exec(c, NodeSetup.timeoutFor(c))), workers));
             }
         });
         CompletableFuture.allOf(jobs.toArray(CompletableFuture[]::new)).join();
