@@ -32,6 +32,22 @@ final class ConsoleBridge extends ChannelInboundHandlerAdapter {
 
     /** How a client attaches: who it is, whether it types, its terminal's size (or null), how many lines of history it sees. */
     record Join(String who, boolean readOnly, ConsoleBroker.Size size, int history) {
+
+        /** node.console's params: name (default "a client"), readOnly, rows and cols (both or neither), history lines. */
+        static Join of(Params p) {
+            String who = p.has("name") ? p.string("name", "\"alice\"") : "a client";
+            if (who.length() > 64 || !who.chars().allMatch(ch -> ch >= 0x20 && ch < 0x7f)) {
+                throw p.invalid("name must be 1 to 64 printable ASCII characters, e.g. \"alice\"");
+            }
+            boolean readOnly = p.has("readOnly") && p.bool("readOnly");
+            if (p.has("rows") != p.has("cols")) {
+                throw p.invalid("rows and cols go together (the terminal's size, e.g. \"rows\": 24, \"cols\": 80)");
+            }
+            ConsoleBroker.Size size = p.has("rows") ? new ConsoleBroker.Size((int) p.optLong("rows", 1, ConsoleBroker.Size.MAX, 24),
+                    (int) p.optLong("cols", 1, ConsoleBroker.Size.MAX, 80)) : null;
+            int history = (int) p.optLong("history", 0, 10_000, size == null ? 24 : size.rows());
+            return new Join(who, readOnly, size, history);
+        }
     }
 
     private final ConsoleBroker broker;

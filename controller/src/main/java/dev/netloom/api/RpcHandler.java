@@ -249,7 +249,7 @@ final class RpcHandler extends ChannelInboundHandlerAdapter {
     private void console(JsonNode id, ObjectNode params) {
         Params p = new Params("node.console", params, List.of("node", "name", "readOnly", "rows", "cols", "history"));
         String node = shared.methods().node(p.string("node", "a node name"));
-        ConsoleBridge.Join join = consoleJoin(p);
+        ConsoleBridge.Join join = ConsoleBridge.Join.of(p);
         ConsoleBroker broker = shared.ops().console(node);
         String holder = broker.holder();
         ObjectNode answer = MAPPER.createObjectNode().put("console", node).put("detach", "Ctrl-]");
@@ -264,22 +264,6 @@ final class RpcHandler extends ChannelInboundHandlerAdapter {
         pipeline.remove(this);
         pipeline.remove(ApiChannelInitializer.JSON);
         pipeline.remove(ApiChannelInitializer.FRAMING);
-    }
-
-    /** How a node.console client attaches: name (default "a client"), readOnly, rows and cols (both or neither), history lines. */
-    private static ConsoleBridge.Join consoleJoin(Params p) {
-        String who = p.has("name") ? p.string("name", "\"alice\"") : "a client";
-        if (who.length() > 64 || !who.chars().allMatch(ch -> ch >= 0x20 && ch < 0x7f)) {
-            throw p.invalid("name must be 1 to 64 printable ASCII characters, e.g. \"alice\"");
-        }
-        boolean readOnly = p.has("readOnly") && p.bool("readOnly");
-        if (p.has("rows") != p.has("cols")) {
-            throw p.invalid("rows and cols go together (the terminal's size, e.g. \"rows\": 24, \"cols\": 80)");
-        }
-        ConsoleBroker.Size size = p.has("rows") ? new ConsoleBroker.Size((int) p.optLong("rows", 1, ConsoleBroker.Size.MAX, 24),
-                (int) p.optLong("cols", 1, ConsoleBroker.Size.MAX, 80)) : null;
-        int history = (int) p.optLong("history", 0, 10_000, size == null ? 24 : size.rows());
-        return new ConsoleBridge.Join(who, readOnly, size, history);
     }
 
     /**
