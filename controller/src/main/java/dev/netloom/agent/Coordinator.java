@@ -62,11 +62,9 @@ public final class Coordinator implements LabOps, AutoCloseable {
     private final Partition partition;
     private final Path runDirectory;
     private final EventHub hub;
-    private final String token;
     private final Map<String, Agent> agents = new LinkedHashMap<>();
 
-    private Coordinator(Scenario scenario, Plan plan, Partition partition, Path runDirectory, EventHub hub, String token) {
-        this.token = token;
+    private Coordinator(Scenario scenario, Plan plan, Partition partition, Path runDirectory, EventHub hub) {
         this.scenario = scenario;
         this.plan = plan;
         this.partition = partition;
@@ -80,7 +78,7 @@ public final class Coordinator implements LabOps, AutoCloseable {
      */
     public static Coordinator connect(Scenario scenario, List<HostSpec> hosts, String token, Path runDirectory, EventHub hub, Duration budget) {
         AgentPlan any = AgentPlan.of(scenario, hosts, hosts.get(0).name(), null, null);
-        Coordinator c = new Coordinator(scenario, any.plan(), any.partition(), runDirectory, hub, token);
+        Coordinator c = new Coordinator(scenario, any.plan(), any.partition(), runDirectory, hub);
         try {
             for (HostSpec h : hosts) {
                 if (h.apiAddress() == null) {
@@ -313,8 +311,8 @@ public final class Coordinator implements LabOps, AutoCloseable {
     }
 
     @Override
-    public ConsolePort console(String node) {
-        return new RemoteConsole(ownerOf(node).host.apiAddress(), token, node);
+    public dev.netloom.nodes.console.ConsoleBroker console(String node) {
+        throw notHere("console", "node " + node + " runs on host " + partition.hostOf().get(node));
     }
 
     @Override
