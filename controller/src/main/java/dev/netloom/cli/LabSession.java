@@ -72,8 +72,13 @@ final class LabSession implements AutoCloseable {
         session.events = events;
         try {
             lab.up();
+            // the token is written also without TCP: the web view, started now or later (`netloom web`), needs it
             session.api = ApiServer.start(lab, lab.paths().apiSocket(), QemuNode.sharedLoops(), tcp,
-                    tcp == null ? null : lab.paths().apiToken(), () -> downAsked.complete(null));
+                    lab.paths().apiToken(), () -> downAsked.complete(null));
+            String web = observe == null ? null : observe.webAddress();
+            if (web != null) {
+                Say.line("web: " + session.api.startWeb(web));
+            }
             if (metricsAt != null) {
                 session.metrics = MetricsServer.start(metricsAt, () -> List.of(LabStats.sample(lab)));
                 InetSocketAddress at = session.metrics.address();
