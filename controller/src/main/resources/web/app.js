@@ -108,15 +108,15 @@ function linkRows(l) {
     const input = el('input', { size: 16, placeholder: 'delay=20ms loss=1%', 'data-impairment': l.name, 'data-direction': dir });
     const upDown = el('button', { 'data-action': 'link-down', 'data-link': l.name, 'data-direction': dir });
     upDown.addEventListener('click', () => act(error, () => rpc.call('link.state', {
-      link: l.name, up: upDown.dataset.action === 'link-up', ...(l.kind === 'link' ? { direction: dir } : {}) })));
-    const actions = el('td', {},
+      link: l.name, up: upDown.dataset.action === 'link-up', ...(l.kind === 'link' ? { direction: dir } : {}) }).then(updateLink)));
+    const actions = el('div', { class: 'actions' },
       upDown, input,
-      el('button', { onclick: () => act(error, () => rpc.call('link.set', { link: l.name, direction: dir, impairment: parseImpairment(input.value) })) }, 'set'),
-      el('button', { onclick: () => act(error, () => rpc.call('link.set', { link: l.name, direction: dir, clear: true })) }, 'clear'));
+      el('button', { onclick: () => act(error, () => rpc.call('link.set', { link: l.name, direction: dir, impairment: parseImpairment(input.value) }).then(updateLink)) }, 'set'),
+      el('button', { onclick: () => act(error, () => rpc.call('link.set', { link: l.name, direction: dir, clear: true }).then(updateLink)) }, 'clear'));
     const first = i === 0 ? [el('td', { rowspan: dirs.length, class: 'link-name' }, l.name,
       ...(l.kind === 'link' ? [el('br'), bothButton(l, error)] : []))] : [];
     const tr = el('tr', { 'data-link-row': l.name, 'data-direction': dir }, ...first, el('td', {}, dir), cells.state, cells.imp,
-      cells.packets, cells.rate, cells.drops, actions);
+      cells.packets, cells.rate, cells.drops, el('td', {}, actions));
     actions.append(error);
     tbody.append(tr);
     made.dirs.set(dir, { cells, upDown, counterKey });
@@ -125,9 +125,19 @@ function linkRows(l) {
   return made;
 }
 
+/** Link changes answer the link as links.list has it: the page shows it at once, before the event comes. */
+function updateLink(link) {
+  if (!link || !link.name) return;
+  lab.links = lab.links.map((l) => (l.name === link.name ? link : l));
+  redraw();
+}
+
 function bothButton(l, error) {
   const b = el('button', { 'data-action': 'link-both', 'data-link': l.name });
-  b.addEventListener('click', () => act(error, () => rpc.call('link.state', { link: l.name, up: !l.up })));
+  b.addEventListener('click', () => act(error, () => {
+    const now = lab.links.find((x) => x.name === l.name);
+    return rpc.call('link.state', { link: l.name, up: !now.up }).then(updateLink);
+  }));
   return b;
 }
 

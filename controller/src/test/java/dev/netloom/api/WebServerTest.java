@@ -11,9 +11,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -137,24 +134,8 @@ class WebServerTest {
         assertThat(upgradeStatus(cookie(), origin)).isEqualTo(101);
     }
 
-    /** The status line of a WebSocket upgrade with that cookie and origin (null: without the header). */
     private int upgradeStatus(String cookie, String origin) throws Exception {
-        URI u = URI.create(base);
-        try (Socket s = new Socket(u.getHost(), u.getPort())) {
-            s.setSoTimeout((int) T.toMillis());
-            String req = "GET /api HTTP/1.1\r\nHost: " + u.getHost() + ":" + u.getPort() + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-                    + (cookie == null ? "" : "Cookie: " + cookie + "\r\n") + (origin == null ? "" : "Origin: " + origin + "\r\n") + "\r\n";
-            OutputStream out = s.getOutputStream();
-            out.write(req.getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = s.getInputStream();
-            StringBuilder line = new StringBuilder();
-            for (int c = in.read(); c != '\r' && c >= 0; c = in.read()) {
-                line.append((char) c);
-            }
-            return Integer.parseInt(line.toString().split(" ")[1]);
-        }
+        return dev.netloom.web.WebProbe.upgradeStatus(URI.create(base), cookie, origin);
     }
 
     /** A WebSocket client that queues what it receives: text messages as strings, binary ones as their bytes in ISO-8859-1. */
