@@ -49,7 +49,8 @@ public record HostTool(String program, String pkg, String neededFor, boolean cor
             // grub-pc-bin has no program of its own: GRUB's BIOS modules, which grub-mkrescue copies into the ISO
             new HostTool("/usr/lib/grub/i386-pc/grub-bios-setup", "grub-pc-bin", "the GRUB example image (GRUB's BIOS modules)", false),
             new HostTool("xorriso", "xorriso", "the GRUB example image (grub-mkrescue writes the ISO with it)", false),
-            new HostTool("promtool", "prometheus", "the metrics test (promtool check metrics on the --metrics page)", false));
+            new HostTool("promtool", "prometheus", "the metrics test (promtool check metrics on the --metrics page)", false),
+            new HostTool("chromium", "chromium", "the web view test (headless Chromium drives the page; docs/web.md)", false));
 
     /** Every package of the table, once each, in table order. */
     public static List<String> packages() {
