@@ -31,10 +31,23 @@ final class ObserveOptions {
     /** What --web alone means: a free port on loopback. */
     static final String WEB_DEFAULT = "127.0.0.1:0";
 
-    @Option(names = "--web", paramLabel = "127.0.0.1:PORT", arity = "0..1", fallbackValue = WEB_DEFAULT,
+    @Option(names = "--web", paramLabel = "127.0.0.1:PORT", arity = "0..1", parameterConsumer = WebValue.class,
             description = "Serve the web view (docs/web.md: the live topology, consoles, link and node actions) on this loopback"
                     + " address and print its URL, which carries the lab's token; --web alone picks a free port.")
     String web;
+
+    /**
+     * --web's value is optional: it takes the next argument only when that is an address (it has a
+     * colon), so that `netloom up --web lab.json` keeps the file as the file.
+     */
+    static final class WebValue implements picocli.CommandLine.IParameterConsumer {
+        @Override
+        public void consumeParameters(java.util.Stack<String> args, picocli.CommandLine.Model.ArgSpec option,
+                                      picocli.CommandLine.Model.CommandSpec command) {
+            boolean address = !args.isEmpty() && args.peek().contains(":") && !args.peek().startsWith("-");
+            option.setValue(address ? args.pop() : WEB_DEFAULT);
+        }
+    }
 
     private static final Pattern HOST = Pattern.compile("localhost|[0-9.]+|\\[?[0-9a-fA-F:]+]?");
 

@@ -31,7 +31,8 @@ class CliOptionsTest {
 
     private static final Map<String, Class<?>> MIXINS = Map.of(
             "--lab", LabOption.class, "--accel", AccelOption.class, "--json", JsonOption.class, "--listen", ListenOption.class,
-            "--metrics", ObserveOptions.class, "--events", ObserveOptions.class, "--no-ksm", KsmOption.class);
+            "--metrics", ObserveOptions.class, "--events", ObserveOptions.class, "--no-ksm", KsmOption.class,
+            "--web", ObserveOptions.class);
 
     private static List<CommandSpec> allCommands() {
         List<CommandSpec> all = new ArrayList<>();
@@ -76,7 +77,8 @@ class CliOptionsTest {
             }
         }
         assertThat(uses).containsEntry("--lab", 9).containsEntry("--accel", 6).containsEntry("--json", 4).containsEntry("--listen", 3)
-                .containsEntry("--metrics", 3).containsEntry("--events", 3).containsEntry("--no-ksm", 4); // run, up, serve, validate
+                .containsEntry("--metrics", 3).containsEntry("--events", 3).containsEntry("--no-ksm", 4) // run, up, serve, validate
+                .containsEntry("--web", 3);
     }
 
     @Test
