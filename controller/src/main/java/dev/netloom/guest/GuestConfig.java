@@ -5,7 +5,9 @@ import dev.netloom.scenario.Cidr;
 import dev.netloom.scenario.Names;
 import dev.netloom.topology.InterfacePlan;
 import dev.netloom.topology.NodePlan;
+import dev.netloom.topology.Outages;
 import dev.netloom.topology.Route;
+import dev.netloom.topology.RouteAggregation;
 import inet.ipaddr.IPAddress;
 
 import java.util.ArrayList;
@@ -35,7 +37,8 @@ public final class GuestConfig {
     /**
      * Everything a freshly booted node needs, in order: forwarding on (IPv6 too when it has IPv6
      * addresses), its hostname, the IPv6 settings of each interface, each interface up with its
-     * addresses, the routes (after every interface is up, so each gateway is on-link), /etc/hosts;
+     * addresses, the routes (merged by {@link RouteAggregation}; after every interface is up, so each
+     * gateway is on-link), /etc/hosts;
      * written for the guest's {@code ip}.
      *
      * @throws NetloomException when the guest has no {@code ip}, or has IPv6 addresses to take but no IPv6
@@ -59,7 +62,7 @@ public final class GuestConfig {
         node.interfaces().forEach(i -> commands.addAll(ipv6Settings(i)));
         commands.addAll(loopbackCommands(node));
         node.interfaces().forEach(i -> commands.addAll(interfaceCommands(i)));
-        node.routes().forEach(r -> commands.add(routeCommand(r)));
+        RouteAggregation.of(node, node.routes(), Outages.NONE).forEach(r -> commands.add(routeCommand(r)));
         commands.addAll(hostsCommands(node.name(), node.hosts()));
         return commands;
     }

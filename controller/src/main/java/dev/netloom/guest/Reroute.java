@@ -7,6 +7,7 @@ import dev.netloom.topology.NodePlan;
 import dev.netloom.topology.Outages;
 import dev.netloom.topology.Plan;
 import dev.netloom.topology.Route;
+import dev.netloom.topology.RouteAggregation;
 import dev.netloom.topology.SegmentPlan;
 import dev.netloom.topology.StaticRoutes;
 
@@ -19,8 +20,9 @@ import java.util.Set;
 
 /**
  * Rerouting after links fail or come back, as a pure function of the plan and the outages: per node
- * the `ip route` commands that take it from the plan's routes to shortest paths over what passes its
- * traffic, for each family the lab has. A link down in one direction carries only the other one's
+ * the `ip route` commands that take it from the routes it has (those of the outages before) to
+ * shortest paths over what passes its traffic, for each family the lab has, merged as
+ * {@link RouteAggregation} merges them (a merged prefix of before that is gone is deleted). A link down in one direction carries only the other one's
  * traffic ({@link StaticRoutes}). The addresses on segments that are down, or down one way, stay
  * reachable through host routes (/32, /128) to their nodes, since names resolve to them: Linux
  * answers for a local IPv4 address on any interface, and an IPv6 one, which it takes out of service
@@ -32,13 +34,15 @@ public final class Reroute {
     }
 
     /**
+     * @param before   the outages the nodes' routes were made for ({@link Outages#NONE}: the plan's)
      * @param down     the links and LANs that pass nothing now, and the links down one way
      * @param restored the links and LANs that were down (either way) since the lab started: those intact
      *                 now lose their host routes, those no longer down their addresses held on lo
      * @return per node, in plan order, the commands to run (each tolerates a route that is already gone)
      */
-    public static Map<String, List<String>> commands(Plan plan, Outages down, Set<String> restored) {
+    public static Map<String, List<String>> commands(Plan plan, Outages before, Outages down, Set<String> restored) {
         Map<String, List<Route>> live = StaticRoutes.of(plan, down);
+        Map<String, List<Route>> was = before.isEmpty() ? null : StaticRoutes.of(plan, before);
         List<SegmentPlan> hostRouted = plan.segments().stream().filter(s -> !down.intact(s.name())).toList();
         List<SegmentPlan.Member> downMembers = plan.segments().stream().filter(s -> down.isDown(s.name()))
                 .flatMap(s -> s.members().stream()).toList();
@@ -50,21 +54,22 @@ public final class Reroute {
                 .flatMap(s -> s.members().stream()).toList();
         Map<String, List<String>> out = new LinkedHashMap<>();
         for (NodePlan node : plan.nodes()) {
-            out.put(node.name(), commands(plan, node, live, down, hostRouted, downMembers, releasedMembers, restoredMembers));
+            List<Route> installed = RouteAggregation.of(node, was == null ? node.routes() : was.get(node.name()), before);
+            out.put(node.name(), commands(plan, node, installed, live, down, hostRouted, downMembers, releasedMembers, restoredMembers));
         }
         return out;
     }
 
-    private static List<String> commands(Plan plan, NodePlan node, Map<String, List<Route>> live, Outages down,
+    private static List<String> commands(Plan plan, NodePlan node, List<Route> installed, Map<String, List<Route>> live, Outages down,
                                          List<SegmentPlan> hostRouted, List<SegmentPlan.Member> downMembers,
                                          List<SegmentPlan.Member> releasedMembers, List<SegmentPlan.Member> restoredMembers) {
         List<String> cmds = new ArrayList<>();
-        Set<String> kept = new HashSet<>(); // a node of a 200-node grid has hundreds of routes: no list scan per old route
-        for (Route r : live.get(node.name())) {
+        Set<String> kept = new HashSet<>(); // a node of a 200-node grid may have many routes: no list scan per old route
+        for (Route r : RouteAggregation.of(node, live.get(node.name()), down)) {
             cmds.add(GuestConfig.routeCommand(r));
             kept.add(r.destination());
         }
-        for (Route old : node.routes()) {
+        for (Route old : installed) {
             if (!kept.contains(old.destination())) {
                 cmds.add(GuestConfig.routeDeleteCommand(old.destination()));
             }

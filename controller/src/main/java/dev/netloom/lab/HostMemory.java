@@ -51,6 +51,16 @@ public final class HostMemory {
         return guestMiB(n.memoryMiB(), merged) + QemuCommandLine.tcgCacheMiB(n.memoryMiB()) + QEMU_OVERHEAD_MIB;
     }
 
+    /**
+     * What a node started as a fork of a template reserves: QEMU's own, its translation cache, and the
+     * part of the template's RAM it writes, which becomes its own (a third, as for a merged guest);
+     * the rest of its RAM stays the template's file, shared by every fork and reserved once per
+     * template (measured: a forked tiny node's PSS is 0.48 times a booted one's, docs/fork.md).
+     */
+    public static long forkMiB(NodePlan n) {
+        return guestMiB(n.memoryMiB(), true) + QemuCommandLine.tcgCacheMiB(n.memoryMiB()) + QEMU_OVERHEAD_MIB;
+    }
+
     static long guestMiB(int memoryMiB, boolean merged) {
         return merged ? (long) Math.ceil(memoryMiB * MERGED_GUEST_SHARE) : memoryMiB;
     }
@@ -86,7 +96,12 @@ public final class HostMemory {
 
     /** Refuses, as bad input (nothing created), a plan this host could never run. */
     public static void requirePossible(Plan plan, boolean merged) {
-        Fit fit = fit(plan, merged);
+        requirePossible(plan, merged, labMiB(plan, merged));
+    }
+
+    /** As above, for a plan that needs {@code needMiB} (less than {@link #labMiB} when some of its nodes fork). */
+    static void requirePossible(Plan plan, boolean merged, long needMiB) {
+        Fit fit = new Fit(needMiB, plan.nodes().size(), merged, meminfoMiB("MemTotal:"), meminfoMiB("MemAvailable:"));
         if (fit.impossible()) {
             throw new BadInputException("lab " + plan.lab() + " " + fit.describe() + ", and netloom uses at most "
                     + Math.round(USABLE_SHARE * 100) + "% of it: use fewer nodes, or less memory per node (\"memory\" in the scenario)"

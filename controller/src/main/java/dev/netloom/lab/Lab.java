@@ -1,13 +1,9 @@
 package dev.netloom.lab;
 
 import dev.netloom.capture.CaptureTap;
-import dev.netloom.capture.FlightRecorder;
 import dev.netloom.capture.LinkCapture;
-import dev.netloom.capture.Tcpdump;
 import dev.netloom.nodes.Install;
 import dev.netloom.fabric.Fabric;
-import dev.netloom.guest.GuestBatch;
-import dev.netloom.guest.Reroute;
 import dev.netloom.impairment.HostNetem;
 import dev.netloom.impairment.Impairment;
 import dev.netloom.impairment.Probes;
@@ -16,10 +12,8 @@ import dev.netloom.impairment.Target;
 import dev.netloom.nodes.ExecResult;
 import dev.netloom.nodes.NetloomException;
 import dev.netloom.nodes.NodeSpec;
-import dev.netloom.nodes.NodeState;
 import dev.netloom.nodes.QemuNode;
 import dev.netloom.nodes.StartMode;
-import dev.netloom.nodes.fork.ForkKey;
 import dev.netloom.nodes.fork.Templates;
 import dev.netloom.nodes.console.ConsoleSession;
 import dev.netloom.nodes.image.ImageManifest;
@@ -31,7 +25,6 @@ import dev.netloom.nodes.BadInputException;
 import dev.netloom.scenario.Scenario;
 import dev.netloom.topology.NodePlan;
 import dev.netloom.mobility.Position;
-import dev.netloom.topology.Outages;
 import dev.netloom.topology.Plan;
 import dev.netloom.topology.Planner;
 import dev.netloom.topology.SegmentPlan;
@@ -41,10 +34,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -70,14 +61,11 @@ public final class Lab implements AutoCloseable {
     private final ImageStore images;
     private final boolean forkAllowed;
     private final Templates templates;
-    private final Map<String, Templates.Template> forkFrom = new ConcurrentHashMap<>();
+    private volatile LabForks forks; // chosen before the lab claims its memory
     private final EventLoopGroup loops;
     private final EventLog events;
     private final Map<String, QemuNode> nodes = new ConcurrentHashMap<>();
-    /** Per link or LAN, the directions that pass nothing now (a LAN down has all of its member names). */
-    private final Map<String, Set<String>> directionsDown = new ConcurrentHashMap<>();
-    /** The links and LANs that were down, either way, since the start (their host routes may need to go). */
-    private final Set<String> everDown = ConcurrentHashMap.newKeySet();
+    private final LinkStates links;
     private final ExecutorService workers;
     private final NodeSetup setup;
     private final Object lifecycle = new Object(); // guards down and every step that creates something
@@ -87,9 +75,7 @@ public final class Lab implements AutoCloseable {
     private volatile Shaping shaping;
     private volatile boolean hostNetem;
     private volatile boolean down;
-    private volatile FlightRecorder recorder;
-    private final Set<LinkCapture> captures = ConcurrentHashMap.newKeySet();
-    private volatile Evidence evidence;
+    private final LabCaptures captures;
     private final MobilityRun mobility; // null without a link model
 
     private Lab(Scenario scenario, Plan plan, Accel accel, ImageStore images, boolean forkAllowed, Templates templates) {
@@ -102,13 +88,15 @@ public final class Lab implements AutoCloseable {
         this.paths = LabPaths.of(scenario.name());
         this.mobility = scenario.mobility() == null ? null : new MobilityRun(scenario.mobility());
         this.events = new EventLog(paths.events());
-        this.setup = new NodeSetup(plan, () -> shaping, this::stateCommands, events);
         this.loops = ConsoleSession.newEventLoopGroup(Math.min(4, Math.max(1, Runtime.getRuntime().availableProcessors())));
         this.workers = Executors.newFixedThreadPool(Math.max(2, plan.nodes().size()), r -> {
             Thread t = new Thread(r, "lab-" + scenario.name());
             t.setDaemon(true);
             return t;
         });
+        this.setup = new NodeSetup(plan, () -> shaping, this::stateCommands, events);
+        this.captures = new LabCaptures(plan, paths.captureDir(), events);
+        this.links = new LinkStates(plan, scenario.routing() == Scenario.Routing.STATIC, nodes, setup, workers, () -> fabric, events);
     }
 
     /** The plan a scenario gives (pure: nothing is created). */
@@ -131,7 +119,6 @@ public final class Lab implements AutoCloseable {
      */
     public static Lab create(Scenario scenario, Accel accel, ImageStore images, Consumer<LabEvent> listener, boolean fork, Templates templates) {
         Plan plan = planOf(scenario);
-        HostMemory.requirePossible(plan, MemoryMerging.host().decide(scenario.ksm()).merges());
         Lab lab = new Lab(scenario, plan, accel, images, fork, templates);
         if (listener != null) {
             lab.events.addListener(listener);
@@ -203,6 +190,11 @@ public final class Lab implements AutoCloseable {
                         + ": install it with apt-get install " + a.qemuPackage() + " (" + Install.cli() + " setup does)");
             }
         }
+        Map<String, NodeSpec> specs = new LinkedHashMap<>();
+        plan.nodes().forEach(n -> specs.put(n.name(), specOf(n, manifests.get(n.image()))));
+        forks = LabForks.choose(plan, specs, forkAllowed, templates);
+        boolean merged = MemoryMerging.host().decide(scenario.ksm()).merges();
+        HostMemory.requirePossible(plan, merged, forks.labMiB(plan, merged)); // what this host could never run, refused before anything exists
         claim();
         for (Arch a : arches) {
             if (a.accel(accel) != accel) {
@@ -218,23 +210,19 @@ public final class Lab implements AutoCloseable {
         shaping = Shaping.choose(initial, probes, fabric);
         creating(shaping::applyHostAtStart);
         if (scenario.capture().recorder()) {
-            requireTcpdump();
-            List<CaptureTap> taps = plan.segments().stream().flatMap(seg -> captureTaps(seg.name(), null).stream()).toList();
-            creating(() -> recorder = FlightRecorder.start(fabric.namespace(), taps, paths.captureDir(), scenario.capture().ringBytes()));
-            event(LabEvent.Kind.LAB, name(), "flight recorder on " + taps.size() + " taps, at least " + scenario.capture().ringBytes()
-                    + " bytes each");
+            creating(() -> captures.startRecorder(fabric.namespace(), scenario.capture().ringBytes()));
         }
         for (Scenario.LinkDef l : scenario.links()) {
             if (l.startsDown()) {
-                SegmentPlan s = plan.segment(l.name());
-                creating(() -> fabric.setState(s, Set.of(), s.impairments().keySet()));
-                directionsDown.put(s.name(), Set.copyOf(s.impairments().keySet()));
-                everDown.add(s.name());
-                event(LabEvent.Kind.LINK, s.name(), "down at the start");
+                creating(() -> links.startDown(plan.segment(l.name())));
             }
         }
 
-        prepareForks(manifests);
+        forks.prepare(specs, spec -> {
+            Templates.Template[] t = new Templates.Template[1];
+            creating(() -> t[0] = templates.ensure(spec, paths.template(), loops, pid -> journal.addProcess("_template", pid)));
+            return t[0];
+        }, (key, line) -> event(LabEvent.Kind.LAB, name(), line));
 
         int slots = Math.max(2, 4 * Runtime.getRuntime().availableProcessors());
         Semaphore admission = new Semaphore(slots);
@@ -259,9 +247,10 @@ public final class Lab implements AutoCloseable {
     }
 
     private void claim() {
-        creating(() -> journal = LabJournal.claim(plan, paths, scenario.ksm(), line -> event(LabEvent.Kind.CLEANUP, name(), line),
+        creating(() -> journal = LabJournal.claim(plan, paths, scenario.ksm(), merged -> forks.labMiB(plan, merged), line -> event(LabEvent.Kind.CLEANUP, name(), line),
                 line -> event(LabEvent.Kind.LAB, name(), line)));
-        event(LabEvent.Kind.LAB, name(), "memory: " + journal.reservedMiB() + " MiB reserved for " + plan.nodes().size() + " nodes; KSM "
+        event(LabEvent.Kind.LAB, name(), "memory: " + journal.reservedMiB() + " MiB reserved for " + plan.nodes().size() + " nodes"
+                + (forks.chosen().isEmpty() ? "" : " (" + forks.chosen().size() + " of them forks, sharing their template's memory)") + "; KSM "
                 + switch (journal.merging()) {
                     case ON -> "merges their memory";
                     case OFF -> "kept away from them (\"ksm\": false or --no-ksm)";
@@ -281,49 +270,21 @@ public final class Lab implements AutoCloseable {
 
     private QemuNode creatingNode(NodePlan n, ImageManifest manifest) {
         // outside the lifecycle lock: it may wait for KSM, and down() must not wait for it
-        HostMemory.awaitHeadroom(name(), n.name(), HostMemory.nodeMiB(n, false), journal.merging().merges());
+        HostMemory.awaitHeadroom(name(), n.name(), forks.unmergedMiB(n), journal.merging().merges());
         QemuNode[] started = new QemuNode[1];
         creating(() -> started[0] = startNode(n, manifest));
         return started[0];
     }
 
+    /** A node's spec; the same before the lab's namespace exists (its name is the lab's) and after. */
     private NodeSpec specOf(NodePlan n, ImageManifest manifest) {
         return new NodeSpec(n.name(), manifest, images.dir(n.image()), manifest.arch().accel(accel), n.cpus(), n.memoryMiB(), n.nics(),
-                fabric.namespace(), List.of(), null, null, 1).withMemoryMerging(journal.merging() != MemoryMerging.Mode.OFF);
-    }
-
-    /**
-     * Chooses the nodes that start as forks ({@link ForkChoice}) and makes sure their templates
-     * exist: each missing one is built once, by booting a node of its layout (journalled, so that
-     * cleanup stops it after a crash), before any node starts.
-     */
-    private void prepareForks(Map<String, ImageManifest> manifests) {
-        Map<String, NodeSpec> specs = new LinkedHashMap<>();
-        plan.nodes().forEach(n -> specs.put(n.name(), specOf(n, manifests.get(n.image()))));
-        Map<String, ForkKey> chosen = ForkChoice.choose(plan.nodes(), specs, forkAllowed, Templates::forkable, Templates::keyOf,
-                k -> templates.find(k).isPresent());
-        Map<ForkKey, Templates.Template> built = new LinkedHashMap<>();
-        chosen.forEach((node, key) -> {
-            Templates.Template t = built.get(key);
-            if (t == null) {
-                long forks = chosen.values().stream().filter(key::equals).count();
-                Optional<Templates.Template> cached = templates.find(key);
-                if (cached.isEmpty()) {
-                    event(LabEvent.Kind.LAB, name(), "building fork template " + key.id() + " for " + forks + " nodes");
-                }
-                creating(() -> built.put(key, cached.orElseGet(() -> templates.ensure(specs.get(node), paths.template(), loops, pid -> journal.addProcess("_template", pid)))));
-                t = built.get(key);
-                event(LabEvent.Kind.LAB, name(), forks + " nodes fork from template " + key.id());
-            }
-            forkFrom.put(node, t);
-        });
+                Fabric.namespaceFor(name()), List.of(), null, null, 1).withMemoryMerging(scenario.ksm()); // KSM unwanted: mem-merge=off
     }
 
     private QemuNode startNode(NodePlan n, ImageManifest manifest) {
         NodeSpec spec = specOf(n, manifest);
-        Templates.Template template = forkFrom.get(n.name());
-        StartMode mode = template != null && template.key().equals(Templates.keyOf(spec)) && templates.find(template.key()).isPresent()
-                ? template.forkMode() : StartMode.BOOT;
+        StartMode mode = forks.modeFor(n.name(), spec);
         QemuNode node = QemuNode.start(spec, paths.node(n.name()), false, loops, List.of(c -> events.accept(new LabEvent(Instant.now(), LabEvent.Kind.NODE, c.node(), c.to() + " (" + c.detail() + ")", c.to()))),
                 pid -> journal.addProcess(n.name(), pid), mode); // every QEMU, restarts included, is journalled before it can outlive us
         nodes.put(n.name(), node);
@@ -362,12 +323,12 @@ public final class Lab implements AutoCloseable {
 
     /** Whether a link or LAN passes every direction; for status. */
     public boolean linkUp(String segmentName) {
-        return directionsDown.getOrDefault(plan.segment(segmentName).name(), Set.of()).isEmpty();
+        return links.directionsDown(segmentName).isEmpty();
     }
 
     /** The directions of a link or LAN that pass nothing now (all of them when it is down); for status. */
     public Set<String> directionsDown(String segmentName) {
-        return Set.copyOf(directionsDown.getOrDefault(plan.segment(segmentName).name(), Set.of()));
+        return links.directionsDown(segmentName);
     }
 
     /** The impairment one direction of a link or LAN has now; for status. */
@@ -404,50 +365,12 @@ public final class Lab implements AutoCloseable {
      * reroutes (per direction: the way back may differ).
      */
     public void setLinkState(String segmentName, String direction, boolean up) {
-        changeState(segmentName, direction, up);
-        if (scenario.routing() == Scenario.Routing.STATIC) {
-            reroute();
-        }
+        links.set(segmentName, direction, up);
     }
 
     /** Takes several links down or up (both ways), then recomputes the routes once. */
     public void setLinkStates(Map<String, Boolean> upByLink) {
-        upByLink.forEach((link, up) -> changeState(link, null, up));
-        if (scenario.routing() == Scenario.Routing.STATIC) {
-            reroute();
-        }
-    }
-
-    private void changeState(String segmentName, String direction, boolean up) {
-        SegmentPlan s = plan.segment(segmentName);
-        List<String> dirs = directions(s, direction);
-        Set<String> before = directionsDown(s.name());
-        Set<String> after = new LinkedHashSet<>(before);
-        if (up) {
-            dirs.forEach(after::remove);
-        } else {
-            after.addAll(dirs);
-        }
-        fabric.setState(s, before, after);
-        directionsDown.put(s.name(), Set.copyOf(after));
-        if (!after.isEmpty()) {
-            everDown.add(s.name());
-        }
-        if (scenario.routing() == Scenario.Routing.STATIC) {
-            boolean wasDown = outages(s.name(), before).isDown(s.name());
-            boolean nowDown = outages(s.name(), after).isDown(s.name());
-            if (wasDown != nowDown) {
-                // the guests' interfaces follow a link down both ways, so their connected routes go and come with it
-                for (SegmentPlan.Member m : s.members()) {
-                    QemuNode node = nodes.get(m.node());
-                    if (node != null && node.state() == NodeState.READY) {
-                        node.exec("ip link set dev " + m.dev() + (nowDown ? " down" : " up"), NodeSetup.CONFIG_TIMEOUT);
-                    }
-                }
-            }
-        }
-        event(LabEvent.Kind.LINK, s.name(), (direction == null ? "" : direction + " ") + (up ? "up" : "down")
-                + (after.isEmpty() || after.size() == s.impairments().size() || s.kind() == SegmentPlan.Kind.LAN ? "" : " (down " + String.join(", ", after) + ")"));
+        links.setAll(upByLink);
     }
 
     /**
@@ -475,67 +398,9 @@ public final class Lab implements AutoCloseable {
         setLinkState(segmentName, null, up);
     }
 
-    /** Both ways: every direction of a link or LAN; else the one direction named, which a link must have. */
-    private static List<String> directions(SegmentPlan s, String direction) {
-        if (direction == null) {
-            return List.copyOf(s.impairments().keySet());
-        }
-        if (s.kind() == SegmentPlan.Kind.LAN) {
-            throw new BadInputException("LAN " + s.name() + " goes down or up as a whole; leave the direction out");
-        }
-        if (!s.impairments().containsKey(direction)) {
-            throw new BadInputException("link " + s.name() + " has no direction '" + direction + "'; directions: "
-                    + String.join(", ", s.impairments().keySet()));
-        }
-        return List.of(direction);
-    }
-
-    /** The outages of now, with one segment's directions down replaced. */
-    private Outages outages(String segment, Set<String> down) {
-        Map<String, Set<String>> now = new LinkedHashMap<>(directionsDown);
-        now.put(segment, down);
-        return Outages.of(plan, now);
-    }
-
-    /** The outages of now. */
-    private Outages outages() {
-        return Outages.of(plan, Map.copyOf(directionsDown));
-    }
-
-    /**
-     * What a node that was just configured from its plan needs to match the state of the links now
-     * (links that start down, or went down before it restarted): its interfaces on links down both
-     * ways down, then its routes as {@link Reroute} has them. Nothing while everything is up, or
-     * without static routing (the guests are then left alone).
-     */
+    /** What a node just configured from its plan needs for the links' state now ({@link LinkStates#commandsFor}). */
     private List<String> stateCommands(String node) {
-        Outages now = outages();
-        if (now.isEmpty() || scenario.routing() != Scenario.Routing.STATIC) {
-            return List.of();
-        }
-        List<String> cmds = new ArrayList<>();
-        for (SegmentPlan s : plan.segments()) {
-            if (now.isDown(s.name())) {
-                s.members().stream().filter(m -> m.node().equals(node)).forEach(m -> cmds.add("ip link set dev " + m.dev() + " down"));
-            }
-        }
-        cmds.addAll(Reroute.commands(plan, now, Set.copyOf(everDown)).get(node));
-        return cmds;
-    }
-
-    /** Replaces every running node's routes with those of {@link Reroute} for the outages of now. */
-    private void reroute() {
-        Map<String, List<String>> changes = Reroute.commands(plan, outages(), Set.copyOf(everDown));
-        List<CompletableFuture<Void>> jobs = new ArrayList<>();
-        changes.forEach((name, cmds) -> {
-            QemuNode node = nodes.get(name);
-            if (node != null && node.state() == NodeState.READY) {
-                jobs.add(CompletableFuture.runAsync(() -> GuestBatch.join(cmds, true, setup.tools(name))
-                        .forEach(c -> node.exec(c, NodeSetup.CONFIG_TIMEOUT)), workers));
-            }
-        });
-        CompletableFuture.allOf(jobs.toArray(CompletableFuture[]::new)).join();
-        event(LabEvent.Kind.ROUTING, name(), "routes recomputed on the links that are up");
+        return links.commandsFor(node);
     }
 
     /** stop, start or restart one node; a started node is configured again before this returns. */
@@ -564,25 +429,9 @@ public final class Lab implements AutoCloseable {
 
     // ---- capture ----
 
-    /**
-     * The taps a capture of a link or LAN listens on, each for what its node sends: every member's, or
-     * with {@code direction} ("a->b" on a link, a member's name on a LAN) the sender's only.
-     */
+    /** The taps a capture of a link or LAN listens on ({@link LabCaptures#taps}). */
     public List<CaptureTap> captureTaps(String segmentName, String direction) {
-        SegmentPlan s = plan.segment(segmentName);
-        List<CaptureTap> taps = new ArrayList<>();
-        for (SegmentPlan.Member m : s.members()) {
-            String label = s.kind() == SegmentPlan.Kind.LAN ? m.node()
-                    : SegmentPlan.direction(m.node(), s.members().get(0).node().equals(m.node()) ? s.members().get(1).node() : s.members().get(0).node());
-            if (direction == null || direction.equals(label)) {
-                taps.add(new CaptureTap(s.name(), m.node(), m.tap(), label));
-            }
-        }
-        if (taps.isEmpty()) {
-            throw new BadInputException(s.name() + " has no direction '" + direction + "'; directions: "
-                    + String.join(", ", captureTaps(segmentName, null).stream().map(CaptureTap::direction).toList()));
-        }
-        return taps;
+        return LabCaptures.taps(plan, segmentName, direction);
     }
 
     /**
@@ -592,31 +441,16 @@ public final class Lab implements AutoCloseable {
      */
     public LinkCapture capture(String segmentName, String direction, String filter, LinkCapture.Format format, long count,
                                Duration duration, LinkCapture.Output out) {
-        List<CaptureTap> taps = captureTaps(segmentName, direction);
         if (!linkUp(segmentName)) {
             throw new NetloomException(segmentName + " is down, and tcpdump cannot open a tap that is down: capture it once it is up"
                     + " (`netloom link up " + segmentName + "`); the flight recorder keeps recording across a link's down and up");
         }
-        requireTcpdump();
-        String checked = Tcpdump.normalize(filter);
-        Tcpdump.checkFilter(fabric.namespace(), taps.get(0).tap(), checked);
-        LinkCapture[] started = new LinkCapture[1];
-        creating(() -> started[0] = LinkCapture.start(fabric.namespace(), taps, checked, format, count, duration, out));
-        LinkCapture c = started[0];
-        captures.add(c);
-        c.ended().whenComplete((why, e) -> captures.remove(c));
-        return c;
-    }
-
-    private static void requireTcpdump() {
-        if (!Proc.onPath("tcpdump")) {
-            throw new NetloomException("capturing needs tcpdump: install it with apt-get install tcpdump (./netloom setup does)");
-        }
+        return captures.start(fabric.namespace(), segmentName, direction, filter, format, count, duration, out, this::creating);
     }
 
     /** Whether the flight recorder runs. */
     public boolean recording() {
-        return recorder != null;
+        return captures.recording();
     }
 
     /** Where the flight recorder saves the rings of a failed check's links: {@code DIR/PREFIX.CHECK.LINK.pcapng}. */
@@ -625,33 +459,12 @@ public final class Lab implements AutoCloseable {
 
     /** Sets where failed checks' captures go (next to the results); without it they are not saved. */
     public void saveEvidenceTo(Evidence evidence) {
-        this.evidence = evidence;
+        captures.saveEvidenceTo(evidence);
     }
 
-    /**
-     * Saves what the flight recorder holds for {@code segments} as one pcapng per link or LAN, named
-     * after the check, and returns the files' names (relative to the evidence directory); none without
-     * a recorder or an evidence directory.
-     */
+    /** Saves the flight recorder's rings of {@code segments} for a failed check ({@link LabCaptures#saveEvidence}). */
     public List<String> saveEvidence(String check, List<String> segments) {
-        FlightRecorder r = recorder;
-        Evidence e = evidence;
-        if (r == null || e == null) {
-            return List.of();
-        }
-        List<String> names = new ArrayList<>();
-        String slug = check.replaceAll("[^A-Za-z0-9._-]+", "_").replaceAll("^_+|_+$", "");
-        for (String seg : segments) {
-            String base = e.prefix() + "." + slug + "." + seg;
-            String name = base + ".pcapng";
-            for (int i = 2; java.nio.file.Files.exists(e.dir().resolve(name)); i++) {
-                name = base + "-" + i + ".pcapng";
-            }
-            r.save(seg, e.dir().resolve(name));
-            names.add(name);
-        }
-        event(LabEvent.Kind.CHECK, check, "flight recorder saved " + String.join(", ", names));
-        return names;
+        return captures.saveEvidence(check, segments);
     }
 
     // ---- down ----
@@ -680,10 +493,7 @@ public final class Lab implements AutoCloseable {
                 }
                 CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).join();
                 // tcpdumps hold the namespace: it would outlive `ip netns del` while they run
-                captures.forEach(LinkCapture::close);
-                if (recorder != null) {
-                    recorder.close();
-                }
+                captures.close();
                 Fabric.attach(name()).destroy(); // the name is ours, so is its namespace, however far the bring-up got
                 event(LabEvent.Kind.LAB, name(), "down");
                 HostLock.run(() -> { // never while a new run of this name claims it

@@ -38,7 +38,8 @@ final class LabJournal {
      * @param cleanup gets a line per leftover removed
      * @param say     gets a line when KSM is turned on (or cannot be)
      */
-    static LabJournal claim(Plan plan, LabPaths paths, boolean merge, Consumer<String> cleanup, Consumer<String> say) {
+    static LabJournal claim(Plan plan, LabPaths paths, boolean merge, java.util.function.ToLongFunction<Boolean> reserveFor,
+                           Consumer<String> cleanup, Consumer<String> say) {
         String name = plan.lab();
         return HostLock.call(() -> {
             Cleanup.LabEntry existing = Files.isDirectory(paths.dir()) ? Cleanup.entry(paths.dir()) : null;
@@ -55,7 +56,7 @@ final class LabJournal {
             }
             MemoryMerging merging = MemoryMerging.host();
             MemoryMerging.Mode mode = merging.start(merge, say);
-            long reserve = HostMemory.labMiB(plan, mode.merges());
+            long reserve = reserveFor.applyAsLong(mode.merges());
             try {
                 HostMemory.admit(name, reserve);
             } catch (RuntimeException e) {

@@ -28,8 +28,21 @@ import java.util.function.Supplier;
  */
 final class NodeSetup {
 
-    /** How long one configuration exec may take (a batch of ip lines, a tc line). */
+    /** How long one short configuration exec may take (a tc line, a link up or down). */
     static final Duration CONFIG_TIMEOUT = Duration.ofSeconds(30);
+    /** What each byte of a longer command adds: typed into an emulated UART of a guest starved of CPU (200 nodes on 2 cores), a byte took up to 10 ms. */
+    static final Duration PER_BYTE = Duration.ofMillis(20);
+
+    /** How long a configuration command may take: {@link #CONFIG_TIMEOUT}, and {@link #PER_BYTE} for each byte typed. */
+    static Duration timeoutFor(String command) {
+        return CONFIG_TIMEOUT.plus(PER_BYTE.multipliedBy(command.length()));
+    }
+
+    /** Why a configuration command failed, "timed out after N s" rather than its exit code -1 when it did not finish. */
+    static String failure(ExecResult r, String command) {
+        return r.timedOut() ? "did not finish within " + timeoutFor(command).toSeconds() + " s (the host may be overloaded: fewer nodes, or fewer other jobs)"
+                : "exited " + r.exitCode();
+    }
 
     private final Plan plan;
     private final Supplier<Shaping> shaping;
@@ -74,20 +87,20 @@ final class NodeSetup {
         List<String> commands = new ArrayList<>(GuestConfig.configure(n, found));
         commands.addAll(links.guestCommands(n.name()));
         for (String c : GuestBatch.join(commands, false, found)) {
-            ExecResult r = node.exec(c, CONFIG_TIMEOUT);
+            ExecResult r = node.exec(c, timeoutFor(c));
             if (r.exitCode() != 0) {
-                throw new NetloomException("configuring node " + n.name() + " failed: `" + c + "` exited " + r.exitCode() + ": " + r.output().strip());
+                throw new NetloomException("configuring node " + n.name() + " failed: `" + c + "` " + failure(r, c) + ": " + r.output().strip());
             }
         }
         // as in a reroute, each command tolerates a route that is already gone
         for (String c : GuestBatch.join(stateCommands.apply(n.name()), true, found)) {
-            node.exec(c, CONFIG_TIMEOUT);
+            node.exec(c, timeoutFor(c));
         }
         for (String c : GuestBatch.join(NodeFiles.commands(NodeFiles.render(n, plan)), false, found)) {
-            ExecResult r = node.exec(c, CONFIG_TIMEOUT);
+            ExecResult r = node.exec(c, timeoutFor(c));
             if (r.exitCode() != 0) {
-                throw new NetloomException("writing the files of node " + n.name() + " failed: `" + (c.length() > 120 ? c.substring(0, 120) + "..." : c) + "` exited "
-                        + r.exitCode() + ": " + r.output().strip());
+                throw new NetloomException("writing the files of node " + n.name() + " failed: `" + (c.length() > 120 ? c.substring(0, 120) + "..." : c) + "` "
+                        + failure(r, c) + ": " + r.output().strip());
             }
         }
         for (String c : n.commands()) {

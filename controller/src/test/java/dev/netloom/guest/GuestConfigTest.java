@@ -68,7 +68,7 @@ class GuestConfigTest {
                 "ip addr replace 10.0.0.1/24 dev eth0",
                 "ip link set dev eth1 up",
                 "ip addr replace 10.0.2.1/24 dev eth1",
-                "ip route replace 10.0.1.0/24 via 10.0.0.2 dev eth0",
+                "ip route replace 10.0.0.0/23 via 10.0.0.2 dev eth0", // b-c via b, merged with a-b (its own)
                 "printf '%s\\n' '127.0.0.1 localhost a' '10.0.0.2 b' '10.0.1.2 c' > /etc/hosts");
     }
 
@@ -111,7 +111,7 @@ class GuestConfigTest {
                 "ip link set dev eth0 up",
                 "ip addr replace 10.0.0.1/24 dev eth0",
                 "ip addr replace fd00:0:0:1::1/64 dev eth0",
-                "ip route replace 10.0.1.0/24 via 10.0.0.2 dev eth0",
+                "ip route replace 10.0.0.0/23 via 10.0.0.2 dev eth0", // b-c via b, merged with a-b (its own)
                 "ip route replace fd00:0:0:2::/64 via fd00:0:0:1::2 dev eth0",
                 "printf '%s\\n' '127.0.0.1 localhost a' '::1 localhost a' '10.0.0.2 b' 'fd00:0:0:1::2 b' '10.0.1.2 c' 'fd00:0:0:2::2 c' > /etc/hosts");
     }

@@ -6,6 +6,7 @@ import dev.netloom.topology.Outages;
 import dev.netloom.topology.Plan;
 import dev.netloom.topology.Planner;
 import dev.netloom.topology.Route;
+import dev.netloom.topology.RouteAggregation;
 import dev.netloom.topology.StaticRoutes;
 import org.junit.jupiter.api.Test;
 
@@ -38,9 +39,9 @@ class RerouteTest {
         Plan plan = plan(TRIANGLE);
         assertThat(plan.node("a").routes()).contains(new Route("10.0.3.0/24", "10.0.2.2", "eth1")); // c-d via c on a-c
 
-        Map<String, List<String>> cmds = Reroute.commands(plan, Outages.whole(Set.of("a-c")), Set.of("a-c"));
+        Map<String, List<String>> cmds = Reroute.commands(plan, Outages.NONE, Outages.whole(Set.of("a-c")), Set.of("a-c"));
         assertThat(cmds.get("a")).contains(
-                "ip route replace 10.0.1.0/24 via 10.0.0.2 dev eth0",  // b-c via b
+                "ip route replace 10.0.0.0/23 via 10.0.0.2 dev eth0",  // b-c via b, merged with a-b (a's own)
                 "ip route replace 10.0.3.0/24 via 10.0.0.2 dev eth0",  // c-d via b now
                 "ip route replace 10.0.2.2/32 via 10.0.0.2 dev eth0"); // c's address on the failed link, via b
         assertThat(cmds.get("a")).noneMatch(c -> c.contains("10.0.2.0/24 via"));
@@ -59,20 +60,20 @@ class RerouteTest {
         assertThat(routes.get("c")).contains(new Route("10.0.0.0/24", "10.0.2.1", "eth1"));  // c to a-b: still straight to a
         assertThat(routes.values()).allSatisfy(list -> assertThat(list).noneMatch(r -> r.destination().equals("10.0.2.0/24")));
 
-        Map<String, List<String>> cmds = Reroute.commands(plan, aToC, Set.of("a-c"));
+        Map<String, List<String>> cmds = Reroute.commands(plan, Outages.NONE, aToC, Set.of("a-c"));
         assertThat(cmds.get("a")).contains("ip route replace 10.0.2.2/32 via 10.0.0.2 dev eth0"); // c's address on a-c: via b
         assertThat(cmds.get("c")).contains("ip route del 10.0.2.1/32 2>/dev/null || true");       // a's: connected, c->a passes
         assertThat(cmds.get("d")).contains("ip route replace 10.0.2.1/32 via 10.0.3.1 dev eth0",  // both via c
                 "ip route replace 10.0.2.2/32 via 10.0.3.1 dev eth0");
         // the interfaces stay up, so IPv6 addresses need no holding on lo
-        assertThat(Reroute.commands(dualStack(TRIANGLE), aToC, Set.of("a-c")).values())
+        assertThat(Reroute.commands(dualStack(TRIANGLE), Outages.NONE, aToC, Set.of("a-c")).values())
                 .allSatisfy(list -> assertThat(list).noneMatch(c -> c.startsWith("ip addr replace")));
     }
 
     @Test
     void fromDownToDownOneWay_releasesTheAddressesHeldOnLo() {
         Plan plan = dualStack(TRIANGLE);
-        Map<String, List<String>> cmds = Reroute.commands(plan, new Outages(Set.of(), Map.of("a-c", "c->a")), Set.of("a-c"));
+        Map<String, List<String>> cmds = Reroute.commands(plan, Outages.NONE, new Outages(Set.of(), Map.of("a-c", "c->a")), Set.of("a-c"));
         assertThat(cmds.get("a")).contains("ip addr del fd00:0:0:3::1/128 dev lo 2>/dev/null || true");
         assertThat(cmds.get("c")).contains("ip addr del fd00:0:0:3::2/128 dev lo 2>/dev/null || true");
         assertThat(cmds.get("c")).contains("ip route replace 10.0.2.1/32 via 10.0.1.1 dev eth0"); // c's traffic to a: via b
@@ -81,26 +82,29 @@ class RerouteTest {
     @Test
     void shortcutBackUp_restoresThePlansRoutes_andDropsTheHostRoutes() {
         Plan plan = plan(TRIANGLE);
-        Map<String, List<String>> cmds = Reroute.commands(plan, Outages.whole(Set.of()), Set.of("a-c"));
-        for (Route r : plan.node("a").routes()) {
+        Map<String, List<String>> cmds = Reroute.commands(plan, Outages.whole(Set.of("a-c")), Outages.whole(Set.of()), Set.of("a-c"));
+        for (Route r : RouteAggregation.of(plan.node("a"), plan.node("a").routes(), Outages.NONE)) {
             assertThat(cmds.get("a")).contains(GuestConfig.routeCommand(r));
         }
+        assertThat(cmds.get("a")).contains("ip route replace 10.0.2.0/23 via 10.0.2.2 dev eth1"); // a-c (a's own) and c-d via c again
         assertThat(cmds.get("a")).contains("ip route del 10.0.2.2/32 2>/dev/null || true");
-        assertThat(cmds.get("a")).noneMatch(c -> c.startsWith("ip route del 10.0.") && c.contains("/24"));
+        // while a-c was down, c-d went via b: that more specific route must go, or it would keep winning
+        assertThat(cmds.get("a")).contains("ip route del 10.0.3.0/24 2>/dev/null || true");
+        assertThat(cmds.get("a")).noneMatch(c -> c.startsWith("ip route del 10.0.0.0/23"));
     }
 
     @Test
     void cutOff_nodeLosesTheRoutesItCannotUse() {
         Plan plan = plan(TRIANGLE);
-        Map<String, List<String>> cmds = Reroute.commands(plan, Outages.whole(Set.of("c-d")), Set.of("c-d"));
-        assertThat(cmds.get("d")).contains("ip route del 10.0.0.0/24 2>/dev/null || true", "ip route del 10.0.3.1/32 2>/dev/null || true");
+        Map<String, List<String>> cmds = Reroute.commands(plan, Outages.NONE, Outages.whole(Set.of("c-d")), Set.of("c-d"));
+        assertThat(cmds.get("d")).contains("ip route del 10.0.0.0/22 2>/dev/null || true", "ip route del 10.0.3.1/32 2>/dev/null || true"); // its one merged route
         assertThat(cmds.get("a")).contains("ip route del 10.0.3.2/32 2>/dev/null || true");
     }
 
     @Test
     void dualStack_shortcutDown_reroutesIpv6Too_withSlash128HostRoutes() {
         Plan plan = dualStack(TRIANGLE);
-        Map<String, List<String>> cmds = Reroute.commands(plan, Outages.whole(Set.of("a-c")), Set.of("a-c"));
+        Map<String, List<String>> cmds = Reroute.commands(plan, Outages.NONE, Outages.whole(Set.of("a-c")), Set.of("a-c"));
         assertThat(cmds.get("a")).contains(
                 "ip route replace 10.0.3.0/24 via 10.0.0.2 dev eth0",
                 "ip route replace fd00:0:0:2::/64 via fd00:0:0:1::2 dev eth0",     // b-c via b
@@ -114,18 +118,18 @@ class RerouteTest {
         assertThat(cmds.get("a")).contains("ip addr replace fd00:0:0:3::1/128 dev lo");
         assertThat(cmds.get("b")).noneMatch(c -> c.contains("dev lo"));
 
-        Map<String, List<String>> back = Reroute.commands(plan, Outages.whole(Set.of()), Set.of("a-c"));
-        plan.node("a").routes().forEach(r -> assertThat(back.get("a")).contains(GuestConfig.routeCommand(r)));
+        Map<String, List<String>> back = Reroute.commands(plan, Outages.whole(Set.of("a-c")), Outages.whole(Set.of()), Set.of("a-c"));
+        RouteAggregation.of(plan.node("a"), plan.node("a").routes(), Outages.NONE).forEach(r -> assertThat(back.get("a")).contains(GuestConfig.routeCommand(r)));
         assertThat(back.get("a")).contains("ip route del 10.0.2.2/32 2>/dev/null || true", "ip route del fd00:0:0:3::2/128 2>/dev/null || true");
         assertThat(back.get("a")).contains("ip addr del fd00:0:0:3::1/128 dev lo 2>/dev/null || true");
-        assertThat(Reroute.commands(plan(TRIANGLE), Outages.whole(Set.of("a-c")), Set.of("a-c")).values())
+        assertThat(Reroute.commands(plan(TRIANGLE), Outages.NONE, Outages.whole(Set.of("a-c")), Set.of("a-c")).values())
                 .allSatisfy(list -> assertThat(list).noneMatch(c -> c.contains("dev lo"))); // IPv4 needs none of this
     }
 
     @Test
     void ipv6Only_cutOff_deletesTheIpv6RoutesThatLeadNowhere() {
         Plan plan = ipv6Only(TRIANGLE);
-        Map<String, List<String>> cmds = Reroute.commands(plan, Outages.whole(Set.of("c-d")), Set.of("c-d"));
+        Map<String, List<String>> cmds = Reroute.commands(plan, Outages.NONE, Outages.whole(Set.of("c-d")), Set.of("c-d"));
         assertThat(cmds.get("d")).contains("ip route del fd00:0:0:1::/64 2>/dev/null || true", "ip route del fd00:0:0:4::1/128 2>/dev/null || true");
         assertThat(cmds.get("a")).contains("ip route del fd00:0:0:4::2/128 2>/dev/null || true");
         assertThat(cmds.values()).allSatisfy(list -> assertThat(list).noneMatch(c -> c.contains("10.0.")));

@@ -34,7 +34,7 @@ class DualStackE2ETest {
             // the addresses are usable at once (no duplicate address detection), and the v6 routes are there
             ExecResult addr = lab.exec("a", "ip -6 addr show dev eth0; ip -6 route", T);
             assertThat(addr.output()).contains("inet6 fd00:7::1/64").doesNotContain("tentative")
-                    .contains("fd00:7:0:1::/64 via fd00:7::2 dev eth0");
+                    .contains("fd00:7::/63 via fd00:7::2 dev eth0"); // b-c via b, merged with a-b, a's own (more specific)
             assertThat(lab.exec("a", "cat /proc/sys/net/ipv6/conf/all/forwarding", T).output().strip()).isEqualTo("1");
 
             // a-b goes down: a reaches b the long way round, a -> d -> c -> b, in both families
