@@ -182,6 +182,7 @@ final class WebGate extends SimpleChannelInboundHandler<FullHttpRequest> {
         ApiLimits limits = shared.limits();
         ctx.channel().config().setWriteBufferWaterMark(limits.rpcWaterMark());
         ChannelPipeline p = ctx.pipeline();
+        p.remove(WebServer.HTTP_TIMEOUT); // a WebSocket may be quiet for long: an event subscription, a console
         p.addLast(ApiChannelInitializer.OUTBOUND_CAP, new OutboundCap(limits.outboundCapBytes()))
                 .addLast("ws-aggregator", new WebSocketFrameAggregator(max))
                 .addLast("ws-bytes", new WebSocketFrames.Bytes())
@@ -206,7 +207,9 @@ final class WebGate extends SimpleChannelInboundHandler<FullHttpRequest> {
                 .set("Referrer-Policy", "no-referrer");
         HttpUtil.setContentLength(r, r.content().readableBytes());
         if (req.method().equals(HttpMethod.HEAD)) {
-            r = r.replace(Unpooled.EMPTY_BUFFER);
+            FullHttpResponse head = r.replace(Unpooled.EMPTY_BUFFER);
+            r.release();
+            r = head;
         }
         boolean keepAlive = HttpUtil.isKeepAlive(req) && r.status().code() < 400;
         r.headers().set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);

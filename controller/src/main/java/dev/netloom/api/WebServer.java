@@ -12,6 +12,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.ReadTimeoutHandler;
 
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
@@ -28,6 +29,11 @@ final class WebServer implements WebView {
 
     /** A request's line and headers; the page sends nothing bigger (only GETs, no bodies). */
     static final int MAX_REQUEST_BYTES = 16 * 1024;
+
+    /** An HTTP connection that sends nothing for this long is closed (until it becomes a WebSocket). */
+    static final int HTTP_IDLE_SECONDS = 60;
+
+    static final String HTTP_TIMEOUT = "http-timeout";
 
     private final EventLoopGroup group;
     private final byte[] token;
@@ -69,7 +75,8 @@ final class WebServer implements WebView {
             protected void initChannel(Channel ch) {
                 // the cookie is named after the port: browsers keep cookies per host, and two labs may share 127.0.0.1
                 int port = ((InetSocketAddress) ch.localAddress()).getPort();
-                ch.pipeline().addLast("http", new HttpServerCodec(4096, MAX_REQUEST_BYTES, 8192))
+                ch.pipeline().addLast(HTTP_TIMEOUT, new ReadTimeoutHandler(HTTP_IDLE_SECONDS))
+                        .addLast("http", new HttpServerCodec(4096, MAX_REQUEST_BYTES, 8192))
                         .addLast("http-aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES))
                         .addLast("web", new WebGate(shared, token, "netloom-" + port));
             }
