@@ -105,7 +105,7 @@ function linkRows(l) {
   dirs.forEach(([dir, counterKey], i) => {
     const error = el('span', { class: 'error' });
     const cells = { state: el('td'), imp: el('td'), packets: el('td'), rate: el('td'), drops: el('td') };
-    const input = el('input', { size: 16, placeholder: 'delay=20ms loss=1%', 'data-impairment': l.name, 'data-direction': dir });
+    const input = el('input', { size: 12, placeholder: 'delay=20ms', 'data-impairment': l.name, 'data-direction': dir });
     const upDown = el('button', { 'data-action': 'link-down', 'data-link': l.name, 'data-direction': dir });
     upDown.addEventListener('click', () => act(error, () => rpc.call('link.state', {
       link: l.name, up: upDown.dataset.action === 'link-up', ...(l.kind === 'link' ? { direction: dir } : {}) }).then(updateLink)));
