@@ -58,8 +58,8 @@ final class ForkBench implements Benchmark {
     }
 
     /**
-     * {@link #NODES}, or fewer (in tens) when the lab's memory admission, which reserves each node's
-     * guest memory plus QEMU's overhead whether it forks or boots, would refuse that many now.
+     * {@link #NODES}, or fewer (in tens) when the booted lab's memory admission (each node's guest
+     * memory plus QEMU's overhead; a forked node reserves less, docs/labs.md) would refuse that many now.
      */
     private static int fitting(BenchContext ctx) throws IOException {
         long availableMiB = 0;

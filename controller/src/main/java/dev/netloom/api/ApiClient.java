@@ -179,8 +179,17 @@ public final class ApiClient implements AutoCloseable {
      * {@code in}. The connection is used up afterwards. The caller sets the terminal to raw mode.
      */
     public void console(String node, InputStream in, OutputStream out) {
+        console(node, MAPPER.createObjectNode(), in, out);
+    }
+
+    /**
+     * {@link #console(String, InputStream, OutputStream)} with node.console's other params
+     * ({@code name}, {@code readOnly}, {@code rows}, {@code cols}, {@code history}: docs/api.md).
+     */
+    public void console(String node, ObjectNode options, InputStream in, OutputStream out) {
         try {
-            JsonNode answer = callAsync("node.console", MAPPER.createObjectNode().put("node", node), out).get(30, TimeUnit.SECONDS);
+            ObjectNode params = options.deepCopy().put("node", node);
+            JsonNode answer = callAsync("node.console", params, out).get(30, TimeUnit.SECONDS);
             log.debug("console {}: {}", node, answer);
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
@@ -220,6 +229,15 @@ public final class ApiClient implements AutoCloseable {
         }
     }
 
+    /** On a console stream: the client's terminal is now {@code rows} by {@code cols} (sent in-band, see {@link ConsoleInput}). */
+    public void consoleResize(int rows, int cols) {
+        try {
+            send(ConsoleInput.resizeSequence(new dev.netloom.nodes.console.ConsoleBroker.Size(rows, cols)), false);
+        } catch (IOException e) {
+            log.debug("console resize: {}", e.toString());
+        }
+    }
+
     /** Closes the sending side: a capture stream then ends after its last whole block, and the server closes. */
     public void stopStream() {
         try {
@@ -241,7 +259,7 @@ public final class ApiClient implements AutoCloseable {
                 }
                 int detach = -1;
                 for (int i = 0; i < n; i++) {
-                    if (buf[i] == ConsoleBridge.DETACH) {
+                    if (buf[i] == ConsoleInput.DETACH) {
                         detach = i;
                         break;
                     }

@@ -1,6 +1,6 @@
 package dev.netloom.api;
 
-import dev.netloom.nodes.console.Attachment;
+import dev.netloom.nodes.console.ConsoleBroker;
 import dev.netloom.nodes.console.ConsoleListener;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -13,14 +13,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A connection after {@code node.console}: console bytes go to the client as they arrive, the
- * client's bytes are typed on the console, and Ctrl-] (0x1d) from the client ends the connection.
- * The console is shared with automation: the node's execs keep running, and what a human types
- * while one runs lands in the same shell.
+ * A connection after {@code node.console}: one viewer of the node's {@link ConsoleBroker}. Console
+ * bytes (and netloom's notes to this viewer) go to the client as they arrive; the client's bytes are
+ * typed while it holds the keyboard, its resize sequences size the guest's terminal, and Ctrl-]
+ * (0x1d) ends the connection ({@link ConsoleInput}).
  *
  * <p>Neither side may make the server buffer without bound, and a slow viewer must never slow the
  * console down for the automation or other viewers. Output towards a viewer that does not read is
@@ -31,20 +30,40 @@ final class ConsoleBridge extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(ConsoleBridge.class);
 
-    /** Ctrl-]: the telnet escape, as in {@code virsh console}. */
-    static final byte DETACH = 0x1d;
+    /** How a client attaches: who it is, whether it types, its terminal's size (or null), how many lines of history it sees. */
+    record Join(String who, boolean readOnly, ConsoleBroker.Size size, int history) {
 
-    private final LabOps.ConsolePort port;
+        /** node.console's params: name (default "a client"), readOnly, rows and cols (both or neither), history lines. */
+        static Join of(Params p) {
+            String who = p.has("name") ? p.string("name", "\"alice\"") : "a client";
+            if (who.length() > 64 || !who.chars().allMatch(ch -> ch >= 0x20 && ch < 0x7f)) {
+                throw p.invalid("name must be 1 to 64 printable ASCII characters, e.g. \"alice\"");
+            }
+            boolean readOnly = p.has("readOnly") && p.bool("readOnly");
+            if (p.has("rows") != p.has("cols")) {
+                throw p.invalid("rows and cols go together (the terminal's size, e.g. \"rows\": 24, \"cols\": 80)");
+            }
+            ConsoleBroker.Size size = p.has("rows") ? new ConsoleBroker.Size((int) p.optLong("rows", 1, ConsoleBroker.Size.MAX, 24),
+                    (int) p.optLong("cols", 1, ConsoleBroker.Size.MAX, 80)) : null;
+            int history = (int) p.optLong("history", 0, 10_000, size == null ? 24 : size.rows());
+            return new Join(who, readOnly, size, history);
+        }
+    }
+
+    private final ConsoleBroker broker;
     private final String node;
+    private final Join join;
     private final ApiLimits limits;
+    private final ConsoleInput input = new ConsoleInput();
     private final AtomicLong dropped = new AtomicLong();
     /** Typed bytes handed to the console whose write has not completed; changed on both event loops. */
     private final AtomicLong typing = new AtomicLong();
-    private Attachment attachment;
+    private ConsoleBroker.Viewer viewer;
 
-    ConsoleBridge(LabOps.ConsolePort port, String node, ApiLimits limits) {
-        this.port = port;
+    ConsoleBridge(ConsoleBroker broker, String node, Join join, ApiLimits limits) {
+        this.broker = broker;
         this.node = node;
+        this.join = join;
         this.limits = limits;
     }
 
@@ -55,7 +74,7 @@ final class ConsoleBridge extends ChannelInboundHandlerAdapter {
             return; // gone before the switch: attaching now would leave a reader nobody detaches
         }
         channel.config().setWriteBufferWaterMark(limits.consoleWaterMark());
-        attachment = port.attach(new ConsoleListener() {
+        viewer = broker.join(join.who(), join.readOnly(), join.size(), join.history(), new ConsoleListener() {
             @Override
             public void onData(byte[] chunk) {
                 // on the console's event loop: never blocks, never waits for this viewer
@@ -92,13 +111,14 @@ final class ConsoleBridge extends ChannelInboundHandlerAdapter {
             }
             byte[] bytes = new byte[buf.readableBytes()];
             buf.readBytes(bytes);
-            int detach = indexOf(bytes, DETACH);
-            byte[] typed = detach < 0 ? bytes : Arrays.copyOf(bytes, detach);
-            if (typed.length > 0) {
-                type(ctx, typed);
-            }
-            if (detach >= 0) {
-                ctx.close();
+            for (ConsoleInput.Event event : input.feed(bytes)) {
+                if (event instanceof ConsoleInput.Typed t) {
+                    type(ctx, t.bytes());
+                } else if (event instanceof ConsoleInput.Resize r && viewer != null) {
+                    viewer.resize(r.size());
+                } else if (event instanceof ConsoleInput.Detach) {
+                    ctx.close();
+                }
             }
         } finally {
             ReferenceCountUtil.release(msg);
@@ -108,10 +128,13 @@ final class ConsoleBridge extends ChannelInboundHandlerAdapter {
     /** Types on the console; past the high mark of bytes still on their way, stops reading the client until under the low mark. */
     private void type(ChannelHandlerContext ctx, byte[] typed) {
         Channel channel = ctx.channel();
+        if (viewer == null) {
+            return;
+        }
         if (typing.addAndGet(typed.length) > limits.consoleInputHighBytes()) {
             channel.config().setAutoRead(false);
         }
-        port.send(typed).whenComplete((v, e) -> {
+        viewer.type(typed).whenComplete((v, e) -> {
             if (e != null) {
                 log.debug("typing on console {} failed: {}", node, e.toString());
             }
@@ -154,22 +177,13 @@ final class ConsoleBridge extends ChannelInboundHandlerAdapter {
     }
 
     private void detach() {
-        if (attachment != null) {
-            attachment.close();
-            attachment = null;
+        if (viewer != null) {
+            viewer.close();
+            viewer = null;
             long missed = dropped.get();
             if (missed > 0) {
                 log.debug("console {}: {} bytes dropped while the client did not read", node, missed);
             }
         }
-    }
-
-    private static int indexOf(byte[] bytes, byte b) {
-        for (int i = 0; i < bytes.length; i++) {
-            if (bytes[i] == b) {
-                return i;
-            }
-        }
-        return -1;
     }
 }

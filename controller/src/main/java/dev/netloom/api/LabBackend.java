@@ -7,9 +7,10 @@ import dev.netloom.nodes.ExecResult;
 import dev.netloom.nodes.NetloomException;
 import dev.netloom.nodes.NodeState;
 import dev.netloom.nodes.QemuNode;
-import dev.netloom.nodes.console.Attachment;
-import dev.netloom.nodes.console.ConsoleListener;
+import dev.netloom.nodes.console.ConsoleBroker;
 import dev.netloom.nodes.console.ConsoleSession;
+import dev.netloom.nodes.console.HumanTerminal;
+import dev.netloom.nodes.qemu.QemuCommandLine;
 import dev.netloom.impairment.Impairment;
 import dev.netloom.topology.NodePlan;
 import dev.netloom.topology.SegmentPlan;
@@ -28,6 +29,15 @@ import java.util.concurrent.CompletableFuture;
 
 /** {@link LabOps} on a real, running {@link Lab}. */
 final class LabBackend implements LabOps {
+
+    /** How long setting the people's terminal size over the automation console may take. */
+    private static final Duration RESIZE_TIMEOUT = Duration.ofSeconds(10);
+
+    /** A node's console for people, and the automation console of the process it belongs to. */
+    private record Broker(ConsoleSession automation, ConsoleBroker broker) {
+    }
+
+    private final Map<String, Broker> brokers = new java.util.HashMap<>();
 
     private final Lab lab;
     private final Topology topology;
@@ -146,23 +156,28 @@ final class LabBackend implements LabOps {
     }
 
     @Override
-    public ConsolePort console(String node) {
+    public ConsoleBroker console(String node) {
         QemuNode q = readyNode(node);
         ConsoleSession c = q.console();
         if (c == null || !c.isOpen()) {
             throw notReady(node, q.state());
         }
-        return new ConsolePort() {
-            @Override
-            public Attachment attach(ConsoleListener listener) {
-                return c.attach(listener);
+        synchronized (brokers) {
+            Broker b = brokers.get(node);
+            if (b != null && b.automation() == c) {
+                return b.broker();
             }
-
-            @Override
-            public CompletableFuture<Void> send(byte[] bytes) {
-                return c.send(bytes);
+            if (b != null) {
+                b.broker().close(); // the node's process restarted: its console for people is new too
             }
-        };
+            ConsoleBroker.Terminal terminal = QemuCommandLine.hasHumanPort(q.spec())
+                    ? HumanTerminal.connect(q.paths().humanSocket(), q.paths().humanTranscript(), c.eventLoop(),
+                            size -> q.execAsync(HumanTerminal.sttyCommand(size), RESIZE_TIMEOUT))
+                    : HumanTerminal.shared(c);
+            ConsoleBroker broker = new ConsoleBroker(node, terminal);
+            brokers.put(node, new Broker(c, broker));
+            return broker;
+        }
     }
 
     private QemuNode readyNode(String node) {

@@ -2,8 +2,7 @@ package dev.netloom.api;
 
 import dev.netloom.observe.LabStats;
 import dev.netloom.nodes.ExecResult;
-import dev.netloom.nodes.console.Attachment;
-import dev.netloom.nodes.console.ConsoleListener;
+import dev.netloom.nodes.console.ConsoleBroker;
 import dev.netloom.impairment.Impairment;
 import dev.netloom.topology.Topology;
 
@@ -59,16 +58,6 @@ public interface LabOps {
         }
     }
 
-    /** A node's console as the API uses it: read everything, type bytes. */
-    interface ConsolePort {
-
-        /** Attaches a reader that sees every console byte from now on. */
-        Attachment attach(ConsoleListener listener);
-
-        /** Types bytes on the console. */
-        CompletableFuture<Void> send(byte[] bytes);
-    }
-
     /**
      * A capture running for a client ({@code link.capture}): the taps it listens on, a future that
      * completes with why it ended once its last byte is written, and how to stop it.
@@ -112,8 +101,8 @@ public interface LabOps {
 
     String topologyDot();
 
-    /** The console of a READY node; an ApiException NOT_READY otherwise. */
-    ConsolePort console(String node);
+    /** The console for people of a READY node (one per node while its process lives); an ApiException NOT_READY otherwise. */
+    ConsoleBroker console(String node);
 
     /**
      * Starts capturing a link or LAN into {@code out} (see {@link dev.netloom.lab.Lab#capture}); blocks

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.netloom.nodes.BadInputException;
 import dev.netloom.nodes.NetloomException;
+import dev.netloom.nodes.console.ConsoleBroker;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -246,14 +247,18 @@ final class RpcHandler extends ChannelInboundHandlerAdapter {
 
     /** Answers, then turns the connection into a raw byte stream to and from the node's console. */
     private void console(JsonNode id, ObjectNode params) {
-        Params p = new Params("node.console", params, List.of("node"));
+        Params p = new Params("node.console", params, List.of("node", "name", "readOnly", "rows", "cols", "history"));
         String node = shared.methods().node(p.string("node", "a node name"));
-        LabOps.ConsolePort port = shared.ops().console(node);
-        write(response(id, MAPPER.createObjectNode().put("console", node).put("detach", "Ctrl-]")));
+        ConsoleBridge.Join join = ConsoleBridge.Join.of(p);
+        ConsoleBroker broker = shared.ops().console(node);
+        String holder = broker.holder();
+        ObjectNode answer = MAPPER.createObjectNode().put("console", node).put("detach", "Ctrl-]");
+        answer.put("keyboard", join.readOnly() ? "read-only" : holder == null ? "yours" : holder);
+        write(response(id, answer));
         raw = true; // answers to requests still running on this connection are dropped from now on
         shared.events().unsubscribe(ctx.channel());
         ChannelPipeline pipeline = ctx.pipeline();
-        pipeline.addLast(ApiChannelInitializer.CONSOLE, new ConsoleBridge(port, node, shared.limits()));
+        pipeline.addLast(ApiChannelInitializer.CONSOLE, new ConsoleBridge(broker, node, join, shared.limits()));
         ctx.channel().config().setAutoRead(true); // from now on the bridge decides when to stop reading
         // order matters: bytes the framer still holds are handed on when it goes, and must reach the console
         pipeline.remove(this);

@@ -49,12 +49,18 @@ final class WebSocketFrames {
         }
     }
 
-    /** JSON-RPC's lines out as text frames (the newline at their end is JSON whitespace). */
+    /**
+     * JSON-RPC's lines out as text frames (the newline at their end is JSON whitespace). Once a console
+     * or capture stream is in the pipeline its bytes are not text, also in the moment before the switch
+     * removes this handler (a console's first output may come as soon as it is joined): they pass on,
+     * to go as binary frames.
+     */
     static final class Text extends ChannelOutboundHandlerAdapter {
 
         @Override
         public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-            ctx.write(msg instanceof ByteBuf b ? new TextWebSocketFrame(b) : msg, promise);
+            boolean stream = ctx.pipeline().get(ApiChannelInitializer.CONSOLE) != null || ctx.pipeline().get(ApiChannelInitializer.CAPTURE) != null;
+            ctx.write(msg instanceof ByteBuf b && !stream ? new TextWebSocketFrame(b) : msg, promise);
         }
     }
 }

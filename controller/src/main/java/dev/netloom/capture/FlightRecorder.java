@@ -1,6 +1,7 @@
 package dev.netloom.capture;
 
 import dev.netloom.nodes.NetloomException;
+import dev.netloom.nodes.host.Netns;
 import dev.netloom.nodes.host.Proc;
 
 import java.io.BufferedInputStream;
@@ -49,18 +50,18 @@ public final class FlightRecorder implements AutoCloseable {
         }
     }
 
-    private final String namespace;
+    private final Netns namespace;
     private final Path dir;
     private final Map<String, List<CaptureTap>> bySegment = new LinkedHashMap<>();
     private final List<Process> processes = new ArrayList<>();
 
-    private FlightRecorder(String namespace, Path dir) {
+    private FlightRecorder(Netns namespace, Path dir) {
         this.namespace = namespace;
         this.dir = dir;
     }
 
     /** Starts a ring on every tap and returns once each tcpdump listens. */
-    public static FlightRecorder start(String namespace, List<CaptureTap> taps, Path dir, long ringBytes) {
+    public static FlightRecorder start(Netns namespace, List<CaptureTap> taps, Path dir, long ringBytes) {
         FlightRecorder r = new FlightRecorder(namespace, dir);
         try {
             Files.createDirectories(dir);

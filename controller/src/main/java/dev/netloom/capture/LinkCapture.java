@@ -1,6 +1,7 @@
 package dev.netloom.capture;
 
 import dev.netloom.nodes.NetloomException;
+import dev.netloom.nodes.host.Netns;
 import dev.netloom.nodes.host.Proc;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,7 +81,7 @@ public final class LinkCapture implements AutoCloseable {
      * (frames sent after that are captured). {@code filter} must have been checked
      * ({@link Tcpdump#checkFilter}); {@code count} 0 and {@code duration} null mean no limit.
      */
-    public static LinkCapture start(String namespace, List<CaptureTap> taps, String filter, Format format, long count,
+    public static LinkCapture start(Netns namespace, List<CaptureTap> taps, String filter, Format format, long count,
                                     Duration duration, Output out) {
         LinkCapture c = new LinkCapture(taps, format, count, out);
         c.stopping.thenRunAsync(c::finish, r -> daemon("capture-end", r));
@@ -94,7 +95,7 @@ public final class LinkCapture implements AutoCloseable {
         return c;
     }
 
-    private void begin(String namespace, String filter, Duration duration) {
+    private void begin(Netns namespace, String filter, Duration duration) {
         List<CountDownLatch> listening = new ArrayList<>();
         for (CaptureTap t : taps) {
             Process p;

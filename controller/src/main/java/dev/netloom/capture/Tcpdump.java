@@ -1,7 +1,10 @@
 package dev.netloom.capture;
 
 import dev.netloom.nodes.BadInputException;
+import dev.netloom.nodes.host.Netns;
 import dev.netloom.nodes.host.Proc;
+import dev.netloom.nodes.host.UserNetns;
+import dev.netloom.nodes.NetloomException;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,8 +13,8 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * The tcpdump command lines of captures, each run in the lab's namespace with {@code ip netns exec}
- * (an argument list, never a shell): one process per tap, listening to what the tap's guest sends
+ * The tcpdump command lines of captures, each run in the lab's namespace ({@link Netns#exec}: an
+ * argument list, never a shell): one process per tap, listening to what the tap's guest sends
  * ({@code -Q in}). A user's BPF filter is one argument after {@code --}, so it cannot become an
  * option, and is compiled first ({@link #checkFilter}) so that a bad one is refused with tcpdump's
  * own message before anything starts.
@@ -25,14 +28,18 @@ public final class Tcpdump {
     private Tcpdump() {
     }
 
-    /** {@code ip netns exec NS tcpdump ...}: the common start. -Z root keeps root, so ring files may be written in the root-owned run directory. */
-    private static List<String> base(String namespace, String tap) {
-        return new ArrayList<>(List.of("ip", "netns", "exec", namespace, "tcpdump", "-i", tap, "-Q", "in", "-n", "-Z", "root",
-                "-s", String.valueOf(Pcapng.SNAPLEN)));
+    /**
+     * {@code tcpdump ...} in the namespace: the common start. -Z root keeps root, so ring files may be
+     * written in the root-owned run directory (in an ordinary user's lab namespace, root is that user).
+     */
+    private static List<String> base(Netns namespace, String tap) {
+        requireRoot(namespace);
+        return new ArrayList<>(namespace.exec(List.of("tcpdump", "-i", tap, "-Q", "in", "-n", "-Z", "root",
+                "-s", String.valueOf(Pcapng.SNAPLEN))));
     }
 
     /** A live capture: pcap on standard output, each frame written as it comes ({@code -U}, {@code --immediate-mode}). */
-    public static List<String> live(String namespace, String tap, String filter) {
+    public static List<String> live(Netns namespace, String tap, String filter) {
         List<String> c = base(namespace, tap);
         c.addAll(List.of("--immediate-mode", "-U", "-w", "-"));
         return withFilter(c, filter);
@@ -43,7 +50,7 @@ public final class Tcpdump {
      * {@code prefix0}, {@code prefix1}, ... that tcpdump reuses in turn, so the last
      * {@code (files - 1) * fileMillions} million bytes at least are always on disk.
      */
-    public static List<String> ring(String namespace, String tap, Path prefix, int fileMillions, int files) {
+    public static List<String> ring(Netns namespace, String tap, Path prefix, int fileMillions, int files) {
         List<String> c = base(namespace, tap);
         // immediate mode: without it the kernel hands frames over in blocks, up to a second late, and a
         // failed check's last frames would not be in the files yet when they are saved
@@ -52,9 +59,22 @@ public final class Tcpdump {
     }
 
     /** Compiles {@code filter} for the tap's link type and prints the program ({@code -d}): the check before a capture. */
-    public static List<String> compile(String namespace, String tap, String filter) {
-        List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", namespace, "tcpdump", "-d", "-i", tap));
+    public static List<String> compile(Netns namespace, String tap, String filter) {
+        requireRoot(namespace);
+        List<String> c = new ArrayList<>(namespace.exec(List.of("tcpdump", "-d", "-i", tap)));
         return withFilter(c, filter);
+    }
+
+    /**
+     * Refuses captures in an ordinary user's lab namespace ({@link UserNetns}): tcpdump, root there,
+     * sets its groups when it drops privileges (-Z root, or Debian's default user tcpdump), and the
+     * kernel forbids setgroups in a user namespace that an ordinary user made.
+     */
+    static void requireRoot(Netns namespace) {
+        if (namespace instanceof UserNetns) {
+            throw new NetloomException("captures need a lab run as root: tcpdump changes its groups when it starts, which the kernel"
+                    + " forbids in the user namespace of a lab without root (docs/host.md, \"Running without root\")");
+        }
     }
 
     private static List<String> withFilter(List<String> c, String filter) {
@@ -87,7 +107,7 @@ public final class Tcpdump {
     }
 
     /** Compiles the filter on the tap with tcpdump itself; a BadInputException with tcpdump's reason when it does not compile. */
-    public static void checkFilter(String namespace, String tap, String filter) {
+    public static void checkFilter(Netns namespace, String tap, String filter) {
         if (filter == null) {
             return;
         }

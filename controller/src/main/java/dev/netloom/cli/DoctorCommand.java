@@ -5,7 +5,9 @@ import dev.netloom.fabric.Fabric;
 import dev.netloom.lab.MemoryMerging;
 import dev.netloom.nodes.host.HostSetup;
 import dev.netloom.nodes.host.HostTool;
+import dev.netloom.nodes.host.Netns;
 import dev.netloom.nodes.host.Proc;
+import dev.netloom.nodes.host.Rootless;
 import dev.netloom.nodes.image.ImageStore;
 import dev.netloom.nodes.image.TinyImageBuilder;
 import dev.netloom.nodes.qemu.Accel;
@@ -28,8 +30,9 @@ import java.util.concurrent.Callable;
 /** Checks that this host can run labs, one line per check, with a remedy where one fails. */
 @Command(name = "doctor", mixinStandardHelpOptions = true, header = "Check that this host can run labs.",
         description = {"Check the host: every host program netloom runs (with the Debian package for each missing one),",
-                "QEMU, acceleration (a real KVM test boot), /dev/net/tun, bridges, taps and tc mirred in a scratch network",
-                "namespace, host netem, ip and tc, and which guest architectures (x86_64, arm64) this host can run.",
+                "QEMU, acceleration (a real KVM test boot), /dev/net/tun, whether labs run without root (and why not),",
+                "bridges, taps and tc mirred in a scratch network namespace, host netem, ip and tc, and which guest",
+                "architectures (x86_64, arm64) this host can run.",
                 "Exit 0 if netloom can run labs here, 1 otherwise.",
                 "As root, missing core packages are installed first. The KVM probe boots the tiny image;",
                 "doctor builds it first when it is missing (as root)."})
@@ -54,6 +57,7 @@ final class DoctorCommand implements Callable<Integer> {
         architectures(acceleration(requested));
         tun();
         ksm();
+        rootless();
         namespace();
         tools();
         System.out.println(ok ? "netloom can run labs on this host" : "netloom cannot run labs on this host yet: fix the lines marked FAIL");
@@ -140,7 +144,7 @@ final class DoctorCommand implements Callable<Integer> {
     }
 
     private void tun() {
-        Path tun = Path.of("/dev/net/tun");
+        Path tun = Rootless.TUN;
         boolean opens;
         try {
             new RandomAccessFile(tun.toFile(), "rw").close();
@@ -149,7 +153,20 @@ final class DoctorCommand implements Callable<Integer> {
             opens = false;
         }
         check(opens, "/dev/net/tun", opens ? "opens" : "missing or not openable",
-                Files.exists(tun) ? "run netloom as root" : "load the tun module: modprobe tun");
+                Files.exists(tun) ? Rootless.tunObstacle(HostSetup.isRoot()).orElse("run netloom as root") : "load the tun module: modprobe tun");
+    }
+
+    /** Whether ordinary users can run labs here (as root: for them; otherwise: for this user), and why not. */
+    private void rootless() {
+        List<String> obstacles = Rootless.obstacles();
+        String who = HostSetup.isRoot() ? "ordinary users" : System.getProperty("user.name");
+        if (obstacles.isEmpty()) {
+            line("OK", "rootless", who + " can run labs without root (in user namespaces of their own; KSM stays off for them)");
+        } else if (HostSetup.isRoot()) {
+            line("WARN", "rootless", who + " cannot run labs here: " + String.join("; ", obstacles));
+        } else {
+            check(false, "rootless", "labs without root do not work here: " + String.join("; ", obstacles), "fix that, or run netloom as root");
+        }
     }
 
     /** Same-page merging: whether it runs or netloom can turn it on, and what it saves now (a host without it still runs labs, with more memory per node). */
@@ -159,17 +176,22 @@ final class DoctorCommand implements Callable<Integer> {
     }
 
     /**
-     * Creates a bridge and taps in a scratch namespace, joins two taps as a lab joins a link's, tries
-     * host netem there, and removes it all.
+     * Creates a bridge and taps in a scratch namespace (an ordinary user's in a user namespace of its
+     * own, as a lab's), joins two taps as a lab joins a link's, tries host netem there, and removes it all.
      */
     private void namespace() {
         String ns = Names.scratchNamespace(Names.DOCTOR, String.valueOf(ProcessHandle.current().pid()));
-        Proc.Result add = Proc.run(List.of("ip", "netns", "add", ns), Duration.ofSeconds(20));
-        if (!check(add.ok(), "namespace", add.ok() ? "created " + ns : Proc.lastLine(add.stderr()), "run netloom as root on a kernel with network namespaces")) {
+        Netns netns;
+        try {
+            netns = Netns.create(ns);
+        } catch (RuntimeException e) {
+            check(false, "namespace", e.getMessage(), Netns.rootless() ? "see the rootless line, or run netloom as root"
+                    : "run netloom as root on a kernel with network namespaces");
             return;
         }
+        line("OK", "namespace", "created " + netns);
         try {
-            Proc.Result wiring = Proc.run(List.of("ip", "-n", ns, "-batch", "-"), null,
+            Proc.Result wiring = Proc.run(netns.tool("ip", List.of("-batch", "-")), null,
                     ("link add nl-br0 type bridge\n"
                             + "tuntap add dev nl-tap0 mode tap\n"
                             + "link set nl-tap0 master nl-br0\n"
@@ -180,19 +202,23 @@ final class DoctorCommand implements Callable<Integer> {
                             + "link set nl-veth0 up\n").getBytes(), Duration.ofSeconds(20));
             check(wiring.ok(), "bridge+tap", wiring.ok() ? "a bridge and a tap work in a network namespace" : Proc.lastLine(wiring.stderr()),
                     "load the bridge and tun modules (modprobe bridge tun)");
-            Proc.Result mirred = Proc.run(List.of("tc", "-n", ns, "-batch", "-"), null,
+            Proc.Result mirred = Proc.run(netns.tool("tc", List.of("-batch", "-")), null,
                     (Fabric.redirect("nl-tap1", "nl-tap2") + Fabric.redirect("nl-tap2", "nl-tap1")).getBytes(), Duration.ofSeconds(20));
             check(mirred.ok(), "tc mirred", mirred.ok() ? "two taps joined by tc redirects, as a lab joins a link's" : Proc.lastLine(mirred.stderr()),
                     "load the ingress qdisc, u32 classifier and mirred action (modprobe sch_ingress cls_u32 act_mirred)");
-            Proc.Result netem = Proc.run(List.of("tc", "-n", ns, "qdisc", "add", "dev", "nl-veth0", "root", "netem", "delay", "1ms"), Duration.ofSeconds(20));
+            Proc.Result netem = Proc.run(netns.tool("tc", List.of("qdisc", "add", "dev", "nl-veth0", "root", "netem", "delay", "1ms")), Duration.ofSeconds(20));
             line("OK", "host netem", netem.ok() ? "available: impairments run on the host's taps"
                     : "not available (" + Proc.lastLine(netem.stderr()) + "): impairments run inside the guests (guest netem)");
-            Proc.Result tbf = Proc.run(List.of("tc", "-n", ns, "qdisc", "replace", "dev", "nl-veth0", "root", "tbf", "rate", "1mbit", "burst", "32kbit", "latency", "50ms"),
+            Proc.Result tbf = Proc.run(netns.tool("tc", List.of("qdisc", "replace", "dev", "nl-veth0", "root", "tbf", "rate", "1mbit", "burst", "32kbit", "latency", "50ms")),
                     Duration.ofSeconds(20));
             line("OK", "host tbf", tbf.ok() ? "available (rate limits on the host)" : "not available: " + Proc.lastLine(tbf.stderr()));
         } finally {
-            Proc.Result del = Proc.run(List.of("ip", "netns", "del", ns), Duration.ofSeconds(20));
-            check(del.ok(), "namespace", del.ok() ? "removed " + ns : Proc.lastLine(del.stderr()), "remove it by hand: ip netns del " + ns);
+            try {
+                netns.delete();
+                line("OK", "namespace", "removed " + ns);
+            } catch (RuntimeException e) {
+                check(false, "namespace", e.getMessage(), "remove it by hand: ip netns del " + ns);
+            }
         }
     }
 

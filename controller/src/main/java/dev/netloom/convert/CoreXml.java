@@ -1,5 +1,7 @@
 package dev.netloom.convert;
 
+import dev.netloom.mobility.GeoOrigin;
+import dev.netloom.mobility.Position;
 import dev.netloom.nodes.BadInputException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,8 +31,11 @@ public final class CoreXml {
     public record Iface(String name, String ipv4, String ipv6, String mac) {
     }
 
-    /** A host, with its position in metres from the scenario's origin (null without a point). */
-    public record Host(String name, List<Iface> interfaces, double[] xy) {
+    /**
+     * A host, with its position in metres from the scenario's origin (null without a point) and, for a
+     * GPS point, its latitude and longitude (else null).
+     */
+    public record Host(String name, List<Iface> interfaces, double[] xy, double[] latLon) {
     }
 
     /** A network (CORE's link or switch): its members as "host/iface". */
@@ -71,7 +76,8 @@ public final class CoreXml {
                 }
                 ifs.add(new Iface(i.getAttribute("name"), addr.get("IPv4"), addr.get("IPv6"), addr.get("mac")));
             }
-            hosts.add(new Host(h.getAttribute("name"), ifs, point(children(h, "point"), origin)));
+            List<Element> points = children(h, "point");
+            hosts.add(new Host(h.getAttribute("name"), ifs, point(points, origin), latLon(points)));
         }
         List<Network> networks = new ArrayList<>();
         for (Element n : children(root, "network")) {
@@ -100,12 +106,30 @@ public final class CoreXml {
         if (o.getAttribute("lat").isEmpty() || o.getAttribute("lon").isEmpty()) {
             return null;
         }
-        return new double[] {Double.parseDouble(o.getAttribute("lat")), Double.parseDouble(o.getAttribute("lon"))};
+        try {
+            return new double[] {Double.parseDouble(o.getAttribute("lat")), Double.parseDouble(o.getAttribute("lon"))};
+        } catch (NumberFormatException e) {
+            throw new BadInputException("the session <origin> has a coordinate that is not a number: " + e.getMessage());
+        }
+    }
+
+    /** A GPS point's latitude and longitude, or null. */
+    static double[] latLon(List<Element> points) {
+        if (points.isEmpty() || points.get(0).getAttribute("lat").isEmpty() || points.get(0).getAttribute("lon").isEmpty()) {
+            return null;
+        }
+        try {
+            double[] ll = {Double.parseDouble(points.get(0).getAttribute("lat")), Double.parseDouble(points.get(0).getAttribute("lon"))};
+            new GeoOrigin(ll[0], ll[1]); // in range
+            return ll;
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("a <point> has a latitude/longitude that is not one: " + e.getMessage());
+        }
     }
 
     /**
      * A point in metres: x/y as given for a screen point, or a GPS point projected on the plane at the
-     * origin (equirectangular: fine over the few kilometres of a CORE canvas).
+     * origin ({@link GeoOrigin}; the point itself without an origin).
      */
     static double[] point(List<Element> points, double[] origin) {
         if (points.isEmpty()) {
@@ -113,12 +137,10 @@ public final class CoreXml {
         }
         Element p = points.get(0);
         try {
-            if (!p.getAttribute("lat").isEmpty() && !p.getAttribute("lon").isEmpty()) {
-                double lat = Double.parseDouble(p.getAttribute("lat"));
-                double lon = Double.parseDouble(p.getAttribute("lon"));
-                double lat0 = origin != null ? origin[0] : lat;
-                double lon0 = origin != null ? origin[1] : lon;
-                return new double[] {(lon - lon0) * 111_320 * Math.cos(Math.toRadians(lat0)), (lat - lat0) * 110_574};
+            double[] ll = latLon(points);
+            if (ll != null) {
+                Position xy = (origin != null ? new GeoOrigin(origin[0], origin[1]) : new GeoOrigin(ll[0], ll[1])).project(ll[0], ll[1]);
+                return new double[] {xy.x(), xy.y()};
             }
             if (!p.getAttribute("x").isEmpty() && !p.getAttribute("y").isEmpty()) {
                 return new double[] {Double.parseDouble(p.getAttribute("x")), Double.parseDouble(p.getAttribute("y"))};

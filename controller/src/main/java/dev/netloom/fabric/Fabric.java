@@ -2,7 +2,10 @@ package dev.netloom.fabric;
 
 import dev.netloom.impairment.HostShell;
 import dev.netloom.nodes.NetloomException;
+import dev.netloom.nodes.host.Netns;
 import dev.netloom.nodes.host.Proc;
+import dev.netloom.nodes.host.Rootless;
+import dev.netloom.nodes.host.UserNetns;
 import dev.netloom.scenario.Names;
 import dev.netloom.topology.Plan;
 import dev.netloom.topology.SegmentPlan;
@@ -11,15 +14,16 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * The per-lab network: one namespace ({@code nl-LAB}) holding a tap per attached node interface.
+ * The per-lab network: one namespace ({@code nl-LAB}; an ordinary user's is inside a user namespace
+ * of the lab's own, {@link UserNetns}) holding a tap per attached node interface.
  * A point-to-point link has no bridge: each of its two taps redirects what it receives from its
  * guest to the other tap's egress with tc mirred. A LAN is a bridge with its members' taps. All
  * devices come from one {@code ip -batch} call, all redirects from one {@code tc -batch} call.
@@ -33,10 +37,12 @@ public final class Fabric implements HostShell {
     private static final Logger log = LoggerFactory.getLogger(Fabric.class);
     private static final Duration IP_TIMEOUT = Duration.ofMinutes(2);
 
+    private final Netns netns;
     private final String namespace;
 
-    private Fabric(String namespace) {
-        this.namespace = namespace;
+    private Fabric(Netns netns) {
+        this.netns = netns;
+        this.namespace = netns.name();
     }
 
     public static String namespaceFor(String lab) {
@@ -46,14 +52,17 @@ public final class Fabric implements HostShell {
         return Names.NAMESPACE_PREFIX + lab;
     }
 
-    /** The fabric of an existing namespace (for cleanup and runtime changes). */
-    public static Fabric attach(String lab) {
-        return new Fabric(namespaceFor(lab));
+    /**
+     * The fabric of a lab's existing named namespace (root's: for cleanup); empty when there is none. An
+     * ordinary user's lab namespace has no name on the host: only its controller holds it ({@link UserNetns}).
+     */
+    public static Optional<Fabric> attach(String lab) {
+        return Netns.find(namespaceFor(lab)).map(Fabric::new);
     }
 
+    /** True when a named namespace (root's, {@code ip netns list}) of that name exists. */
     public static boolean exists(String namespace) {
-        Proc.Result r = Proc.run(List.of("ip", "netns", "list"), IP_TIMEOUT).orThrow();
-        return r.stdout().lines().map(l -> l.split("\\s+")[0]).anyMatch(namespace::equals);
+        return Netns.Named.exists(namespace);
     }
 
     /**
@@ -62,12 +71,17 @@ public final class Fabric implements HostShell {
      * behind.
      */
     public static Fabric create(Plan plan) {
-        Fabric fabric = new Fabric(namespaceFor(plan.lab()));
-        if (exists(fabric.namespace)) {
-            throw new NetloomException("network namespace " + fabric.namespace + " already exists: lab " + plan.lab()
+        String namespace = namespaceFor(plan.lab());
+        if (Netns.find(namespace).isPresent()) {
+            throw new NetloomException("network namespace " + namespace + " already exists: lab " + plan.lab()
                     + " is running, or a crashed run left it behind (`netloom down " + plan.lab() + "` or `netloom cleanup`)");
         }
-        Proc.run(List.of("ip", "netns", "add", fabric.namespace), IP_TIMEOUT).orThrow();
+        if (Netns.rootless()) {
+            Rootless.tunObstacle(false).ifPresent(why -> {
+                throw new NetloomException("lab " + plan.lab() + " cannot have taps: " + why);
+            });
+        }
+        Fabric fabric = new Fabric(Netns.create(namespace));
         try {
             fabric.ip(wiring(plan));
             String redirects = redirects(plan);
@@ -201,6 +215,11 @@ public final class Fabric implements HostShell {
         return namespace;
     }
 
+    /** The namespace as programs enter it (QEMU, tcpdump, ip, tc). */
+    public Netns netns() {
+        return netns;
+    }
+
     /** Runs {@code ip -n NS -batch -} with {@code lines}. */
     @Override
     public void ip(String lines) {
@@ -218,7 +237,7 @@ public final class Fabric implements HostShell {
 
     /** Runs {@code TOOL -n NS -batch -} with {@code lines}; a failure says what failed, the tool's error and the line, then the remedy. */
     private void run(String tool, String lines, String failure, String remedy) {
-        Proc.Result r = Proc.run(List.of(tool, "-n", namespace, "-batch", "-"), null, lines.getBytes(StandardCharsets.UTF_8), IP_TIMEOUT);
+        Proc.Result r = Proc.run(netns.tool(tool, List.of("-batch", "-")), null, lines.getBytes(StandardCharsets.UTF_8), IP_TIMEOUT);
         if (!r.ok()) {
             throw new NetloomException(failure + ": " + batchError(r.stderr(), lines) + remedy);
         }
@@ -265,18 +284,11 @@ public final class Fabric implements HostShell {
 
     @Override
     public boolean tcSucceeds(List<String> args) {
-        List<String> command = new ArrayList<>(List.of("tc", "-n", namespace));
-        command.addAll(args);
-        return Proc.run(command, IP_TIMEOUT).ok();
+        return Proc.run(netns.tool("tc", args), IP_TIMEOUT).ok();
     }
 
     /** Deletes the namespace and with it every device in it. Idempotent. */
     public void destroy() {
-        if (exists(namespace)) {
-            Proc.Result r = Proc.run(List.of("ip", "netns", "del", namespace), IP_TIMEOUT);
-            if (!r.ok() && exists(namespace)) {
-                throw new NetloomException("cannot delete network namespace " + namespace + ": " + Proc.lastLine(r.stderr()));
-            }
-        }
+        netns.delete();
     }
 }

@@ -2,7 +2,7 @@ package dev.netloom.lab;
 
 import dev.netloom.fabric.Fabric;
 import dev.netloom.nodes.NodePaths;
-import dev.netloom.nodes.host.Proc;
+import dev.netloom.nodes.host.Netns;
 import dev.netloom.nodes.image.ImageStore;
 import dev.netloom.scenario.Names;
 
@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -130,8 +131,7 @@ public final class Cleanup {
 
     /** True when a process runs in the lab's namespace or names its run directory in its arguments. */
     static boolean running(LabEntry lab) {
-        String namespace = Names.LAB.matcher(lab.name()).matches() ? Fabric.namespaceFor(lab.name()) : null;
-        if (namespace != null && Fabric.exists(namespace) && !namespacePids(namespace).isEmpty()) {
+        if (namespaceOf(lab.name()).map(ns -> !ns.pids().isEmpty()).orElse(false)) {
             return true;
         }
         String dir = lab.dir() + "/";
@@ -149,15 +149,17 @@ public final class Cleanup {
         } catch (RuntimeException e) {
             say.accept("lab " + name + ": " + e.getMessage() + "; removing what its directory and namespace hold");
         }
-        String namespace = Names.LAB.matcher(name).matches() ? Fabric.namespaceFor(name) : null;
-        boolean hasNamespace = namespace != null && Fabric.exists(namespace);
+        Optional<Netns> namespace = namespaceOf(name);
         Set<Long> pids = new LinkedHashSet<>();
         if (journal != null) {
             journal.pids().stream().filter(pid -> isQemuOf(pid, paths.dir())).forEach(pids::add);
         }
         pidfiles(paths).stream().filter(pid -> isQemuOf(pid, paths.dir())).forEach(pids::add);
-        if (hasNamespace) {
-            pids.addAll(namespacePids(namespace));
+        namespace.ifPresent(ns -> pids.addAll(ns.pids()));
+        if (Netns.rootless()) {
+            // an ordinary user's lab namespace has no name and lost its holder with the controller: it is
+            // found through the lab's QEMUs, and so are the other processes inside (tcpdumps)
+            List.copyOf(pids).forEach(pid -> pids.addAll(Netns.membersOf(pid)));
         }
         for (long pid : pids) {
             ProcessHandle.of(pid).ifPresent(p -> {
@@ -166,10 +168,10 @@ public final class Cleanup {
                 p.onExit().orTimeout(EXIT_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).exceptionally(e -> null).join();
             });
         }
-        if (hasNamespace) {
-            say.accept("lab " + name + ": deleting network namespace " + namespace);
-            Fabric.attach(name).destroy();
-        }
+        namespace.ifPresent(ns -> {
+            say.accept("lab " + name + ": deleting network namespace " + ns.name());
+            ns.delete();
+        });
         ImageStore.deleteTree(paths.dir());
         say.accept("lab " + name + ": removed " + paths.dir());
     }
@@ -194,13 +196,9 @@ public final class Cleanup {
         return out;
     }
 
-    /** The processes inside a namespace (`ip netns pids`): in a lab's own namespace, they are the lab's. */
-    private static List<Long> namespacePids(String namespace) {
-        Proc.Result r = Proc.run(List.of("ip", "netns", "pids", namespace), Duration.ofSeconds(30));
-        if (!r.ok()) {
-            return List.of();
-        }
-        return r.stdout().lines().map(String::strip).filter(l -> l.matches("[0-9]+")).map(Long::parseLong).toList();
+    /** The lab's named namespace (root's), if there is one; an ordinary user's lab has none by name. */
+    private static Optional<Netns> namespaceOf(String lab) {
+        return Names.LAB.matcher(lab).matches() ? Netns.find(Fabric.namespaceFor(lab)) : Optional.empty();
     }
 
     /** True when pid runs QEMU with a path inside {@code labDir} on its command line. */

@@ -163,6 +163,12 @@ public final class Lab implements AutoCloseable {
         return paths;
     }
 
+    /** The lab's namespace as programs enter it; null before it exists. */
+    public dev.netloom.nodes.host.Netns netns() {
+        Fabric f = fabric;
+        return f == null ? null : f.netns();
+    }
+
     public Map<String, QemuNode> nodes() {
         return Map.copyOf(nodes);
     }
@@ -210,7 +216,7 @@ public final class Lab implements AutoCloseable {
         shaping = Shaping.choose(initial, probes, fabric);
         creating(shaping::applyHostAtStart);
         if (scenario.capture().recorder()) {
-            creating(() -> captures.startRecorder(fabric.namespace(), scenario.capture().ringBytes()));
+            creating(() -> captures.startRecorder(fabric.netns(), scenario.capture().ringBytes()));
         }
         for (Scenario.LinkDef l : scenario.links()) {
             if (l.startsDown()) {
@@ -276,10 +282,13 @@ public final class Lab implements AutoCloseable {
         return started[0];
     }
 
-    /** A node's spec; the same before the lab's namespace exists (its name is the lab's) and after. */
+    /**
+     * A node's spec; its fork key is the same before the lab's namespace exists and after. Before, it
+     * names no namespace: fork choice and admission read it then, and a template boots outside any.
+     */
     private NodeSpec specOf(NodePlan n, ImageManifest manifest) {
         return new NodeSpec(n.name(), manifest, images.dir(n.image()), manifest.arch().accel(accel), n.cpus(), n.memoryMiB(), n.nics(),
-                Fabric.namespaceFor(name()), List.of(), null, null, 1).withMemoryMerging(scenario.ksm()); // KSM unwanted: mem-merge=off
+                fabric == null ? null : fabric.netns(), List.of(), null, null, 1).withMemoryMerging(scenario.ksm()); // KSM unwanted: mem-merge=off
     }
 
     private QemuNode startNode(NodePlan n, ImageManifest manifest) {
@@ -445,7 +454,7 @@ public final class Lab implements AutoCloseable {
             throw new NetloomException(segmentName + " is down, and tcpdump cannot open a tap that is down: capture it once it is up"
                     + " (`netloom link up " + segmentName + "`); the flight recorder keeps recording across a link's down and up");
         }
-        return captures.start(fabric.namespace(), segmentName, direction, filter, format, count, duration, out, this::creating);
+        return captures.start(fabric.netns(), segmentName, direction, filter, format, count, duration, out, this::creating);
     }
 
     /** Whether the flight recorder runs. */
@@ -494,11 +503,13 @@ public final class Lab implements AutoCloseable {
                 CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).join();
                 // tcpdumps hold the namespace: it would outlive `ip netns del` while they run
                 captures.close();
-                Fabric.attach(name()).destroy(); // the name is ours, so is its namespace, however far the bring-up got
+                // the name is ours, so is its namespace, however far the bring-up got
+                (fabric != null ? java.util.Optional.of(fabric) : Fabric.attach(name())).ifPresent(Fabric::destroy);
                 event(LabEvent.Kind.LAB, name(), "down");
                 HostLock.run(() -> { // never while a new run of this name claims it
                     ImageStore.deleteTree(paths.dir());
                     MemoryMerging.host().releaseIfLast(line -> event(LabEvent.Kind.LAB, name(), line));
+                    HostMemory.forget(name());
                 });
             }
         } finally {

@@ -6,6 +6,7 @@ import dev.netloom.capture.LinkCapture;
 import dev.netloom.capture.Tcpdump;
 import dev.netloom.nodes.BadInputException;
 import dev.netloom.nodes.NetloomException;
+import dev.netloom.nodes.host.Netns;
 import dev.netloom.nodes.host.Proc;
 import dev.netloom.topology.Plan;
 import dev.netloom.topology.SegmentPlan;
@@ -61,7 +62,7 @@ final class LabCaptures {
     }
 
     /** Starts the flight recorder on every tap of the lab, a ring of at least {@code ringBytes} each. */
-    void startRecorder(String namespace, long ringBytes) {
+    void startRecorder(Netns namespace, long ringBytes) {
         requireTcpdump();
         List<CaptureTap> taps = plan.segments().stream().flatMap(seg -> taps(plan, seg.name(), null).stream()).toList();
         recorder = FlightRecorder.start(namespace, taps, recorderDir, ringBytes);
@@ -72,7 +73,7 @@ final class LabCaptures {
      * Starts a capture ({@link LinkCapture}) once its filter compiles; {@code creating} runs the start
      * unless the lab is going down.
      */
-    LinkCapture start(String namespace, String segmentName, String direction, String filter, LinkCapture.Format format, long count,
+    LinkCapture start(Netns namespace, String segmentName, String direction, String filter, LinkCapture.Format format, long count,
                       Duration duration, LinkCapture.Output out, Consumer<Runnable> creating) {
         List<CaptureTap> taps = taps(plan, segmentName, direction);
         requireTcpdump();

@@ -4,6 +4,7 @@ import dev.netloom.fabric.Fabric;
 import dev.netloom.nodes.BadInputException;
 import dev.netloom.nodes.NetloomException;
 import dev.netloom.nodes.RunDirs;
+import dev.netloom.nodes.host.Netns;
 import dev.netloom.nodes.host.ProcessIdentity;
 import dev.netloom.topology.Plan;
 
@@ -51,7 +52,7 @@ final class LabJournal {
                 throw new BadInputException("lab " + name + " exists with an unreadable journal (" + existing.problem()
                         + ") and processes of it still run: `netloom down " + name + "` removes it");
             }
-            if (existing != null || Fabric.exists(Fabric.namespaceFor(name))) {
+            if (existing != null || Netns.find(Fabric.namespaceFor(name)).isPresent()) {
                 Cleanup.removeLeftovers(name, paths, cleanup);
             }
             MemoryMerging merging = MemoryMerging.host();

@@ -28,8 +28,13 @@ import java.util.function.Supplier;
  */
 final class NodeSetup {
 
-    /** How long one short configuration exec may take (a tc line, a link up or down). */
-    static final Duration CONFIG_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * How long one short configuration exec may take (a tc line, a link up or down, the tool probe).
+     * Generous: 40 nodes forking at once beside other jobs (load average 38 on 2 cores) took up to
+     * 34 s to configure, and a timeout fails the lab, while a guest that is really gone is caught
+     * sooner by its console closing.
+     */
+    static final Duration CONFIG_TIMEOUT = Duration.ofSeconds(90);
     /** What each byte of a longer command adds: typed into an emulated UART of a guest starved of CPU (200 nodes on 2 cores), a byte took up to 10 ms. */
     static final Duration PER_BYTE = Duration.ofMillis(20);
 
@@ -116,7 +121,11 @@ final class NodeSetup {
     }
 
     private static GuestTools probe(NodePlan n, QemuNode node) {
-        ExecResult r = node.exec(GuestTools.PROBE, CONFIG_TIMEOUT);
+        ExecResult r = node.exec(GuestTools.PROBE, timeoutFor(GuestTools.PROBE));
+        if (r.timedOut()) {
+            throw new NetloomException("configuring node " + n.name() + " failed: the guest's shell did not answer netloom's tool probe: it "
+                    + failure(r, GuestTools.PROBE));
+        }
         try {
             return GuestTools.parse(r.output());
         } catch (IllegalArgumentException e) {

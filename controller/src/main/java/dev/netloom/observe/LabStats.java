@@ -2,10 +2,10 @@ package dev.netloom.observe;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.netloom.fabric.Fabric;
 import dev.netloom.lab.Lab;
 import dev.netloom.nodes.Json;
 import dev.netloom.nodes.QemuNode;
+import dev.netloom.nodes.host.Netns;
 import dev.netloom.nodes.host.Proc;
 import dev.netloom.topology.NodePlan;
 import dev.netloom.topology.Plan;
@@ -35,10 +35,10 @@ public record LabStats(String lab, Instant at, List<LinkCounters.Direction> link
     }
 
     /** Reads the lab now: the namespace's taps and qdiscs, and each node's process through {@code process}. */
-    public static LabStats sample(String lab, Plan plan, String namespace, Function<String, NodeProcess> process) {
+    public static LabStats sample(String lab, Plan plan, Netns namespace, Function<String, NodeProcess> process) {
         Instant at = Instant.now();
-        String ip = tool(List.of("ip", "-n", namespace, "-s", "-j", "link", "show"));
-        String tc = tool(List.of("tc", "-n", namespace, "-s", "-j", "qdisc", "show"));
+        String ip = tool(namespace.tool("ip", List.of("-s", "-j", "link", "show")));
+        String tc = tool(namespace.tool("tc", List.of("-s", "-j", "qdisc", "show")));
         List<NodeUsage> nodes = new ArrayList<>();
         for (NodePlan n : plan.nodes()) {
             NodeProcess p = process.apply(n.name());
@@ -57,7 +57,11 @@ public record LabStats(String lab, Instant at, List<LinkCounters.Direction> link
 
     /** Reads a running lab now. */
     public static LabStats sample(Lab lab) {
-        return sample(lab.name(), lab.plan(), Fabric.namespaceFor(lab.name()), name -> {
+        Netns namespace = lab.netns();
+        if (namespace == null) {
+            throw new IllegalStateException("lab " + lab.name() + " has no namespace yet");
+        }
+        return sample(lab.name(), lab.plan(), namespace, name -> {
             QemuNode q = lab.nodes().get(name);
             return q == null ? new NodeProcess("DEFINED", -1) : new NodeProcess(q.state().name(), q.pid());
         });

@@ -53,6 +53,9 @@ final class CrossChecks {
     /** The mobility model of the scenario, set once its links are planned; null without one. */
     MobilitySection.ModelIn model;
 
+    /** Where latitude/longitude positions are projected from; null when the file has none. */
+    dev.netloom.mobility.GeoOrigin origin;
+
     boolean hasNode(String name) {
         return nodeOrigins.containsKey(name);
     }

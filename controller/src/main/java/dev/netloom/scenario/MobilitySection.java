@@ -28,8 +28,7 @@ final class MobilitySection {
     static final List<String> MODES = List.of("links");
     static final List<String> MODEL_KEYS = List.of("kind", "mode", "range", "bandwidth", "step", "minBandwidth", "jitter");
     static final List<String> STEP_KEYS = List.of("name", "links", "positions");
-    static final List<String> WALK_KEYS = List.of("seed", "width", "height", "distance", "interval", "count", "nodes");
-    static final double MAX_COORDINATE = 1e7;
+    static final List<String> WALK_KEYS = List.of("seed", "width", "height", "distance", "interval", "count", "nodes", "from");
     static final int MAX_STEPS = 1000;
     static final int MAX_WALK_MOVES = 10_000;
 
@@ -43,7 +42,8 @@ final class MobilitySection {
     /** "linkModel", the nodes' positions and "steps"; null for a scenario without a link model. */
     static ModelIn read(SourceValue root, CrossChecks refs) {
         SourceValue at = root.get("linkModel");
-        Map<String, Position> positions = positions(root.get("nodes"));
+        refs.origin = PositionRules.origin(root);
+        Map<String, Position> positions = PositionRules.ofNodes(root.get("nodes"), refs.origin);
         SourceValue stepsAt = root.get("steps");
         if (at == null) {
             if (stepsAt != null) {
@@ -61,20 +61,20 @@ final class MobilitySection {
             String mode = at.get("mode").text("a mode");
             if (!MODES.contains(mode)) {
                 throw at.get("mode").error("unknown mode \"" + mode + "\"; this netloom connects nodes in pairs only: \"mode\": \"links\""
-                        + (mode.equals("lan") ? " (the shared-medium \"lan\" mode is not supported yet)" : ""));
+                        + (mode.equals("lan") ? " (the shared-medium \"lan\" mode is not supported yet; docs/mobility.md says how MiniWorld's maps onto pairs)" : ""));
             }
         }
         LinkModel model = switch (kind) {
             case "range" -> {
                 only(at, kind, List.of("kind", "mode", "range"));
-                yield new LinkModel.Range(at.get("range") == null ? LinkModel.Range.DEFAULT : at.get("range").number("a range in metres", 0, MAX_COORDINATE));
+                yield new LinkModel.Range(at.get("range") == null ? LinkModel.Range.DEFAULT : at.get("range").number("a range in metres", 0, PositionRules.MAX_COORDINATE));
             }
             case "wifi-exponential" -> {
                 only(at, kind, List.of("kind", "mode", "bandwidth", "step", "minBandwidth", "jitter"));
                 LinkModel.WifiExponential d = LinkModel.WifiExponential.DEFAULT;
                 yield new LinkModel.WifiExponential(
                         at.get("bandwidth") == null ? d.maxKbit() : at.get("bandwidth").integer("a bandwidth in kbit/s", 1, 100_000_000),
-                        at.get("step") == null ? d.stepMetres() : at.get("step").number("a step in metres", 0.001, MAX_COORDINATE),
+                        at.get("step") == null ? d.stepMetres() : at.get("step").number("a step in metres", 0.001, PositionRules.MAX_COORDINATE),
                         at.get("minBandwidth") == null ? d.minKbit() : at.get("minBandwidth").integer("a bandwidth in kbit/s", 1, 100_000_000),
                         at.get("jitter") == null ? d.jitterFraction() : at.get("jitter").number("a fraction of the delay (0.1 is 10%)", 0, 1));
             }
@@ -109,43 +109,6 @@ final class MobilitySection {
         }
     }
 
-    /** The "position" of every listed node object that has one. */
-    private static Map<String, Position> positions(SourceValue nodes) {
-        Map<String, Position> out = new LinkedHashMap<>();
-        if (nodes == null) {
-            return out;
-        }
-        for (SourceValue el : nodes.elements("nodes")) {
-            if (el.isObject() && el.get("position") != null) {
-                out.put(el.get("name").text("a node name"), position(el.get("position")));
-            }
-        }
-        return out;
-    }
-
-    /** {"x": 10, "y": 20}, in metres. */
-    static Position position(SourceValue at) {
-        at.object("a position ({\"x\": 10, \"y\": 20} in metres)", List.of("x", "y"));
-        double x = at.require("x", "add \"x\": metres east").number("metres", -MAX_COORDINATE, MAX_COORDINATE);
-        double y = at.require("y", "add \"y\": metres north").number("metres", -MAX_COORDINATE, MAX_COORDINATE);
-        return new Position(x, y);
-    }
-
-    /** {"a": {"x": 1, "y": 2}, ...}: positions of known nodes. */
-    static Map<String, Position> positionMap(SourceValue at, CrossChecks refs) {
-        if (!at.isObject()) {
-            throw at.error("expected positions by node, {\"a\": {\"x\": 10, \"y\": 20}}, found " + at.kind());
-        }
-        Map<String, Position> out = new LinkedHashMap<>();
-        for (SourceValue m : at.members()) {
-            if (!refs.hasNode(m.key())) {
-                throw m.keyError("unknown node \"" + m.key() + "\"; give positions of the scenario's nodes");
-            }
-            out.put(m.key(), position(m));
-        }
-        return out;
-    }
-
     private static List<Scenario.Step> steps(SourceValue at, CrossChecks refs) {
         if (at == null) {
             return List.of();
@@ -178,7 +141,7 @@ final class MobilitySection {
                     connected.add(World.key(b, a));
                 }
             }
-            Map<String, Position> positions = el.get("positions") != null ? positionMap(el.get("positions"), refs) : Map.of();
+            Map<String, Position> positions = el.get("positions") != null ? PositionRules.byNode(el.get("positions"), refs) : Map.of();
             out.add(new Scenario.Step(name, positions, connected));
         }
         return out;
@@ -246,7 +209,7 @@ final class MobilitySection {
 
     /** "move": {"a": {"x": 1, "y": 2}}. */
     static TimelineEvent move(SourceValue at, Duration when, CrossChecks refs) {
-        return new TimelineEvent.Move(when, positionMap(at, refs));
+        return new TimelineEvent.Move(when, PositionRules.byNode(at, refs));
     }
 
     /** "step": "next", a step's name, or its number (1 is the first). */
@@ -269,13 +232,42 @@ final class MobilitySection {
         throw at.error("unknown step \"" + s + "\"; steps are " + String.join(", ", steps.stream().map(Scenario.Step::name).toList()) + " (or \"next\")");
     }
 
-    /** "walk": a seeded random walk, expanded into one move every interval. */
-    static List<TimelineEvent> walk(SourceValue at, Duration when, CrossChecks refs, Map<String, Position> start) {
+    /**
+     * Where the nodes are at {@code when}: the start (step 1's positions merged in), then every move and
+     * step among {@code sorted} (in time order) up to and including {@code when}.
+     */
+    static Map<String, Position> positionsAt(ModelIn model, List<TimelineEvent> sorted, Duration when) {
+        Map<String, Position> now = new LinkedHashMap<>(model.positions());
+        int step = model.steps().isEmpty() ? -1 : 0;
+        for (TimelineEvent e : sorted) {
+            if (e.at().compareTo(when) > 0) {
+                break;
+            }
+            if (e instanceof TimelineEvent.Move m) {
+                now.putAll(m.positions());
+            } else if (e instanceof TimelineEvent.StepTo s && !model.steps().isEmpty()) {
+                step = s.index() != null ? s.index() : Math.min(step + 1, model.steps().size() - 1);
+                now.putAll(model.steps().get(step).positions());
+            }
+        }
+        return now;
+    }
+
+    /**
+     * "walk": a seeded random walk, expanded into one move every interval. It starts from "from" for
+     * the nodes it names, else where the nodes are when it starts ({@code start}; (0, 0) for a node
+     * without a position).
+     */
+    static List<TimelineEvent> walk(SourceValue at, Duration when, CrossChecks refs, Map<String, Position> now) {
         at.object("a walk", WALK_KEYS);
+        Map<String, Position> start = new LinkedHashMap<>(now);
+        if (at.get("from") != null) {
+            start.putAll(PositionRules.byNode(at.get("from"), refs));
+        }
         long seed = at.require("seed", "add \"seed\": 1 (the same seed walks the same way)").integer("a seed", 0, Long.MAX_VALUE);
-        double width = at.require("width", "add \"width\": the area's width in metres").number("metres", 0, MAX_COORDINATE);
-        double height = at.require("height", "add \"height\": the area's height in metres").number("metres", 0, MAX_COORDINATE);
-        double distance = at.require("distance", "add \"distance\": metres a node moves each interval").number("metres", 0, MAX_COORDINATE);
+        double width = at.require("width", "add \"width\": the area's width in metres").number("metres", 0, PositionRules.MAX_COORDINATE);
+        double height = at.require("height", "add \"height\": the area's height in metres").number("metres", 0, PositionRules.MAX_COORDINATE);
+        double distance = at.require("distance", "add \"distance\": metres a node moves each interval").number("metres", 0, PositionRules.MAX_COORDINATE);
         Duration interval = ValueRules.duration(at.require("interval", "add \"interval\": \"1s\""));
         if (interval.isZero()) {
             throw at.get("interval").error("interval must be above 0, e.g. \"1s\"");

@@ -24,7 +24,7 @@ import java.util.List;
 final class ScenarioReader {
 
     static final List<String> TOP_KEYS = List.of("$schema", "version", "name", "description", "defaults", "nodes", "links",
-            "lans", "generate", "addressing", "routing", "commands", "timeline", "checks", "duration", "ksm", "capture", "linkModel", "steps");
+            "lans", "generate", "addressing", "routing", "commands", "timeline", "checks", "duration", "ksm", "capture", "linkModel", "steps", "origin", "notes");
 
     private final JsonDoc doc;
     private final ImageCheck images;
@@ -105,6 +105,10 @@ final class ScenarioReader {
         SourceValue description = root.get("description");
         if (description != null) {
             description.text("a description");
+        }
+        SourceValue notes = root.get("notes");
+        if (notes != null) {
+            notes.elements("notes (strings)").forEach(n -> n.text("a note"));
         }
         SourceValue schema = root.get("$schema");
         if (schema != null) {

@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import dev.netloom.mobility.Position;
+import java.util.Map;
 
 /**
  * Reads "timeline": link events (set an impairment, or go up or down, both ways or one), node events (exec a
@@ -30,6 +32,7 @@ final class TimelineSection {
             return List.of();
         }
         List<EventIn> events = new ArrayList<>();
+        List<EventIn> walks = new ArrayList<>();
         for (SourceValue el : at.elements("events ({\"at\": \"10s\", ...} objects)")) {
             el.object("a timeline event", KEYS);
             Duration when = ValueRules.duration(el.require("at", "add \"at\": the time after the lab is ready, e.g. \"10s\""));
@@ -38,7 +41,7 @@ final class TimelineSection {
             SourceValue check = el.get("check");
             for (String k : List.of("move", "step", "walk")) {
                 if (el.get(k) != null) {
-                    events.addAll(mobilityEvent(el, when, k, refs));
+                    (k.equals("walk") ? walks : events).addAll(mobilityEvent(el, when, k, refs));
                     break;
                 }
             }
@@ -65,6 +68,13 @@ final class TimelineSection {
             events.add(link != null ? linkEvent(el, when, link, refs) : nodeEvent(el, when, node, refs));
         }
         events.sort(Comparator.comparing(e -> e.event().at()));
+        // a walk starts where the events before it left the nodes, so walks are expanded last, in time order
+        walks.sort(Comparator.comparing(e -> e.event().at()));
+        for (EventIn w : walks) {
+            Map<String, Position> now = MobilitySection.positionsAt(refs.model, events.stream().map(EventIn::event).toList(), w.event().at());
+            MobilitySection.walk(w.at().get("walk"), w.event().at(), refs, now).forEach(e -> events.add(new EventIn(e, w.at(), null)));
+            events.sort(Comparator.comparing(e -> e.event().at()));
+        }
         return events;
     }
 
@@ -78,7 +88,8 @@ final class TimelineSection {
         return switch (key) {
             case "move" -> List.of(new EventIn(MobilitySection.move(at, when, refs), el, null));
             case "step" -> List.of(new EventIn(MobilitySection.step(at, when, refs.model.steps()), el, null));
-            default -> MobilitySection.walk(at, when, refs, refs.model.positions()).stream().map(e -> new EventIn(e, el, null)).toList();
+            // expanded once every other event is known: a placeholder that holds the walk's time and source
+            default -> List.of(new EventIn(new TimelineEvent.Move(when, Map.of()), el, null));
         };
     }
 

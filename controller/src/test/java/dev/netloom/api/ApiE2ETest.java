@@ -243,19 +243,14 @@ class ApiE2ETest {
     @Test
     @Order(8)
     void clientKilledDuringAnExec_leavesTheNodeUsable() throws Exception {
-        // watch c's console to know when the exec has really started, then kill its client mid-way
-        PipedOutputStream keys = new PipedOutputStream();
-        PipedInputStream typed = new PipedInputStream(keys);
-        WatchedOutput screen = new WatchedOutput();
-        ApiClient watcher = client();
-        CompletableFuture<Void> watching = CompletableFuture.runAsync(() -> watcher.console("c", typed, screen));
+        // watch c's automation console (people's consoles never show execs) to know when the exec has
+        // really started, then kill its client mid-way
+        ConsoleSession automation = lab.nodes().get("c").console();
+        CompletableFuture<dev.netloom.nodes.console.ConsoleMatch> started = automation.expect(java.util.regex.Pattern.compile("@S"));
         RawConn doomed = RawConn.open(socket);
         doomed.write(request(1, "node.exec", MAPPER.createObjectNode().put("node", "c").put("command", "sleep 3; echo done")));
-        assertThat(screen.whenContains("@S")).as(() -> "console: " + screen.text()).succeedsWithin(Duration.ofSeconds(30));
+        assertThat(started).as(() -> "console: " + automation.lastLines(10)).succeedsWithin(Duration.ofSeconds(30));
         doomed.close();
-        keys.write(0x1d);
-        keys.flush();
-        watching.get(30, TimeUnit.SECONDS);
         try (ApiClient c = client()) {
             long t0 = System.nanoTime();
             JsonNode r = exec(c, "c", "echo alive");

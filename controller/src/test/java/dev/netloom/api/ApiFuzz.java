@@ -237,7 +237,7 @@ final class ApiFuzz {
                     byte[] junk = new byte[random.nextInt(200)];
                     random.nextBytes(junk);
                     for (int j = 0; j < junk.length; j++) {
-                        if (junk[j] == ConsoleBridge.DETACH) {
+                        if (junk[j] == ConsoleInput.DETACH) {
                             junk[j] = 'x';
                         }
                     }
@@ -246,7 +246,7 @@ final class ApiFuzz {
             }
             switch (random.nextInt(3)) {
                 case 0 -> {
-                    c.send(new byte[]{ConsoleBridge.DETACH}, false);
+                    c.send(new byte[]{ConsoleInput.DETACH}, false);
                     awaitClose(c);
                 }
                 case 1 -> {

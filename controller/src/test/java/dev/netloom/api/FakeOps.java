@@ -5,6 +5,7 @@ import dev.netloom.capture.LinkCapture;
 import dev.netloom.nodes.BadInputException;
 import dev.netloom.nodes.ExecResult;
 import dev.netloom.nodes.console.Attachment;
+import dev.netloom.nodes.console.ConsoleBroker;
 import dev.netloom.nodes.console.ConsoleListener;
 import dev.netloom.impairment.Impairment;
 import dev.netloom.topology.SegmentPlan.Kind;
@@ -33,6 +34,10 @@ class FakeOps implements LabOps {
     final List<String> linkChanges = new CopyOnWriteArrayList<>();
     final ByteArrayOutputStream typed = new ByteArrayOutputStream();
     final List<ConsoleListener> consoleReaders = new CopyOnWriteArrayList<>();
+    final List<ConsoleBroker.Size> resizes = new CopyOnWriteArrayList<>();
+    final Map<String, ConsoleBroker> brokers = new ConcurrentHashMap<>();
+    /** When true, the fake console is the automation's shared one (no own port for people), as for images without it. */
+    volatile boolean sharedConsole;
     volatile boolean up = true;
     /** The captures asked for: what they were asked, and futures that complete when each is stopped (after its end). */
     record Capture(String link, String direction, String filter, LinkCapture.Format format, long count, Duration duration,
@@ -127,11 +132,11 @@ class FakeOps implements LabOps {
     }
 
     @Override
-    public ConsolePort console(String node) {
+    public ConsoleBroker console(String node) {
         if (node.equals(notReady)) {
             throw new ApiException(ApiException.NOT_READY, "node " + node + " is not ready");
         }
-        return new ConsolePort() {
+        return brokers.computeIfAbsent(node, n -> broker(n, new ConsoleBroker.Terminal() {
             @Override
             public Attachment attach(ConsoleListener listener) {
                 consoleReaders.add(listener);
@@ -143,7 +148,7 @@ class FakeOps implements LabOps {
             }
 
             @Override
-            public CompletableFuture<Void> send(byte[] bytes) {
+            public CompletableFuture<Void> type(byte[] bytes) {
                 synchronized (typed) {
                     typed.writeBytes(bytes);
                 }
@@ -155,7 +160,35 @@ class FakeOps implements LabOps {
                 }
                 return CompletableFuture.completedFuture(null);
             }
-        };
+
+            @Override
+            public CompletableFuture<?> resize(ConsoleBroker.Size size) {
+                resizes.add(size);
+                consoleWatchers.changed();
+                return CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            public boolean shared() {
+                return sharedConsole;
+            }
+
+            @Override
+            public void close() {
+            }
+        }));
+    }
+
+    private ConsoleBroker broker(String node, ConsoleBroker.Terminal terminal) {
+        ConsoleBroker b = new ConsoleBroker(node, terminal);
+        b.onChange(consoleWatchers::changed);
+        return b;
+    }
+
+    /** How many people watch {@code node}'s console now. */
+    int viewers(String node) {
+        ConsoleBroker b = brokers.get(node);
+        return b == null ? 0 : b.viewerCount();
     }
 
     String typed() {

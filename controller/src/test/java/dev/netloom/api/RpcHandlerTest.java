@@ -1,5 +1,6 @@
 package dev.netloom.api;
 
+import dev.netloom.nodes.console.ConsoleBroker;
 import dev.netloom.nodes.NodeState;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.netloom.lab.LabEvent;
@@ -540,21 +541,58 @@ class RpcHandlerTest {
         assertThat(r.path("result").path("console").asText()).isEqualTo("n1");
         assertThat(r.path("result").path("detach").asText()).isEqualTo("Ctrl-]");
         assertThat(channel.pipeline().names()).contains("console").doesNotContain("framing", "json", "rpc");
-        assertThat(ops.typed()).isEqualTo("ls\r");
+        assertThat(ops.typed()).isEqualTo("\rls\r"); // a fresh prompt first: the console printed nothing yet
+        assertThat(outbound()).isEqualTo("\r\n[netloom: you have the keyboard; detach with Ctrl-]]\r\n");
 
         ops.consoleReaders.get(0).onData("bin  etc\r\nnl# ".getBytes(StandardCharsets.UTF_8));
-        ByteBuf out = channel.readOutbound();
-        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("bin  etc\r\nnl# ");
-        out.release();
+        assertThat(outbound()).isEqualTo("bin  etc\r\nnl# ");
 
         channel.writeInbound(buf("{\"not\": \"json\"}\n"));
-        assertThat(ops.typed()).isEqualTo("ls\r{\"not\": \"json\"}\n");
+        assertThat(ops.typed()).isEqualTo("\rls\r{\"not\": \"json\"}\n");
 
         channel.writeInbound(Unpooled.wrappedBuffer(new byte[]{'x', 0x1d, 'y'}));
         assertThat(ops.typed()).endsWith("\nx");
         channel.runPendingTasks();
         assertThat(channel.isOpen()).isFalse();
-        assertThat(ops.consoleReaders).isEmpty();
+        assertThat(ops.viewers("n1")).isZero();
+    }
+
+    /** Everything the channel wrote so far, as text. */
+    private String outbound() {
+        StringBuilder text = new StringBuilder();
+        for (ByteBuf b; (b = channel.readOutbound()) != null; ) {
+            text.append(b.toString(StandardCharsets.UTF_8));
+            b.release();
+        }
+        return text.toString();
+    }
+
+    @Test
+    void console_sizeAndName_reachTheBroker_andResizesTravelInBand() {
+        channel.writeInbound(buf("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"node.console\",\"params\":"
+                + "{\"node\":\"n1\",\"name\":\"alice\",\"rows\":40,\"cols\":120,\"history\":5}}\n"));
+        assertThat(response().path("result").path("keyboard").asText()).isEqualTo("yours");
+        assertThat(ops.brokers.get("n1").holder()).isEqualTo("alice");
+        assertThat(ops.resizes).containsExactly(new ConsoleBroker.Size(40, 120));
+        channel.writeInbound(buf("\u001b[8;50;132t"));
+        assertThat(ops.resizes).last().isEqualTo(new ConsoleBroker.Size(50, 132));
+        assertThat(ops.typed()).isEqualTo("\r");
+    }
+
+    @Test
+    void console_readOnly_answersSo_andBadParamsStayJson() {
+        send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"node.console\",\"params\":{\"node\":\"n1\",\"rows\":40}}");
+        assertThat(response().path("error").path("message").asText()).contains("rows and cols go together");
+        send("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"node.console\",\"params\":{\"node\":\"n1\",\"name\":\"a\\u0007b\"}}");
+        assertThat(response().path("error").path("message").asText()).contains("printable ASCII");
+        send("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"node.console\",\"params\":{\"node\":\"n1\",\"rows\":0,\"cols\":80}}");
+        assertThat(response().path("error").path("code").asInt()).isEqualTo(-32602);
+        assertThat(channel.pipeline().names()).contains("rpc");
+        send("{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"node.console\",\"params\":{\"node\":\"n1\",\"readOnly\":true}}");
+        assertThat(response().path("result").path("keyboard").asText()).isEqualTo("read-only");
+        channel.writeInbound(buf("ls\r"));
+        assertThat(ops.typed()).isEmpty();
+        assertThat(ops.brokers.get("n1").holder()).isNull();
     }
 
     @Test
@@ -562,6 +600,7 @@ class RpcHandlerTest {
         send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"node.exec\",\"params\":{\"node\":\"n1\",\"command\":\"sleep 1\"}}");
         send("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"node.console\",\"params\":{\"node\":\"n1\"}}");
         assertThat(response().path("id").asInt()).isEqualTo(2);
+        assertThat(outbound()).startsWith("\r\n[netloom: you have the keyboard");
         ops.execs.get(0).result().complete(FakeOps.ok(""));
         channel.runPendingTasks();
         assertThat((Object) channel.readOutbound()).isNull();

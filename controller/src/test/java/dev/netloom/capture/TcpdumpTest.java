@@ -1,6 +1,7 @@
 package dev.netloom.capture;
 
 import dev.netloom.nodes.BadInputException;
+import dev.netloom.nodes.host.Netns;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -11,24 +12,26 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class TcpdumpTest {
 
+    private static final Netns NS = new Netns.Named("nl-lab");
+
     @Test
     void live_listensToWhatTheGuestSends_writesPcapPerFrame_andTheFilterIsOneArgumentAfterDashDash() {
-        assertThat(Tcpdump.live("nl-lab", "t0x0", "-w /etc/passwd or icmp")).containsExactly(
+        assertThat(Tcpdump.live(NS, "t0x0", "-w /etc/passwd or icmp")).containsExactly(
                 "ip", "netns", "exec", "nl-lab", "tcpdump", "-i", "t0x0", "-Q", "in", "-n", "-Z", "root", "-s", "262144",
                 "--immediate-mode", "-U", "-w", "-", "--", "-w /etc/passwd or icmp");
-        assertThat(Tcpdump.live("nl-lab", "t0x0", null)).endsWith("-w", "-");
+        assertThat(Tcpdump.live(NS, "t0x0", null)).endsWith("-w", "-");
     }
 
     @Test
     void ring_writesFilesOfAMillionBytesInTurn() {
-        assertThat(Tcpdump.ring("nl-lab", "t1x0", Path.of("/run/netloom/labs/lab/capture/t1x0.pcap"), 1, 6)).containsExactly(
+        assertThat(Tcpdump.ring(NS, "t1x0", Path.of("/run/netloom/labs/lab/capture/t1x0.pcap"), 1, 6)).containsExactly(
                 "ip", "netns", "exec", "nl-lab", "tcpdump", "-i", "t1x0", "-Q", "in", "-n", "-Z", "root", "-s", "262144",
                 "--immediate-mode", "-U", "-C", "1", "-W", "6", "-w", "/run/netloom/labs/lab/capture/t1x0.pcap");
     }
 
     @Test
     void compile_dumpsTheProgramForTheTap() {
-        assertThat(Tcpdump.compile("nl-lab", "t0x0", "icmp")).isEqualTo(List.of("ip", "netns", "exec", "nl-lab", "tcpdump", "-d", "-i", "t0x0", "--", "icmp"));
+        assertThat(Tcpdump.compile(NS, "t0x0", "icmp")).isEqualTo(List.of("ip", "netns", "exec", "nl-lab", "tcpdump", "-d", "-i", "t0x0", "--", "icmp"));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.netloom.cli;
 
+import dev.netloom.nodes.Config;
 import dev.netloom.nodes.host.HostTool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,6 +51,29 @@ class PackageFilesTest {
         CliRun r = CliRun.of("completion", "zsh");
         assertThat(r.exitCode()).isZero();
         assertThat(r.out()).contains("bashcompinit", "complete -F _complete_netloom");
+    }
+
+    @Test
+    void zshCompletion_completesCommandsSubcommandsAndOptions_inARealZsh(@TempDir Path dir) throws Exception {
+        Path script = dir.resolve("netloom.zsh");
+        Files.writeString(script, CliRun.of("completion", "zsh").out());
+        Path driver = Path.of(PackageFilesTest.class.getResource("/zsh-complete.zsh").toURI());
+        // zsh is in the tool table (netloom setup installs it)
+        Process zsh = new ProcessBuilder("timeout", "60", "zsh", "-f", driver.toString(), script.toString(), "netloom ima\tb\t--fo\t")
+                .redirectErrorStream(true).start();
+        String out = new String(zsh.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(zsh.waitFor()).as(out).isZero();
+        assertThat(out.strip()).isEqualTo("images build --force");
+    }
+
+    @Test
+    void exampleConfig_ofThePackage_setsEverySetting_andLoads() {
+        Path example = Path.of("..", "packaging", "deb", "config.json");
+        Config c = Config.load(Map.of(), example, false, "someone", "/home/someone");
+        for (Config.Key k : Config.Key.values()) {
+            assertThat(c.get(k).source()).as(k.key).startsWith("file " + example + ":");
+        }
+        assertThat(c.accel(null)).isEqualTo(dev.netloom.nodes.qemu.Accel.AUTO);
     }
 
     @Test

@@ -101,6 +101,16 @@ class HostMemoryTest {
     }
 
     @Test
+    void awaitHeadroom_aClearCheckHoldsASecondForNodesNoLarger_butALargerNodeIsCheckedAgain() {
+        HostMemory.forget("memc");
+        HostMemory.awaitHeadroom("memc", "n1", 64, false);
+        HostMemory.awaitHeadroom("memc", "n2", 64, false); // within the second, as large: not read again
+        assertThatThrownBy(() -> HostMemory.awaitHeadroom("memc", "n3", 1L << 30, false))
+                .isInstanceOf(dev.netloom.nodes.NetloomException.class).hasMessageContaining("node n3 of lab memc is not started");
+        HostMemory.forget("memc");
+    }
+
+    @Test
     void heldMiB_isAnonymousResidentLessWhatKsmMerged() {
         String status = "Name:\tqemu-system-x86\nVmRSS:\t  180000 kB\nRssAnon:\t  102400 kB\nRssFile:\t   77600 kB\n";
         assertThat(HostMemory.heldMiB(status, "0\n")).isEqualTo(100);

@@ -44,4 +44,15 @@ final class LabFixture {
     static Lab up(String json) {
         return Lab.up(scenario(json), accel(), images(), e -> System.err.println("lab event: " + e));
     }
+
+    /** {@code node}'s address (without prefix) on segment {@code segment} of a running lab. */
+    static String addressOn(Lab lab, String segment, String node) {
+        return lab.plan().segment(segment).members().stream().filter(m -> m.node().equals(node)).findFirst().orElseThrow()
+                .address().replaceFirst("/.*", "");
+    }
+
+    /** The hop count of a traceroute's output: its numbered lines with an address. */
+    static long hops(String tracerouteOutput) {
+        return tracerouteOutput.lines().filter(l -> l.matches("\\s*\\d+\\s+\\d.*")).count();
+    }
 }

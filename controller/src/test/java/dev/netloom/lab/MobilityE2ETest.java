@@ -4,7 +4,6 @@ import dev.netloom.convert.CoreImport;
 import dev.netloom.convert.CoreXml;
 import dev.netloom.nodes.ExecResult;
 import dev.netloom.nodes.Json;
-import dev.netloom.topology.SegmentPlan;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -35,9 +34,9 @@ class MobilityE2ETest {
             assertThat(addr.output()).contains("inet 10.0.0.20/24").contains("inet6 2001::20/64");
             assertThat(lab.exec("n3", "ip -4 addr", T).output()).contains("inet 10.0.1.21/24").contains("inet 10.0.2.20/24");
 
-            String n4OnHubLink = address(lab, "n1-n4", "n4");
+            String n4OnHubLink = LabFixture.addressOn(lab, "n1-n4", "n4");
             ExecResult before = lab.exec("n1", "ip route get " + n4OnHubLink + "; traceroute -n -w 2 -q 1 " + n4OnHubLink, T);
-            assertThat(hops(before.output())).as(before.output()).isEqualTo(3); // n1 n2 n3 n4 along the chain
+            assertThat(LabFixture.hops(before.output())).as(before.output()).isEqualTo(3); // n1 n2 n3 n4 along the chain
             assertThat(lab.linkUp("n1-n4")).isFalse();
 
             String changed = lab.step(null);
@@ -46,18 +45,8 @@ class MobilityE2ETest {
             assertThat(lab.linkUp("n3-n4")).isTrue(); // in both
             ExecResult after = lab.exec("n1", "ping -c 2 -w 8 " + n4OnHubLink + " && traceroute -n -w 2 -q 1 " + n4OnHubLink, T);
             assertThat(after.exitCode()).as(after.output()).isZero();
-            assertThat(hops(after.output())).as(after.output()).isEqualTo(1);
+            assertThat(LabFixture.hops(after.output())).as(after.output()).isEqualTo(1);
             assertThat(Checks.run(lab, lab.scenario().checks())).allMatch(Checks.Result::ok);
         }
-    }
-
-    private static String address(Lab lab, String segment, String node) {
-        SegmentPlan s = lab.plan().segment(segment);
-        return s.members().stream().filter(m -> m.node().equals(node)).findFirst().orElseThrow().address().replaceFirst("/.*", "");
-    }
-
-    /** The hop count of a traceroute: its numbered lines. */
-    private static long hops(String out) {
-        return out.lines().filter(l -> l.matches("\\s*\\d+\\s+\\d.*")).count();
     }
 }

@@ -58,6 +58,39 @@ class MobilityLoadTest {
         assertThat(s.timeline().get(3).at()).isEqualTo(Duration.ofSeconds(6));
     }
 
+    @Test
+    void latLon_isProjectedAroundTheFirstNode_orTheStatedOrigin() {
+        // 0.001 degrees of latitude is 110.574 m; of longitude at 60 degrees north, 111.320 * cos(60) = 55.66 m
+        Scenario s = load("""
+                {"name": "t", "nodes": [{"name": "a", "position": {"lat": 60, "lon": 10}}, {"name": "b", "position": {"lat": 60.001, "lon": 10.001}},
+                 {"name": "c", "position": {"x": 3, "y": 4}}], "linkModel": {"kind": "range"}}
+                """);
+        assertThat(s.mobility().positions().get("a")).isEqualTo(new Position(0, 0));
+        assertThat(s.mobility().positions().get("b").x()).isCloseTo(55.66, org.assertj.core.data.Offset.offset(0.01));
+        assertThat(s.mobility().positions().get("b").y()).isCloseTo(110.574, org.assertj.core.data.Offset.offset(0.001));
+        assertThat(s.mobility().positions().get("c")).isEqualTo(new Position(3, 4));
+        Scenario o = load("""
+                {"name": "t", "origin": {"lat": 60, "lon": 9.999}, "nodes": [{"name": "a", "position": {"lat": 60, "lon": 10}}, "b"],
+                 "linkModel": {"kind": "range"}, "timeline": [{"at": "1s", "move": {"b": {"lat": 60, "lon": 9.999}}}]}
+                """);
+        assertThat(o.mobility().positions().get("a").x()).isCloseTo(55.66, org.assertj.core.data.Offset.offset(0.01));
+        assertThat(o.timeline().get(0)).isEqualTo(new TimelineEvent.Move(Duration.ofSeconds(1), java.util.Map.of("b", new Position(0, 0))));
+    }
+
+    @Test
+    void walk_startsWhereEarlierEventsLeftTheNodes_orFromItsOwnStart() {
+        String walk = "\"walk\": {\"seed\": 3, \"width\": 1000, \"height\": 1000, \"distance\": 1, \"interval\": \"1s\", \"count\": 1, \"nodes\": [\"c\"]";
+        // the move at 4s is written after the walk at 5s, and still comes first
+        Scenario s = load("{\"name\": \"t\", " + THREE + ", \"linkModel\": {\"kind\": \"range\"}, \"timeline\": [{\"at\": \"5s\", " + walk + "}},"
+                + " {\"at\": \"4s\", \"move\": {\"c\": {\"x\": 500, \"y\": 500}}}]}");
+        Position c = ((TimelineEvent.Move) s.timeline().get(1)).positions().get("c");
+        assertThat(c.distanceTo(new Position(500, 500))).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
+        Scenario f = load("{\"name\": \"t\", " + THREE + ", \"linkModel\": {\"kind\": \"range\"}, \"timeline\": [{\"at\": \"5s\", " + walk
+                + ", \"from\": {\"c\": {\"x\": 200, \"y\": 100}}}}]}");
+        Position from = ((TimelineEvent.Move) f.timeline().get(0)).positions().get("c");
+        assertThat(from.distanceTo(new Position(200, 100))).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
+    }
+
     /** Loading fails at {@code pointer} with a message containing {@code part}, as bad input (exit 2). */
     private static void fails(String json, String pointer, String part) {
         ScenarioException e = org.assertj.core.api.Assertions.catchThrowableOfType(ScenarioException.class, () -> load(json));
@@ -81,5 +114,11 @@ class MobilityLoadTest {
         fails("{\"name\": \"t\", " + THREE + ", \"linkModel\": {\"kind\": \"topology\"}}", "/linkModel", "takes its links from \"steps\"");
         fails("{\"name\": \"t\", " + THREE + ", \"linkModel\": {\"kind\": \"range\"}, \"timeline\": [{\"at\": \"1s\", \"move\": {\"z\": {\"x\": 1, \"y\": 1}}}]}",
                 "/timeline/0/move/z", "unknown node \"z\"");
+        fails("{\"name\": \"t\", \"nodes\": [{\"name\": \"a\", \"position\": {\"lat\": 91, \"lon\": 0}}], \"linkModel\": {\"kind\": \"range\"}}",
+                "/nodes/0/position/lat", "out of range");
+        fails("{\"name\": \"t\", \"nodes\": [{\"name\": \"a\", \"position\": {\"lat\": 1, \"lon\": 0, \"x\": 3}}], \"linkModel\": {\"kind\": \"range\"}}",
+                "/nodes/0/position", "not both");
+        fails("{\"name\": \"t\", \"origin\": {\"lat\": 0, \"lon\": 0}, \"nodes\": [{\"name\": \"a\", \"position\": {\"lat\": 0, \"lon\": 120}}], \"linkModel\": {\"kind\": \"range\"}}",
+                "/nodes/0/position", "km from the origin");
     }
 }

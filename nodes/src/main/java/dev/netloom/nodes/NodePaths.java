@@ -41,6 +41,16 @@ public record NodePaths(Path dir) {
         return dir.resolve(CONSOLE_SOCKET);
     }
 
+    /** The second serial port's socket: the people's console of an image that has one (docs/consoles.md). */
+    public Path humanSocket() {
+        return dir.resolve("human.sock");
+    }
+
+    /** The people's console transcript. */
+    public Path humanTranscript() {
+        return dir.resolve("human.log");
+    }
+
     public Path qmpSocket() {
         return dir.resolve("qmp.sock");
     }
@@ -68,6 +78,6 @@ public record NodePaths(Path dir) {
 
     /** What a node leaves in its run directory while it runs, removed when it stops or fails (the logs stay). */
     public List<Path> runtimeFiles() {
-        return List.of(consoleSocket(), qmpSocket(), pidfile(), overlay());
+        return List.of(consoleSocket(), humanSocket(), qmpSocket(), pidfile(), overlay());
     }
 }

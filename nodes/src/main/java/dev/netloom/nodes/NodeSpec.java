@@ -1,5 +1,7 @@
 package dev.netloom.nodes;
 
+import dev.netloom.nodes.host.Netns;
+
 import dev.netloom.nodes.image.ImageManifest;
 import dev.netloom.nodes.qemu.Accel;
 
@@ -20,7 +22,7 @@ import java.util.regex.Pattern;
  * @param cpus          virtual CPUs
  * @param memoryMiB     guest memory
  * @param nics          network interfaces, in guest order (eth0 first)
- * @param netns         network namespace to run QEMU in, or null for the host's
+ * @param netns         the network namespace QEMU runs in (its taps are there), or null for the host's
  * @param extraArgs     user's extra QEMU arguments; may not touch what netloom owns
  * @param stallTimeout  a boot fails when the console is silent this long
  * @param bootBudget    a boot fails when it takes longer than this overall
@@ -40,7 +42,7 @@ public record NodeSpec(
         int cpus,
         int memoryMiB,
         List<Nic> nics,
-        String netns,
+        Netns netns,
         List<String> extraArgs,
         Duration stallTimeout,
         Duration bootBudget,
@@ -88,7 +90,7 @@ public record NodeSpec(
 
     /** A spec without a seed drive or SSH key (the shape callers used before seeds existed). */
     public NodeSpec(String name, ImageManifest image, Path imageDir, Accel accel, int cpus, int memoryMiB, List<Nic> nics,
-                    String netns, List<String> extraArgs, Duration stallTimeout, Duration bootBudget, int restartBudget) {
+                    Netns netns, List<String> extraArgs, Duration stallTimeout, Duration bootBudget, int restartBudget) {
         this(name, image, imageDir, accel, cpus, memoryMiB, nics, netns, extraArgs, stallTimeout, bootBudget, restartBudget, null, null, null, true);
     }
 
@@ -101,7 +103,7 @@ public record NodeSpec(
         return new NodeSpec(name, image, imageDir, accel, cpus, memoryMiB, newNics, netns, extraArgs, stallTimeout, bootBudget, restartBudget, seed, sshKey, limits, mergeMemory);
     }
 
-    public NodeSpec withNetns(String namespace) {
+    public NodeSpec withNetns(Netns namespace) {
         return new NodeSpec(name, image, imageDir, accel, cpus, memoryMiB, nics, namespace, extraArgs, stallTimeout, bootBudget, restartBudget, seed, sshKey, limits, mergeMemory);
     }
 

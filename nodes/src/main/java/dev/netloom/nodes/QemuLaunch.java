@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongConsumer;
 
@@ -67,19 +66,15 @@ final class QemuLaunch {
         return new Started(process, startNanos);
     }
 
-    /** QEMU's argument list, inside {@code ip netns exec NS} when the spec names a namespace; pure. */
+    /** QEMU's argument list, entering the spec's namespace when it names one ({@code Netns#exec}). */
     static List<String> command(NodeSpec spec, NodePaths paths) {
         return command(spec, paths, StartMode.BOOT);
     }
 
     /** QEMU's argument list for a node started as {@code mode}; pure. */
     static List<String> command(NodeSpec spec, NodePaths paths, StartMode mode) {
-        List<String> command = new ArrayList<>();
-        if (spec.netns() != null) {
-            command.addAll(List.of("ip", "netns", "exec", spec.netns()));
-        }
-        command.addAll(QemuCommandLine.build(spec, paths, mode.ram()));
-        return command;
+        List<String> qemu = QemuCommandLine.build(spec, paths, mode.ram());
+        return spec.netns() == null ? qemu : spec.netns().exec(qemu);
     }
 
     private static void createOverlay(NodeSpec spec, NodePaths paths) {

@@ -99,14 +99,14 @@ class NodeSpecTest {
     void withers_keepTheOtherFields() {
         NodeSpec spec = NodeSpec.of("r1", TINY, DIR, Accel.KVM)
                 .withResources(2, 256)
-                .withNetns("nl-lab")
+                .withNetns(new dev.netloom.nodes.host.Netns.Named("nl-lab"))
                 .withExtraArgs(List.of("-rtc", "base=utc"))
                 .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(50), 2)
                 .withNics(List.of(new NodeSpec.Nic("t0", "52:54:00:00:00:01", 3)));
         assertThat(spec.accel()).isEqualTo(Accel.KVM);
         assertThat(spec.cpus()).isEqualTo(2);
         assertThat(spec.memoryMiB()).isEqualTo(256);
-        assertThat(spec.netns()).isEqualTo("nl-lab");
+        assertThat(spec.netns()).isEqualTo(new dev.netloom.nodes.host.Netns.Named("nl-lab"));
         assertThat(spec.extraArgs()).containsExactly("-rtc", "base=utc");
         assertThat(spec.stallTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(spec.bootBudget()).isEqualTo(Duration.ofSeconds(50));

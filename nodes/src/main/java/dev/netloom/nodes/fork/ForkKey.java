@@ -33,9 +33,9 @@ public record ForkKey(String image, String fingerprint, Arch arch, Accel accel, 
 
     /**
      * Bumped when what a template holds changes (its shell's preparation, its NIC backends, its
-     * devices: 2 has no free-page-reporting balloon).
+     * devices: 2 has no free-page-reporting balloon, 3 has the people's serial port when the image has one).
      */
-    static final int FORMAT = 2;
+    static final int FORMAT = 3;
 
     public ForkKey {
         nicSlots = List.copyOf(nicSlots);

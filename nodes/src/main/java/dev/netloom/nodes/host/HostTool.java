@@ -33,7 +33,8 @@ public record HostTool(String program, String pkg, String neededFor, boolean cor
             new HostTool("apt-cache", "apt", "tiny image build (dependencies)", true),
             new HostTool("mmdebstrap", "mmdebstrap", "debian images and recipes", true),
             new HostTool("mkfs.ext4", "e2fsprogs", "debian and cloud-test images (ext4 disk)", true),
-            new HostTool("unshare", "util-linux", "recipe commands (isolated chroot)", true),
+            new HostTool("unshare", "util-linux", "recipe commands (isolated chroot), labs without root (their user namespace)", true),
+            new HostTool("nsenter", "util-linux", "labs without root (ip, tc, tcpdump and QEMU enter the lab's user namespace)", true),
             new HostTool("chroot", "coreutils", "recipe commands", true),
             new HostTool("setsid", "util-linux", "netloom up (detached controller)", true),
             new HostTool("stty", "coreutils", "netloom console (raw terminal)", true),
@@ -49,7 +50,10 @@ public record HostTool(String program, String pkg, String neededFor, boolean cor
             // grub-pc-bin has no program of its own: GRUB's BIOS modules, which grub-mkrescue copies into the ISO
             new HostTool("/usr/lib/grub/i386-pc/grub-bios-setup", "grub-pc-bin", "the GRUB example image (GRUB's BIOS modules)", false),
             new HostTool("xorriso", "xorriso", "the GRUB example image (grub-mkrescue writes the ISO with it)", false),
+            new HostTool("setfacl", "acl", "the rootless lab test (lets its user open /dev/net/tun while it runs)", false),
+            new HostTool("zsh", "zsh", "the zsh completion test (netloom completion zsh, completed in a real zsh)", false),
             new HostTool("promtool", "prometheus", "the metrics test (promtool check metrics on the --metrics page)", false),
+            new HostTool("tmux", "tmux", "the console test (netloom console driven in a real terminal)", false),
             new HostTool("chromium", "chromium", "the web view test (headless Chromium drives the page; docs/web.md)", false));
 
     /** Every package of the table, once each, in table order. */

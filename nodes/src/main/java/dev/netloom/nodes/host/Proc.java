@@ -59,12 +59,13 @@ public final class Proc {
      * nothing), and waits at most {@code timeout}; a program that outlives it is killed.
      */
     public static Result run(List<String> command, Path dir, byte[] stdin, Duration timeout) {
-        ProcessBuilder pb = new ProcessBuilder(command);
+        ProcessBuilder pb = new ProcessBuilder(located(command));
         if (dir != null) {
             pb.directory(dir.toFile());
         }
         Map<String, String> env = pb.environment();
         env.put("LC_ALL", "C");
+        env.put("PATH", searchPath());
         Process p;
         try {
             p = pb.start();
@@ -104,11 +105,12 @@ public final class Proc {
      * piped output, and stops the process.
      */
     public static Process start(List<String> command, ProcessBuilder.Redirect stdin, ProcessBuilder.Redirect stdout) throws IOException {
-        return new ProcessBuilder(command)
+        ProcessBuilder pb = new ProcessBuilder(located(command))
                 .redirectInput(stdin)
                 .redirectOutput(stdout)
-                .redirectErrorStream(true)
-                .start();
+                .redirectErrorStream(true);
+        pb.environment().put("PATH", searchPath());
+        return pb.start();
     }
 
     /**
@@ -117,21 +119,58 @@ public final class Proc {
      * caller owns the process: it reads both pipes, and stops it.
      */
     public static Process startPiped(List<String> command) throws IOException {
-        return new ProcessBuilder(command).redirectInput(NO_INPUT).start();
+        ProcessBuilder pb = new ProcessBuilder(located(command)).redirectInput(NO_INPUT);
+        pb.environment().put("PATH", searchPath());
+        return pb.start();
     }
 
-    /** True when {@code program} is found on the PATH (or is an existing absolute path). */
-    public static boolean onPath(String program) {
-        if (program.contains("/")) {
-            return Path.of(program).toFile().canExecute();
-        }
+    /**
+     * Where programs are looked up: the PATH, then /usr/sbin and /sbin, which an ordinary user's PATH
+     * lacks on Debian although tc and modprobe live there. Children get it as their PATH, so that a
+     * program they start by name (nsenter starting tc, ip netns exec starting QEMU) is found the same way.
+     */
+    public static String searchPath() {
         String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
-        for (String dir : (path + ":/usr/sbin:/sbin").split(":")) {
-            if (!dir.isEmpty() && Path.of(dir, program).toFile().canExecute()) {
-                return true;
+        StringBuilder b = new StringBuilder(path);
+        for (String dir : List.of("/usr/sbin", "/sbin")) {
+            if (!List.of(path.split(":")).contains(dir)) {
+                b.append(':').append(dir);
             }
         }
-        return false;
+        return b.toString();
+    }
+
+    /** True when {@code program} is found on the {@link #searchPath} (or is an existing absolute path). */
+    public static boolean onPath(String program) {
+        return locate(program) != null;
+    }
+
+    /** Where {@code program} is: itself when it names a path, else the first match on the {@link #searchPath}; null when nowhere. */
+    static String locate(String program) {
+        if (program.contains("/")) {
+            return Path.of(program).toFile().canExecute() ? program : null;
+        }
+        for (String dir : searchPath().split(":")) {
+            if (!dir.isEmpty() && Path.of(dir, program).toFile().canExecute()) {
+                return Path.of(dir, program).toString();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The command with its program found on the {@link #searchPath}: Java looks a program up on its own
+     * PATH only, so tc would not be found for an ordinary user. A program found nowhere stays as it is
+     * (the start then fails with "cannot run").
+     */
+    private static List<String> located(List<String> command) {
+        String found = command.isEmpty() ? null : locate(command.get(0));
+        if (found == null || found.equals(command.get(0))) {
+            return command;
+        }
+        List<String> c = new java.util.ArrayList<>(command);
+        c.set(0, found);
+        return c;
     }
 
     public static String lastLine(String text) {

@@ -103,6 +103,12 @@ public final class AccelProbe {
             log.info("acceleration: {} ({})", v.accel().qemuName(), v.reason());
             return v;
         }
+        Path kvm = Path.of("/dev/kvm");
+        if (!Files.isReadable(kvm) || !Files.isWritable(kvm)) {
+            // an ordinary user outside the kvm group: not cached, since joining the group changes it
+            String user = System.getProperty("user.name");
+            return new Verdict(Accel.TCG, "software emulation: /dev/kvm is not open to " + user + " (as root: adduser " + user + " kvm)", key);
+        }
         long t0 = System.nanoTime();
         Outcome outcome = testBoot(tinyImageDir);
         Verdict v = decide(true, outcome, Duration.ofNanos(System.nanoTime() - t0), key);

@@ -44,7 +44,7 @@ public final class QemuCommandLine {
     private static final Set<String> OWNED_OPTIONS = Set.of("-serial", "-qmp", "-qmp-pretty", "-mon", "-monitor", "-pidfile",
             "-daemonize", "-nographic", "-name", "-kernel", "-initrd", "-append", "-accel");
     /** Ids netloom gives its own chardevs and netdevs, defined or referred to. */
-    private static final Pattern OWNED_IDS = Pattern.compile("(^|,)(id|netdev|chardev)=(console|qmp|net\\d+)(,|$)");
+    private static final Pattern OWNED_IDS = Pattern.compile("(^|,)(id|netdev|chardev)=(console|human|qmp|net\\d+)(,|$)");
 
     private QemuCommandLine() {
     }
@@ -77,6 +77,7 @@ public final class QemuCommandLine {
         args.addAll(boot(spec, paths));
         args.addAll(seed(spec));
         args.addAll(console(paths));
+        args.addAll(humanConsole(spec, paths));
         args.addAll(qmp(paths));
         // no balloon when the RAM is a fork template's file: QEMU 7.2 gives reported free pages back by
         // punching holes in the RAM's file even where a fork maps it privately, which zeroes pages
@@ -211,6 +212,23 @@ public final class QemuCommandLine {
                 "-serial", "chardev:console");
     }
 
+    /**
+     * The second serial port (the guest's ttyS1), on which an image with {@link ImageManifest#HUMAN_CONSOLE}
+     * keeps a login shell for people; x86_64 only, since QEMU's arm64 virt machine has one UART.
+     */
+    static List<String> humanConsole(NodeSpec spec, NodePaths paths) {
+        if (!hasHumanPort(spec)) {
+            return List.of();
+        }
+        return List.of("-chardev", "socket,id=human,path=" + paths.humanSocket() + ",server=on,wait=off",
+                "-serial", "chardev:human");
+    }
+
+    /** Whether a node of {@code spec} has the people's serial port ({@link #humanConsole}). */
+    public static boolean hasHumanPort(NodeSpec spec) {
+        return spec.image().has(ImageManifest.HUMAN_CONSOLE) && spec.image().arch() == Arch.X86_64;
+    }
+
     static List<String> qmp(NodePaths paths) {
         return List.of("-chardev", "socket,id=qmp,path=" + paths.qmpSocket() + ",server=on,wait=off",
                 "-mon", "chardev=qmp,mode=control");
@@ -240,7 +258,7 @@ public final class QemuCommandLine {
                         + " (remove it; attach to the console with `netloom console NODE`)");
             }
             if (!arg.startsWith("-") && OWNED_IDS.matcher(arg).find()) {
-                throw new BadInputException("extra QEMU argument '" + arg + "' reuses an id netloom owns (console, qmp, net0, net1, ...): pick another id");
+                throw new BadInputException("extra QEMU argument '" + arg + "' reuses an id netloom owns (console, human, qmp, net0, net1, ...): pick another id");
             }
         }
         return extra;

@@ -49,7 +49,7 @@ class ForkKeyTest {
 
     @Test
     void templateSpec_keepsTheDevices_dropsTapsNamespaceAndMacs() {
-        NodeSpec spec = spec("a", "52:54:00:00:00:09", "nl-a-0", 5).withNetns("nl-lab");
+        NodeSpec spec = spec("a", "52:54:00:00:00:09", "nl-a-0", 5).withNetns(new dev.netloom.nodes.host.Netns.Named("nl-lab"));
         NodeSpec t = Templates.templateSpec(spec);
         assertThat(t.name()).isEqualTo("template");
         assertThat(t.netns()).isNull();

@@ -47,4 +47,18 @@ class ProcTest {
         assertThat(Proc.onPath("netloom-no-such-program")).isFalse();
         assertThat(Proc.onPath("/nonexistent/sh")).isFalse();
     }
+
+    @Test
+    void searchPath_endsWithTheSbinDirectories_once() {
+        List<String> dirs = List.of(Proc.searchPath().split(":"));
+        assertThat(dirs).contains("/usr/sbin", "/sbin");
+        assertThat(dirs.stream().filter("/usr/sbin"::equals)).hasSize(1);
+    }
+
+    @Test
+    void locate_givesTheFirstMatchOrTheNamedPath_orNull() {
+        assertThat(Proc.locate("sh")).endsWith("/sh").startsWith("/");
+        assertThat(Proc.locate("/bin/sh")).isEqualTo("/bin/sh");
+        assertThat(Proc.locate("netloom-no-such-program")).isNull();
+    }
 }

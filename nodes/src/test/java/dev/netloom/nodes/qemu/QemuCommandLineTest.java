@@ -199,6 +199,20 @@ class QemuCommandLineTest {
                 .containsExactly("-device", "virtio-balloon-pci,free-page-reporting=on,addr=0x2");
     }
 
+    @Test
+    void humanConsole_onlyForImagesWithIt_andOnlyOnX86() {
+        ImageManifest human = new ImageManifest("tiny", "tiny", "vmlinuz", "initrd.img", null, null, "console=ttyS0", 96,
+                "boot complete", null, null, null, null, "# $", List.of(ImageManifest.HUMAN_CONSOLE), "f");
+        assertThat(QemuCommandLine.humanConsole(NodeSpec.of("r1", human, IMAGE_DIR, Accel.TCG), PATHS)).containsExactly(
+                "-chardev", "socket,id=human,path=/run/nl/r1/human.sock,server=on,wait=off", "-serial", "chardev:human");
+        assertThat(QemuCommandLine.build(NodeSpec.of("r1", human, IMAGE_DIR, Accel.TCG), PATHS))
+                .containsSubsequence("chardev:console", "chardev:human");
+        assertThat(QemuCommandLine.humanConsole(NodeSpec.of("r1", kernelImage("console=ttyS0"), IMAGE_DIR, Accel.TCG), PATHS)).isEmpty();
+        ImageManifest arm = new ImageManifest("tiny-arm64", "tiny", "vmlinuz", "initrd.img", null, null, "console=ttyAMA0", 96,
+                "boot complete", null, null, null, null, "# $", List.of(ImageManifest.HUMAN_CONSOLE), "f", Arch.ARM64);
+        assertThat(QemuCommandLine.hasHumanPort(NodeSpec.of("r1", arm, IMAGE_DIR, Accel.TCG))).isFalse();
+    }
+
     private static ImageManifest arm64Image() {
         return new ImageManifest("tiny-arm64", "tiny", "vmlinuz", "initrd.img", null, null, "console=ttyAMA0 quiet panic=-1", 96,
                 "boot complete", null, null, null, null, "# $", List.of("guest-netem"), "f", Arch.ARM64);
