@@ -55,6 +55,7 @@ public final class ApiServer implements AutoCloseable {
     private final ChannelGroup channels = new DefaultChannelGroup("api", GlobalEventExecutor.INSTANCE);
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile int tcpPort = -1;
+    private WebView web = WebView.NONE;
 
     private ApiServer(Path socket, Path tokenFile, ExecutorService blocking) {
         this.socket = socket;
@@ -64,7 +65,8 @@ public final class ApiServer implements AutoCloseable {
 
     /**
      * Serves {@code lab} on {@code unixSocket} and, when {@code tcpOrNull} is given, on that loopback
-     * address too, with a fresh token written to {@code tokenFileOrNull} (mode 0600). {@code onDown}
+     * address too. A fresh token is written to {@code tokenFileOrNull} (mode 0600) when it is given: TCP
+     * needs it, and so does the web view ({@link #web()}), which starts on request. {@code onDown}
      * runs once, on a thread of its own, after a {@code lab.down} request was answered.
      *
      * @param group an epoll event loop group (e.g. {@code ConsoleSession.newEventLoopGroup(1)}); not closed by the server
@@ -154,9 +156,12 @@ public final class ApiServer implements AutoCloseable {
             }
         };
         try {
-            byte[] token = tcpOrNull == null ? null : server.writeToken(sharedToken);
-            RpcHandler.Shared shared = new RpcHandler.Shared(new Methods(ops, blocking, unixSocket.toString()), events, ops, token,
+            byte[] token = tokenFileOrNull == null ? null : server.writeToken(sharedToken);
+            WebServer web = new WebServer(group, token, server::tracked, server::listening);
+            server.web = web;
+            RpcHandler.Shared shared = new RpcHandler.Shared(new Methods(ops, blocking, unixSocket.toString(), web), events, ops, token,
                     String.valueOf(tokenFileOrNull), downRequested, limits);
+            web.serve(shared);
             server.ticker.scheduleWithFixedDelay(() -> {
                 if (events.wantsStats()) {
                     try {
@@ -220,8 +225,19 @@ public final class ApiServer implements AutoCloseable {
         return token.getBytes(StandardCharsets.US_ASCII);
     }
 
+    /** A listener started after the server: closed with the others, or at once when the server is already closed. */
+    private void listening(Channel listener) {
+        synchronized (closed) {
+            if (closed.get()) {
+                listener.close();
+                throw new NetloomException("the lab's API server is closed");
+            }
+            channels.add(listener);
+        }
+    }
+
     /** Adds every accepted connection to {@link #channels}, so close() can end them. */
-    private ChannelHandler tracked(ApiChannelInitializer init) {
+    private ChannelHandler tracked(ChannelHandler init) {
         return new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
@@ -248,9 +264,22 @@ public final class ApiServer implements AutoCloseable {
         return tcpPort;
     }
 
-    /** Where the TCP token is, or null without TCP. */
+    /** Where the lab's token is (TCP and the web view use it), or null without one. */
     public Path tokenFile() {
-        return tcpPort < 0 ? null : tokenFile;
+        return tokenFile;
+    }
+
+    /**
+     * Serves the web view (docs/web.md) on {@code address} ("127.0.0.1:PORT"; null: a free loopback
+     * port) unless it already serves; returns its URL with the token. Needs a token file.
+     */
+    public String startWeb(String address) {
+        return web.start(address);
+    }
+
+    /** The web view's URL with the token, or null while it does not serve. */
+    public String webUrl() {
+        return web.url();
     }
 
     /** Stops listening, closes every connection, removes the socket and token files. Idempotent. */

@@ -34,7 +34,7 @@ final class Methods {
 
     static final List<String> NAMES = List.of("lab.status", "nodes.list", "node.exec", "node.execAll", "node.stop",
             "node.start", "node.restart", "links.list", "link.set", "link.state", "topology.get", "lab.stats",
-            "lab.step");
+            "lab.step", "lab.web");
 
     static final Duration DEFAULT_EXEC_TIMEOUT = QemuNode.DEFAULT_EXEC_TIMEOUT;
 
@@ -48,14 +48,20 @@ final class Methods {
     private final LabOps ops;
     private final Executor blocking;
     private final String socket;
+    private final WebView web;
     private final Object changes = new Object();
     private CompletableFuture<?> lastChange = CompletableFuture.completedFuture(null); // guarded by changes
     private final AtomicInteger queuedChanges = new AtomicInteger();
 
     Methods(LabOps ops, Executor blocking, String socket) {
+        this(ops, blocking, socket, WebView.NONE);
+    }
+
+    Methods(LabOps ops, Executor blocking, String socket, WebView web) {
         this.ops = ops;
         this.blocking = blocking;
         this.socket = socket;
+        this.web = web;
     }
 
     static boolean has(String method) {
@@ -82,6 +88,11 @@ final class Methods {
                 new Params(method, params, List.of());
                 yield CompletableFuture.supplyAsync(() -> (JsonNode) ops.stats().toJson(), blocking);
             }
+            case "lab.web" -> {
+                String address = new Params(method, params, List.of("address")).optString("address", "a loopback address and port such as \"127.0.0.1:8080\"");
+                // binding waits for the event loop, so not on it
+                yield CompletableFuture.supplyAsync(() -> MAPPER.createObjectNode().put("url", web.start(address)), blocking);
+            }
             default -> throw new ApiException(ApiException.METHOD_NOT_FOUND, "unknown method '" + method + "'");
         };
     }
@@ -96,6 +107,9 @@ final class Methods {
                 .put("namespace", info.namespace())
                 .put("runDirectory", info.runDirectory())
                 .put("socket", socket);
+        if (web.url() != null) {
+            out.put("web", web.url());
+        }
         ArrayNode nodes = out.putArray("nodes");
         for (LabOps.NodeInfo n : ops.nodes()) {
             ObjectNode o = nodes.addObject().put("name", n.name()).put("state", n.state());

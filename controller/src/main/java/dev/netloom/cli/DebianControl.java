@@ -9,7 +9,7 @@ import java.util.Set;
 /**
  * The relationship fields of netloom's Debian package, from the one tool table ({@link HostTool#ALL}):
  * Java and the core tools' packages are Depends, the packages of arm64 nodes and benchmarks Recommends,
- * the rest (SVG graphs, the GRUB example image, the metrics test) Suggests. packaging/deb/build writes them.
+ * the rest (SVG graphs, the GRUB example image, the metrics and web view tests) Suggests. packaging/deb/build writes them.
  */
 final class DebianControl {
 

@@ -53,7 +53,8 @@ final class LabSession implements AutoCloseable {
     static LabSession start(Scenario scenario, Accel accel, ImageStore store, Consumer<LabEvent> progress, InetSocketAddress tcp,
                             ObserveOptions observe, boolean fork) {
         return start(scenario, accel, store, progress, observe, fork, LabPart.WHOLE,
-                (lab, onDown) -> ApiServer.start(lab, lab.paths().apiSocket(), QemuNode.sharedLoops(), tcp, tcp == null ? null : lab.paths().apiToken(), onDown));
+                // the token is written also without TCP: the web view, started now or later (`netloom web`), needs it
+                (lab, onDown) -> ApiServer.start(lab, lab.paths().apiSocket(), QemuNode.sharedLoops(), tcp, lab.paths().apiToken(), onDown));
     }
 
     /**
@@ -91,6 +92,10 @@ final class LabSession implements AutoCloseable {
         try {
             lab.up();
             session.api = serve.apply(lab, () -> downAsked.complete(null));
+            String web = observe == null ? null : observe.webAddress();
+            if (web != null) {
+                Say.line("web: " + session.api.startWeb(web));
+            }
             if (metricsAt != null) {
                 session.metrics = MetricsServer.start(metricsAt, () -> List.of(LabStats.sample(lab)));
                 InetSocketAddress at = session.metrics.address();

@@ -24,6 +24,7 @@ import java.io.PrintWriter;
                 ConvertCommand.class,
                 ConsoleCommand.class,
                 CaptureCommand.class,
+                WebCommand.class,
                 ValidateCommand.class,
                 GraphCommand.class,
                 PlanCommand.class,

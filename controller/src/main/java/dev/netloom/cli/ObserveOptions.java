@@ -13,8 +13,8 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
- * --metrics and --events, for the commands that hold a lab (run, serve, and up, which passes them on
- * to the controller it starts).
+ * --metrics, --events and --web, for the commands that hold a lab (run, serve, and up, which passes
+ * them on to the controller it starts).
  */
 final class ObserveOptions {
 
@@ -27,6 +27,27 @@ final class ObserveOptions {
             description = "Append every lab event (node states, links, timeline, checks, impairments) to FILE as JSON lines;"
                     + " the file stays after the lab.")
     Path events;
+
+    /** What --web alone means: a free port on loopback. */
+    static final String WEB_DEFAULT = "127.0.0.1:0";
+
+    @Option(names = "--web", paramLabel = "127.0.0.1:PORT", arity = "0..1", parameterConsumer = WebValue.class,
+            description = "Serve the web view (docs/web.md: the live topology, consoles, link and node actions) on this loopback"
+                    + " address and print its URL, which carries the lab's token; --web alone picks a free port.")
+    String web;
+
+    /**
+     * --web's value is optional: it takes the next argument only when that is an address (it has a
+     * colon), so that `netloom up --web lab.json` keeps the file as the file.
+     */
+    static final class WebValue implements picocli.CommandLine.IParameterConsumer {
+        @Override
+        public void consumeParameters(java.util.Stack<String> args, picocli.CommandLine.Model.ArgSpec option,
+                                      picocli.CommandLine.Model.CommandSpec command) {
+            boolean address = !args.isEmpty() && args.peek().contains(":") && !args.peek().startsWith("-");
+            option.setValue(address ? args.pop() : WEB_DEFAULT);
+        }
+    }
 
     private static final Pattern HOST = Pattern.compile("localhost|[0-9.]+|\\[?[0-9a-fA-F:]+]?");
 
@@ -66,9 +87,18 @@ final class ObserveOptions {
         return events == null ? null : EventsFile.open(events);
     }
 
-    /** Checks both options (bad input before anything starts). */
+    /** The web view's address ("127.0.0.1:PORT"), or null without --web; anything but a loopback address and a port is bad input. */
+    String webAddress() {
+        if (web != null) {
+            dev.netloom.nodes.Config.loopback(web, "--web " + web);
+        }
+        return web;
+    }
+
+    /** Checks the options (bad input before anything starts). */
     void check() {
         metricsAddress();
+        webAddress();
         if (events != null) {
             EventsFile.check(events);
         }
@@ -82,6 +112,9 @@ final class ObserveOptions {
         }
         if (events != null) {
             out.addAll(List.of("--events", events.toAbsolutePath().toString()));
+        }
+        if (web != null) {
+            out.add("--web=" + web);
         }
         return out;
     }

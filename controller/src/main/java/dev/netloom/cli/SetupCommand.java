@@ -12,7 +12,8 @@ import java.util.concurrent.Callable;
 @Command(name = "setup", mixinStandardHelpOptions = true, header = "Install what netloom needs and build the tiny image.",
         description = {"Install the Debian packages of every host program netloom runs, also those only arm64 nodes",
                 "(qemu-system-arm), benchmarks (cpio), SVG graphs (graphviz) and the GRUB example image (grub-common,",
-                "grub-pc-bin, xorriso) need (as root; otherwise print the apt-get command),",
+                "grub-pc-bin, xorriso) and the metrics and web view tests (prometheus, chromium) need (as root; otherwise",
+                "print the apt-get command),",
                 "and build the tiny node image if it is missing. `netloom doctor` lists the programs."})
 final class SetupCommand implements Callable<Integer> {
 

@@ -80,6 +80,9 @@ final class StatusCommand implements Callable<Integer> {
                 m.put("state", live.path("state").asText(m.path("state").asText()));
                 m.set("nodes", live.path("nodes"));
                 m.set("links", live.path("links"));
+                if (live.hasNonNull("web")) {
+                    m.put("web", live.path("web").asText()); // the web view's URL, with the token (netloom web starts it)
+                }
             } catch (NetloomException e) {
                 m.put("api", "not answering: " + e.getMessage());
             }
@@ -98,6 +101,10 @@ final class StatusCommand implements Callable<Integer> {
                 m.path("runDirectory").asText(), m.path("socket").asText());
         System.out.printf("  memory: its QEMUs hold %s MiB of their own (reserved %s MiB); KSM %s%n", m.path("heldMiB").asText(),
                 m.path("reservedMiB").asText(), m.path("ksm").asText());
+        if (m.has("web")) {
+            System.out.printf("  web view %s%n", m.path("web").asText().replaceFirst("\\?token=.*", "") + " (`netloom web " + m.path("lab").asText()
+                    + "` prints the URL with the token)");
+        }
         if (m.has("nodes")) {
             for (JsonNode n : m.path("nodes")) {
                 System.out.printf("  node %-15s %-8s pid %-8s boot %s ms%n", n.path("name").asText(), n.path("state").asText(),

@@ -32,7 +32,8 @@ class CliOptionsTest {
     private static final Map<String, Class<?>> MIXINS = Map.of(
             "--hosts", HostsOption.class,
             "--lab", LabOption.class, "--accel", AccelOption.class, "--json", JsonOption.class, "--listen", ListenOption.class,
-            "--metrics", ObserveOptions.class, "--events", ObserveOptions.class, "--no-ksm", KsmOption.class);
+            "--metrics", ObserveOptions.class, "--events", ObserveOptions.class, "--no-ksm", KsmOption.class,
+            "--web", ObserveOptions.class);
 
     private static List<CommandSpec> allCommands() {
         List<CommandSpec> all = new ArrayList<>();
@@ -78,7 +79,8 @@ class CliOptionsTest {
         }
         assertThat(uses).containsEntry("--lab", 9).containsEntry("--accel", 7).containsEntry("--json", 5).containsEntry("--listen", 3)
                 .containsEntry("--metrics", 3).containsEntry("--events", 3).containsEntry("--no-ksm", 5) // run, up, serve, validate, agent
-                .containsEntry("--hosts", 5); // plan, agent, coordinate, k8s render, k8s up
+                .containsEntry("--hosts", 5) // plan, agent, coordinate, k8s render, k8s up
+                .containsEntry("--web", 3);
     }
 
     @Test

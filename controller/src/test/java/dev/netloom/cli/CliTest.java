@@ -120,6 +120,21 @@ class CliTest {
     }
 
     @Test
+    void badWebAddress_exitsTwo_beforeTheScenarioIsRead(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        String missing = dir.resolve("no-such.json").toString();
+        CliRun r = run("run", missing, "--web", "10.0.0.1:8080");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--web 10.0.0.1:8080: give a loopback address and a port");
+        // --web's value is optional, and a file after it stays the file
+        r = run("up", "--web", missing);
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains(missing).doesNotContain("--web");
+        r = run("web", "nolab", "--address", "0.0.0.0:80");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--address 0.0.0.0:80: give a loopback address");
+    }
+
+    @Test
     void statsInterval_outOfRange_exitsTwo() {
         CliRun r = run("stats", "--watch", "--interval", "10ms");
         assertThat(r.exitCode()).isEqualTo(2);
