@@ -40,7 +40,8 @@ final class WebServer implements WebView {
     private final UnaryOperator<ChannelHandler> tracked;
     private final Consumer<Channel> listening;
     private RpcHandler.Shared shared; // set once, before any request can arrive
-    private InetSocketAddress bound; // guarded by this
+    /** Where the view listens, or null; written under this (start, stop), read without it: status runs on an event loop, which start waits for. */
+    private volatile InetSocketAddress bound;
 
     /**
      * @param tracked   wraps a connection's initializer so that the API server's close() ends the connection
@@ -98,13 +99,14 @@ final class WebServer implements WebView {
         return url();
     }
 
-    private synchronized void stopped() {
+    private void stopped() { // on an event loop: never waits for start(), which may wait for that loop
         bound = null;
     }
 
     @Override
-    public synchronized String url() {
-        return bound == null ? null : base(bound) + "?token=" + new String(token, StandardCharsets.US_ASCII);
+    public String url() {
+        InetSocketAddress at = bound;
+        return at == null ? null : base(at) + "?token=" + new String(token, StandardCharsets.US_ASCII);
     }
 
     static String base(InetSocketAddress at) {
