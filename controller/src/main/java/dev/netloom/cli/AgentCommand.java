@@ -1,7 +1,6 @@
 package dev.netloom.cli;
 
 import dev.netloom.agent.AgentPlan;
-import dev.netloom.agent.SharedToken;
 import dev.netloom.nodes.BadInputException;
 import dev.netloom.nodes.host.HostSetup;
 import dev.netloom.nodes.image.ImageStore;
@@ -13,7 +12,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /**
@@ -38,8 +36,8 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--host", required = true, paramLabel = "NAME", description = "Which of --hosts this is.")
     String host;
 
-    @Option(names = "--token-file", required = true, paramLabel = "FILE", description = "The lab's shared token: a file of mode 0600, the same for every agent and the coordinator.")
-    Path tokenFile;
+    @Mixin
+    TokenFileOption tokenFile;
 
     @Option(names = "--api-address", paramLabel = "ADDRESS:PORT", description = "Where the API listens (default: the host's api= or @ADDRESS, port= or 7400).")
     String listen;
@@ -63,7 +61,7 @@ final class AgentCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Accel requested = accel.requested();
-        String token = SharedToken.read(tokenFile);
+        String token = tokenFile.read();
         Scenario scenario = ksm.apply(file.load());
         AgentPlan share = AgentPlan.of(scenario, hosts.hosts(null), host, underlay, hostNetns);
         InetSocketAddress tcp = listen != null ? address(listen) : share.host().apiAddress();

@@ -1,7 +1,6 @@
 package dev.netloom.cli;
 
 import dev.netloom.agent.Coordinator;
-import dev.netloom.agent.SharedToken;
 import dev.netloom.api.ApiServer;
 import dev.netloom.api.EventHub;
 import dev.netloom.lab.LabPaths;
@@ -39,8 +38,8 @@ final class CoordinateCommand implements Callable<Integer> {
     @Mixin
     HostsOption hosts;
 
-    @Option(names = "--token-file", required = true, paramLabel = "FILE", description = "The lab's shared token: a file of mode 0600, the same for every agent and the coordinator.")
-    Path tokenFile;
+    @Mixin
+    TokenFileOption tokenFile;
 
     @Option(names = "--wait", defaultValue = "10m", paramLabel = "DURATION",
             description = "How long to wait for each agent's API (agents serve once their part is READY); default ${DEFAULT-VALUE}.")
@@ -48,7 +47,7 @@ final class CoordinateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String token = SharedToken.read(tokenFile);
+        String token = tokenFile.read();
         Duration budget;
         try {
             budget = Units.duration(wait);
