@@ -23,12 +23,16 @@ final class BringUpPhases implements Consumer<LabEvent> {
 
     private static final Pattern CONFIGURED = Pattern.compile(
             "boot slot after (\\d+) ms, admission (\\d+) ms, boot (\\d+) ms, configuration (\\d+) ms");
+    /** A fork's READY event: "ready in 1250 ms: console 120, restored 310, shell 900, identity 1250 ms after launch". */
+    private static final Pattern STEP = Pattern.compile("(\\w+) (\\d+)(?=,| ms after launch)");
 
     private final Instant start = Instant.now();
     private volatile Instant claimed;
     private volatile Instant fabricStart;
     private volatile Instant firstNode;
     private final Map<String, long[]> nodes = new ConcurrentHashMap<>();
+    private final Map<String, List<Double>> steps = new ConcurrentHashMap<>();
+    private volatile Instant lastReady;
 
     @Override
     public void accept(LabEvent e) {
@@ -38,6 +42,14 @@ final class BringUpPhases implements Consumer<LabEvent> {
             fabricStart = e.at();
         } else if (e.kind() == LabEvent.Kind.NODE && e.state() == NodeState.STARTING && firstNode == null) {
             firstNode = e.at();
+        } else if (e.kind() == LabEvent.Kind.NODE && e.state() == NodeState.READY) {
+            lastReady = e.at();
+            if (e.detail().contains("after launch")) {
+                Matcher m = STEP.matcher(e.detail().substring(e.detail().indexOf(':') + 1));
+                while (m.find()) {
+                    steps.computeIfAbsent(m.group(1), k -> java.util.Collections.synchronizedList(new ArrayList<>())).add(Double.parseDouble(m.group(2)));
+                }
+            }
         } else if (e.kind() == LabEvent.Kind.NODE_CONFIGURED) {
             Matcher m = CONFIGURED.matcher(e.detail());
             if (m.find()) {
@@ -73,6 +85,25 @@ final class BringUpPhases implements Consumer<LabEvent> {
         return column(3);
     }
 
+    /** The first node's start to the last node's READY (before its configuration). */
+    double startsMs() {
+        return firstNode == null || lastReady == null ? Double.NaN : Duration.between(firstNode, lastReady).toNanos() / 1e6;
+    }
+
+    /** A fork's steps, each as ms from its QEMU's launch (median / p90), or "" when no node forked. */
+    String forkSteps() {
+        StringBuilder out = new StringBuilder();
+        for (String step : List.of("console", "restored", "shell", "identity")) {
+            List<Double> v = steps.get(step);
+            if (v != null && !v.isEmpty()) {
+                Samples s = new Samples(new ArrayList<>(v));
+                out.append(out.isEmpty() ? "fork steps after launch (median / p90): " : ", ")
+                        .append(String.format("%s %.0f / %.0f ms", step, s.median(), s.percentile(90)));
+            }
+        }
+        return out.toString();
+    }
+
     int configured() {
         return nodes.size();
     }
@@ -90,6 +121,8 @@ final class BringUpPhases implements Consumer<LabEvent> {
                 admission().median(), admission().percentile(90), admission().max(),
                 boot().median(), boot().percentile(90), boot().max(),
                 configuration().median(), configuration().percentile(90), configuration().max(),
-                slotWait().median(), slotWait().percentile(90), slotWait().max());
+                slotWait().median(), slotWait().percentile(90), slotWait().max())
+                + String.format("; first start to last READY %.0f ms", startsMs())
+                + (forkSteps().isEmpty() ? "" : "; " + forkSteps());
     }
 }

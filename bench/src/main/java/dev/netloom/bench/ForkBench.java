@@ -105,15 +105,24 @@ final class ForkBench implements Benchmark {
                 {"name": "%s", "defaults": {"image": "tiny", "memory": "96M", "fork": %s},
                  "nodes": [%s], "lans": [{"name": "lan", "members": [%s]}]}
                 """.formatted(lab, fork, String.join(", ", names), String.join(", ", names));
+        BringUpPhases phases = new BringUpPhases();
+        HostCpu cpu0 = HostCpu.now();
+        double controller0 = HostCpu.processSeconds(ProcessHandle.current().pid());
         long t0 = System.nanoTime();
-        Lab up = ctx.running(Lab.create(BenchLab.scenario(json), ctx.accel(), ImageStore.fromEnvironment(), null, fork, templates));
+        Lab up = ctx.running(Lab.create(BenchLab.scenario(json), ctx.accel(), ImageStore.fromEnvironment(), phases, fork, templates));
         try {
             up.up();
             double ms = (System.nanoTime() - t0) / 1e6;
-            ctx.say(String.format("fork: %s, %d nodes %s READY in %.0f ms", lab, n, fork ? "forked" : "booted", ms));
+            double cores = HostCpu.now().coresSince(cpu0);
+            double qemuSeconds = 0;
             for (QemuNode node : up.nodes().values()) {
                 pss.add(pssMiB(node.pid()));
+                qemuSeconds += HostCpu.processSeconds(node.pid());
             }
+            ctx.say(String.format("fork: %s, %d nodes %s READY in %.0f ms; host CPU %.2f cores busy on average, QEMUs %.1f s of CPU (%.2f s per node),"
+                            + " controller %.1f s", lab, n, fork ? "forked" : "booted", ms, cores, qemuSeconds, qemuSeconds / n,
+                    HostCpu.processSeconds(ProcessHandle.current().pid()) - controller0));
+            ctx.say("fork: " + lab + " phases: " + phases.describe(n));
             return ms;
         } finally {
             ctx.stopped(up);

@@ -54,16 +54,18 @@ final class BootPipeline {
 
     /** Runs the boot of process {@code p}; completes with the boot result once the shell is prepared. */
     static CompletableFuture<BootResult> run(Process p, NodeSpec spec, NodePaths paths, EventLoopGroup loops, Node node) {
-        return run(p, spec, paths, loops, node, StartMode.BOOT);
+        return run(p, spec, paths, loops, node, StartMode.BOOT, new StartSteps(System.nanoTime()));
     }
 
     /**
      * Runs the start of process {@code p} as {@code mode} says. A node with its RAM in a file (a fork
      * template or a fork) needs QMP before it counts as started: a template to save its state, a fork
      * to load it. A fork does not boot: it loads the template's state, resumes at the template's
-     * prompt, resyncs the shell and takes its own identity ({@link ImageKind#forkIdentity}).
+     * prompt, resyncs the shell and takes its own identity ({@link ImageKind#forkIdentity}); {@code steps}
+     * hears when each of those finished.
      */
-    static CompletableFuture<BootResult> run(Process p, NodeSpec spec, NodePaths paths, EventLoopGroup loops, Node node, StartMode mode) {
+    static CompletableFuture<BootResult> run(Process p, NodeSpec spec, NodePaths paths, EventLoopGroup loops, Node node, StartMode mode,
+                                             StartSteps steps) {
         long started = System.nanoTime();
         return ConsoleSession.connect(paths.consoleSocket(), paths.transcript(), spec.limits().transcriptCap(), loops, CONNECT_BUDGET)
                 .thenCompose(c -> {
@@ -79,8 +81,12 @@ final class BootPipeline {
                         return q;
                     });
                     if (mode.forked()) {
+                        steps.done("console");
                         return qmp.thenCompose(q -> Migration.load(q, mode.state(), spec.stallTimeout()))
-                                .thenCompose(v -> resume(spec, node, started));
+                                .thenCompose(v -> {
+                                    steps.done("restored");
+                                    return resume(spec, node, started, steps);
+                                });
                     }
                     if (mode.ram() != null) {
                         return BootDetector.detect(c, bootSpec(spec), () -> RunQueueWait.nanos(p.pid())).thenCombine(qmp, (boot, q) -> boot)
@@ -105,13 +111,17 @@ final class BootPipeline {
      * resyncs the shell (the fork's console is a new connection), then one command gives the guest
      * this node's identity.
      */
-    private static CompletableFuture<BootResult> resume(NodeSpec spec, Node node, long started) {
+    private static CompletableFuture<BootResult> resume(NodeSpec spec, Node node, long started, StartSteps steps) {
         ShellSession s = new ShellSession(node.console().get(), spec.limits().execOutputCap());
         node.keepShell().accept(s);
         String identity = ImageKinds.forBoot(spec.image().kind()).forkIdentity(spec, ForkIdentity.freshSeed(), System.currentTimeMillis());
         return s.prepare(spec.stallTimeout())
-                .thenCompose(v -> s.exec(identity, IDENTITY_TIMEOUT))
+                .thenCompose(v -> {
+                    steps.done("shell");
+                    return s.exec(identity, IDENTITY_TIMEOUT);
+                })
                 .thenApply(r -> {
+                    steps.done("identity");
                     if (!r.ok()) {
                         throw new CompletionException(new NetloomException("node " + spec.name() + ": giving the fork its identity failed (exit "
                                 + r.exitCode() + (r.timedOut() ? ", timed out" : "") + "): " + r.output().strip()));

@@ -255,10 +255,12 @@ public final class QemuNode implements AutoCloseable {
             throw e;
         }
         Process p = currentProcess();
-        BootPipeline.run(p, spec, paths, loops, new BootPipeline.Node(this::keepConsole, this::keepQmp, this::console, this::keepShell), mode).whenComplete((boot, error) -> {
+        StartSteps steps = new StartSteps(startNanos);
+        BootPipeline.run(p, spec, paths, loops, new BootPipeline.Node(this::keepConsole, this::keepQmp, this::console, this::keepShell), mode, steps).whenComplete((boot, error) -> {
             if (error == null) {
                 bootTime = Duration.ofNanos(System.nanoTime() - startNanos);
-                if (transition(NodeState.READY, "ready in " + bootTime.toMillis() + " ms")) {
+                String detail = steps.describe();
+                if (transition(NodeState.READY, "ready in " + bootTime.toMillis() + " ms" + (detail.isEmpty() ? "" : ": " + detail))) {
                     ready.complete(boot);
                 }
             } else {
