@@ -17,7 +17,9 @@ import java.util.List;
  * from a template vs booting each kernel, in the same run; the fork figure with the template cached
  * (built once before the timing starts, as a lab after the first finds it) and with the build counted;
  * and the memory each node costs the host (PSS: the template's RAM is shared between forks, so each
- * fork pays its share of it).
+ * fork pays its share of it). {@code NETLOOM_FORK_NODES=N} brings up N nodes instead;
+ * {@code NETLOOM_FORK_SIDES=cached} runs only the forked lab with its template cached (for work on the
+ * fork path: a figure against itself, no booted baseline).
  */
 final class ForkBench implements Benchmark {
 
@@ -38,8 +40,16 @@ final class ForkBench implements Benchmark {
 
     @Override
     public List<Figure> run(BenchContext ctx) throws Exception {
-        int n = ctx.quick() ? QUICK_NODES : fitting(ctx);
+        String chosen = System.getenv("NETLOOM_FORK_NODES");
+        int n = chosen != null && !chosen.isBlank() ? Integer.parseInt(chosen.strip()) : ctx.quick() ? QUICK_NODES : fitting(ctx);
         Templates templates = new Templates(ctx.scratch().resolve("templates")); // cold: nothing cached from earlier runs
+        if ("cached".equals(System.getenv("NETLOOM_FORK_SIDES"))) {
+            up(ctx, templates, "fx", Math.min(n, 4), true, new ArrayList<>()); // builds the template
+            List<Double> pss = new ArrayList<>();
+            double ms = up(ctx, templates, "fw", n, true, pss);
+            return List.of(new Figure(name(), n + " tiny nodes on a LAN, Lab.up to READY: forked (template cached), no baseline", "ms",
+                    Samples.of(ms), Samples.of(ms), null, false));
+        }
 
         List<Double> coldPss = new ArrayList<>();
         double coldMs = up(ctx, templates, "fc", n, true, coldPss);

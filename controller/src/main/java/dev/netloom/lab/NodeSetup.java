@@ -54,6 +54,12 @@ final class NodeSetup {
     private final Function<String, List<String>> stateCommands;
     private final Consumer<LabEvent> events;
     private final Map<String, GuestTools> tools = new ConcurrentHashMap<>();
+    /**
+     * Each template's tools, probed in its first fork: every fork of a template resumes the same guest,
+     * so one probe answers for all (the probe runs ip and tc twice, and in a fork every program runs
+     * translated afresh: about a third of the CPU a fork cost, docs/benchmarks.md).
+     */
+    private final OncePerKey<java.nio.file.Path, GuestTools> templateTools = new OncePerKey<>();
 
     /**
      * @param shaping       the lab's impairments (set before any node is configured)
@@ -81,7 +87,7 @@ final class NodeSetup {
     /** Configures a READY node; the NODE_CONFIGURED event it ends with gives every phase's time for this node. */
     void configure(NodePlan n, QemuNode node, Admitted admitted) {
         long t0 = System.nanoTime();
-        GuestTools found = probe(n, node);
+        GuestTools found = node.mode().forked() ? templateTools.get(node.mode().state(), () -> probe(n, node)) : probe(n, node);
         tools.put(n.name(), found);
         Shaping links = shaping.get();
         if (links.shapesInGuest(n.name()) && !(found.tc() && found.netem())) {
