@@ -33,6 +33,19 @@ final class BringUpPhases implements Consumer<LabEvent> {
     private final Map<String, long[]> nodes = new ConcurrentHashMap<>();
     private final Map<String, List<Double>> steps = new ConcurrentHashMap<>();
     private volatile Instant lastReady;
+    private volatile java.util.function.ToLongFunction<String> pidOf = name -> -1;
+    private final Map<String, Double> cpuAtReady = new ConcurrentHashMap<>();
+    private final Map<String, Double> cpuConfiguring = new ConcurrentHashMap<>();
+
+    /** Reads each node's QEMU CPU at its READY and its configured events from now on; {@code pidOf} gives a node's QEMU pid, or -1. */
+    void readCpuOf(java.util.function.ToLongFunction<String> pidOf) {
+        this.pidOf = pidOf;
+    }
+
+    private double cpuMs(String node) {
+        long pid = pidOf.applyAsLong(node);
+        return pid <= 0 ? Double.NaN : HostCpu.processSeconds(pid) * 1000;
+    }
 
     @Override
     public void accept(LabEvent e) {
@@ -44,6 +57,7 @@ final class BringUpPhases implements Consumer<LabEvent> {
             firstNode = e.at();
         } else if (e.kind() == LabEvent.Kind.NODE && e.state() == NodeState.READY) {
             lastReady = e.at();
+            cpuAtReady.put(e.subject(), cpuMs(e.subject()));
             if (e.detail().contains("after launch")) {
                 Matcher m = STEP.matcher(e.detail().substring(e.detail().indexOf(':') + 1));
                 while (m.find()) {
@@ -51,6 +65,10 @@ final class BringUpPhases implements Consumer<LabEvent> {
                 }
             }
         } else if (e.kind() == LabEvent.Kind.NODE_CONFIGURED) {
+            Double atReady = cpuAtReady.get(e.subject());
+            if (atReady != null) {
+                cpuConfiguring.put(e.subject(), cpuMs(e.subject()) - atReady);
+            }
             Matcher m = CONFIGURED.matcher(e.detail());
             if (m.find()) {
                 nodes.put(e.subject(), new long[]{Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)),
@@ -123,6 +141,19 @@ final class BringUpPhases implements Consumer<LabEvent> {
                 configuration().median(), configuration().percentile(90), configuration().max(),
                 slotWait().median(), slotWait().percentile(90), slotWait().max())
                 + String.format("; first start to last READY %.0f ms", startsMs())
-                + (forkSteps().isEmpty() ? "" : "; " + forkSteps());
+                + (forkSteps().isEmpty() ? "" : "; " + forkSteps()) + cpuSummary();
+    }
+
+    /** Each QEMU's CPU up to READY and during its configuration (median / p90), when {@link #readCpuOf} was called. */
+    private String cpuSummary() {
+        List<Double> ready = cpuAtReady.values().stream().filter(v -> !v.isNaN()).toList();
+        List<Double> configuring = cpuConfiguring.values().stream().filter(v -> !v.isNaN()).toList();
+        if (ready.isEmpty() || configuring.isEmpty()) {
+            return "";
+        }
+        Samples r = new Samples(new ArrayList<>(ready));
+        Samples c = new Samples(new ArrayList<>(configuring));
+        return String.format("; QEMU CPU per node (median / p90): to READY %.0f / %.0f ms, configuration %.0f / %.0f ms",
+                r.median(), r.percentile(90), c.median(), c.percentile(90));
     }
 }

@@ -120,6 +120,10 @@ final class ForkBench implements Benchmark {
         double controller0 = HostCpu.processSeconds(ProcessHandle.current().pid());
         long t0 = System.nanoTime();
         Lab up = ctx.running(Lab.create(BenchLab.scenario(json), ctx.accel(), ImageStore.fromEnvironment(), phases, fork, templates));
+        phases.readCpuOf(node -> {
+            QemuNode q = up.nodes().get(node);
+            return q == null ? -1 : q.pid();
+        });
         try {
             up.up();
             double ms = (System.nanoTime() - t0) / 1e6;

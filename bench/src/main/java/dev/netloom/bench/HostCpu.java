@@ -45,8 +45,23 @@ record HostCpu(long busyTicks, long nanos) {
         return (busyTicks - before.busyTicks) / TICKS_PER_SECOND / ((nanos - before.nanos) / 1e9);
     }
 
-    /** The CPU time, in seconds, a process used so far (0 when it is gone). */
+    /**
+     * The CPU time, in seconds, a process used so far (0 when it is gone): the sum of its threads'
+     * run time in /proc/PID/task/TID/schedstat (nanoseconds, where utime and stime count 10 ms ticks).
+     */
     static double processSeconds(long pid) {
-        return ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration()).map(d -> d.toNanos() / 1e9).orElse(0.0);
+        long nanos = 0;
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    nanos += Long.parseLong(Files.readString(task.resolve("schedstat")).split(" ")[0]);
+                } catch (IOException | RuntimeException e) {
+                    // a thread that ended meanwhile
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration()).map(d -> d.toNanos() / 1e9).orElse(0.0);
+        }
+        return nanos / 1e9;
     }
 }

@@ -74,7 +74,7 @@ public final class HostMemory {
      * template (measured: a forked tiny node's PSS is 0.48 times a booted one's, docs/fork.md).
      */
     public static long forkMiB(NodePlan n) {
-        return guestMiB(n.memoryMiB(), true) + QemuCommandLine.tcgCacheMiB(n.memoryMiB()) + QEMU_OVERHEAD_MIB;
+        return guestMiB(n.memoryMiB(), true) + QemuCommandLine.forkTcgCacheMiB(n.memoryMiB()) + QEMU_OVERHEAD_MIB;
     }
 
     static long guestMiB(int memoryMiB, boolean merged) {

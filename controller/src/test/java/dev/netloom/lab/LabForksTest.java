@@ -43,7 +43,7 @@ class LabForksTest {
         NodePlan booted = p.nodes().get(0);
         NodePlan forked = p.nodes().get(1);
 
-        long fork = 32 + 16 + HostMemory.QEMU_OVERHEAD_MIB;
+        long fork = 32 + 32 + HostMemory.QEMU_OVERHEAD_MIB; // a third of the guest, a fork's translation cache, QEMU's own
         assertThat(HostMemory.forkMiB(forked)).isEqualTo(fork);
         assertThat(forks.reserveMiB(forked, false)).isEqualTo(fork);
         assertThat(forks.reserveMiB(booted, false)).isEqualTo(HostMemory.nodeMiB(booted, false));

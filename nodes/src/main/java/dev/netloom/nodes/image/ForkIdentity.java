@@ -33,7 +33,10 @@ public final class ForkIdentity {
     /**
      * The identity line for a Linux guest with iproute2 and a date that takes {@code -s @SECONDS}
      * (busybox and coreutils both do): hostname (and /etc/hostname, /etc/hosts as the tiny init
-     * writes them), MACs, seed, clock.
+     * writes them), MACs, seed, clock. A fork runs every program translated afresh (TCG starts with an
+     * empty cache), so the line runs as few as it can: the hostname through /proc and the shell's echo
+     * rather than the hostname program, every MAC through one {@code ip} (a batch when there are
+     * several), and date.
      */
     public static String linuxCommand(NodeSpec spec, String seedHex, long epochMillis) {
         if (!seedHex.matches("[0-9a-f]+")) {
@@ -41,15 +44,23 @@ public final class ForkIdentity {
         }
         String name = spec.name(); // NodeSpec.NAME: [a-z][a-z0-9-]*
         StringBuilder line = new StringBuilder();
-        line.append("hostname ").append(name).append(" && echo ").append(name).append(" > /etc/hostname")
+        line.append("echo ").append(name).append(" > /proc/sys/kernel/hostname && echo ").append(name).append(" > /etc/hostname")
                 .append(" && echo '127.0.0.1 localhost ").append(name).append("' > /etc/hosts");
+        List<String> macs = new java.util.ArrayList<>();
         List<NodeSpec.Nic> nics = spec.nics();
         for (int i = 0; i < nics.size(); i++) {
             String mac = nics.get(i).mac();
             if (!mac.matches("[0-9a-f]{2}(:[0-9a-f]{2}){5}")) {
                 throw new IllegalArgumentException("node " + name + ": MAC " + mac + " is not lower-case aa:bb:cc:dd:ee:ff");
             }
-            line.append(" && ip link set dev eth").append(i).append(" address ").append(mac);
+            macs.add("link set dev eth" + i + " address " + mac);
+        }
+        if (macs.size() == 1) {
+            line.append(" && ip ").append(macs.get(0));
+        } else if (macs.size() > 1) {
+            line.append(" && printf '%s\\n'");
+            macs.forEach(m -> line.append(" '").append(m).append('\''));
+            line.append(" | ip -batch -");
         }
         line.append(" && echo ").append(seedHex).append(" > /dev/urandom");
         long seconds = Math.floorDiv(epochMillis, 1000);

@@ -70,7 +70,7 @@ public final class QemuCommandLine {
         List<String> args = new ArrayList<>();
         args.add(spec.image().arch().qemu());
         args.addAll(List.of("-name", spec.name()));
-        args.addAll(withMemoryBackend(machine(spec), ram));
+        args.addAll(withMemoryBackend(machine(spec, ram != null && ram.incoming()), ram));
         args.addAll(List.of("-smp", String.valueOf(spec.cpus()), "-m", spec.memoryMiB() + "M"));
         args.addAll(ramFile(spec, ram));
         args.addAll(List.of("-nodefaults", "-no-user-config", "-display", "none", "-no-reboot"));
@@ -134,7 +134,12 @@ public final class QemuCommandLine {
      * ({@link #tcgCacheMiB}); {@code mem-merge=off} keeps the guest's memory out of KSM.
      */
     static List<String> machine(NodeSpec spec) {
-        return machine(spec.image().arch(), spec.accel(), spec.memoryMiB(), spec.mergeMemory());
+        return machine(spec, false);
+    }
+
+    /** As above, for a fork of a template when {@code fork} (its translation cache: {@link #forkTcgCacheMiB}). */
+    static List<String> machine(NodeSpec spec, boolean fork) {
+        return machine(spec.image().arch(), spec.accel(), spec.memoryMiB(), spec.mergeMemory(), fork);
     }
 
     /** The machine, accelerator and CPU for a guest of {@code arch} with {@code memoryMiB} under {@code accel}, memory merging allowed. */
@@ -143,10 +148,14 @@ public final class QemuCommandLine {
     }
 
     static List<String> machine(Arch arch, Accel accel, int memoryMiB, boolean mergeMemory) {
+        return machine(arch, accel, memoryMiB, mergeMemory, false);
+    }
+
+    private static List<String> machine(Arch arch, Accel accel, int memoryMiB, boolean mergeMemory, boolean fork) {
         boolean kvm = accel == Accel.KVM;
         String machine = machineName(arch) + (kvm && arch == Arch.ARM64 ? ",gic-version=host" : "") + (mergeMemory ? "" : ",mem-merge=off");
         List<String> args = new ArrayList<>(List.of("-machine", machine,
-                "-accel", kvm ? "kvm" : "tcg,tb-size=" + tcgCacheMiB(memoryMiB)));
+                "-accel", kvm ? "kvm" : "tcg,tb-size=" + (fork ? forkTcgCacheMiB(memoryMiB) : tcgCacheMiB(memoryMiB))));
         if (kvm) {
             args.addAll(List.of("-cpu", "host"));
         } else if (arch == Arch.ARM64) {
@@ -162,6 +171,18 @@ public final class QemuCommandLine {
      */
     public static int tcgCacheMiB(int memoryMiB) {
         return Math.max(TCG_CACHE_MIN_MIB, Math.min(TCG_CACHE_MAX_MIB, memoryMiB / 6));
+    }
+
+    /**
+     * A fork's translation cache: twice a booted node's ({@link #tcgCacheMiB}), at most
+     * {@link #TCG_CACHE_MAX_MIB}. A fork starts with an empty cache and translates in its first second
+     * what a booted node translated over its boot: a tiny fork's resume, identity and configuration
+     * came to about 18 MiB of translated code, so a 16 MiB cache was flushed during the configuration
+     * and the kernel's paths for every program and file were translated again (the configuration took
+     * 1.7 times the CPU; docs/benchmarks.md, fork). The cache is resident only as far as it has filled.
+     */
+    public static int forkTcgCacheMiB(int memoryMiB) {
+        return Math.min(TCG_CACHE_MAX_MIB, 2 * tcgCacheMiB(memoryMiB));
     }
 
     /** Direct kernel boot when the image has a kernel; a disk always runs on the node's qcow2 overlay. */

@@ -21,10 +21,23 @@ class ForkIdentityTest {
         NodeSpec spec = NodeSpec.of("r7", TINY, Path.of("/i"), Accel.TCG).withNics(List.of(
                 new NodeSpec.Nic("t0", "52:54:00:00:07:00", 3), new NodeSpec.Nic("t1", "52:54:00:00:07:01", 4)));
         String line = ForkIdentity.linuxCommand(spec, "00ff", 1_800_000_000_999L);
-        assertThat(line).isEqualTo("hostname r7 && echo r7 > /etc/hostname && echo '127.0.0.1 localhost r7' > /etc/hosts"
-                + " && ip link set dev eth0 address 52:54:00:00:07:00 && ip link set dev eth1 address 52:54:00:00:07:01"
+        assertThat(line).isEqualTo("echo r7 > /proc/sys/kernel/hostname && echo r7 > /etc/hostname && echo '127.0.0.1 localhost r7' > /etc/hosts"
+                + " && printf '%s\\n' 'link set dev eth0 address 52:54:00:00:07:00' 'link set dev eth1 address 52:54:00:00:07:01' | ip -batch -"
                 + " && echo 00ff > /dev/urandom && date -u -s @1800000000 > /dev/null");
         assertThat(ExecFraming.problem(line)).isNull();
+    }
+
+    @Test
+    void linuxCommand_withOneNic_runsOneIpWithoutABatch() {
+        NodeSpec spec = NodeSpec.of("r7", TINY, Path.of("/i"), Accel.TCG).withNics(List.of(new NodeSpec.Nic("t0", "52:54:00:00:07:00", 3)));
+        assertThat(ForkIdentity.linuxCommand(spec, "00ff", 0)).contains(" && ip link set dev eth0 address 52:54:00:00:07:00 && echo 00ff")
+                .doesNotContain("-batch");
+    }
+
+    @Test
+    void linuxCommand_withoutNics_setsNoMac() {
+        NodeSpec spec = NodeSpec.of("r7", TINY, Path.of("/i"), Accel.TCG);
+        assertThat(ForkIdentity.linuxCommand(spec, "00ff", 0)).doesNotContain("ip ").endsWith("date -u -s @0 > /dev/null");
     }
 
     @Test

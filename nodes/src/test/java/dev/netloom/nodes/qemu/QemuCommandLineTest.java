@@ -91,15 +91,16 @@ class QemuCommandLineTest {
                 .withNics(List.of(new NodeSpec.Nic("nl1-r1-0", "52:54:00:00:01:00", 3)));
         List<String> args = QemuCommandLine.build(spec, PATHS, new QemuCommandLine.RamFile(Path.of("/cache/t/ram"), false, true));
 
-        assertThat(args).containsSequence("-machine", "pc,memory-backend=ram", "-accel", "tcg,tb-size=16")
+        assertThat(args).containsSequence("-machine", "pc,memory-backend=ram", "-accel", "tcg,tb-size=32")
                 .containsSequence("-object", "memory-backend-file,id=ram,size=96M,mem-path=/cache/t/ram,share=off")
                 .containsSequence("-netdev", "tap,id=net0,ifname=nl1-r1-0,script=no,downscript=no")
                 .endsWith("-incoming", "defer");
-        // the same devices as booting, in the same order: only the memory backend and -incoming differ
+        // the same devices as booting, in the same order: only the memory backend, the translation cache and -incoming differ
         List<String> booted = QemuCommandLine.build(spec, PATHS);
         List<String> stripped = new ArrayList<>(args);
         stripped.removeAll(List.of("-object", "memory-backend-file,id=ram,size=96M,mem-path=/cache/t/ram,share=off", "-incoming", "defer"));
         stripped.set(stripped.indexOf("pc,memory-backend=ram"), "pc");
+        stripped.set(stripped.indexOf("tcg,tb-size=32"), "tcg,tb-size=16");
         assertThat(stripped).containsExactlyElementsOf(booted);
     }
 
@@ -162,6 +163,7 @@ class QemuCommandLineTest {
     @CsvSource({"16, 16", "96, 16", "128, 21", "512, 85", "1024, 170", "2048, 256", "65536, 256"})
     void tcgCacheMiB_isASixthOfTheGuestWithinItsBounds(int memoryMiB, int cacheMiB) {
         assertThat(QemuCommandLine.tcgCacheMiB(memoryMiB)).isEqualTo(cacheMiB);
+        assertThat(QemuCommandLine.forkTcgCacheMiB(memoryMiB)).isEqualTo(Math.min(QemuCommandLine.TCG_CACHE_MAX_MIB, 2 * cacheMiB));
         assertThat(QemuCommandLine.machine(Arch.X86_64, Accel.TCG, memoryMiB)).contains("tcg,tb-size=" + cacheMiB);
     }
 
