@@ -118,6 +118,7 @@ final class ForkBench implements Benchmark {
         BringUpPhases phases = new BringUpPhases();
         HostCpu cpu0 = HostCpu.now();
         double controller0 = HostCpu.processSeconds(ProcessHandle.current().pid());
+        long ksmd0 = dev.netloom.nodes.host.Ksm.HOST.ksmdCpuNanos().orElse(0L);
         long t0 = System.nanoTime();
         Lab up = ctx.running(Lab.create(BenchLab.scenario(json), ctx.accel(), ImageStore.fromEnvironment(), phases, fork, templates));
         phases.readCpuOf(node -> {
@@ -133,9 +134,13 @@ final class ForkBench implements Benchmark {
                 pss.add(pssMiB(node.pid()));
                 qemuSeconds += HostCpu.processSeconds(node.pid());
             }
-            ctx.say(String.format("fork: %s, %d nodes %s READY in %.0f ms; host CPU %.2f cores busy on average, QEMUs %.1f s of CPU (%.2f s per node),"
-                            + " controller %.1f s", lab, n, fork ? "forked" : "booted", ms, cores, qemuSeconds, qemuSeconds / n,
-                    HostCpu.processSeconds(ProcessHandle.current().pid()) - controller0));
+            double controller = HostCpu.processSeconds(ProcessHandle.current().pid()) - controller0;
+            double ksmd = (dev.netloom.nodes.host.Ksm.HOST.ksmdCpuNanos().orElse(0L) - ksmd0) / 1e9;
+            double busy = cores * ms / 1000;
+            ctx.say(String.format("fork: %s, %d nodes %s READY in %.0f ms; host CPU %.2f cores busy on average (%.0f s): the lab's QEMUs %.1f s"
+                            + " (%.2f s per node), controller %.1f s, ksmd %.1f s, everything else (other processes, the kernel) %.1f s",
+                    lab, n, fork ? "forked" : "booted", ms, cores, busy, qemuSeconds, qemuSeconds / n, controller, ksmd,
+                    busy - qemuSeconds - controller - ksmd));
             ctx.say("fork: " + lab + " phases: " + phases.describe(n));
             return ms;
         } finally {

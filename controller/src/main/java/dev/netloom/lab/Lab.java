@@ -42,7 +42,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -247,16 +246,21 @@ public final class Lab implements AutoCloseable {
             return t[0];
         }, (key, line) -> event(LabEvent.Kind.LAB, name(), line));
 
-        int slots = Math.max(2, 4 * Runtime.getRuntime().availableProcessors());
-        Semaphore admission = new Semaphore(slots);
+        StartSlots slots = StartSlots.ofHost();
         List<CompletableFuture<Void>> configured = new ArrayList<>();
         for (NodePlan n : part.local(plan).nodes()) {
             long queued = System.nanoTime();
-            admission.acquireUninterruptibly();
+            StartSlots.Slot held = slots.acquire(forks.forks(n.name()));
             long slot = System.nanoTime();
-            QemuNode node = creatingNode(n, manifests.get(n.image()));
+            QemuNode node;
+            try {
+                node = creatingNode(n, manifests.get(n.image()));
+            } catch (RuntimeException e) {
+                held.release();
+                throw e;
+            }
             NodeSetup.Admitted admitted = new NodeSetup.Admitted(Duration.ofNanos(slot - queued), Duration.ofNanos(System.nanoTime() - slot));
-            node.ready().whenComplete((r, e) -> admission.release());
+            node.ready().whenComplete((r, e) -> held.release());
             configured.add(node.ready().thenAcceptAsync(r -> setup.configure(n, node, admitted), workers));
         }
         try {
