@@ -54,8 +54,8 @@ public final class HumanTerminal {
             }
 
             @Override
-            public CompletableFuture<Void> type(byte[] bytes) {
-                return session.thenCompose(s -> s.send(bytes));
+            public ConsoleBroker.Typed type(byte[] bytes) {
+                return ConsoleBroker.Typed.now(session.thenCompose(s -> s.send(bytes)));
             }
 
             @Override
@@ -75,8 +75,11 @@ public final class HumanTerminal {
         };
     }
 
-    /** The automation's console itself, for images without a port for people: no echo, no sizes. */
-    public static ConsoleBroker.Terminal shared(ConsoleSession console) {
+    /**
+     * The automation's console itself, for images without a port for people: no echo, no sizes; what
+     * a person types while {@code shell} runs a command waits until it has finished.
+     */
+    public static ConsoleBroker.Terminal shared(ConsoleSession console, ShellSession shell) {
         return new ConsoleBroker.Terminal() {
             @Override
             public Attachment attach(ConsoleListener listener) {
@@ -84,8 +87,8 @@ public final class HumanTerminal {
             }
 
             @Override
-            public CompletableFuture<Void> type(byte[] bytes) {
-                return console.send(bytes);
+            public ConsoleBroker.Typed type(byte[] bytes) {
+                return shell.typeBetweenCommands(bytes);
             }
 
             @Override

@@ -30,9 +30,9 @@ class ConsoleBrokerTest {
         }
 
         @Override
-        public CompletableFuture<Void> type(byte[] bytes) {
+        public ConsoleBroker.Typed type(byte[] bytes) {
             typed.writeBytes(bytes);
-            return CompletableFuture.completedFuture(null);
+            return ConsoleBroker.Typed.now(CompletableFuture.completedFuture(null));
         }
 
         @Override
