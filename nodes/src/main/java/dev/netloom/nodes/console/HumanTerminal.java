@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * The terminals a {@link ConsoleBroker} can serve people: a node's own serial port for people
@@ -15,15 +16,18 @@ import java.util.function.Function;
  */
 public final class HumanTerminal {
 
-    /** The people's serial port as the guest names it (the second UART on x86_64). */
-    public static final String GUEST_TTY = "/dev/ttyS1";
+    /** A guest device name that may go into a command line: /dev/ and letters and digits. */
+    private static final Pattern TTY = Pattern.compile("/dev/[A-Za-z0-9]+");
 
     private HumanTerminal() {
     }
 
-    /** The guest command that gives the people's terminal {@code size} (its numbers only reach the shell). */
-    public static String sttyCommand(ConsoleBroker.Size size) {
-        return "stty -F " + GUEST_TTY + " rows " + size.rows() + " cols " + size.cols();
+    /** The guest command that gives the people's terminal {@code tty} {@code size} (its numbers only reach the shell). */
+    public static String sttyCommand(String tty, ConsoleBroker.Size size) {
+        if (!TTY.matcher(tty).matches()) {
+            throw new IllegalArgumentException("not a guest tty device: " + tty);
+        }
+        return "stty -F " + tty + " rows " + size.rows() + " cols " + size.cols();
     }
 
     /**

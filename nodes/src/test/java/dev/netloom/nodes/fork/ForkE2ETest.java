@@ -88,7 +88,7 @@ class ForkE2ETest {
 
         // a fork's console for people is its own: the template's shell on ttyS1 answers there, with the size netloom sets
         QemuNode first = forks.get(0);
-        assertThat(first.exec(HumanTerminal.sttyCommand(new ConsoleBroker.Size(33, 101))).exitCode()).isZero();
+        assertThat(first.exec(HumanTerminal.sttyCommand("/dev/ttyS1", new ConsoleBroker.Size(33, 101))).exitCode()).isZero();
         ConsoleSession people = ConsoleSession.connect(first.paths().humanSocket(), null, QemuNode.sharedLoops(), Duration.ofSeconds(5))
                 .get(10, TimeUnit.SECONDS);
         try {
