@@ -3,6 +3,8 @@ package dev.netloom.nodes.image;
 import dev.netloom.nodes.ExecResult;
 import dev.netloom.nodes.NodeSpec;
 import dev.netloom.nodes.QemuNode;
+import dev.netloom.nodes.console.ConsoleMatch;
+import dev.netloom.nodes.console.ConsoleSession;
 import dev.netloom.nodes.testing.TinyImage;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -12,6 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,7 +39,7 @@ class CloudImageE2ETest {
     static final String KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINetloomTestKeyNotARealOne00000000000000000 netloom@test";
 
     @Test
-    void cloudImage_withOnlyTheSeed_reachesReadyWithRootShellHostnameKeyAndEth0() {
+    void cloudImage_withOnlyTheSeed_reachesReadyWithRootShellHostnameKeyAndEth0_andAShellForPeople() throws Exception {
         ImageStore store = ImageStore.fromEnvironment();
         ImageManifest image = cloudTestImage(store);
         NodeSpec spec = NodeSpec.of("cloud1", image, store.dir(NAME), TinyImage.accel())
@@ -65,13 +70,29 @@ class CloudImageE2ETest {
 
             ExecResult exit = node.exec("false");
             assertThat(exit.exitCode()).isEqualTo(1);
+
+            // the seed logs root in on ttyS1 too, for people (docs/consoles.md): a shell of its own, with echo
+            assertThat(image.has(ImageManifest.HUMAN_CONSOLE)).as("cloud imports have a console for people").isTrue();
+            ConsoleSession people = ConsoleSession.connect(node.paths().humanSocket(), null, QemuNode.sharedLoops(), Duration.ofSeconds(5))
+                    .get(10, TimeUnit.SECONDS);
+            try {
+                CompletableFuture<ConsoleMatch> echoed = people.expect(Pattern.compile(Pattern.quote("echo people-$((7*7))")));
+                CompletableFuture<ConsoleMatch> answer = people.expect(Pattern.compile("people-49\r\n0 /dev/ttyS1\r\n"));
+                people.send("echo people-$((7*7)); echo $(id -u) $(tty)\r");
+                assertThat(echoed).succeedsWithin(Duration.ofSeconds(60));
+                assertThat(answer).succeedsWithin(Duration.ofSeconds(60));
+            } finally {
+                people.close();
+            }
+            assertThat(node.exec("echo exact").output()).isEqualTo("exact\n");
         }
     }
 
     /** The cached test image, built when missing or made from another recipe. */
     static synchronized ImageManifest cloudTestImage(ImageStore store) {
         var existing = store.find(NAME);
-        if (existing.isPresent() && "cloud".equals(existing.get().kind()) && KERNEL_ARGS.equals(existing.get().kernelArgs())) {
+        if (existing.isPresent() && "cloud".equals(existing.get().kind()) && KERNEL_ARGS.equals(existing.get().kernelArgs())
+                && existing.get().has(ImageManifest.HUMAN_CONSOLE)) { // imported before cloud images had a console for people: again
             return existing.get();
         }
         long t0 = System.nanoTime();
