@@ -1,6 +1,5 @@
 package dev.netloom.cli;
 
-import dev.netloom.lab.Cleanup;
 import dev.netloom.nodes.image.ImageStore;
 import dev.netloom.nodes.image.TinyImageBuilder;
 import org.junit.jupiter.api.AfterAll;
@@ -41,10 +40,7 @@ class ConsoleTmuxE2ETest {
         if (tmux != null) {
             tmux.close();
         }
-        Cleanup.labs().stream().filter(l -> l.name().equals(LAB)).forEach(l -> {
-            CliRun.of("down", LAB);
-            Cleanup.labs().stream().filter(x -> x.name().equals(LAB)).forEach(x -> Cleanup.clean(x, System.err::println));
-        });
+        CliRun.down(LAB);
         Files.deleteIfExists(file);
     }
 

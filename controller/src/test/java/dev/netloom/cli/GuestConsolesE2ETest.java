@@ -1,6 +1,5 @@
 package dev.netloom.cli;
 
-import dev.netloom.lab.Cleanup;
 import dev.netloom.nodes.image.DebianImageBuilder;
 import dev.netloom.nodes.image.ImageStore;
 import dev.netloom.nodes.image.TinyImageBuilder;
@@ -51,10 +50,7 @@ class GuestConsolesE2ETest {
         if (tmux != null) {
             tmux.close();
         }
-        Cleanup.labs().stream().filter(l -> l.name().equals(LAB)).forEach(l -> {
-            CliRun.of("down", LAB);
-            Cleanup.labs().stream().filter(x -> x.name().equals(LAB)).forEach(x -> Cleanup.clean(x, System.err::println));
-        });
+        CliRun.down(LAB);
         if (file != null) {
             Files.deleteIfExists(file);
         }

@@ -1,8 +1,6 @@
 package dev.netloom.nodes;
 
 import dev.netloom.nodes.console.ConsoleBroker;
-import dev.netloom.nodes.console.ConsoleMatch;
-import dev.netloom.nodes.console.ConsoleSession;
 import dev.netloom.nodes.console.HumanTerminal;
 import dev.netloom.nodes.host.HostSetup;
 import dev.netloom.nodes.image.ImageManifest;
@@ -11,6 +9,7 @@ import dev.netloom.nodes.image.TinyImageBuilder;
 import dev.netloom.nodes.qemu.Accel;
 import dev.netloom.nodes.qemu.Arch;
 import dev.netloom.nodes.qemu.QemuCommandLine;
+import dev.netloom.nodes.testing.PeoplesShell;
 import dev.netloom.nodes.testing.TinyImage;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -18,9 +17,6 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -56,23 +52,11 @@ class Arm64NodeE2ETest {
             // hvc0, with echo, the size netloom sets, and Ctrl-C reaching its foreground program
             String tty = QemuCommandLine.humanTty(node.spec());
             assertThat(node.exec(HumanTerminal.sttyCommand(tty, new ConsoleBroker.Size(33, 101))).exitCode()).isZero();
-            ConsoleSession people = ConsoleSession.connect(node.paths().humanSocket(), null, QemuNode.sharedLoops(), Duration.ofSeconds(5))
-                    .get(10, TimeUnit.SECONDS);
-            try {
-                CompletableFuture<ConsoleMatch> echoed = people.expect(Pattern.compile(Pattern.quote("echo people-$((7*7))")));
-                CompletableFuture<ConsoleMatch> answer = people.expect(Pattern.compile("people-49\r\n33 101\r\n/dev/hvc0\r\n"));
-                people.send("echo people-$((7*7)); stty size; tty\r");
-                assertThat(echoed).succeedsWithin(Duration.ofSeconds(30));
-                assertThat(answer).succeedsWithin(Duration.ofSeconds(30));
-                CompletableFuture<ConsoleMatch> started = people.expect(Pattern.compile("\r\ngo-25\r\n"));
-                people.send("sh -c 'echo go-$((5*5)); exec sleep 100'\r");
-                assertThat(started).succeedsWithin(Duration.ofSeconds(30));
-                CompletableFuture<ConsoleMatch> after = people.expect(Pattern.compile("\r\nafter-5\r\n"));
-                people.send("\u0003");
-                people.send("echo after-$((2+3))\r");
-                assertThat(after).succeedsWithin(Duration.ofSeconds(30));
-            } finally {
-                people.close();
+            try (PeoplesShell people = PeoplesShell.of(node)) {
+                people.answers("echo people-$((7*7)); stty size; tty", "people-49\r\n33 101\r\n/dev/hvc0\r\n", Duration.ofSeconds(30));
+                people.answers("sh -c 'echo go-$((5*5)); exec sleep 100'", "\r\ngo-25\r\n", Duration.ofSeconds(30));
+                people.type("\u0003");
+                people.answers("echo after-$((2+3))", "\r\nafter-5\r\n", Duration.ofSeconds(30));
             }
             assertThat(node.exec("echo exact").output()).isEqualTo("exact\n");
             assertThat(Files.readAllLines(node.paths().qemuLog()).get(0))

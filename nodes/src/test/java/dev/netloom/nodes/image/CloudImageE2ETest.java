@@ -3,8 +3,7 @@ package dev.netloom.nodes.image;
 import dev.netloom.nodes.ExecResult;
 import dev.netloom.nodes.NodeSpec;
 import dev.netloom.nodes.QemuNode;
-import dev.netloom.nodes.console.ConsoleMatch;
-import dev.netloom.nodes.console.ConsoleSession;
+import dev.netloom.nodes.testing.PeoplesShell;
 import dev.netloom.nodes.testing.TinyImage;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -14,9 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -73,16 +69,8 @@ class CloudImageE2ETest {
 
             // the seed logs root in on ttyS1 too, for people (docs/consoles.md): a shell of its own, with echo
             assertThat(image.has(ImageManifest.HUMAN_CONSOLE)).as("cloud imports have a console for people").isTrue();
-            ConsoleSession people = ConsoleSession.connect(node.paths().humanSocket(), null, QemuNode.sharedLoops(), Duration.ofSeconds(5))
-                    .get(10, TimeUnit.SECONDS);
-            try {
-                CompletableFuture<ConsoleMatch> echoed = people.expect(Pattern.compile(Pattern.quote("echo people-$((7*7))")));
-                CompletableFuture<ConsoleMatch> answer = people.expect(Pattern.compile("people-49\r\n0 /dev/ttyS1\r\n"));
-                people.send("echo people-$((7*7)); echo $(id -u) $(tty)\r");
-                assertThat(echoed).succeedsWithin(Duration.ofSeconds(60));
-                assertThat(answer).succeedsWithin(Duration.ofSeconds(60));
-            } finally {
-                people.close();
+            try (PeoplesShell people = PeoplesShell.of(node)) {
+                people.answers("echo people-$((7*7)); echo $(id -u) $(tty)", "people-49\r\n0 /dev/ttyS1\r\n", Duration.ofSeconds(60));
             }
             assertThat(node.exec("echo exact").output()).isEqualTo("exact\n");
         }
