@@ -10,9 +10,10 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * The terminals a {@link ConsoleBroker} can serve people: a node's own serial port for people
- * ({@link #connect}: a login shell with echo and line editing, which automation never types on), or,
- * for images without one, the automation's console shared as it is ({@link #shared}).
+ * The terminals a {@link ConsoleBroker} can serve people: a node's own terminal for people
+ * ({@link #connect}: a serial port or a virtio console with a login shell, echo and line editing,
+ * which automation never types on), or, for images without one, the automation's console shared
+ * ({@link #shared}), where a person's keystrokes wait while execs run.
  */
 public final class HumanTerminal {
 
