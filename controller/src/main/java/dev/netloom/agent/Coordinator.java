@@ -6,6 +6,7 @@ import dev.netloom.api.ApiClient;
 import dev.netloom.api.ApiException;
 import dev.netloom.api.EventHub;
 import dev.netloom.api.LabOps;
+import dev.netloom.capture.CaptureTap;
 import dev.netloom.capture.LinkCapture;
 import dev.netloom.impairment.Field;
 import dev.netloom.impairment.Impairment;
@@ -42,6 +43,14 @@ import java.util.concurrent.CompletableFuture;
 public final class Coordinator implements LabOps, AutoCloseable {
 
     private static final Duration CALL_TIMEOUT = Duration.ofMinutes(5);
+    /** How long a console's or a capture's own connection to an agent that is up may take. */
+    private static final Duration STREAM_CONNECT = Duration.ofSeconds(30);
+
+    /** Opens an authenticated connection to a host's agent (mutual TLS and the token: docs/scale-out.md), waiting up to {@code budget}. */
+    @FunctionalInterface
+    public interface Dialer {
+        ApiClient dial(HostSpec host, Duration budget);
+    }
 
     /** One agent: its calls, its events (a connection of their own, whose end means the agent is lost). */
     private static final class Agent {
@@ -62,30 +71,32 @@ public final class Coordinator implements LabOps, AutoCloseable {
     private final Partition partition;
     private final Path runDirectory;
     private final EventHub hub;
+    private final Dialer dialer;
     private final Map<String, Agent> agents = new LinkedHashMap<>();
 
-    private Coordinator(Scenario scenario, Plan plan, Partition partition, Path runDirectory, EventHub hub) {
+    private Coordinator(Scenario scenario, Plan plan, Partition partition, Path runDirectory, EventHub hub, Dialer dialer) {
         this.scenario = scenario;
         this.plan = plan;
         this.partition = partition;
         this.runDirectory = runDirectory;
         this.hub = hub;
+        this.dialer = dialer;
     }
 
     /**
-     * Connects to every agent of {@code scenario} over {@code hosts} (each at its API address, with
-     * {@code token}), waiting up to {@code budget} for each, since an agent serves once its part is READY.
+     * Connects to every agent of {@code scenario} over {@code hosts} (each at its API address, through
+     * {@code dialer}), waiting up to {@code budget} for each, since an agent serves once its part is READY.
      */
-    public static Coordinator connect(Scenario scenario, List<HostSpec> hosts, String token, Path runDirectory, EventHub hub, Duration budget) {
+    public static Coordinator connect(Scenario scenario, List<HostSpec> hosts, Dialer dialer, Path runDirectory, EventHub hub, Duration budget) {
         AgentPlan any = AgentPlan.of(scenario, hosts, hosts.get(0).name(), null, null);
-        Coordinator c = new Coordinator(scenario, any.plan(), any.partition(), runDirectory, hub);
+        Coordinator c = new Coordinator(scenario, any.plan(), any.partition(), runDirectory, hub, dialer);
         try {
             for (HostSpec h : hosts) {
                 if (h.apiAddress() == null) {
                     throw new dev.netloom.nodes.BadInputException("host " + h.name() + " has no address for its agent's API: write NAME@ADDRESS (or :api=ADDRESS) in --hosts");
                 }
-                ApiClient calls = ApiClient.connectTcp(h.apiAddress(), token, budget);
-                ApiClient events = ApiClient.connectTcp(h.apiAddress(), token, budget);
+                ApiClient calls = dialer.dial(h, budget);
+                ApiClient events = dialer.dial(h, budget);
                 Agent a = new Agent(h, calls, events);
                 c.agents.put(h.name(), a);
                 events.subscribe(List.of(), e -> hub.publish(event(e)));
@@ -312,23 +323,83 @@ public final class Coordinator implements LabOps, AutoCloseable {
 
     @Override
     public dev.netloom.nodes.console.ConsoleBroker console(String node) {
-        throw notHere("console", "node " + node + " runs on host " + partition.hostOf().get(node));
+        throw new ApiException(ApiException.FAILED, "node " + node + " runs on host " + partition.hostOf().get(node) + ": its console is relayed");
     }
 
+    @Override
+    public boolean relaysConsoles() {
+        return true;
+    }
+
+    /** node.console on the node's agent, on a connection of its own that then carries the console both ways. */
+    @Override
+    public RelayedConsole relayConsole(String node, ObjectNode params, LinkCapture.Output out) {
+        ApiClient stream = dialer.dial(ownerOf(node).host, STREAM_CONNECT);
+        try {
+            ObjectNode options = params.deepCopy();
+            options.remove("node");
+            JsonNode answer = stream.attachConsole(node, options, Relay.to(out));
+            return new RelayedConsole(answer, stream::sendRaw, stream::close, stream.closed());
+        } catch (RuntimeException e) {
+            stream.close();
+            throw e;
+        }
+    }
+
+    /**
+     * link.capture on one agent, on a connection of its own whose bytes go to {@code out} as they come:
+     * the host of the direction's sender, or of the link's first member (a crossing link's local tap
+     * and tunnel carry both directions there).
+     */
     @Override
     public CaptureHandle capture(String link, String direction, String filter, LinkCapture.Format format, long count, Duration duration,
                                  LinkCapture.Output out) {
-        throw notHere("capture", "link " + link + " is captured on the hosts of its ends");
+        SegmentPlan s = plan.segment(link);
+        String node = direction != null ? s.guestMember(direction).node() : s.members().get(0).node();
+        ApiClient stream = dialer.dial(ownerOf(node).host, STREAM_CONNECT);
+        try {
+            ObjectNode p = Json.MAPPER.createObjectNode().put("link", link).put("format", format.name().toLowerCase(java.util.Locale.ROOT));
+            if (direction != null) {
+                p.put("direction", direction);
+            }
+            if (filter != null) {
+                p.put("filter", filter);
+            }
+            if (count > 0) {
+                p.put("count", count);
+            }
+            if (duration != null) {
+                p.put("duration", duration.toMillis());
+            }
+            JsonNode answer = stream.capture(p, Relay.to(out), CALL_TIMEOUT);
+            List<CaptureTap> taps = new ArrayList<>();
+            answer.path("interfaces").forEach(i -> taps.add(new CaptureTap(link, i.path("node").asText(), i.path("tap").asText(),
+                    i.path("direction").asText())));
+            return new CaptureHandle(taps, stream.closed().thenApply(v -> "the stream of host " + partition.hostOf().get(node) + " ended"), why -> {
+                stream.stopStream();
+            });
+        } catch (RuntimeException e) {
+            stream.close();
+            throw e;
+        }
     }
 
+    /** Every agent's reading: each node from its host, each link direction from its sender's host (which shapes it). */
     @Override
     public LabStats stats() {
-        throw notHere("stats", "each host reads its own counters");
+        Map<String, JsonNode> readings = new LinkedHashMap<>();
+        live().forEach(a -> {
+            JsonNode r = tryCall(a, "lab.stats", null);
+            if (r != null) {
+                readings.put(a.host.name(), r);
+            }
+        });
+        return Relay.stats(scenario.name(), plan, partition.hostOf(), readings);
     }
 
-    private static ApiException notHere(String what, String detail) {
-        return new ApiException(ApiException.FAILED, what + " is not relayed by the coordinator of a lab spread over hosts yet (" + detail
-                + "): use that host's agent API (docs/scale-out.md)");
+    /** The scenario's checks and timeline played through this coordinator. */
+    public dev.netloom.lab.LabActions actions() {
+        return new CoordinatedActions(this, scenario, plan, hub);
     }
 
     /** Asks every agent that is still there to take its part down, then disconnects. */

@@ -391,6 +391,11 @@ final class Methods {
         return CompletableFuture.supplyAsync(() -> ops.capture(name, direction, filter, format, count, duration, out), blocking);
     }
 
+    /** A coordinator's node.console (params already checked): connects to the node's agent on the blocking executor. */
+    CompletableFuture<LabOps.RelayedConsole> relayConsole(String node, ObjectNode params, LinkCapture.Output out) {
+        return CompletableFuture.supplyAsync(() -> ops.relayConsole(node, params, out), blocking);
+    }
+
     // ---- helpers ----
 
     /** A known node name; -32001 listing the nodes otherwise. */

@@ -46,7 +46,8 @@ class ManifestsTest {
     }
 
     static List<HasMetadata> render() {
-        return Manifests.render(RING, TEXT, HostSpec.parseList("3"), new Manifests.Options("labs", "registry.example/netloom:0.1", "t".repeat(64)));
+        return Manifests.render(RING, TEXT, HostSpec.parseList("3"), new Manifests.Options("labs", "registry.example/netloom:0.1", "t".repeat(64),
+                dev.netloom.agent.LabCertificates.create(List.of("h1", "h2", "h3"))));
     }
 
     @Test
@@ -79,7 +80,7 @@ class ManifestsTest {
         assertThat(h2.getSpec().getAffinity().getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution().get(0).getTopologyKey())
                 .isEqualTo("kubernetes.io/hostname");
         String cmd = h2.getSpec().getContainers().get(0).getCommand().get(2);
-        assertThat(cmd).contains("for h in h1 h2 h3;").endsWith("exec netloom agent /etc/netloom/scenario.json --hosts \"$H\" --host h2 --token-file /etc/netloom-token/token");
+        assertThat(cmd).contains("for h in h1 h2 h3;").endsWith("exec netloom agent /etc/netloom/scenario.json --hosts \"$H\" --host h2 --token-file /etc/netloom-secret/token --tls-dir /etc/netloom-secret");
         assertThat(h2.getSpec().getContainers().get(0).getResources().getRequests()).containsKey("memory");
         Job job = (Job) all.get(6);
         assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getCommand().get(2)).contains("exec netloom coordinate");
