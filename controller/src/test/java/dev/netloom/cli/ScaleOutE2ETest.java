@@ -208,7 +208,7 @@ class ScaleOutE2ETest {
         }
     }
 
-    /** A console of a node on host b and a capture of a crossing link, both through the coordinator's socket. */
+    /** A console of a node on host b, a capture of a crossing link and the lab's stats, all through the coordinator's socket. */
     private static void consoleAndCaptureAreRelayed(ApiClient api) throws Exception {
         Path socket = LabPaths.coordinator(LAB).apiSocket();
         try (ApiClient console = ApiClient.connect(socket, Duration.ofSeconds(10))) {
@@ -229,6 +229,18 @@ class ScaleOutE2ETest {
             assertThat(frames.text()).contains("n2->n3").contains("ICMP echo request").contains("ICMP echo reply");
             System.err.println("scale-out: relayed capture:\n" + frames.text());
         }
+        // stats: each node from its host, each direction of a crossing link from its sender's host
+        JsonNode stats = api.call("lab.stats", null, T);
+        assertThat(stats.path("nodes").size()).isEqualTo(4);
+        stats.path("nodes").forEach(n -> assertThat(n.path("pid").asLong()).as(n.toString()).isPositive());
+        List<String> directions = new ArrayList<>();
+        stats.path("links").forEach(l -> {
+            directions.add(l.path("direction").asText());
+            if (l.path("direction").asText().equals("n2->n3")) {
+                assertThat(l.path("packets").asLong()).as(l.toString()).isPositive();
+            }
+        });
+        assertThat(directions).contains("n1->n4", "n4->n1", "n2->n3", "n3->n2").doesNotHaveDuplicates();
     }
 
     private static ObjectNode params() {
