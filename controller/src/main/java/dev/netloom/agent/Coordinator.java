@@ -8,7 +8,6 @@ import dev.netloom.api.EventHub;
 import dev.netloom.api.LabOps;
 import dev.netloom.capture.CaptureTap;
 import dev.netloom.capture.LinkCapture;
-import dev.netloom.impairment.Field;
 import dev.netloom.impairment.Impairment;
 import dev.netloom.lab.LabEvent;
 import dev.netloom.nodes.ExecResult;
@@ -99,7 +98,7 @@ public final class Coordinator implements LabOps, AutoCloseable {
                 ApiClient events = dialer.dial(h, budget);
                 Agent a = new Agent(h, calls, events);
                 c.agents.put(h.name(), a);
-                events.subscribe(List.of(), e -> hub.publish(event(e)));
+                events.subscribe(List.of(), e -> hub.publish(Relay.event(e)));
                 events.closed().whenComplete((v, e) -> c.lose(a, "its connection closed"));
                 calls.closed().whenComplete((v, e) -> c.lose(a, "its connection closed"));
             }
@@ -108,20 +107,6 @@ public final class Coordinator implements LabOps, AutoCloseable {
             throw e;
         }
         return c;
-    }
-
-    /** An agent's event as the lab's. */
-    static LabEvent event(JsonNode e) {
-        LabEvent.Kind kind = LabEvent.Kind.LAB;
-        for (LabEvent.Kind k : LabEvent.Kind.values()) {
-            if (k.key().equals(e.path("kind").asText())) {
-                kind = k;
-                break;
-            }
-        }
-        NodeState state = e.hasNonNull("state") ? NodeState.valueOf(e.get("state").asText()) : null;
-        Instant at = e.hasNonNull("at") ? Instant.parse(e.get("at").asText()) : Instant.now();
-        return new LabEvent(at, kind, e.path("subject").asText(), e.path("detail").asText(), state);
     }
 
     private void lose(Agent a, String why) {
@@ -231,8 +216,8 @@ public final class Coordinator implements LabOps, AutoCloseable {
             Map<String, Boolean> directionsUp = new LinkedHashMap<>();
             for (String dir : s.impairments().keySet()) {
                 // a direction as its sender's host has it: that host shapes it
-                JsonNode link = linkIn(views.get(partition.hostOf().get(s.guestMember(dir).node())), s.name());
-                imps.put(dir, link == null ? s.impairments().get(dir) : impairment(link.path("impairments").path(dir)));
+                JsonNode link = Relay.linkIn(views.get(partition.hostOf().get(s.guestMember(dir).node())), s.name());
+                imps.put(dir, link == null ? s.impairments().get(dir) : Relay.impairment(link.path("impairments").path(dir)));
                 engines.put(dir, link == null ? "unknown" : link.path("engines").path(dir).asText("none"));
                 boolean up = link != null && (link.path("state").has(dir) ? link.path("state").path(dir).asText().equals("up") : link.path("up").asBoolean());
                 directionsUp.put(dir, up);
@@ -242,30 +227,6 @@ public final class Coordinator implements LabOps, AutoCloseable {
                     s.kind() == SegmentPlan.Kind.LINK ? directionsUp : Map.of()));
         }
         return out;
-    }
-
-    private static JsonNode linkIn(JsonNode list, String name) {
-        if (list != null) {
-            for (JsonNode l : list) {
-                if (l.path("name").asText().equals(name)) {
-                    return l;
-                }
-            }
-        }
-        return null;
-    }
-
-    /** An impairment as the API writes it ({"delay": "10ms"}), read back with the fields' own grammar. */
-    static Impairment impairment(JsonNode o) {
-        Impairment imp = Impairment.NONE;
-        for (var it = o.fields(); it.hasNext(); ) {
-            var e = it.next();
-            Field f = Field.of(e.getKey());
-            if (f != null) {
-                imp = f.with(imp, f.parse(e.getValue().asText()));
-            }
-        }
-        return imp;
     }
 
     @Override
@@ -358,20 +319,7 @@ public final class Coordinator implements LabOps, AutoCloseable {
         String node = direction != null ? s.guestMember(direction).node() : s.members().get(0).node();
         ApiClient stream = dialer.dial(ownerOf(node).host, STREAM_CONNECT);
         try {
-            ObjectNode p = Json.MAPPER.createObjectNode().put("link", link).put("format", format.name().toLowerCase(java.util.Locale.ROOT));
-            if (direction != null) {
-                p.put("direction", direction);
-            }
-            if (filter != null) {
-                p.put("filter", filter);
-            }
-            if (count > 0) {
-                p.put("count", count);
-            }
-            if (duration != null) {
-                p.put("duration", duration.toMillis());
-            }
-            JsonNode answer = stream.capture(p, Relay.to(out), CALL_TIMEOUT);
+            JsonNode answer = stream.capture(Relay.captureParams(link, direction, filter, format, count, duration), Relay.to(out), CALL_TIMEOUT);
             List<CaptureTap> taps = new ArrayList<>();
             answer.path("interfaces").forEach(i -> taps.add(new CaptureTap(link, i.path("node").asText(), i.path("tap").asText(),
                     i.path("direction").asText())));

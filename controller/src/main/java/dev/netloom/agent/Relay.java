@@ -2,9 +2,14 @@ package dev.netloom.agent;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.netloom.capture.LinkCapture;
+import dev.netloom.impairment.Field;
+import dev.netloom.impairment.Impairment;
+import dev.netloom.lab.LabEvent;
 import dev.netloom.nodes.Json;
 import dev.netloom.nodes.NetloomException;
+import dev.netloom.nodes.NodeState;
 import dev.netloom.observe.LabStats;
 import dev.netloom.observe.LinkCounters;
 import dev.netloom.observe.NodeUsage;
@@ -13,14 +18,16 @@ import dev.netloom.topology.Plan;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
-/** What the coordinator passes on from its agents as they gave it: stream bytes, and stats readings put together. */
+/** What the coordinator passes between its agents and its clients: events, impairments, capture params, stream bytes, stats put together. */
 final class Relay {
 
     private Relay() {
@@ -67,6 +74,62 @@ final class Relay {
             nodes.add(usage != null ? usage : new NodeUsage(n.name(), "FAILED", -1, 0, 0, 0));
         }
         return new LabStats(lab, Instant.now(), new ArrayList<>(links.values()), nodes);
+    }
+
+    /** An agent's event as the lab's. */
+    static LabEvent event(JsonNode e) {
+        LabEvent.Kind kind = LabEvent.Kind.LAB;
+        for (LabEvent.Kind k : LabEvent.Kind.values()) {
+            if (k.key().equals(e.path("kind").asText())) {
+                kind = k;
+                break;
+            }
+        }
+        NodeState state = e.hasNonNull("state") ? NodeState.valueOf(e.get("state").asText()) : null;
+        Instant at = e.hasNonNull("at") ? Instant.parse(e.get("at").asText()) : Instant.now();
+        return new LabEvent(at, kind, e.path("subject").asText(), e.path("detail").asText(), state);
+    }
+
+    /** An impairment as the API writes it ({"delay": "10ms"}), read back with the fields' own grammar. */
+    static Impairment impairment(JsonNode o) {
+        Impairment imp = Impairment.NONE;
+        for (var it = o.fields(); it.hasNext(); ) {
+            var e = it.next();
+            Field f = Field.of(e.getKey());
+            if (f != null) {
+                imp = f.with(imp, f.parse(e.getValue().asText()));
+            }
+        }
+        return imp;
+    }
+
+    static JsonNode linkIn(JsonNode list, String name) {
+        if (list != null) {
+            for (JsonNode l : list) {
+                if (l.path("name").asText().equals(name)) {
+                    return l;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** link.capture's params for the agent, from what the coordinator's own link.capture read. */
+    static ObjectNode captureParams(String link, String direction, String filter, LinkCapture.Format format, long count, Duration duration) {
+        ObjectNode p = Json.MAPPER.createObjectNode().put("link", link).put("format", format.name().toLowerCase(Locale.ROOT));
+        if (direction != null) {
+            p.put("direction", direction);
+        }
+        if (filter != null) {
+            p.put("filter", filter);
+        }
+        if (count > 0) {
+            p.put("count", count);
+        }
+        if (duration != null) {
+            p.put("duration", duration.toMillis());
+        }
+        return p;
     }
 
     private static List<JsonNode> iterable(JsonNode array) {
