@@ -18,12 +18,13 @@ final class CertsCommand {
 
     @Command(name = "create", mixinStandardHelpOptions = true, header = "Make a CA, and a key and certificate for the coordinator and each host.",
             description = {"Writes into DIR (made with mode 0700; every file mode 0600):",
-                    "  ca.crt                              the lab's CA (its key is not kept: a new set replaces a set whole)",
-                    "  coordinator.crt, coordinator.key    for `netloom coordinate --tls-dir DIR`",
-                    "  agent-HOST.crt, agent-HOST.key      for `netloom agent --host HOST --tls-dir DIR`, one pair per host",
-                    "Copy ca.crt and a host's pair to that host, and ca.crt and the coordinator's pair to the coordinator's.",
-                    "An agent lets in only the coordinator's certificate of the same set; the coordinator accepts on host h",
-                    "only the certificate of h. `netloom k8s render|up` makes a set of its own into the lab's Secret.",
+                    "  ca.crt                 the lab's CA (its key is not kept)",
+                    "  coordinator.crt/.key   for `netloom coordinate --tls-dir DIR`",
+                    "  agent-HOST.crt/.key    for `netloom agent --host HOST --tls-dir DIR`",
+                    "Copy ca.crt and a host's pair to that host, ca.crt and the coordinator's",
+                    "pair to the coordinator's. An agent lets in only the coordinator's",
+                    "certificate of its set; the coordinator accepts on host h only h's.",
+                    "A new set replaces a set whole. `netloom k8s render|up` make their own.",
                     "",
                     "Example: netloom certs create ring-certs --hosts a@10.9.0.1,b@10.9.0.2"})
     static final class Create implements Callable<Integer> {

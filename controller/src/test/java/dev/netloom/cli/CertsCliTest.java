@@ -29,7 +29,7 @@ class CertsCliTest {
     void createHelp_saysWhatGoesWhere() {
         CliRun r = CliRun.of("certs", "create", "--help");
         assertThat(r.exitCode()).isZero();
-        assertThat(r.out()).contains("--tls-dir").contains("agent-HOST.key").contains("--hosts");
+        assertThat(r.out()).contains("--tls-dir").contains("agent-HOST.crt/.key").contains("--hosts");
     }
 
     @Test
