@@ -199,6 +199,12 @@ public final class Coordinator implements LabOps, AutoCloseable {
         }
     }
 
+    /** From the plan: asking the agents is not needed to know a link's directions. */
+    @Override
+    public java.util.Collection<String> directions(String link) {
+        return plan.segment(link).impairments().keySet();
+    }
+
     @Override
     public List<LinkInfo> links() {
         Map<String, JsonNode> views = new LinkedHashMap<>(); // host -> its links.list

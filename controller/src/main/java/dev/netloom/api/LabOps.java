@@ -89,6 +89,12 @@ public interface LabOps {
 
     List<LinkInfo> links();
 
+    /** The directions of a link ("a->b", "b->a") or LAN (its members' names), as {@link LinkInfo#impairments()} has them. */
+    default java.util.Collection<String> directions(String link) {
+        return links().stream().filter(l -> l.name().equals(link)).findFirst().map(l -> l.impairments().keySet())
+                .orElseGet(java.util.Set::of);
+    }
+
     /** Queues a command on a node; fails with an ApiException NOT_READY when the node is not READY. Never blocks. */
     CompletableFuture<ExecResult> exec(String node, String command, Duration timeout);
 
