@@ -9,6 +9,8 @@ import io.netty.util.concurrent.ScheduledFuture;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -21,7 +23,9 @@ import java.util.function.Supplier;
  * through the framing function that {@link #prepare()} and every resync install in the shell (and
  * install again when a command finds the shell without it: the shell was replaced). Output is
  * collected through an attached reader, up to an output cap (the rest is counted and dropped, and the
- * result says so). All state lives on the console's event loop.
+ * result says so). All state lives on the console's event loop. A person who shares this shell (images
+ * without a console of their own, docs/consoles.md) types through {@link #typeBetweenCommands}, which
+ * holds their keystrokes while commands run.
  */
 public final class ShellSession implements AutoCloseable {
 
@@ -41,6 +45,8 @@ public final class ShellSession implements AutoCloseable {
     static final int SYNC_ATTEMPTS = 3;
     /** A sync's `true` prints nothing; whatever a killed command still prints meanwhile is not kept. */
     private static final long SYNC_OUTPUT_CAP = 4096;
+    /** A person's keystrokes held while commands run, at most (a paste into a long command is cut here). */
+    static final int MAX_HELD_BYTES = 64 * 1024;
 
     private final ConsoleSession console;
     private final EventLoop loop;
@@ -52,6 +58,9 @@ public final class ShellSession implements AutoCloseable {
     private Frame current;          // the frame whose markers the console output is fed to; loop only
     private boolean outOfStep;      // a resync failed: the next command resyncs first; loop only
     private CompletableFuture<?> tail = CompletableFuture.completedFuture(null); // guarded by this
+    private int queued;                                   // steps enqueued and not yet finished; guarded by this
+    private final List<Held> held = new ArrayList<>();   // a person's keystrokes waiting for the queue to empty; guarded by this
+    private int heldBytes;                                // guarded by this
 
     /** A session whose commands return at most {@link NodeLimits#DEFAULT_EXEC_OUTPUT_CAP} bytes of output. */
     public ShellSession(ConsoleSession console) {
@@ -123,19 +132,64 @@ public final class ShellSession implements AutoCloseable {
                 .thenCompose(v -> run(command, timeout, outputCap, console.clock().getAsLong(), false)));
     }
 
-    /** Detaches from the console; commands still running fail. */
+    /**
+     * Types a person's keystrokes on this shell's console: at once when no command is queued or
+     * running, otherwise held and typed as soon as the last queued command has finished, so that they
+     * never land inside a command's line or its output ({@link ConsoleBroker.Typed#held} says which).
+     * Past {@link #MAX_HELD_BYTES} held bytes, more fail with a NetloomException.
+     */
+    public synchronized ConsoleBroker.Typed typeBetweenCommands(byte[] bytes) {
+        if (queued == 0) {
+            return new ConsoleBroker.Typed(false, console.send(bytes));
+        }
+        if (heldBytes + bytes.length > MAX_HELD_BYTES) {
+            return new ConsoleBroker.Typed(true, CompletableFuture.failedFuture(new NetloomException("more than " + MAX_HELD_BYTES
+                    + " bytes typed on console " + console.name() + " while a command ran; the rest was dropped")));
+        }
+        Held h = new Held(bytes.clone(), new CompletableFuture<>());
+        held.add(h);
+        heldBytes += bytes.length;
+        return new ConsoleBroker.Typed(true, h.typed());
+    }
+
+    /** Detaches from the console; commands still running fail, and so does typing that waits for them. */
     @Override
     public void close() {
         attachment.close();
         loop.execute(() -> fail(new NetloomException("shell session on console " + console.name() + " closed")));
+        synchronized (this) {
+            held.forEach(h -> h.typed().completeExceptionally(new NetloomException("console " + console.name() + " closed")));
+            held.clear();
+            heldBytes = 0;
+        }
     }
 
     private <T> CompletableFuture<T> enqueue(Supplier<CompletableFuture<T>> step) {
         synchronized (this) {
+            queued++;
             CompletableFuture<T> next = tail.handle((r, e) -> null).thenComposeAsync(x -> step.get(), loop);
             tail = next;
+            next.whenComplete((r, e) -> stepDone());
             return next;
         }
+    }
+
+    /** A queued step finished; after the last one, a person's held keystrokes are typed, in order. */
+    private synchronized void stepDone() {
+        if (--queued > 0) {
+            return;
+        }
+        for (Held h : held) {
+            console.send(h.bytes()).whenComplete((v, e) -> {
+                if (e != null) {
+                    h.typed().completeExceptionally(e);
+                } else {
+                    h.typed().complete(null);
+                }
+            });
+        }
+        held.clear();
+        heldBytes = 0;
     }
 
     /**
@@ -284,6 +338,10 @@ public final class ShellSession implements AutoCloseable {
 
     private Duration since(long startedNanos) {
         return Duration.ofNanos(console.clock().getAsLong() - startedNanos);
+    }
+
+    /** Keystrokes a person typed while commands ran, and the future of their typing. */
+    private record Held(byte[] bytes, CompletableFuture<Void> typed) {
     }
 
     /** One framed line in flight: its parser, completed with it when the end marker arrives. */
