@@ -6,13 +6,17 @@ import dev.netloom.mobility.Position;
 import dev.netloom.mobility.World;
 import dev.netloom.nodes.BadInputException;
 import dev.netloom.scenario.Scenario;
+import dev.netloom.topology.SegmentPlan;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The moving part of a lab with a link model: where the nodes are, which topology step is current,
  * and what each pair link has. A move or a step recomputes every link's quality with the model and
- * applies only the difference (state changes in one batch, then the impairments that changed).
+ * applies only the difference (state changes in one batch, then the impairments that changed). In
+ * lan mode a pair's state is whether its two nodes are neighbours on the medium.
  */
 final class MobilityRun {
 
@@ -58,6 +62,20 @@ final class MobilityRun {
         return apply(lab);
     }
 
+    /** In lan mode, the medium's pairs that are not neighbours at the start, both directions of each; empty in links mode. */
+    synchronized Set<String> apartAtStart() {
+        Set<String> out = new LinkedHashSet<>();
+        if (mobility.medium() != null) {
+            mobility.pairs().forEach(p -> {
+                if (!now.get(p.link()).up()) {
+                    out.add(SegmentPlan.direction(p.a(), p.b()));
+                    out.add(SegmentPlan.direction(p.b(), p.a()));
+                }
+            });
+        }
+        return out;
+    }
+
     synchronized int currentStep() {
         return step;
     }
@@ -79,13 +97,20 @@ final class MobilityRun {
         int impaired = 0;
         for (Map.Entry<String, LinkModel.Quality> e : changed.entrySet()) {
             LinkModel.Quality q = e.getValue();
-            if (q.up() && !q.impairment().equals(applied.get(e.getKey()))) {
+            if (q.up() && !q.impairment().equals(applied.get(e.getKey())) && mobility.medium() == null) { // lan mode: no per-pair impairments (the loader refuses models with them)
                 lab.setImpairment(e.getKey(), null, q.impairment().isNone() ? Impairment.NONE : q.impairment());
                 applied.put(e.getKey(), q.impairment());
                 impaired++;
             }
         }
-        if (!states.isEmpty()) {
+        if (!states.isEmpty() && mobility.medium() != null) {
+            Map<String, Boolean> directions = new LinkedHashMap<>();
+            mobility.pairs().stream().filter(p -> states.containsKey(p.link())).forEach(p -> {
+                directions.put(SegmentPlan.direction(p.a(), p.b()), states.get(p.link()));
+                directions.put(SegmentPlan.direction(p.b(), p.a()), states.get(p.link()));
+            });
+            lab.setMediumPairs(mobility.medium(), directions);
+        } else if (!states.isEmpty()) {
             lab.setLinkStates(states);
         }
         now = next;

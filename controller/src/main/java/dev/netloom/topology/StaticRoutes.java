@@ -111,6 +111,52 @@ public final class StaticRoutes {
         return out;
     }
 
+    /**
+     * The next hop from node {@code from} towards node {@code target} over what passes traffic now,
+     * in one family, as a route whose destination is unused: the neighbour one hop closer to the
+     * target (the lowest node index first, then the lowest local interface), its address on the
+     * segment they share and the local interface. Null when the target is unreachable, is
+     * {@code from}, or the shared segment has no address of that family. Host routes on a medium with
+     * pairs apart take it (guest.Reroute): there is no subnet route to follow there, every node is on it.
+     */
+    public static Route nextHop(Plan plan, Outages down, String from, String target, Cidr.Family family) {
+        List<String> names = plan.nodes().stream().map(NodePlan::name).toList();
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            index.put(names.get(i), i);
+        }
+        List<List<Integer>> towards = new ArrayList<>(); // reversed: w in towards[v] when a frame passes from w to v
+        names.forEach(n -> towards.add(new ArrayList<>()));
+        for (SegmentPlan s : plan.segments()) {
+            for (Member a : s.members()) {
+                for (Member b : s.members()) {
+                    if (a != b && down.passes(s.name(), a.node(), b.node())) {
+                        towards.get(index.get(b.node())).add(index.get(a.node()));
+                    }
+                }
+            }
+        }
+        int[] toTarget = hopsFrom(index.get(target), towards);
+        int self = index.get(from);
+        if (toTarget[self] <= 0) {
+            return null;
+        }
+        Route best = null;
+        int bestNode = Integer.MAX_VALUE;
+        for (InterfacePlan local : plan.node(from).interfaces()) {
+            SegmentPlan shared = plan.segment(local.segment());
+            for (Member m : shared.members()) {
+                int v = index.get(m.node());
+                if (v != self && v < bestNode && toTarget[v] == toTarget[self] - 1 && down.passes(shared.name(), from, m.node())
+                        && m.ip(family) != null) {
+                    bestNode = v;
+                    best = new Route(shared.subnet(family), m.ip(family), local.guestName());
+                }
+            }
+        }
+        return best;
+    }
+
     private static int[] hopsFrom(int start, List<List<Integer>> neighbours) {
         int[] dist = new int[neighbours.size()];
         Arrays.fill(dist, -1);
