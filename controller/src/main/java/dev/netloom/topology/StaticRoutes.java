@@ -43,17 +43,7 @@ public final class StaticRoutes {
             nodeIndex.put(nodes.get(i), i);
         }
         segments.forEach(s -> byName.put(s.name(), s));
-        List<List<Integer>> neighbours = new ArrayList<>();
-        nodes.forEach(n -> neighbours.add(new ArrayList<>()));
-        for (SegmentPlan s : segments) {
-            for (Member a : s.members()) {
-                for (Member b : s.members()) {
-                    if (a != b && down.passes(s.name(), a.node(), b.node())) {
-                        neighbours.get(nodeIndex.get(a.node())).add(nodeIndex.get(b.node()));
-                    }
-                }
-            }
-        }
+        List<List<Integer>> neighbours = adjacency(nodes.size(), nodeIndex, segments, down, false);
         int families = Cidr.Family.values().length;
         subnets = new String[segments.size()][families];
         ips = new String[segments.size()][][];
@@ -125,17 +115,7 @@ public final class StaticRoutes {
         for (int i = 0; i < names.size(); i++) {
             index.put(names.get(i), i);
         }
-        List<List<Integer>> towards = new ArrayList<>(); // reversed: w in towards[v] when a frame passes from w to v
-        names.forEach(n -> towards.add(new ArrayList<>()));
-        for (SegmentPlan s : plan.segments()) {
-            for (Member a : s.members()) {
-                for (Member b : s.members()) {
-                    if (a != b && down.passes(s.name(), a.node(), b.node())) {
-                        towards.get(index.get(b.node())).add(index.get(a.node()));
-                    }
-                }
-            }
-        }
+        List<List<Integer>> towards = adjacency(names.size(), index, plan.segments(), down, true);
         int[] toTarget = hopsFrom(index.get(target), towards);
         int self = index.get(from);
         if (toTarget[self] <= 0) {
@@ -155,6 +135,27 @@ public final class StaticRoutes {
             }
         }
         return best;
+    }
+
+    /**
+     * Per node index, the nodes its frames reach directly over what passes now; {@code reversed}: the
+     * nodes whose frames reach it.
+     */
+    private static List<List<Integer>> adjacency(int count, Map<String, Integer> index, List<SegmentPlan> segments, Outages down, boolean reversed) {
+        List<List<Integer>> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            out.add(new ArrayList<>());
+        }
+        for (SegmentPlan s : segments) {
+            for (Member a : s.members()) {
+                for (Member b : s.members()) {
+                    if (a != b && down.passes(s.name(), a.node(), b.node())) {
+                        out.get(index.get((reversed ? b : a).node())).add(index.get((reversed ? a : b).node()));
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     private static int[] hopsFrom(int start, List<List<Integer>> neighbours) {

@@ -43,7 +43,9 @@ class MediumE2ETest {
             // who hears a broadcast: a asks for .250 (only b may hear it), then b and c ask for .251; a frame from
             // a that reached c's or d's tap would be in their queue before the later one from b or c
             for (String n : List.of("b", "c", "d")) {
-                run(lab, n, "tcpdump -n -l -i eth0 'arp and (host 10.7.0.250 or host 10.7.0.251)' </dev/null >/tmp/arp 2>/tmp/arp.err & echo $! >/tmp/td.pid");
+                // the tiny image has no /etc/passwd, and tcpdump looks up the user it runs as
+                run(lab, n, "grep -qs ^root: /etc/passwd || { echo root:x:0:0:root:/:/bin/sh >>/etc/passwd; echo root:x:0: >>/etc/group; }");
+                run(lab, n, "tcpdump -Z root -n -l -i eth0 'arp and (host 10.7.0.250 or host 10.7.0.251)' </dev/null >/tmp/arp 2>/tmp/arp.err & echo $! >/tmp/td.pid");
                 run(lab, n, "for i in $(seq 100); do grep -q listening /tmp/arp.err && exit 0; sleep 0.1; done; cat /tmp/arp.err; exit 1");
             }
             lab.exec("a", "ping -c 1 -W 1 10.7.0.250", T);
