@@ -21,10 +21,12 @@ import java.util.Set;
 final class MobilityRun {
 
     /** What a change did: the step now (0-based, -1 without steps) and how many links changed. */
-    record Change(int step, String stepName, int up, int down, int impaired) {
+    /** What a change did: the step now (0-based, -1 without steps), how many links (pairs of neighbours on a medium) changed. */
+    record Change(int step, String stepName, int up, int down, int impaired, boolean medium) {
         String describe() {
-            return (step < 0 ? "" : "step " + (step + 1) + " (" + stepName + "): ") + up + " link(s) up, " + down + " down, "
-                    + impaired + " impairment(s) changed";
+            return (step < 0 ? "" : "step " + (step + 1) + " (" + stepName + "): ")
+                    + (medium ? up + " pair(s) of neighbours together, " + down + " apart"
+                    : up + " link(s) up, " + down + " down, " + impaired + " impairment(s) changed");
         }
     }
 
@@ -115,7 +117,8 @@ final class MobilityRun {
         }
         now = next;
         long up = states.values().stream().filter(b -> b).count();
-        Change c = new Change(step, step < 0 ? "" : mobility.steps().get(step).name(), (int) up, states.size() - (int) up, impaired);
+        Change c = new Change(step, step < 0 ? "" : mobility.steps().get(step).name(), (int) up, states.size() - (int) up, impaired,
+                mobility.medium() != null);
         lab.event(LabEvent.Kind.LINK, lab.name(), "mobility: " + c.describe());
         return c;
     }

@@ -63,7 +63,7 @@ class MediumE2ETest {
 
             // d goes round to a's other side: d a b c
             String changed = lab.move(Map.of("d", new Position(-20, 0)));
-            assertThat(changed).isEqualTo("1 link(s) up, 1 down, 0 impairment(s) changed");
+            assertThat(changed).isEqualTo("1 pair(s) of neighbours together, 1 apart"); // a-d together, c-d apart
             assertThat(lab.directionsDown("medium")).contains("c->d", "b->d").doesNotContain("a->d");
             assertThat(hops(lab, "a", "d")).isEqualTo(1);
             assertThat(hops(lab, "c", "d")).isEqualTo(3); // c b a d
