@@ -90,4 +90,12 @@ public class MediumTest {
         assertThat(StaticRoutes.nextHop(plan, alone, "b", "d", dev.netloom.scenario.Cidr.Family.IPV4).via()).isEqualTo("10.7.0.4"); // b hears d
         assertThat(Reroute.commands(plan, Outages.NONE, alone, Set.of("medium")).get("a")).noneMatch(c -> c.startsWith("ip route replace"));
     }
+
+    @Test
+    void dualStack_nonNeighboursGetIpv6HostRoutesToo() {
+        Scenario s = new ScenarioLoader(image -> true).load(LINE.replace("\"pool\": \"10.7.0.0/16\"", "\"pool\": \"10.7.0.0/16\", \"pool6\": \"fd00:7::/48\""), "line");
+        Plan plan = Planner.plan(s);
+        Map<String, List<String>> cmds = Reroute.commands(plan, Outages.NONE, Outages.of(plan, Map.of("medium", APART)), Set.of("medium"));
+        assertThat(cmds.get("a")).contains("ip route replace 10.7.0.3/32 via 10.7.0.2 dev eth0", "ip route replace fd00:7::3/128 via fd00:7::2 dev eth0");
+    }
 }
