@@ -6,8 +6,8 @@ import dev.netloom.api.ApiClient;
 import dev.netloom.api.ApiException;
 import dev.netloom.api.EventHub;
 import dev.netloom.api.LabOps;
+import dev.netloom.capture.CaptureTap;
 import dev.netloom.capture.LinkCapture;
-import dev.netloom.impairment.Field;
 import dev.netloom.impairment.Impairment;
 import dev.netloom.lab.LabEvent;
 import dev.netloom.nodes.ExecResult;
@@ -42,6 +42,14 @@ import java.util.concurrent.CompletableFuture;
 public final class Coordinator implements LabOps, AutoCloseable {
 
     private static final Duration CALL_TIMEOUT = Duration.ofMinutes(5);
+    /** How long a console's or a capture's own connection to an agent that is up may take. */
+    private static final Duration STREAM_CONNECT = Duration.ofSeconds(30);
+
+    /** Opens an authenticated connection to a host's agent (mutual TLS and the token: docs/scale-out.md), waiting up to {@code budget}. */
+    @FunctionalInterface
+    public interface Dialer {
+        ApiClient dial(HostSpec host, Duration budget);
+    }
 
     /** One agent: its calls, its events (a connection of their own, whose end means the agent is lost). */
     private static final class Agent {
@@ -62,33 +70,35 @@ public final class Coordinator implements LabOps, AutoCloseable {
     private final Partition partition;
     private final Path runDirectory;
     private final EventHub hub;
+    private final Dialer dialer;
     private final Map<String, Agent> agents = new LinkedHashMap<>();
 
-    private Coordinator(Scenario scenario, Plan plan, Partition partition, Path runDirectory, EventHub hub) {
+    private Coordinator(Scenario scenario, Plan plan, Partition partition, Path runDirectory, EventHub hub, Dialer dialer) {
         this.scenario = scenario;
         this.plan = plan;
         this.partition = partition;
         this.runDirectory = runDirectory;
         this.hub = hub;
+        this.dialer = dialer;
     }
 
     /**
-     * Connects to every agent of {@code scenario} over {@code hosts} (each at its API address, with
-     * {@code token}), waiting up to {@code budget} for each, since an agent serves once its part is READY.
+     * Connects to every agent of {@code scenario} over {@code hosts} (each at its API address, through
+     * {@code dialer}), waiting up to {@code budget} for each, since an agent serves once its part is READY.
      */
-    public static Coordinator connect(Scenario scenario, List<HostSpec> hosts, String token, Path runDirectory, EventHub hub, Duration budget) {
+    public static Coordinator connect(Scenario scenario, List<HostSpec> hosts, Dialer dialer, Path runDirectory, EventHub hub, Duration budget) {
         AgentPlan any = AgentPlan.of(scenario, hosts, hosts.get(0).name(), null, null);
-        Coordinator c = new Coordinator(scenario, any.plan(), any.partition(), runDirectory, hub);
+        Coordinator c = new Coordinator(scenario, any.plan(), any.partition(), runDirectory, hub, dialer);
         try {
             for (HostSpec h : hosts) {
                 if (h.apiAddress() == null) {
                     throw new dev.netloom.nodes.BadInputException("host " + h.name() + " has no address for its agent's API: write NAME@ADDRESS (or :api=ADDRESS) in --hosts");
                 }
-                ApiClient calls = ApiClient.connectTcp(h.apiAddress(), token, budget);
-                ApiClient events = ApiClient.connectTcp(h.apiAddress(), token, budget);
+                ApiClient calls = dialer.dial(h, budget);
+                ApiClient events = dialer.dial(h, budget);
                 Agent a = new Agent(h, calls, events);
                 c.agents.put(h.name(), a);
-                events.subscribe(List.of(), e -> hub.publish(event(e)));
+                events.subscribe(List.of(), e -> hub.publish(Relay.event(e)));
                 events.closed().whenComplete((v, e) -> c.lose(a, "its connection closed"));
                 calls.closed().whenComplete((v, e) -> c.lose(a, "its connection closed"));
             }
@@ -97,20 +107,6 @@ public final class Coordinator implements LabOps, AutoCloseable {
             throw e;
         }
         return c;
-    }
-
-    /** An agent's event as the lab's. */
-    static LabEvent event(JsonNode e) {
-        LabEvent.Kind kind = LabEvent.Kind.LAB;
-        for (LabEvent.Kind k : LabEvent.Kind.values()) {
-            if (k.key().equals(e.path("kind").asText())) {
-                kind = k;
-                break;
-            }
-        }
-        NodeState state = e.hasNonNull("state") ? NodeState.valueOf(e.get("state").asText()) : null;
-        Instant at = e.hasNonNull("at") ? Instant.parse(e.get("at").asText()) : Instant.now();
-        return new LabEvent(at, kind, e.path("subject").asText(), e.path("detail").asText(), state);
     }
 
     private void lose(Agent a, String why) {
@@ -203,6 +199,12 @@ public final class Coordinator implements LabOps, AutoCloseable {
         }
     }
 
+    /** From the plan: asking the agents is not needed to know a link's directions. */
+    @Override
+    public java.util.Collection<String> directions(String link) {
+        return plan.segment(link).impairments().keySet();
+    }
+
     @Override
     public List<LinkInfo> links() {
         Map<String, JsonNode> views = new LinkedHashMap<>(); // host -> its links.list
@@ -220,8 +222,8 @@ public final class Coordinator implements LabOps, AutoCloseable {
             Map<String, Boolean> directionsUp = new LinkedHashMap<>();
             for (String dir : s.impairments().keySet()) {
                 // a direction as its sender's host has it: that host shapes it
-                JsonNode link = linkIn(views.get(partition.hostOf().get(s.guestMember(dir).node())), s.name());
-                imps.put(dir, link == null ? s.impairments().get(dir) : impairment(link.path("impairments").path(dir)));
+                JsonNode link = Relay.linkIn(views.get(partition.hostOf().get(s.guestMember(dir).node())), s.name());
+                imps.put(dir, link == null ? s.impairments().get(dir) : Relay.impairment(link.path("impairments").path(dir)));
                 engines.put(dir, link == null ? "unknown" : link.path("engines").path(dir).asText("none"));
                 boolean up = link != null && (link.path("state").has(dir) ? link.path("state").path(dir).asText().equals("up") : link.path("up").asBoolean());
                 directionsUp.put(dir, up);
@@ -231,30 +233,6 @@ public final class Coordinator implements LabOps, AutoCloseable {
                     s.kind() == SegmentPlan.Kind.LINK ? directionsUp : Map.of()));
         }
         return out;
-    }
-
-    private static JsonNode linkIn(JsonNode list, String name) {
-        if (list != null) {
-            for (JsonNode l : list) {
-                if (l.path("name").asText().equals(name)) {
-                    return l;
-                }
-            }
-        }
-        return null;
-    }
-
-    /** An impairment as the API writes it ({"delay": "10ms"}), read back with the fields' own grammar. */
-    static Impairment impairment(JsonNode o) {
-        Impairment imp = Impairment.NONE;
-        for (var it = o.fields(); it.hasNext(); ) {
-            var e = it.next();
-            Field f = Field.of(e.getKey());
-            if (f != null) {
-                imp = f.with(imp, f.parse(e.getValue().asText()));
-            }
-        }
-        return imp;
     }
 
     @Override
@@ -312,23 +290,70 @@ public final class Coordinator implements LabOps, AutoCloseable {
 
     @Override
     public dev.netloom.nodes.console.ConsoleBroker console(String node) {
-        throw notHere("console", "node " + node + " runs on host " + partition.hostOf().get(node));
+        throw new ApiException(ApiException.FAILED, "node " + node + " runs on host " + partition.hostOf().get(node) + ": its console is relayed");
     }
 
+    @Override
+    public boolean relaysConsoles() {
+        return true;
+    }
+
+    /** node.console on the node's agent, on a connection of its own that then carries the console both ways. */
+    @Override
+    public RelayedConsole relayConsole(String node, ObjectNode params, LinkCapture.Output out) {
+        ApiClient stream = dialer.dial(ownerOf(node).host, STREAM_CONNECT);
+        try {
+            ObjectNode options = params.deepCopy();
+            options.remove("node");
+            JsonNode answer = stream.attachConsole(node, options, Relay.to(out));
+            return new RelayedConsole(answer, stream::sendRaw, stream::close, stream.closed());
+        } catch (RuntimeException e) {
+            stream.close();
+            throw e;
+        }
+    }
+
+    /**
+     * link.capture on one agent, on a connection of its own whose bytes go to {@code out} as they come:
+     * the host of the direction's sender, or of the link's first member (a crossing link's local tap
+     * and tunnel carry both directions there).
+     */
     @Override
     public CaptureHandle capture(String link, String direction, String filter, LinkCapture.Format format, long count, Duration duration,
                                  LinkCapture.Output out) {
-        throw notHere("capture", "link " + link + " is captured on the hosts of its ends");
+        SegmentPlan s = plan.segment(link);
+        String node = direction != null ? s.guestMember(direction).node() : s.members().get(0).node();
+        ApiClient stream = dialer.dial(ownerOf(node).host, STREAM_CONNECT);
+        try {
+            JsonNode answer = stream.capture(Relay.captureParams(link, direction, filter, format, count, duration), Relay.to(out), CALL_TIMEOUT);
+            List<CaptureTap> taps = new ArrayList<>();
+            answer.path("interfaces").forEach(i -> taps.add(new CaptureTap(link, i.path("node").asText(), i.path("tap").asText(),
+                    i.path("direction").asText())));
+            return new CaptureHandle(taps, stream.closed().thenApply(v -> "the stream of host " + partition.hostOf().get(node) + " ended"), why -> {
+                stream.stopStream();
+            });
+        } catch (RuntimeException e) {
+            stream.close();
+            throw e;
+        }
     }
 
+    /** Every agent's reading: each node from its host, each link direction from its sender's host (which shapes it). */
     @Override
     public LabStats stats() {
-        throw notHere("stats", "each host reads its own counters");
+        Map<String, JsonNode> readings = new LinkedHashMap<>();
+        live().forEach(a -> {
+            JsonNode r = tryCall(a, "lab.stats", null);
+            if (r != null) {
+                readings.put(a.host.name(), r);
+            }
+        });
+        return Relay.stats(scenario.name(), plan, partition.hostOf(), readings);
     }
 
-    private static ApiException notHere(String what, String detail) {
-        return new ApiException(ApiException.FAILED, what + " is not relayed by the coordinator of a lab spread over hosts yet (" + detail
-                + "): use that host's agent API (docs/scale-out.md)");
+    /** The scenario's checks and timeline played through this coordinator. */
+    public dev.netloom.lab.LabActions actions() {
+        return new CoordinatedActions(this, scenario, plan, hub);
     }
 
     /** Asks every agent that is still there to take its part down, then disconnects. */

@@ -14,10 +14,9 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import javax.net.ssl.SSLContext;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +42,7 @@ public final class ApiClient implements AutoCloseable {
     /** Answers longer than this are a broken server, not data. */
     static final int MAX_LINE_BYTES = 256 << 20;
 
-    private final SocketChannel channel;
+    private final ApiWire wire;
     private final String peer;
     private final Object writeLock = new Object();
     private final AtomicLong ids = new AtomicLong();
@@ -52,10 +51,11 @@ public final class ApiClient implements AutoCloseable {
     private volatile Consumer<JsonNode> onEvent;
     private volatile long consoleId = -1;
     private volatile OutputStream consoleOut;
+    private volatile String closeCause; // why the reader saw the connection fail, if it did
     private boolean raw; // reader thread only: the console answer came, the rest is console bytes
 
-    private ApiClient(SocketChannel channel, String peer) {
-        this.channel = channel;
+    private ApiClient(ApiWire wire, String peer) {
+        this.wire = wire;
         this.peer = peer;
         Thread reader = new Thread(this::readLoop, "api-client-reader");
         reader.setDaemon(true);
@@ -72,8 +72,30 @@ public final class ApiClient implements AutoCloseable {
 
     /** Connects to the API on loopback TCP and authenticates with {@code token} (the content of the token file). */
     public static ApiClient connectTcp(InetSocketAddress address, String token, Duration budget) {
-        ApiClient client = connect(address, address.getAddress() instanceof java.net.Inet6Address ? StandardProtocolFamily.INET6
-                : StandardProtocolFamily.INET, address.toString(), budget);
+        return authenticated(connect(address, address.getAddress() instanceof java.net.Inet6Address ? StandardProtocolFamily.INET6
+                : StandardProtocolFamily.INET, address.toString(), budget), token, budget);
+    }
+
+    /**
+     * Connects to an agent's API over mutual TLS ({@code tls}: this side's key and what it accepts of
+     * the server, docs/scale-out.md), retrying while the agent does not listen yet until {@code budget}
+     * is spent, then authenticates with {@code token}. A handshake the server or this side refuses is
+     * not retried.
+     */
+    public static ApiClient connectTls(InetSocketAddress address, SSLContext tls, String token, Duration budget) {
+        ApiClient client = new ApiClient(ApiWire.connectTls(address, tls, budget), address.toString());
+        try {
+            return authenticated(client, token, budget);
+        } catch (ApiException e) {
+            throw e;
+        } catch (NetloomException e) {
+            // with TLS 1.3 the server judges this side's certificate after the handshake: its refusal comes as the first read
+            throw new NetloomException("TLS with the agent API at " + address + " failed: it closed the connection (" + e.getMessage()
+                    + "); it lets in only the coordinator's certificate of its own set (`netloom certs create`, docs/scale-out.md)", e);
+        }
+    }
+
+    private static ApiClient authenticated(ApiClient client, String token, Duration budget) {
         try {
             client.call("auth", MAPPER.createObjectNode().put("token", token.strip()), budget.isZero() ? Duration.ofSeconds(10) : budget);
             return client;
@@ -84,29 +106,7 @@ public final class ApiClient implements AutoCloseable {
     }
 
     private static ApiClient connect(SocketAddress address, StandardProtocolFamily family, String peer, Duration budget) {
-        long deadline = System.nanoTime() + budget.toNanos();
-        while (true) {
-            SocketChannel ch = null;
-            try {
-                ch = SocketChannel.open(family);
-                ch.connect(address);
-                return new ApiClient(ch, peer);
-            } catch (IOException e) {
-                closeQuietly(ch);
-                String why = String.valueOf(e.getMessage());
-                if (why.contains("ermission denied") || System.nanoTime() > deadline) {
-                    throw new NetloomException("cannot connect to the lab API at " + peer + ": " + why
-                            + (why.contains("ermission") ? " (the socket is mode 0600: run as the lab's user)"
-                            : " (is the lab running? `netloom status` shows its socket)"), e);
-                }
-                try {
-                    Thread.sleep(50);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw new NetloomException("interrupted while connecting to " + peer, ie);
-                }
-            }
-        }
+        return new ApiClient(ApiWire.connect(address, family, peer, budget), peer);
     }
 
     /**
@@ -187,12 +187,27 @@ public final class ApiClient implements AutoCloseable {
      * ({@code name}, {@code readOnly}, {@code rows}, {@code cols}, {@code history}: docs/api.md).
      */
     public void console(String node, ObjectNode options, InputStream in, OutputStream out) {
+        JsonNode answer = attachConsole(node, options, out);
+        log.debug("console {}: {}", node, answer);
+        Thread pump = new Thread(() -> pump(in), "api-console-input");
+        pump.setDaemon(true); // it may stay blocked reading a terminal; it must not keep the JVM alive
+        pump.start();
+        closed.join();
+    }
+
+    /**
+     * Attaches to a node's console and returns node.console's answer; from then on the console's
+     * output goes to {@code out} (on the reader thread) and {@link #sendRaw} types, until {@link #closed()}.
+     */
+    public JsonNode attachConsole(String node, ObjectNode options, OutputStream out) {
         try {
             ObjectNode params = options.deepCopy().put("node", node);
-            JsonNode answer = callAsync("node.console", params, out).get(30, TimeUnit.SECONDS);
-            log.debug("console {}: {}", node, answer);
+            return callAsync("node.console", params, out).get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
+            if (c instanceof ApiException a) {
+                throw new ApiException(a.code(), a.getMessage(), a.data());
+            }
             throw c instanceof RuntimeException re ? re : new NetloomException(String.valueOf(c.getMessage()), c);
         } catch (TimeoutException e) {
             throw new ApiException(ApiException.TIMEOUT, "node.console: no answer from " + peer);
@@ -200,10 +215,11 @@ public final class ApiClient implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new NetloomException("interrupted while attaching to " + node, e);
         }
-        Thread pump = new Thread(() -> pump(in), "api-console-input");
-        pump.setDaemon(true); // it may stay blocked reading a terminal; it must not keep the JVM alive
-        pump.start();
-        closed.join();
+    }
+
+    /** On a console stream: bytes as the client typed them (resize sequences and Ctrl-] included). */
+    public void sendRaw(byte[] bytes) throws IOException {
+        send(bytes, false);
     }
 
     /**
@@ -241,7 +257,7 @@ public final class ApiClient implements AutoCloseable {
     /** Closes the sending side: a capture stream then ends after its last whole block, and the server closes. */
     public void stopStream() {
         try {
-            channel.shutdownOutput();
+            wire.stopCapture();
         } catch (IOException e) {
             log.debug("stopping the stream: {}", e.toString());
         }
@@ -254,7 +270,7 @@ public final class ApiClient implements AutoCloseable {
             while (!closed.isDone()) {
                 int n = in.read(buf);
                 if (n < 0) {
-                    channel.shutdownOutput();
+                    wire.endInput();
                     return;
                 }
                 int detach = -1;
@@ -278,16 +294,12 @@ public final class ApiClient implements AutoCloseable {
     /** Sends bytes as they are (plus a newline when asked); for tests of malformed input. */
     void send(byte[] bytes, boolean newline) throws IOException {
         synchronized (writeLock) {
-            ByteBuffer b = ByteBuffer.wrap(bytes);
-            while (b.hasRemaining()) {
-                channel.write(b);
-            }
+            byte[] line = bytes;
             if (newline) {
-                ByteBuffer nl = ByteBuffer.wrap(new byte[]{'\n'});
-                while (nl.hasRemaining()) {
-                    channel.write(nl);
-                }
+                line = java.util.Arrays.copyOf(bytes, bytes.length + 1);
+                line[bytes.length] = '\n';
             }
+            wire.write(line);
         }
     }
 
@@ -298,7 +310,7 @@ public final class ApiClient implements AutoCloseable {
 
     @Override
     public void close() {
-        closeQuietly(channel);
+        wire.close();
         closed.complete(null);
         failPending();
     }
@@ -306,16 +318,14 @@ public final class ApiClient implements AutoCloseable {
     // ---- reading ----
 
     private void readLoop() {
-        ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
+        byte[] a = new byte[64 * 1024];
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         try {
             while (true) {
-                buf.clear();
-                int n = channel.read(buf);
+                int n = wire.read(a);
                 if (n < 0) {
                     break;
                 }
-                byte[] a = buf.array();
                 int start = 0;
                 for (int i = 0; i < n; i++) {
                     if (raw) {
@@ -333,7 +343,7 @@ public final class ApiClient implements AutoCloseable {
                         consoleOut.write(a, start, n - start);
                     }
                     consoleOut.flush();
-                    rawLoop(buf);
+                    rawLoop(a);
                     break;
                 }
                 line.write(a, start, n - start);
@@ -344,23 +354,23 @@ public final class ApiClient implements AutoCloseable {
         } catch (IOException e) {
             if (!closed.isDone()) {
                 log.debug("api connection {}: {}", peer, e.toString());
+                closeCause = e.getMessage(); // e.g. a TLS alert: the server refused this side's certificate
             }
         } finally {
-            closeQuietly(channel);
+            wire.close();
             closed.complete(null);
             failPending();
         }
     }
 
-    private void rawLoop(ByteBuffer buf) throws IOException {
+    private void rawLoop(byte[] buf) throws IOException {
         OutputStream out = consoleOut;
         while (true) {
-            buf.clear();
-            int n = channel.read(buf);
+            int n = wire.read(buf);
             if (n < 0) {
                 return;
             }
-            out.write(buf.array(), 0, n);
+            out.write(buf, 0, n);
             out.flush();
         }
     }
@@ -406,17 +416,8 @@ public final class ApiClient implements AutoCloseable {
         for (Long id : List.copyOf(pending.keySet())) {
             CompletableFuture<JsonNode> f = pending.remove(id);
             if (f != null) {
-                f.completeExceptionally(new NetloomException("the lab API connection " + peer + " closed before the answer came"));
-            }
-        }
-    }
-
-    private static void closeQuietly(SocketChannel ch) {
-        if (ch != null) {
-            try {
-                ch.close();
-            } catch (IOException e) {
-                // nothing left to do
+                f.completeExceptionally(new NetloomException("the lab API connection " + peer + " closed before the answer came"
+                        + (closeCause == null ? "" : " (" + closeCause + ")")));
             }
         }
     }

@@ -14,6 +14,7 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,27 +74,31 @@ public final class ApiServer implements AutoCloseable {
      */
     public static ApiServer start(Lab lab, Path unixSocket, EventLoopGroup group, InetSocketAddress tcpOrNull,
                                   Path tokenFileOrNull, Runnable onDown) {
-        return start(lab, unixSocket, group, tcpOrNull, tokenFileOrNull, null, onDown);
+        return start(lab, unixSocket, group, tcpOrNull, tokenFileOrNull, null, null, onDown);
     }
 
     /**
-     * An agent's API (docs/scale-out.md): as above, but on TCP at any address, with {@code sharedToken}
-     * (the one the coordinator and every agent of the lab hold) rather than a fresh one; it is written
-     * to {@code tokenFile} too, for local clients.
+     * An agent's API (docs/scale-out.md): as above, but on TCP at any address, behind mutual TLS
+     * ({@code tls}: only the coordinator's certificate is accepted), with {@code sharedToken} (the one
+     * the coordinator and every agent of the lab hold) rather than a fresh one; it is written to
+     * {@code tokenFile} too, for local clients.
      */
     public static ApiServer startAgent(Lab lab, Path unixSocket, EventLoopGroup group, InetSocketAddress tcp, Path tokenFile,
-                                       String sharedToken, Runnable onDown) {
+                                       String sharedToken, SslContext tls, Runnable onDown) {
         if (sharedToken == null || sharedToken.length() < 32) {
             throw new BadInputException("an agent's token must have at least 32 characters (e.g. `openssl rand -hex 32`)");
         }
-        return start(lab, unixSocket, group, tcp, tokenFile, sharedToken, onDown);
+        if (tls == null || !tls.isServer()) {
+            throw new BadInputException("an agent's API needs its TLS certificates (--tls-dir, docs/scale-out.md)");
+        }
+        return start(lab, unixSocket, group, tcp, tokenFile, sharedToken, tls, onDown);
     }
 
     private static ApiServer start(Lab lab, Path unixSocket, EventLoopGroup group, InetSocketAddress tcpOrNull,
-                                   Path tokenFileOrNull, String sharedToken, Runnable onDown) {
+                                   Path tokenFileOrNull, String sharedToken, SslContext tls, Runnable onDown) {
         LabBackend backend = new LabBackend(lab);
         EventHub events = new EventHub();
-        ApiServer server = start(backend, events, unixSocket, group, tcpOrNull, tokenFileOrNull, sharedToken, () -> {
+        ApiServer server = start(backend, events, unixSocket, group, tcpOrNull, tokenFileOrNull, sharedToken, tls, () -> {
             backend.stopping();
             if (onDown != null) {
                 onDown.run();
@@ -113,20 +118,23 @@ public final class ApiServer implements AutoCloseable {
         return start(ops, events, unixSocket, group, tcpOrNull, tokenFileOrNull, onDown, ApiLimits.DEFAULTS);
     }
 
-    /** With {@code sharedToken} (null: a fresh token, loopback only), as a coordinator's or an agent's API is served. */
+    /**
+     * With {@code sharedToken} (null: a fresh token, loopback only) and {@code tlsOrNull} (TCP behind
+     * TLS), as a coordinator's or an agent's API is served.
+     */
     public static ApiServer start(LabOps ops, EventHub events, Path unixSocket, EventLoopGroup group, InetSocketAddress tcpOrNull,
-                                  Path tokenFileOrNull, String sharedToken, Runnable onDown) {
-        return start(ops, events, unixSocket, group, tcpOrNull, tokenFileOrNull, onDown, ApiLimits.DEFAULTS, sharedToken);
+                                  Path tokenFileOrNull, String sharedToken, SslContext tlsOrNull, Runnable onDown) {
+        return start(ops, events, unixSocket, group, tcpOrNull, tokenFileOrNull, onDown, ApiLimits.DEFAULTS, sharedToken, tlsOrNull);
     }
 
     /** With other limits than the documented ones, for tests that reach them quickly. */
     static ApiServer start(LabOps ops, EventHub events, Path unixSocket, EventLoopGroup group, InetSocketAddress tcpOrNull,
                            Path tokenFileOrNull, Runnable onDown, ApiLimits limits) {
-        return start(ops, events, unixSocket, group, tcpOrNull, tokenFileOrNull, onDown, limits, null);
+        return start(ops, events, unixSocket, group, tcpOrNull, tokenFileOrNull, onDown, limits, null, null);
     }
 
     private static ApiServer start(LabOps ops, EventHub events, Path unixSocket, EventLoopGroup group, InetSocketAddress tcpOrNull,
-                                   Path tokenFileOrNull, Runnable onDown, ApiLimits limits, String sharedToken) {
+                                   Path tokenFileOrNull, Runnable onDown, ApiLimits limits, String sharedToken, SslContext tls) {
         if (tcpOrNull != null) {
             if (sharedToken == null && (tcpOrNull.getAddress() == null || !tcpOrNull.getAddress().isLoopbackAddress())) {
                 throw new BadInputException("the API's TCP address must be a loopback address (127.0.0.1 or ::1), not " + tcpOrNull
@@ -173,7 +181,7 @@ public final class ApiServer implements AutoCloseable {
             }, STATS_INTERVAL.toMillis(), STATS_INTERVAL.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
             server.bindUnix(group, shared);
             if (tcpOrNull != null) {
-                server.bindTcp(group, shared, tcpOrNull);
+                server.bindTcp(group, shared, tcpOrNull, tls);
             }
             log.debug("API of {} on {}{}", ops.info().lab(), unixSocket, tcpOrNull == null ? "" : " and " + tcpOrNull.getAddress() + ":" + server.tcpPort);
             return server;
@@ -189,7 +197,7 @@ public final class ApiServer implements AutoCloseable {
                 .group(group)
                 .channel(EpollServerDomainSocketChannel.class)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true) // answer `printf ... | socat` before closing
-                .childHandler(tracked(new ApiChannelInitializer(shared, null)));
+                .childHandler(tracked(new ApiChannelInitializer(shared, null, null)));
         Channel ch = OwnerOnlyFiles.bindSocket(socket, at -> {
             try {
                 return bootstrap.bind(new DomainSocketAddress(at.toString())).syncUninterruptibly().channel();
@@ -200,14 +208,14 @@ public final class ApiServer implements AutoCloseable {
         channels.add(ch);
     }
 
-    private void bindTcp(EventLoopGroup group, RpcHandler.Shared shared, InetSocketAddress address) {
+    private void bindTcp(EventLoopGroup group, RpcHandler.Shared shared, InetSocketAddress address, SslContext tls) {
         try {
             Channel ch = new ServerBootstrap()
                     .group(group)
                     .channel(EpollServerSocketChannel.class)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                    .childHandler(tracked(new ApiChannelInitializer(shared, new AtomicInteger())))
+                    .childHandler(tracked(new ApiChannelInitializer(shared, new AtomicInteger(), tls)))
                     .bind(address).syncUninterruptibly().channel();
             channels.add(ch);
             tcpPort = ((InetSocketAddress) ch.localAddress()).getPort();

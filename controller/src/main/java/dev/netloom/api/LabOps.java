@@ -65,6 +65,18 @@ public interface LabOps {
     record CaptureHandle(List<CaptureTap> taps, CompletableFuture<String> ended, Consumer<String> stop) {
     }
 
+    /**
+     * A console relayed from the host that runs the node (a coordinator's {@code node.console}): the
+     * agent's answer, how to pass the client's bytes on, how to end it, and when it ended.
+     */
+    record RelayedConsole(com.fasterxml.jackson.databind.JsonNode answer, Typist typist, Runnable close, CompletableFuture<Void> ended) {
+    }
+
+    /** Passes a client's bytes on to a relayed console. */
+    interface Typist {
+        void type(byte[] bytes) throws java.io.IOException;
+    }
+
     LabInfo info();
 
     /** Node names in scenario order. */
@@ -76,6 +88,12 @@ public interface LabOps {
     List<NodeInfo> nodes();
 
     List<LinkInfo> links();
+
+    /** The directions of a link ("a->b", "b->a") or LAN (its members' names), as {@link LinkInfo#impairments()} has them. */
+    default java.util.Collection<String> directions(String link) {
+        return links().stream().filter(l -> l.name().equals(link)).findFirst().map(l -> l.impairments().keySet())
+                .orElseGet(java.util.Set::of);
+    }
 
     /** Queues a command on a node; fails with an ApiException NOT_READY when the node is not READY. Never blocks. */
     CompletableFuture<ExecResult> exec(String node, String command, Duration timeout);
@@ -100,6 +118,19 @@ public interface LabOps {
     Topology.View topology();
 
     String topologyDot();
+
+    /** Whether node.console is relayed to another host ({@link #relayConsole}) rather than joined here ({@link #console}). */
+    default boolean relaysConsoles() {
+        return false;
+    }
+
+    /**
+     * Attaches to {@code node}'s console on the host that runs it, with node.console's {@code params};
+     * the console's bytes go to {@code out}. Blocks while it connects.
+     */
+    default RelayedConsole relayConsole(String node, com.fasterxml.jackson.databind.node.ObjectNode params, LinkCapture.Output out) {
+        throw new UnsupportedOperationException("this lab's consoles are here");
+    }
 
     /** The console for people of a READY node (one per node while its process lives); an ApiException NOT_READY otherwise. */
     ConsoleBroker console(String node);

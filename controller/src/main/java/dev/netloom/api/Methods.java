@@ -371,11 +371,14 @@ final class Methods {
      */
     CompletableFuture<LabOps.CaptureHandle> capture(ObjectNode params, LinkCapture.Output out) {
         Params p = new Params("link.capture", params, List.of("link", "direction", "filter", "count", "duration", "format"));
-        LabOps.LinkInfo link = link(p.string("link", "a link or LAN name"));
+        String name = p.string("link", "a link or LAN name");
+        if (!ops.linkNames().contains(name)) {
+            link(name); // -32001 with the names
+        }
         String direction = p.optString("direction", "a direction such as \"a->b\" (a LAN member's name for a LAN)");
-        if (direction != null && !link.impairments().containsKey(direction)) {
-            throw p.invalid("link " + link.name() + " has no direction '" + direction + "'; directions: "
-                    + String.join(", ", link.impairments().keySet()));
+        java.util.Collection<String> directions = ops.directions(name); // a coordinator's from its plan: no agent is asked on the event loop
+        if (direction != null && !directions.contains(direction)) {
+            throw p.invalid("link " + name + " has no direction '" + direction + "'; directions: " + String.join(", ", directions));
         }
         String filter = p.optString("filter", "a BPF filter such as \"icmp\"");
         long count = p.optLong("count", 1, Long.MAX_VALUE, 0);
@@ -387,8 +390,12 @@ final class Methods {
         } catch (IllegalArgumentException e) {
             throw p.invalid("param 'format': " + e.getMessage());
         }
-        String name = link.name();
         return CompletableFuture.supplyAsync(() -> ops.capture(name, direction, filter, format, count, duration, out), blocking);
+    }
+
+    /** A coordinator's node.console (params already checked): connects to the node's agent on the blocking executor. */
+    CompletableFuture<LabOps.RelayedConsole> relayConsole(String node, ObjectNode params, LinkCapture.Output out) {
+        return CompletableFuture.supplyAsync(() -> ops.relayConsole(node, params, out), blocking);
     }
 
     // ---- helpers ----

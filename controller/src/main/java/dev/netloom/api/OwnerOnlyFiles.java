@@ -24,7 +24,7 @@ import java.util.function.Function;
  * directory, made 0600 there, then renamed into place; a secret is written to a file created 0600
  * and renamed into place, so nobody ever reads it half-written either.
  */
-final class OwnerOnlyFiles {
+public final class OwnerOnlyFiles {
 
     static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
     static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
@@ -67,7 +67,7 @@ final class OwnerOnlyFiles {
     }
 
     /** Writes {@code content} to {@code file}, which never exists with a mode other than 0600 nor half-written. */
-    static void writeSecret(Path file, String content) {
+    public static void writeSecret(Path file, String content) {
         Path target = file.toAbsolutePath();
         requireSafeParent(target.getParent());
         Path temp = null;

@@ -250,17 +250,47 @@ final class RpcHandler extends ChannelInboundHandlerAdapter {
         Params p = new Params("node.console", params, List.of("node", "name", "readOnly", "rows", "cols", "history"));
         String node = shared.methods().node(p.string("node", "a node name"));
         ConsoleBridge.Join join = ConsoleBridge.Join.of(p);
+        if (shared.ops().relaysConsoles()) {
+            relayConsole(id, node, params);
+            return;
+        }
         ConsoleBroker broker = shared.ops().console(node);
         String holder = broker.holder();
         ObjectNode answer = MAPPER.createObjectNode().put("console", node).put("detach", "Ctrl-]");
         answer.put("keyboard", join.readOnly() ? "read-only" : holder == null ? "yours" : holder);
         write(response(id, answer));
-        raw = true; // answers to requests still running on this connection are dropped from now on
+        streamFrom(ApiChannelInitializer.CONSOLE, new ConsoleBridge(broker, node, join, shared.limits()));
+    }
+
+    /** A coordinator's console: connects to the node's agent (on the blocking executor), then answers with its answer and relays. */
+    private void relayConsole(JsonNode id, String node, ObjectNode params) {
+        ConsoleRelay relay = new ConsoleRelay(ctx.channel(), shared.limits());
+        inFlight++;
+        shared.methods().relayConsole(node, params, relay).whenComplete((r, e) -> ctx.executor().execute(() -> {
+            inFlight--;
+            if (e != null) {
+                write(errorResponse(id, toApiException(e)));
+            } else if (raw || !ctx.channel().isActive()) {
+                r.close().run();
+            } else {
+                write(response(id, r.answer()));
+                streamFrom(ApiChannelInitializer.CONSOLE, relay);
+                relay.started(r);
+            }
+        }));
+    }
+
+    /**
+     * Turns the connection into a raw byte stream handled by {@code handler}: answers to requests still
+     * running on it are dropped from now on, and it gets no events.
+     */
+    private void streamFrom(String name, io.netty.channel.ChannelHandler handler) {
+        raw = true;
         shared.events().unsubscribe(ctx.channel());
         ChannelPipeline pipeline = ctx.pipeline();
-        pipeline.addLast(ApiChannelInitializer.CONSOLE, new ConsoleBridge(broker, node, join, shared.limits()));
-        ctx.channel().config().setAutoRead(true); // from now on the bridge decides when to stop reading
-        // order matters: bytes the framer still holds are handed on when it goes, and must reach the console
+        pipeline.addLast(name, handler);
+        ctx.channel().config().setAutoRead(true); // from now on the handler decides when to stop reading
+        // order matters: bytes the framer still holds are handed on when it goes, and must reach the handler
         pipeline.remove(this);
         pipeline.remove(ApiChannelInitializer.JSON);
         pipeline.remove(ApiChannelInitializer.FRAMING);
@@ -297,14 +327,7 @@ final class RpcHandler extends ChannelInboundHandlerAdapter {
                     .put("description", t.description());
         }
         write(response(id, answer));
-        raw = true; // answers to requests still running on this connection are dropped from now on
-        shared.events().unsubscribe(ctx.channel());
-        ChannelPipeline pipeline = ctx.pipeline();
-        pipeline.addLast(ApiChannelInitializer.CAPTURE, bridge);
-        ctx.channel().config().setAutoRead(true);
-        pipeline.remove(this);
-        pipeline.remove(ApiChannelInitializer.JSON);
-        pipeline.remove(ApiChannelInitializer.FRAMING);
+        streamFrom(ApiChannelInitializer.CAPTURE, bridge);
         bridge.started(h);
     }
 

@@ -16,12 +16,13 @@ import java.util.concurrent.Callable;
 
 /**
  * One host's share of a lab spread over several (docs/scale-out.md): its nodes and local links with
- * the same Lab code, VXLAN tunnels for the links that cross to other hosts, its API on TCP with the
- * lab's shared token, until the coordinator (lab.down) or a signal ends it.
+ * the same Lab code, VXLAN tunnels for the links that cross to other hosts, its API on TCP behind
+ * mutual TLS with the lab's shared token, until the coordinator (lab.down) or a signal ends it.
  */
 @Command(name = "agent", mixinStandardHelpOptions = true, header = "Run one host's part of a lab spread over several hosts.",
         description = {"Run the nodes `netloom plan FILE --hosts HOSTS` gives this host, join the links that cross to other hosts",
-                "with VXLAN tunnels (one VNI per link), and serve the lab's API on TCP for the coordinator. See docs/scale-out.md."})
+                "with VXLAN tunnels (one VNI per link), and serve the lab's API on TCP for the coordinator, behind mutual TLS",
+                "(--tls-dir: only the coordinator's certificate of the same set is let in) and the shared token. See docs/scale-out.md."})
 final class AgentCommand implements Callable<Integer> {
 
     /** The line the agent prints once its part is READY. */
@@ -38,6 +39,9 @@ final class AgentCommand implements Callable<Integer> {
 
     @Mixin
     TokenFileOption tokenFile;
+
+    @Mixin
+    TlsDirOption tlsDir;
 
     @Option(names = "--api-address", paramLabel = "ADDRESS:PORT", description = "Where the API listens (default: the host's api= or @ADDRESS, port= or 7400).")
     String listen;
@@ -64,6 +68,7 @@ final class AgentCommand implements Callable<Integer> {
         String token = tokenFile.read();
         Scenario scenario = ksm.apply(file.load());
         AgentPlan share = AgentPlan.of(scenario, hosts.hosts(null), host, underlay, hostNetns);
+        io.netty.handler.ssl.SslContext tls = tlsDir.load(host).server(); // after the plan: --host is one of --hosts
         InetSocketAddress tcp = listen != null ? address(listen) : share.host().apiAddress();
         if (tcp == null) {
             throw new BadInputException("host " + host + " has no address to listen on: give it NAME@ADDRESS in --hosts, or --api-address ADDRESS:PORT");
@@ -72,7 +77,7 @@ final class AgentCommand implements Callable<Integer> {
         Scenarios.ensureEmulators(scenario);
         ImageStore store = ImageStore.fromEnvironment();
         Accel resolved = Scenarios.accel(requested, store);
-        try (LabSession session = LabSession.startAgent(share.scenario(), resolved, store, new Progress(false), fork.allowed(), share.part(), tcp, token)) {
+        try (LabSession session = LabSession.startAgent(share.scenario(), resolved, store, new Progress(false), fork.allowed(), share.part(), tcp, token, tls)) {
             System.err.println(READY_LINE + " lab " + session.lab().name() + " host " + host + " nodes " + share.part().nodes().size()
                     + " tunnels " + share.part().tunnels().size() + " tcp " + session.api().tcpPort());
             System.err.flush();

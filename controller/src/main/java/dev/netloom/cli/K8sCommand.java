@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
 
 /** netloom k8s render|up|down: a lab spread over a Kubernetes cluster's nodes (docs/scale-out.md). */
 @Command(name = "k8s", mixinStandardHelpOptions = true, header = "Run a lab spread over the nodes of a Kubernetes cluster.",
-        description = "Render a lab's manifests (agents, coordinator, scenario, token), or apply and remove them through the Kubernetes API. See docs/scale-out.md.",
+        description = "Render a lab's manifests (agents, coordinator, scenario, token and certificates), or apply and remove them through the Kubernetes API. See docs/scale-out.md.",
         subcommands = {K8sCommand.Render.class, K8sCommand.Up.class, K8sCommand.Down.class})
 final class K8sCommand {
 
@@ -46,7 +46,7 @@ final class K8sCommand {
         @Option(names = "--container-image", defaultValue = "netloom:latest", paramLabel = "IMAGE", description = "The container image with netloom and its images (docs/scale-out.md); default ${DEFAULT-VALUE}.")
         String image;
 
-        /** The objects, with a fresh token; {@code hosts} default to 2. */
+        /** The objects, with a fresh token and a fresh set of certificates; {@code hosts} default to 2. */
         List<HasMetadata> objects(HostsOption hosts) throws IOException {
             check(namespace, image);
             Scenario scenario = file.load();
@@ -56,7 +56,8 @@ final class K8sCommand {
             byte[] random = new byte[32];
             new SecureRandom().nextBytes(random);
             return Manifests.render(scenario, Files.readString(file.path, StandardCharsets.UTF_8), hosts.hosts("2"),
-                    new Manifests.Options(namespace, image, HexFormat.of().formatHex(random)));
+                    new Manifests.Options(namespace, image, HexFormat.of().formatHex(random),
+                            dev.netloom.agent.LabCertificates.create(hosts.hosts("2").stream().map(dev.netloom.partition.HostSpec::name).toList())));
         }
     }
 

@@ -59,12 +59,12 @@ final class LabSession implements AutoCloseable {
 
     /**
      * An agent's part of a lab spread over hosts (docs/scale-out.md): {@code part} of it brought up,
-     * its API served on {@code tcp} (any address) with the lab's shared token.
+     * its API served on {@code tcp} (any address) behind mutual TLS ({@code tls}) with the lab's shared token.
      */
     static LabSession startAgent(Scenario scenario, Accel accel, ImageStore store, Consumer<LabEvent> progress, boolean fork, LabPart part,
-                                 InetSocketAddress tcp, String token) {
+                                 InetSocketAddress tcp, String token, io.netty.handler.ssl.SslContext tls) {
         return start(scenario, accel, store, progress, null, fork, part,
-                (lab, onDown) -> ApiServer.startAgent(lab, lab.paths().apiSocket(), QemuNode.sharedLoops(), tcp, lab.paths().apiToken(), token, onDown));
+                (lab, onDown) -> ApiServer.startAgent(lab, lab.paths().apiSocket(), QemuNode.sharedLoops(), tcp, lab.paths().apiToken(), token, tls, onDown));
     }
 
     /** {@code serve} makes the API of the lab once it is up; its lab.down completes {@link #downAsked}. */

@@ -30,6 +30,7 @@ import java.io.PrintWriter;
                 PlanCommand.class,
                 AgentCommand.class,
                 CoordinateCommand.class,
+                CertsCommand.class,
                 K8sCommand.class,
                 StatusCommand.class,
                 StatsCommand.class,

@@ -271,6 +271,11 @@ final class RunCommand implements Callable<Integer> {
         }
         System.out.printf("%n%-20s %-14s %s%n", "LINK", "ENGINE", "DIRECTION");
         lab.engines().forEach((t, engine) -> System.out.printf("%-20s %-14s %s%n", t.segment(), engine, t.direction()));
+        printResults(checks, played);
+    }
+
+    /** The timeline's events and every check's result (also those the timeline ran) as tables; returns how many checks failed. */
+    static long printResults(List<Checks.Result> checks, List<Timeline.Played> played) {
         if (!played.isEmpty()) {
             System.out.printf("%n%-9s %-9s %-6s %s%n", "PLANNED", "ACTUAL", "RESULT", "TIMELINE EVENT");
             for (Timeline.Played p : played) {
@@ -288,6 +293,8 @@ final class RunCommand implements Callable<Integer> {
             }
             long failed = all.stream().filter(c -> !c.ok()).count();
             System.out.printf("%n%d checks, %d passed, %d failed%n", all.size(), all.size() - failed, failed);
+            return failed;
         }
+        return 0;
     }
 }

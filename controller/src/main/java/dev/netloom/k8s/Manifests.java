@@ -1,5 +1,6 @@
 package dev.netloom.k8s;
 
+import dev.netloom.agent.LabCertificates;
 import dev.netloom.partition.HostSpec;
 import dev.netloom.partition.Partition;
 import dev.netloom.partition.Partitioner;
@@ -9,6 +10,8 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KeyToPath;
+import io.fabric8.kubernetes.api.model.KeyToPathBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
@@ -22,10 +25,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The Kubernetes objects of a lab spread over hosts (docs/scale-out.md): the scenario in a ConfigMap,
- * the shared token in a Secret, a headless Service that gives every agent a DNS name, one privileged
+ * the shared token and the lab's certificates in a Secret (each pod mounts only its own key), a headless Service that gives every agent a DNS name, one privileged
  * Pod per host (kept on different nodes) running {@code netloom agent} with /dev/kvm and
  * /dev/net/tun, and a Job running {@code netloom coordinate}. Every object carries the label
  * {@link #LAB_LABEL}, by which {@code k8s down} finds them. Only names netloom checked (the lab's,
@@ -36,11 +40,14 @@ public final class Manifests {
     public static final String LAB_LABEL = "netloom.dev/lab";
     static final String ROLE_LABEL = "netloom.dev/role";
     static final String SCENARIO_DIR = "/etc/netloom";
-    static final String TOKEN_DIR = "/etc/netloom-token";
+    static final String SECRET_DIR = "/etc/netloom-secret";
     private static final int API_PORT = HostSpec.DEFAULT_PORT;
 
-    /** What to render: the lab, its hosts, where and with which container image. */
-    public record Options(String namespace, String image, String token) {
+    /**
+     * What to render: where, with which container image, the shared token and the lab's certificates
+     * ({@link dev.netloom.agent.LabCertificates#create}: file name to PEM).
+     */
+    public record Options(String namespace, String image, String token, Map<String, String> certificates) {
     }
 
     private Manifests() {
@@ -60,7 +67,7 @@ public final class Manifests {
         out.add(new ConfigMapBuilder().withNewMetadata().withName(p + "-scenario").withNamespace(o.namespace()).withLabels(labels(lab, "config")).endMetadata()
                 .addToData("scenario.json", scenarioText).build());
         out.add(new SecretBuilder().withNewMetadata().withName(p + "-token").withNamespace(o.namespace()).withLabels(labels(lab, "config")).endMetadata()
-                .withType("Opaque").addToStringData("token", o.token()).build());
+                .withType("Opaque").addToStringData("token", o.token()).addToStringData(o.certificates()).build());
         out.add(new ServiceBuilder().withNewMetadata().withName(p).withNamespace(o.namespace()).withLabels(labels(lab, "agents")).endMetadata()
                 .withNewSpec().withClusterIP("None").withPublishNotReadyAddresses(true).withSelector(labels(lab, "agent"))
                 .addNewPort().withName("api").withPort(API_PORT).withProtocol("TCP").endPort()
@@ -68,9 +75,9 @@ public final class Manifests {
                 .endSpec().build());
         for (HostSpec h : hosts) {
             String cmd = resolveHosts(lab, hosts, o.namespace()) + "exec netloom agent " + SCENARIO_DIR + "/scenario.json --hosts \"$H\" --host " + h.name()
-                    + " --token-file " + TOKEN_DIR + "/token"; // its API on its pod IP (its address in $H), port 7400
+                    + " --token-file " + SECRET_DIR + "/token --tls-dir " + SECRET_DIR; // its API on its pod IP (its address in $H), port 7400
             Container agent = container("agent", o.image(), cmd, partition.loadMiB().get(h.name()));
-            PodSpec spec = podSpec(p, agent, "Always").withHostname(p + "-" + h.name()).withSubdomain(p)
+            PodSpec spec = podSpec(p, agent, "Always", h.name()).withHostname(p + "-" + h.name()).withSubdomain(p)
                     .withNewAffinity().withNewPodAntiAffinity().addNewRequiredDuringSchedulingIgnoredDuringExecution()
                     .withTopologyKey("kubernetes.io/hostname").withNewLabelSelector().withMatchLabels(labels(lab, "agent")).endLabelSelector()
                     .endRequiredDuringSchedulingIgnoredDuringExecution().endPodAntiAffinity().endAffinity().build();
@@ -80,10 +87,10 @@ public final class Manifests {
                     .withSpec(spec).build());
         }
         String coordinate = resolveHosts(lab, hosts, o.namespace()) + "exec netloom coordinate " + SCENARIO_DIR + "/scenario.json --hosts \"$H\" --token-file "
-                + TOKEN_DIR + "/token";
+                + SECRET_DIR + "/token --tls-dir " + SECRET_DIR;
         out.add(new JobBuilder().withNewMetadata().withName(p + "-coordinator").withNamespace(o.namespace()).withLabels(labels(lab, "coordinator")).endMetadata()
                 .withNewSpec().withBackoffLimit(6).withNewTemplate().withNewMetadata().withLabels(labels(lab, "coordinator")).endMetadata()
-                .withSpec(podSpec(p, container("coordinator", o.image(), coordinate, null), "OnFailure").build()).endTemplate().endSpec().build());
+                .withSpec(podSpec(p, container("coordinator", o.image(), coordinate, null), "OnFailure", LabCertificates.COORDINATOR).build()).endTemplate().endSpec().build());
         return out;
     }
 
@@ -110,7 +117,7 @@ public final class Manifests {
         ContainerBuilder c = new ContainerBuilder().withName(name).withImage(image).withCommand("sh", "-c", command)
                 .withNewSecurityContext().withPrivileged(true).endSecurityContext()
                 .addNewVolumeMount().withName("scenario").withMountPath(SCENARIO_DIR).withReadOnly(true).endVolumeMount()
-                .addNewVolumeMount().withName("token").withMountPath(TOKEN_DIR).withReadOnly(true).endVolumeMount()
+                .addNewVolumeMount().withName("secret").withMountPath(SECRET_DIR).withReadOnly(true).endVolumeMount()
                 .addNewVolumeMount().withName("kvm").withMountPath("/dev/kvm").endVolumeMount()
                 .addNewVolumeMount().withName("tun").withMountPath("/dev/net/tun").endVolumeMount()
                 .addNewVolumeMount().withName("modules").withMountPath("/lib/modules").withReadOnly(true).endVolumeMount();
@@ -124,10 +131,13 @@ public final class Manifests {
         return c.build();
     }
 
-    private static PodSpecBuilder podSpec(String p, Container c, String restart) {
+    /** A pod's spec; of the Secret it mounts the token, the CA and {@code who}'s certificate and key only. */
+    private static PodSpecBuilder podSpec(String p, Container c, String restart, String who) {
+        List<KeyToPath> items = Stream.of("token", LabCertificates.CA_FILE, LabCertificates.certFile(who), LabCertificates.keyFile(who))
+                .map(k -> new KeyToPathBuilder().withKey(k).withPath(k).build()).toList();
         return new PodSpecBuilder().withRestartPolicy(restart).addToContainers(c)
                 .addNewVolume().withName("scenario").withNewConfigMap().withName(p + "-scenario").endConfigMap().endVolume()
-                .addNewVolume().withName("token").withNewSecret().withSecretName(p + "-token").withDefaultMode(0400).endSecret().endVolume()
+                .addNewVolume().withName("secret").withNewSecret().withSecretName(p + "-token").withDefaultMode(0400).withItems(items).endSecret().endVolume()
                 .addNewVolume().withName("kvm").withNewHostPath().withPath("/dev/kvm").withType("").endHostPath().endVolume()
                 .addNewVolume().withName("tun").withNewHostPath().withPath("/dev/net/tun").withType("CharDevice").endHostPath().endVolume()
                 .addNewVolume().withName("modules").withNewHostPath().withPath("/lib/modules").withType("Directory").endHostPath().endVolume();

@@ -76,7 +76,7 @@ public final class Checks {
     }
 
     /** Runs the checks in order; every result is also a CHECK event of the lab. */
-    public static List<Result> run(Lab lab, List<Check> checks) {
+    public static List<Result> run(LabActions lab, List<Check> checks) {
         List<Result> results = new ArrayList<>();
         for (Check check : checks) {
             List<Result> one = run(lab, check);
@@ -89,7 +89,7 @@ public final class Checks {
     }
 
     /** Runs one check, trying again while it fails and its {@code within} allows. */
-    static List<Result> run(Lab lab, Check check) {
+    static List<Result> run(LabActions lab, Check check) {
         Instant started = Instant.now();
         Instant deadline = check.within() == null ? started : started.plus(check.within());
         int attempts = 0;
@@ -123,7 +123,7 @@ public final class Checks {
     }
 
     /** Saves the flight recorder's rings of a failed check's links; a failure to save is an event, not a second failure. */
-    private static List<String> evidence(Lab lab, String name, List<String> segments) {
+    private static List<String> evidence(LabActions lab, String name, List<String> segments) {
         try {
             return lab.saveEvidence(name, segments);
         } catch (RuntimeException e) {
@@ -165,7 +165,7 @@ public final class Checks {
                 .map(SegmentPlan::name).toList();
     }
 
-    private static List<Named> attempt(Lab lab, Check check) {
+    private static List<Named> attempt(LabActions lab, Check check) {
         try {
             Check.Spec spec = check.spec();
             if (!Check.hasFamily(spec)) {
@@ -199,7 +199,7 @@ public final class Checks {
     }
 
     /** "ping", "ping -4" (IPv4 where names resolve to both families) or "ping -6". */
-    static String pingCommand(Lab lab, Cidr.Family family) {
+    static String pingCommand(LabActions lab, Cidr.Family family) {
         if (family == Cidr.Family.IPV6) {
             return "ping -6";
         }
@@ -207,7 +207,7 @@ public final class Checks {
         return dualStack ? "ping -4" : "ping";
     }
 
-    static Outcome ping(Lab lab, Check.Ping p, Cidr.Family family) {
+    static Outcome ping(LabActions lab, Check.Ping p, Cidr.Family family) {
         lab.plan().node(p.to());
         double interval = p.interval() == null ? 1 : p.interval().toNanos() / 1e9;
         long deadline = (long) Math.ceil(p.count() * interval) + 5;
@@ -245,7 +245,7 @@ public final class Checks {
     }
 
     /** Up to 3 pings 0.2 s apart: reachable when one comes back, unreachable when none does. */
-    static Outcome reach(Lab lab, Check.Reach r, Cidr.Family family) {
+    static Outcome reach(LabActions lab, Check.Reach r, Cidr.Family family) {
         lab.plan().node(r.to());
         ExecResult x = lab.exec(r.from(), pingCommand(lab, family) + " -c 3 -i 0.2 -W 1 -w 3 " + r.to(), Duration.ofSeconds(20));
         PingReport report = PingReport.parse(x.output());
@@ -256,7 +256,7 @@ public final class Checks {
         return new Outcome(replied == r.reachable(), (replied == r.reachable() ? "" : "FAIL ") + seen, figures);
     }
 
-    static Outcome exec(Lab lab, Check.Exec x) {
+    static Outcome exec(LabActions lab, Check.Exec x) {
         ExecResult r = lab.exec(x.node(), x.command(), x.timeout());
         List<Figure> figures = List.of(new Figure("exit", r.exitCode(), "code"),
                 new Figure("output", r.output().getBytes(java.nio.charset.StandardCharsets.UTF_8).length, "bytes"));
@@ -277,7 +277,7 @@ public final class Checks {
     }
 
     /** Every node pings every other once (retrying once, as the first packet may wait for ARP). */
-    private static List<Named> pingAll(Lab lab, Cidr.Family family) {
+    private static List<Named> pingAll(LabActions lab, Cidr.Family family) {
         String ping = pingCommand(lab, family);
         List<NodePlan> nodes = lab.plan().nodes().stream().filter(n -> !n.interfaces().isEmpty()).toList();
         List<CompletableFuture<List<Named>>> perSource = new ArrayList<>();
@@ -289,7 +289,7 @@ public final class Checks {
             }
             String cmd = "for h in" + targets + "; do if o=$(" + ping + " -c 1 -w 3 $h 2>&1) || o=$(" + ping + " -c 1 -w 3 $h 2>&1);"
                     + " then echo \"ok $h $(echo \"$o\" | sed -n 's/.*time=\\([0-9.]*\\) *ms.*/\\1/p')\"; else echo \"FAIL $h\"; fi; done";
-            perSource.add(lab.node(from.name()).execAsync(cmd, Duration.ofSeconds(10L * nodes.size() + 30)).thenApply(r -> {
+            perSource.add(lab.execAsync(from.name(), cmd, Duration.ofSeconds(10L * nodes.size() + 30)).thenApply(r -> {
                 List<Named> out = new ArrayList<>();
                 for (String line : r.output().lines().toList()) {
                     String[] parts = line.strip().split(" ");

@@ -39,7 +39,7 @@ final class Fidelity {
     record Rate(IperfReport report, String problem) {
     }
 
-    static Checks.Outcome run(Lab lab, Check.Fidelity f) {
+    static Checks.Outcome run(LabActions lab, Check.Fidelity f) {
         SegmentPlan link = lab.plan().segment(f.link());
         String[] ends = f.direction().split("->", 2);
         Impairment configured = lab.impairment(f.link(), f.direction());
@@ -78,7 +78,7 @@ final class Fidelity {
     }
 
     /** iperf3 UDP from {@code from} to {@code to}'s address on the link, its server started on {@code to} for each try. */
-    private static Rate rate(Lab lab, String from, String to, String address, Check.Fidelity f, long expectedBps, Impairment configured) {
+    private static Rate rate(LabActions lab, String from, String to, String address, Check.Fidelity f, long expectedBps, Impairment configured) {
         double lossFraction = Math.min(0.9, configured.lossPercent() == null ? 0 : configured.lossPercent() / 100);
         long offer = (long) Math.ceil(expectedBps * OFFER / (1 - lossFraction));
         Duration timeout = f.rateTime().plusSeconds(30);

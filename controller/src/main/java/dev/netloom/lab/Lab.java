@@ -52,7 +52,7 @@ import java.util.stream.Collectors;
  * READY; {@link #down} removes everything it created. A journal in the run directory lets
  * {@code netloom cleanup} finish the job after a crash.
  */
-public final class Lab implements AutoCloseable {
+public final class Lab implements LabActions, AutoCloseable {
 
     private final Scenario scenario;
     private final Plan plan;
@@ -319,8 +319,14 @@ public final class Lab implements AutoCloseable {
 
     // ---- runtime operations ----
 
+    @Override
     public ExecResult exec(String node, String command, Duration timeout) {
         return node(node).exec(command, timeout);
+    }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<ExecResult> execAsync(String node, String command, Duration timeout) {
+        return node(node).execAsync(command, timeout);
     }
 
     /**

@@ -25,7 +25,7 @@ public final class Timeline {
     private Timeline() {
     }
 
-    public static List<Played> play(Lab lab, List<TimelineEvent> events, Instant start) throws InterruptedException {
+    public static List<Played> play(LabActions lab, List<TimelineEvent> events, Instant start) throws InterruptedException {
         List<Played> played = new ArrayList<>();
         for (TimelineEvent e : events) {
             waitUntil(start.plus(e.at()));

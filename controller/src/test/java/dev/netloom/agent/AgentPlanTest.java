@@ -72,11 +72,11 @@ class AgentPlanTest {
     @Test
     void agentEventsAndImpairments_readBackAsTheLabs() throws Exception {
         JsonNode e = Json.MAPPER.readTree("{\"at\": \"2026-01-01T00:00:00Z\", \"kind\": \"node\", \"subject\": \"n3\", \"detail\": \"READY\", \"state\": \"READY\"}");
-        LabEvent ev = Coordinator.event(e);
+        LabEvent ev = Relay.event(e);
         assertThat(ev.kind()).isEqualTo(LabEvent.Kind.NODE);
         assertThat(ev.state()).isEqualTo(NodeState.READY);
         assertThat(ev.subject()).isEqualTo("n3");
-        Impairment imp = Coordinator.impairment(Json.MAPPER.readTree("{\"delay\": \"20ms\", \"loss\": \"1%\"}"));
+        Impairment imp = Relay.impairment(Json.MAPPER.readTree("{\"delay\": \"20ms\", \"loss\": \"1%\"}"));
         assertThat(imp.delay()).isEqualTo(Duration.ofMillis(20));
         assertThat(imp.lossPercent()).isEqualTo(1.0);
     }

@@ -50,7 +50,7 @@ class ApiLimitsTest {
     private EmbeddedChannel channel(ApiLimits limits, boolean tcp) {
         RpcHandler.Shared shared = new RpcHandler.Shared(new Methods(ops, Runnable::run, "/run/netloom/labs/fake/api.sock"), events, ops,
                 "s3cret".getBytes(StandardCharsets.UTF_8), "/run/netloom/labs/fake/api.token", () -> { }, limits);
-        EmbeddedChannel ch = new EmbeddedChannel(new ApiChannelInitializer(shared, tcp ? unauthenticated : null));
+        EmbeddedChannel ch = new EmbeddedChannel(new ApiChannelInitializer(shared, tcp ? unauthenticated : null, null));
         channels.add(ch);
         return ch;
     }

@@ -51,7 +51,7 @@ class RpcHandlerTest {
         RpcHandler.Shared shared = new RpcHandler.Shared(new Methods(ops, blocking::add, "/run/netloom/labs/fake/api.sock"), events, ops,
                 tcp ? "s3cret".getBytes(StandardCharsets.UTF_8) : null, "/run/netloom/labs/fake/api.token", downs::incrementAndGet,
                 ApiLimits.DEFAULTS);
-        return new EmbeddedChannel(new ApiChannelInitializer(shared, tcp ? new AtomicInteger() : null));
+        return new EmbeddedChannel(new ApiChannelInitializer(shared, tcp ? new AtomicInteger() : null, null));
     }
 
     // ---- framing and JSON-RPC ----

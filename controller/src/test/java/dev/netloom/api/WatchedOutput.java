@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 
 /** An output stream that keeps what is written to it and completes futures when the text so far matches. */
-final class WatchedOutput extends OutputStream {
+public final class WatchedOutput extends OutputStream {
 
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     private final Watchers watchers = new Watchers();
@@ -28,14 +28,14 @@ final class WatchedOutput extends OutputStream {
     }
 
     /** Everything written so far, as UTF-8. */
-    String text() {
+    public String text() {
         synchronized (bytes) {
             return bytes.toString(StandardCharsets.UTF_8);
         }
     }
 
     /** Completes once the text written so far contains {@code expected}. */
-    CompletableFuture<Void> whenContains(String expected) {
+    public CompletableFuture<Void> whenContains(String expected) {
         return watchers.when(() -> text().contains(expected));
     }
 

@@ -33,7 +33,7 @@ class CliOptionsTest {
             "--hosts", HostsOption.class,
             "--lab", LabOption.class, "--accel", AccelOption.class, "--json", JsonOption.class, "--listen", ListenOption.class,
             "--metrics", ObserveOptions.class, "--events", ObserveOptions.class, "--no-ksm", KsmOption.class,
-            "--web", ObserveOptions.class);
+            "--web", ObserveOptions.class, "--tls-dir", TlsDirOption.class);
 
     private static List<CommandSpec> allCommands() {
         List<CommandSpec> all = new ArrayList<>();
@@ -79,7 +79,8 @@ class CliOptionsTest {
         }
         assertThat(uses).containsEntry("--lab", 9).containsEntry("--accel", 7).containsEntry("--json", 5).containsEntry("--listen", 3)
                 .containsEntry("--metrics", 3).containsEntry("--events", 3).containsEntry("--no-ksm", 5) // run, up, serve, validate, agent
-                .containsEntry("--hosts", 5) // plan, agent, coordinate, k8s render, k8s up
+                .containsEntry("--hosts", 6) // plan, agent, coordinate, k8s render, k8s up, certs create
+                .containsEntry("--tls-dir", 2) // agent, coordinate
                 .containsEntry("--web", 3);
     }
 

@@ -26,7 +26,7 @@ class K8sCommandTest {
         String text = "{\"name\": \"ring\", \"generate\": {\"topology\": \"ring\", \"nodes\": 4}}";
         Scenario s = new ScenarioLoader(ImageCheck.ANY).load(text, "ring.json");
         List<String> parsed = new ArrayList<>();
-        for (HasMetadata o : Manifests.render(s, text, HostSpec.parseList("2"), new Manifests.Options("default", "netloom:dev", "t".repeat(64)))) {
+        for (HasMetadata o : Manifests.render(s, text, HostSpec.parseList("2"), new Manifests.Options("default", "netloom:dev", "t".repeat(64), dev.netloom.agent.LabCertificates.create(java.util.List.of("h1", "h2"))))) {
             PodSpec spec = o instanceof Pod p ? p.getSpec() : o instanceof Job j ? j.getSpec().getTemplate().getSpec() : null;
             if (spec == null) {
                 continue;

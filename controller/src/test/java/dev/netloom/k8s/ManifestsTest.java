@@ -46,7 +46,8 @@ class ManifestsTest {
     }
 
     static List<HasMetadata> render() {
-        return Manifests.render(RING, TEXT, HostSpec.parseList("3"), new Manifests.Options("labs", "registry.example/netloom:0.1", "t".repeat(64)));
+        return Manifests.render(RING, TEXT, HostSpec.parseList("3"), new Manifests.Options("labs", "registry.example/netloom:0.1", "t".repeat(64),
+                dev.netloom.agent.LabCertificates.create(List.of("h1", "h2", "h3"))));
     }
 
     @Test
@@ -79,11 +80,20 @@ class ManifestsTest {
         assertThat(h2.getSpec().getAffinity().getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution().get(0).getTopologyKey())
                 .isEqualTo("kubernetes.io/hostname");
         String cmd = h2.getSpec().getContainers().get(0).getCommand().get(2);
-        assertThat(cmd).contains("for h in h1 h2 h3;").endsWith("exec netloom agent /etc/netloom/scenario.json --hosts \"$H\" --host h2 --token-file /etc/netloom-token/token");
+        assertThat(cmd).contains("for h in h1 h2 h3;").endsWith("exec netloom agent /etc/netloom/scenario.json --hosts \"$H\" --host h2 --token-file /etc/netloom-secret/token --tls-dir /etc/netloom-secret");
         assertThat(h2.getSpec().getContainers().get(0).getResources().getRequests()).containsKey("memory");
+        // the Secret has every key of the set; a pod mounts the token, the CA and its own pair only
+        assertThat(((Secret) all.get(1)).getStringData()).containsKeys("ca.crt", "coordinator.key", "agent-h1.key", "agent-h2.key", "agent-h3.key");
+        assertThat(secretItems(h2.getSpec())).containsExactly("token", "ca.crt", "agent-h2.crt", "agent-h2.key");
+        assertThat(secretItems(((Job) all.get(6)).getSpec().getTemplate().getSpec())).containsExactly("token", "ca.crt", "coordinator.crt", "coordinator.key");
         Job job = (Job) all.get(6);
         assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getCommand().get(2)).contains("exec netloom coordinate");
         assertThat(job.getSpec().getTemplate().getSpec().getRestartPolicy()).isEqualTo("OnFailure");
+    }
+
+    private static List<String> secretItems(io.fabric8.kubernetes.api.model.PodSpec spec) {
+        return spec.getVolumes().stream().filter(v -> v.getSecret() != null).findFirst().orElseThrow().getSecret().getItems().stream()
+                .map(io.fabric8.kubernetes.api.model.KeyToPath::getKey).toList();
     }
 
     /** Every additionalProperties entry anywhere in a model object: fields its schema does not have. */
