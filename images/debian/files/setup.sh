@@ -7,7 +7,8 @@ for unit in systemd-networkd-wait-online.service apt-daily.timer apt-daily-upgra
             getty@tty1.service serial-getty@ttyS0.service; do
     systemctl mask "$unit" >/dev/null 2>&1 || true
 done
-systemctl enable netloom-hostname.service netloom-heartbeat.service netloom-boot-complete.service netloom-console.service
+systemctl enable netloom-hostname.service netloom-heartbeat.service netloom-boot-complete.service netloom-console.service \
+    netloom-human-console.service
 # the serial console is the only terminal: no MOTD, no "last login" lines before the prompt
 touch /root/.hushlogin
 # each node makes its own machine id at first boot (on its own overlay); an empty file is not "first boot"

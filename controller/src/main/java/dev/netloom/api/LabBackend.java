@@ -178,8 +178,8 @@ final class LabBackend implements LabOps {
             }
             ConsoleBroker.Terminal terminal = QemuCommandLine.hasHumanPort(q.spec())
                     ? HumanTerminal.connect(q.paths().humanSocket(), q.paths().humanTranscript(), c.eventLoop(),
-                            size -> q.execAsync(HumanTerminal.sttyCommand(size), RESIZE_TIMEOUT))
-                    : HumanTerminal.shared(c);
+                            size -> q.execAsync(HumanTerminal.sttyCommand(QemuCommandLine.humanTty(q.spec()), size), RESIZE_TIMEOUT))
+                    : HumanTerminal.shared(c, q.shell());
             ConsoleBroker broker = new ConsoleBroker(node, terminal);
             brokers.put(node, new Broker(c, broker));
             return broker;

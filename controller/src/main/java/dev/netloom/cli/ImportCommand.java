@@ -76,7 +76,7 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = "--memory", paramLabel = "SIZE", description = "default guest memory, e.g. 256M or 1G (default: 256M generic, 128M openwrt, 512M cloud)")
     String memory;
 
-    @Option(names = "--capability", paramLabel = "CAP", description = "what the guest offers: guest-netem (it has tc and sch_netem); repeatable")
+    @Option(names = "--capability", paramLabel = "CAP", description = "what the guest offers: guest-netem (it has tc and sch_netem), human-console (a root shell for people on its second serial port, ttyS1: netloom console's own terminal; cloud images get it by default); repeatable")
     List<String> capabilities = new ArrayList<>();
 
     @Option(names = "--force", description = "replace an image of the same name")

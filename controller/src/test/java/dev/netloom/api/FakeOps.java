@@ -148,7 +148,7 @@ class FakeOps implements LabOps {
             }
 
             @Override
-            public CompletableFuture<Void> type(byte[] bytes) {
+            public ConsoleBroker.Typed type(byte[] bytes) {
                 synchronized (typed) {
                     typed.writeBytes(bytes);
                 }
@@ -156,9 +156,9 @@ class FakeOps implements LabOps {
                 if (holdTyping) {
                     CompletableFuture<Void> written = new CompletableFuture<>();
                     typing.add(written);
-                    return written;
+                    return ConsoleBroker.Typed.now(written);
                 }
-                return CompletableFuture.completedFuture(null);
+                return ConsoleBroker.Typed.now(CompletableFuture.completedFuture(null));
             }
 
             @Override

@@ -36,10 +36,7 @@ class CliLabE2ETest {
 
     @AfterAll
     static void cleanUp() throws Exception {
-        Cleanup.labs().stream().filter(l -> l.name().equals("e2ecli")).forEach(l -> {
-            CliRun.of("down", "e2ecli");
-            Cleanup.labs().stream().filter(x -> x.name().equals("e2ecli")).forEach(x -> Cleanup.clean(x, System.err::println));
-        });
+        CliRun.down("e2ecli");
         Files.deleteIfExists(file);
     }
 

@@ -1,5 +1,7 @@
 package dev.netloom.cli;
 
+import dev.netloom.lab.Cleanup;
+
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -21,5 +23,13 @@ record CliRun(int exitCode, String out, String err) {
             System.setOut(oldOut);
             System.setErr(oldErr);
         }
+    }
+
+    /** Takes {@code lab} down with the CLI if it is up; whatever a failed down leaves is cleaned up. For tests' AfterAll. */
+    static void down(String lab) {
+        Cleanup.labs().stream().filter(l -> l.name().equals(lab)).forEach(l -> {
+            of("down", lab);
+            Cleanup.labs().stream().filter(x -> x.name().equals(lab)).forEach(x -> Cleanup.clean(x, System.err::println));
+        });
     }
 }

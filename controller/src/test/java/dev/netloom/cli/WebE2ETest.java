@@ -2,7 +2,6 @@ package dev.netloom.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.netloom.lab.Cleanup;
 import dev.netloom.nodes.host.Proc;
 import dev.netloom.nodes.image.ImageStore;
 import dev.netloom.nodes.image.TinyImageBuilder;
@@ -54,10 +53,7 @@ class WebE2ETest {
 
     @AfterAll
     static void cleanUp() throws Exception {
-        Cleanup.labs().stream().filter(l -> l.name().equals(LAB)).forEach(l -> {
-            CliRun.of("down", LAB);
-            Cleanup.labs().stream().filter(x -> x.name().equals(LAB)).forEach(x -> Cleanup.clean(x, System.err::println));
-        });
+        CliRun.down(LAB);
         Files.deleteIfExists(file);
     }
 

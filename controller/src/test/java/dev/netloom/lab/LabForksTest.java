@@ -31,7 +31,7 @@ class LabForksTest {
     }
 
     private static ForkKey key(int memory) {
-        return new ForkKey("tiny", "f", Arch.X86_64, Accel.TCG, 1, memory, List.of(3), List.of(), "qemu 7.2");
+        return new ForkKey("tiny", "f", Arch.X86_64, Accel.TCG, 1, memory, List.of(3), List.of(), "qemu 7.2", true);
     }
 
     @Test

@@ -181,6 +181,11 @@ public final class QemuNode implements AutoCloseable {
         return channels.console;
     }
 
+    /** The shell netloom's execs run in, for a person who shares it (images without a console of their own). */
+    public synchronized ShellSession shell() {
+        return channels.shell;
+    }
+
     public synchronized QmpClient qmp() {
         return channels.qmp;
     }

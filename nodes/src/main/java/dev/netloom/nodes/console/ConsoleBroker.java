@@ -34,8 +34,8 @@ public final class ConsoleBroker implements AutoCloseable {
         /** Attaches a reader of every byte the terminal prints from now on. */
         Attachment attach(ConsoleListener listener);
 
-        /** Types bytes on the terminal. */
-        CompletableFuture<Void> type(byte[] bytes);
+        /** Types bytes on the terminal (or holds them until an exec has finished, on the shared fallback). */
+        Typed type(byte[] bytes);
 
         /** Gives the guest's terminal this size (SIGWINCH follows in the guest). */
         CompletableFuture<?> resize(Size size);
@@ -45,6 +45,18 @@ public final class ConsoleBroker implements AutoCloseable {
 
         /** Lets go of the terminal (a connection of its own is closed). */
         void close();
+    }
+
+    /**
+     * What became of typed bytes: {@code held} while an exec runs on a shared console (they are typed
+     * after it), and {@code written}, which completes once they are typed.
+     */
+    public record Typed(boolean held, CompletableFuture<Void> written) {
+
+        /** Bytes typed at once. */
+        public static Typed now(CompletableFuture<Void> written) {
+            return new Typed(false, written);
+        }
     }
 
     /** A terminal size in character cells. */
@@ -104,7 +116,7 @@ public final class ConsoleBroker implements AutoCloseable {
         }
         if (terminal.shared()) {
             v.note("this image has no console of its own for people: you share netloom's automation shell (no echo;"
-                    + " you see its commands go by, and typing while one runs can disturb it)");
+                    + " you see its commands go by, and what you type while one runs is typed after it)");
         }
         viewers.add(v);
         if (readOnly) {
@@ -169,12 +181,17 @@ public final class ConsoleBroker implements AutoCloseable {
             }
             return CompletableFuture.completedFuture(null);
         }
-        return typeNow(bytes);
+        Typed typed = typeNow(bytes);
+        if (typed.held() && !v.toldHeld) {
+            v.toldHeld = true;
+            v.note("queued: an exec is running; what you type is typed when it has finished");
+        }
+        return typed.written();
     }
 
-    private CompletableFuture<Void> typeNow(byte[] bytes) {
-        CompletableFuture<Void> typed = terminal.type(bytes);
-        typed.whenComplete((r, e) -> {
+    private Typed typeNow(byte[] bytes) {
+        Typed typed = terminal.type(bytes);
+        typed.written().whenComplete((r, e) -> {
             if (e != null) {
                 log.debug("console {}: typing failed: {}", node, e.toString());
             }
@@ -253,6 +270,7 @@ public final class ConsoleBroker implements AutoCloseable {
         private final ConsoleListener out;
         private Size size;
         private boolean toldBusy;
+        private boolean toldHeld;
         private boolean gone;
 
         private Viewer(String who, boolean readOnly, Size size, ConsoleListener out) {

@@ -7,23 +7,28 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
- * The terminals a {@link ConsoleBroker} can serve people: a node's own serial port for people
- * ({@link #connect}: a login shell with echo and line editing, which automation never types on), or,
- * for images without one, the automation's console shared as it is ({@link #shared}).
+ * The terminals a {@link ConsoleBroker} can serve people: a node's own terminal for people
+ * ({@link #connect}: a serial port or a virtio console with a login shell, echo and line editing,
+ * which automation never types on), or, for images without one, the automation's console shared
+ * ({@link #shared}), where a person's keystrokes wait while execs run.
  */
 public final class HumanTerminal {
 
-    /** The people's serial port as the guest names it (the second UART on x86_64). */
-    public static final String GUEST_TTY = "/dev/ttyS1";
+    /** A guest device name that may go into a command line: /dev/ and letters and digits. */
+    private static final Pattern TTY = Pattern.compile("/dev/[A-Za-z0-9]+");
 
     private HumanTerminal() {
     }
 
-    /** The guest command that gives the people's terminal {@code size} (its numbers only reach the shell). */
-    public static String sttyCommand(ConsoleBroker.Size size) {
-        return "stty -F " + GUEST_TTY + " rows " + size.rows() + " cols " + size.cols();
+    /** The guest command that gives the people's terminal {@code tty} {@code size} (its numbers only reach the shell). */
+    public static String sttyCommand(String tty, ConsoleBroker.Size size) {
+        if (!TTY.matcher(tty).matches()) {
+            throw new IllegalArgumentException("not a guest tty device: " + tty);
+        }
+        return "stty -F " + tty + " rows " + size.rows() + " cols " + size.cols();
     }
 
     /**
@@ -54,8 +59,8 @@ public final class HumanTerminal {
             }
 
             @Override
-            public CompletableFuture<Void> type(byte[] bytes) {
-                return session.thenCompose(s -> s.send(bytes));
+            public ConsoleBroker.Typed type(byte[] bytes) {
+                return ConsoleBroker.Typed.now(session.thenCompose(s -> s.send(bytes)));
             }
 
             @Override
@@ -75,8 +80,11 @@ public final class HumanTerminal {
         };
     }
 
-    /** The automation's console itself, for images without a port for people: no echo, no sizes. */
-    public static ConsoleBroker.Terminal shared(ConsoleSession console) {
+    /**
+     * The automation's console itself, for images without a port for people: no echo, no sizes; what
+     * a person types while {@code shell} runs a command waits until it has finished.
+     */
+    public static ConsoleBroker.Terminal shared(ConsoleSession console, ShellSession shell) {
         return new ConsoleBroker.Terminal() {
             @Override
             public Attachment attach(ConsoleListener listener) {
@@ -84,8 +92,8 @@ public final class HumanTerminal {
             }
 
             @Override
-            public CompletableFuture<Void> type(byte[] bytes) {
-                return console.send(bytes);
+            public ConsoleBroker.Typed type(byte[] bytes) {
+                return shell.typeBetweenCommands(bytes);
             }
 
             @Override

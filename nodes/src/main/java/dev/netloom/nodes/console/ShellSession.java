@@ -9,6 +9,8 @@ import io.netty.util.concurrent.ScheduledFuture;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -21,7 +23,17 @@ import java.util.function.Supplier;
  * through the framing function that {@link #prepare()} and every resync install in the shell (and
  * install again when a command finds the shell without it: the shell was replaced). Output is
  * collected through an attached reader, up to an output cap (the rest is counted and dropped, and the
- * result says so). All state lives on the console's event loop.
+ * result says so). All state lives on the console's event loop, except an exec's start (below). A
+ * person who shares this shell (images without a console of their own, docs/consoles.md) types
+ * through {@link #typeBetweenCommands}, which holds their keystrokes while commands run.
+ *
+ * <p>An exec that finds the queue idle starts on the caller's thread: it types its line into the
+ * console's socket from there ({@link ConsoleSession}) and leaves the event loop asleep until the
+ * answer arrives, so that a command costs one thread wake-up where handing it to the loop cost three
+ * (issue 13). Its timeout is kept by one timer per session that is moved, not replaced, so that such an
+ * exec schedules nothing either. Everything else (queued commands, resyncs, the answer) runs on the
+ * console's event loop; the fields a starting exec and the loop share are volatile, and the queue
+ * keeps two commands from ever starting at once.
  */
 public final class ShellSession implements AutoCloseable {
 
@@ -41,6 +53,8 @@ public final class ShellSession implements AutoCloseable {
     static final int SYNC_ATTEMPTS = 3;
     /** A sync's `true` prints nothing; whatever a killed command still prints meanwhile is not kept. */
     private static final long SYNC_OUTPUT_CAP = 4096;
+    /** A person's keystrokes held while commands run, at most (a paste into a long command is cut here). */
+    static final int MAX_HELD_BYTES = 64 * 1024;
 
     private final ConsoleSession console;
     private final EventLoop loop;
@@ -48,10 +62,16 @@ public final class ShellSession implements AutoCloseable {
     private final long defaultOutputCap;
     /** Ids are this nonce, a dot and a counter, both base 36: short, since each exec types its id. */
     private final String nonce = Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36, 36 * 36 * 36), 36);
-    private long nextId;
-    private Frame current;          // the frame whose markers the console output is fed to; loop only
-    private boolean outOfStep;      // a resync failed: the next command resyncs first; loop only
+    private long nextId;                     // by the command that starts, one at a time (the queue)
+    private volatile Frame current;          // the frame whose markers the console output is fed to
+    private volatile boolean outOfStep;      // a resync failed: the next command resyncs first
+    private volatile Timed timed;            // the exec whose timeout the watchdog keeps
     private CompletableFuture<?> tail = CompletableFuture.completedFuture(null); // guarded by this
+    private int queued;                                   // steps enqueued and not yet finished; guarded by this
+    private final List<Held> held = new ArrayList<>();   // a person's keystrokes waiting for the queue to empty; guarded by this
+    private int heldBytes;                                // guarded by this
+    private ScheduledFuture<?> watchdog;     // guarded by this
+    private long watchdogDue;                // on the console's clock; guarded by this
 
     /** A session whose commands return at most {@link NodeLimits#DEFAULT_EXEC_OUTPUT_CAP} bytes of output. */
     public ShellSession(ConsoleSession console) {
@@ -119,23 +139,98 @@ public final class ShellSession implements AutoCloseable {
         } catch (BadInputException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return enqueue(() -> (outOfStep ? sync(true) : CompletableFuture.<Void>completedFuture(null))
+        return enqueueHere(() -> (outOfStep ? sync(true) : CompletableFuture.<Void>completedFuture(null))
                 .thenCompose(v -> run(command, timeout, outputCap, console.clock().getAsLong(), false)));
     }
 
-    /** Detaches from the console; commands still running fail. */
+    /**
+     * Types a person's keystrokes on this shell's console: at once when no command is queued or
+     * running, otherwise held and typed as soon as the last queued command has finished, so that they
+     * never land inside a command's line or its output ({@link ConsoleBroker.Typed#held} says which).
+     * Past {@link #MAX_HELD_BYTES} held bytes, more fail with a NetloomException.
+     */
+    public synchronized ConsoleBroker.Typed typeBetweenCommands(byte[] bytes) {
+        if (queued == 0) {
+            return new ConsoleBroker.Typed(false, console.send(bytes));
+        }
+        if (heldBytes + bytes.length > MAX_HELD_BYTES) {
+            return new ConsoleBroker.Typed(true, CompletableFuture.failedFuture(new NetloomException("more than " + MAX_HELD_BYTES
+                    + " bytes typed on console " + console.name() + " while a command ran; the rest was dropped")));
+        }
+        Held h = new Held(bytes.clone(), new CompletableFuture<>());
+        held.add(h);
+        heldBytes += bytes.length;
+        return new ConsoleBroker.Typed(true, h.typed());
+    }
+
+    /** Detaches from the console; commands still running fail, and so does typing that waits for them. */
     @Override
     public void close() {
         attachment.close();
         loop.execute(() -> fail(new NetloomException("shell session on console " + console.name() + " closed")));
+        synchronized (this) {
+            held.forEach(h -> h.typed().completeExceptionally(new NetloomException("console " + console.name() + " closed")));
+            held.clear();
+            heldBytes = 0;
+        }
     }
 
     private <T> CompletableFuture<T> enqueue(Supplier<CompletableFuture<T>> step) {
         synchronized (this) {
+            queued++;
             CompletableFuture<T> next = tail.handle((r, e) -> null).thenComposeAsync(x -> step.get(), loop);
             tail = next;
+            next.whenComplete((r, e) -> stepDone());
             return next;
         }
+    }
+
+    /** A queued step finished; after the last one, a person's held keystrokes are typed, in order. */
+    private synchronized void stepDone() {
+        if (--queued > 0) {
+            return;
+        }
+        for (Held h : held) {
+            console.send(h.bytes()).whenComplete((v, e) -> {
+                if (e != null) {
+                    h.typed().completeExceptionally(e);
+                } else {
+                    h.typed().complete(null);
+                }
+            });
+        }
+        held.clear();
+        heldBytes = 0;
+    }
+
+    /**
+     * Like {@link #enqueue}, but when nothing is queued or running the step starts at once on this
+     * thread instead of on the event loop, which then need not wake up to start it.
+     */
+    private <T> CompletableFuture<T> enqueueHere(Supplier<CompletableFuture<T>> step) {
+        CompletableFuture<T> turn = new CompletableFuture<>();
+        synchronized (this) {
+            if (!tail.isDone()) {
+                return enqueue(step);
+            }
+            tail = turn; // the queue is ours until the step is done
+            queued++;
+        }
+        turn.whenComplete((r, e) -> stepDone());
+        CompletableFuture<T> done;
+        try {
+            done = step.get();
+        } catch (RuntimeException e) {
+            done = CompletableFuture.failedFuture(e);
+        }
+        done.whenComplete((r, e) -> {
+            if (e != null) {
+                turn.completeExceptionally(e);
+            } else {
+                turn.complete(r);
+            }
+        });
+        return turn;
     }
 
     /**
@@ -146,13 +241,10 @@ public final class ShellSession implements AutoCloseable {
     private CompletableFuture<ExecResult> run(String command, Duration timeout, long outputCap, long started, boolean reinstalled) {
         Frame frame = begin(outputCap);
         CompletableFuture<ExecResult> result = new CompletableFuture<>();
-        ScheduledFuture<?> timer = loop.schedule(() -> timedOut(frame, started, result),
-                timeout.toNanos(), TimeUnit.NANOSECONDS);
         frame.done.whenComplete((parsed, failure) -> {
             if (failure instanceof CancellationException) {
                 return; // timed out: timedOut() completes the result after the resync
             }
-            timer.cancel(false);
             if (failure != null) {
                 result.completeExceptionally(failure);
             } else if (parsed.functionMissing()) {
@@ -162,8 +254,49 @@ public final class ShellSession implements AutoCloseable {
                         parsed.truncated(), parsed.droppedBytes()));
             }
         });
+        watch(new Timed(frame, started, console.clock().getAsLong() + timeout.toNanos(), result));
         send(frame, frame.framing.line(command).getBytes(StandardCharsets.UTF_8));
         return result;
+    }
+
+    /**
+     * Makes the watchdog keep {@code t}'s timeout. The watchdog's timer stays where it is when it is
+     * due no later than {@code t}: back-to-back commands with like timeouts schedule nothing, and
+     * scheduling from another thread would wake the event loop. Otherwise it is moved earlier.
+     */
+    private void watch(Timed t) {
+        timed = t;
+        synchronized (this) {
+            if (watchdog != null && watchdogDue - t.due <= 0) {
+                return; // it fires first, and then follows the command's own deadline
+            }
+            if (watchdog != null) {
+                watchdog.cancel(false);
+            }
+            arm(t.due);
+        }
+    }
+
+    private void arm(long due) { // holding this
+        watchdogDue = due;
+        watchdog = loop.schedule(this::watchdogFired, Math.max(0, due - console.clock().getAsLong()), TimeUnit.NANOSECONDS);
+    }
+
+    /** On the loop: times the exec out when it is due, follows it when it is not, and stops when none runs. */
+    private void watchdogFired() {
+        Timed t = timed;
+        boolean running = t != null && !t.frame.done.isDone();
+        long now = console.clock().getAsLong();
+        synchronized (this) {
+            if (running && now - t.due < 0) {
+                arm(t.due);
+                return;
+            }
+            watchdog = null;
+        }
+        if (running) {
+            timedOut(t.frame, t.started, t.result);
+        }
     }
 
     private void reinstall(String command, Duration timeout, long outputCap, long started, boolean reinstalled,
@@ -284,6 +417,14 @@ public final class ShellSession implements AutoCloseable {
 
     private Duration since(long startedNanos) {
         return Duration.ofNanos(console.clock().getAsLong() - startedNanos);
+    }
+
+    /** Keystrokes a person typed while commands ran, and the future of their typing. */
+    private record Held(byte[] bytes, CompletableFuture<Void> typed) {
+    }
+
+    /** An exec in flight, for the watchdog: its frame, when it started and is due (console clock), its result. */
+    private record Timed(Frame frame, long started, long due, CompletableFuture<ExecResult> result) {
     }
 
     /** One framed line in flight: its parser, completed with it when the end marker arrives. */

@@ -3,6 +3,7 @@ package dev.netloom.nodes.image;
 import dev.netloom.nodes.BadInputException;
 import dev.netloom.nodes.NodePaths;
 import dev.netloom.nodes.NodeSpec;
+import dev.netloom.nodes.qemu.QemuCommandLine;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -12,7 +13,8 @@ import java.util.regex.Pattern;
 
 /**
  * An unmodified cloud image with cloud-init: every launch of a node gets a fresh NoCloud seed
- * ({@link NoCloudSeed}) that logs root in on ttyS0, sets the hostname and prints the boot marker.
+ * ({@link NoCloudSeed}) that logs root in on ttyS0 (and, for people, on ttyS1: imports get the
+ * human-console capability), sets the hostname and prints the boot marker.
  */
 final class CloudKind implements ImageKind {
 
@@ -39,7 +41,7 @@ final class CloudKind implements ImageKind {
 
     @Override
     public Defaults defaults() {
-        return new Defaults(Pattern.quote(NoCloudSeed.BOOT_MARKER), PROMPT_PATTERN, MEMORY_MIB, null);
+        return new Defaults(Pattern.quote(NoCloudSeed.BOOT_MARKER), PROMPT_PATTERN, MEMORY_MIB, List.of(ImageManifest.HUMAN_CONSOLE));
     }
 
     @Override
@@ -66,7 +68,8 @@ final class CloudKind implements ImageKind {
             return spec;
         }
         String nonce = Long.toHexString(System.currentTimeMillis()) + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 16));
-        Path seed = NoCloudSeed.forNode(spec.name(), nonce, spec.sshKey(), spec.nics().stream().map(NodeSpec.Nic::mac).toList())
+        String humanTty = QemuCommandLine.hasHumanPort(spec) ? QemuCommandLine.humanTty(spec).substring("/dev/".length()) : null;
+        Path seed = NoCloudSeed.forNode(spec.name(), nonce, spec.sshKey(), spec.nics().stream().map(NodeSpec.Nic::mac).toList(), humanTty)
                 .writeIso(paths.seedIso());
         return spec.withSeed(seed);
     }

@@ -64,7 +64,10 @@ public record ImageManifest(
     public static final String GUEST_NETEM = "guest-netem";
     /** The guest has virtio_balloon and reports its free pages to the host (nodes get the balloon device). */
     public static final String FREE_PAGE_REPORTING = "free-page-reporting";
-    /** The guest keeps a login shell for people on its second serial port (ttyS1): {@code netloom console}'s own terminal. */
+    /**
+     * The guest keeps a login shell for people on its second serial port (ttyS1; on arm64 a virtio
+     * console, hvc0): {@code netloom console}'s own terminal (docs/consoles.md).
+     */
     public static final String HUMAN_CONSOLE = "human-console";
 
     /** Manifests written by a newer netloom may carry fields this one does not know. */

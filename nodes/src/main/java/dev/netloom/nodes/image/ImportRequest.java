@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -37,7 +36,7 @@ public record ImportRequest(String kind, Path file, String name, Integer memoryM
                             String passwordPattern, String password, Path kernel, Path initrd, String kernelArgs,
                             List<String> capabilities, boolean force) {
 
-    static final Set<String> CAPABILITIES = Set.of(ImageManifest.GUEST_NETEM);
+    static final List<String> CAPABILITIES = List.of(ImageManifest.GUEST_NETEM, ImageManifest.HUMAN_CONSOLE);
 
     public ImportRequest {
         capabilities = capabilities == null ? List.of() : List.copyOf(capabilities);

@@ -13,15 +13,18 @@ import java.util.List;
 /**
  * The cloud-init NoCloud seed that turns an unmodified cloud image into a netloom node: an ISO 9660
  * volume labelled {@code cidata} with {@code meta-data} (instance id, hostname), {@code user-data}
- * (root auto-login on ttyS0, the boot marker, an optional SSH key) and {@code network-config}
+ * (root auto-login on ttyS0, and on the people's terminal when the node has one; the boot marker, an
+ * optional SSH key) and {@code network-config}
  * (networking off: netloom configures the interfaces itself). Made with genisoimage or xorriso, no mounting.
  *
  * @param hostname   the node's name, which becomes the guest's hostname
  * @param instanceId unique per boot of a node, so cloud-init runs its per-instance modules on every start
  * @param sshKey     an SSH public key authorised for root, or null
  * @param macs       the node's NIC MAC addresses in guest order: the interface with the i-th one is renamed ethI
+ * @param humanTty   the guest's device of the people's terminal (ttyS1, or hvc0 on arm64; docs/consoles.md),
+ *                   on which root is logged in too, or null when the node has none
  */
-public record NoCloudSeed(String hostname, String instanceId, String sshKey, List<String> macs) {
+public record NoCloudSeed(String hostname, String instanceId, String sshKey, List<String> macs, String humanTty) {
 
     /** What the user-data prints on ttyS0 once the system has finished booting. */
     public static final String BOOT_MARKER = "netloom-cloud: boot complete";
@@ -31,7 +34,8 @@ public record NoCloudSeed(String hostname, String instanceId, String sshKey, Lis
             List.of("xorriso", "xorriso"),
             List.of("mkisofs", "genisoimage"));
 
-    private static final String AUTOLOGIN_DROP_IN = "/etc/systemd/system/serial-getty@ttyS0.service.d/netloom-autologin.conf";
+    /** The automation's console, where root is logged in. */
+    private static final String CONSOLE_TTY = "ttyS0";
 
     public NoCloudSeed {
         if (hostname == null || !hostname.matches("[a-z][a-z0-9-]{0,62}")) {
@@ -43,6 +47,9 @@ public record NoCloudSeed(String hostname, String instanceId, String sshKey, Lis
         if (sshKey != null && (sshKey.isBlank() || sshKey.chars().anyMatch(c -> c < 0x20))) {
             throw new IllegalArgumentException("an SSH public key must be one line");
         }
+        if (humanTty != null && !humanTty.matches("(ttyS|hvc)[0-9]")) {
+            throw new IllegalArgumentException("bad tty for the people's console in a NoCloud seed: " + humanTty);
+        }
         macs = macs == null ? List.of() : List.copyOf(macs);
         for (String mac : macs) {
             if (!mac.matches("[0-9a-f]{2}(:[0-9a-f]{2}){5}")) {
@@ -53,7 +60,12 @@ public record NoCloudSeed(String hostname, String instanceId, String sshKey, Lis
 
     /** The seed for node {@code node}; {@code nonce} (new for every start) makes the instance id unique. */
     public static NoCloudSeed forNode(String node, String nonce, String sshKey, List<String> macs) {
-        return new NoCloudSeed(node, node + "-" + nonce, sshKey == null ? null : sshKey.strip(), macs);
+        return forNode(node, nonce, sshKey, macs, null);
+    }
+
+    /** The seed for node {@code node} with a root shell for people on {@code humanTty} too (null: none). */
+    public static NoCloudSeed forNode(String node, String nonce, String sshKey, List<String> macs, String humanTty) {
+        return new NoCloudSeed(node, node + "-" + nonce, sshKey == null ? null : sshKey.strip(), macs, humanTty);
     }
 
     public String metaData() {
@@ -63,7 +75,9 @@ public record NoCloudSeed(String hostname, String instanceId, String sshKey, Lis
 
     /**
      * The #cloud-config. The auto-login drop-in is written by write_files (init stage) and takes effect
-     * with the getty restart in runcmd (final stage). The marker waits (bounded) until systemd has
+     * with the getty restart in runcmd (final stage). The people's getty (serial-getty@ttyS1: not one
+     * systemd starts by itself, since the kernel's console is ttyS0) gets the same drop-in and is
+     * started there, before the marker, so it is up once the node is READY. The marker waits (bounded) until systemd has
      * finished booting and quietens the kernel's console log first, so that no boot message lands in
      * the middle of a command's output later.
      */
@@ -83,16 +97,22 @@ public record NoCloudSeed(String hostname, String instanceId, String sshKey, Lis
             y.append("  - [sh, -c, ").append(yamlString(renameScript())).append(", netloom-ifnames, ")
                     .append(String.join(", ", macs.stream().map(NoCloudSeed::yamlString).toList())).append("]\n"); // quoted: YAML 1.1 reads 52:54:00:00:01:00 as a number
         }
+        List<String> ttys = humanTty == null ? List.of(CONSOLE_TTY) : List.of(CONSOLE_TTY, humanTty);
         y.append("write_files:\n");
-        y.append("  - path: ").append(AUTOLOGIN_DROP_IN).append('\n');
-        y.append("    permissions: '0644'\n");
-        y.append("    content: |\n");
-        y.append("      [Service]\n");
-        y.append("      ExecStart=\n");
-        y.append("      ExecStart=-/sbin/agetty --autologin root --noclear --keep-baud 115200,57600,38400,9600 %I $TERM\n");
+        for (String tty : ttys) {
+            y.append("  - path: /etc/systemd/system/serial-getty@").append(tty).append(".service.d/netloom-autologin.conf\n");
+            y.append("    permissions: '0644'\n");
+            y.append("    content: |\n");
+            y.append("      [Service]\n");
+            y.append("      ExecStart=\n");
+            y.append("      ExecStart=-/sbin/agetty --autologin root --noclear --keep-baud 115200,57600,38400,9600 %I $TERM\n");
+        }
         y.append("runcmd:\n");
         y.append("  - [systemctl, daemon-reload]\n");
         y.append("  - [systemctl, restart, serial-getty@ttyS0.service]\n");
+        if (humanTty != null) {
+            y.append("  - [systemctl, restart, serial-getty@").append(humanTty).append(".service]\n");
+        }
         y.append("  - [systemd-run, --no-block, --unit=netloom-ready, --, /bin/sh, -c, ")
                 .append(yamlString("timeout 40 systemctl is-system-running --wait >/dev/null 2>&1; dmesg -n 1;"
                         + " echo \"" + BOOT_MARKER + " on $(hostname)\" > /dev/ttyS0"))

@@ -57,12 +57,14 @@ public final class TinyImageBuilder {
     private static final long MAX_INITRD_BYTES = 25L * 1000 * 1000;
     /** The console device images/tiny/init keeps its shell on; a recipe's consoleTty replaces it. */
     private static final String INIT_TTY = "ttyS0";
+    /** The device init keeps the people's shell on; a recipe's humanTty replaces it. */
+    private static final String INIT_HUMAN_TTY = "ttyS1";
 
     /** tiny.json (with ARCH.json over it): what goes into the image (not a {@link Recipe}: the tiny image has its own builder). */
     @JsonIgnoreProperties(ignoreUnknown = true)
     record TinyRecipe(String kernelPackage, List<String> packages, List<String> binaries, List<String> modules,
                   String kernelArgs, String memory, String bootPattern, String promptPattern, List<String> capabilities,
-                  String consoleTty) {
+                  String consoleTty, String humanTty) {
     }
 
     /**
@@ -183,16 +185,24 @@ public final class TinyImageBuilder {
         }
     }
 
-    /** images/tiny/init with its shell on the recipe's console device (ttyAMA0 on arm64) instead of ttyS0. */
+    /**
+     * images/tiny/init with its shell on the recipe's console device (ttyAMA0 on arm64) instead of
+     * ttyS0, and the people's shell on its humanTty (hvc0 on arm64) instead of ttyS1.
+     */
     static byte[] consoleInit(byte[] init, TinyRecipe recipe) {
-        String tty = recipe.consoleTty();
-        if (tty == null || tty.equals(INIT_TTY)) {
+        String text = new String(init, StandardCharsets.UTF_8);
+        String out = replaceTty(replaceTty(text, INIT_TTY, recipe.consoleTty(), "consoleTty"), INIT_HUMAN_TTY, recipe.humanTty(), "humanTty");
+        return out.equals(text) ? init : out.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String replaceTty(String init, String from, String to, String key) {
+        if (to == null || to.equals(from)) {
             return init;
         }
-        if (!tty.matches("tty[A-Za-z0-9]+")) {
-            throw new NetloomException("bad consoleTty '" + tty + "' in the tiny image recipe (use a device name such as ttyAMA0)");
+        if (!to.matches("(tty|hvc)[A-Za-z0-9]+")) {
+            throw new NetloomException("bad " + key + " '" + to + "' in the tiny image recipe (use a device name such as ttyAMA0 or hvc0)");
         }
-        return new String(init, StandardCharsets.UTF_8).replace("/dev/" + INIT_TTY, "/dev/" + tty).getBytes(StandardCharsets.UTF_8);
+        return init.replace("/dev/" + from, "/dev/" + to).replace("netloom-" + from, "netloom-" + to);
     }
 
     private ImageManifest buildInto(Path stage, String name, Arch arch, TinyRecipe recipe, byte[] init, byte[] profile, String fingerprint)

@@ -39,6 +39,8 @@ public final class QemuCommandLine {
     public static final int TCG_CACHE_MAX_MIB = 256;
     /** The free PCI slot of both machines' root bus (NICs take 0x03 and up) that the balloon device takes. */
     static final int BALLOON_SLOT = 0x02;
+    /** The arm64 virt machine's free root-bus slot (0x00 is its host bridge) that the people's virtio console takes. */
+    static final int VIRTIO_SERIAL_SLOT = 0x01;
 
     /** Options that would take over what netloom owns: the console, QMP, the pidfile, the process itself. */
     private static final Set<String> OWNED_OPTIONS = Set.of("-serial", "-qmp", "-qmp-pretty", "-mon", "-monitor", "-pidfile",
@@ -213,20 +215,35 @@ public final class QemuCommandLine {
     }
 
     /**
-     * The second serial port (the guest's ttyS1), on which an image with {@link ImageManifest#HUMAN_CONSOLE}
-     * keeps a login shell for people; x86_64 only, since QEMU's arm64 virt machine has one UART.
+     * The people's terminal, on which an image with {@link ImageManifest#HUMAN_CONSOLE} keeps a login
+     * shell for people: on x86_64 the second serial port (the guest's ttyS1); on arm64, whose virt
+     * machine has one UART, a virtio console (the guest's hvc0) on a virtio-serial device of one port
+     * (no multiport: the guest's virtio_console adds the port as it probes the device, so hvc0 is
+     * there once the module is loaded), on the root bus's free slot {@link #VIRTIO_SERIAL_SLOT}.
      */
     static List<String> humanConsole(NodeSpec spec, NodePaths paths) {
         if (!hasHumanPort(spec)) {
             return List.of();
         }
-        return List.of("-chardev", "socket,id=human,path=" + paths.humanSocket() + ",server=on,wait=off",
-                "-serial", "chardev:human");
+        List<String> chardev = List.of("-chardev", "socket,id=human,path=" + paths.humanSocket() + ",server=on,wait=off");
+        List<String> args = new ArrayList<>(chardev);
+        if (spec.image().arch() == Arch.X86_64) {
+            args.addAll(List.of("-serial", "chardev:human"));
+        } else {
+            args.addAll(List.of("-device", "virtio-serial-pci,max_ports=1,addr=" + String.format("0x%x", VIRTIO_SERIAL_SLOT),
+                    "-device", "virtconsole,chardev=human"));
+        }
+        return args;
     }
 
-    /** Whether a node of {@code spec} has the people's serial port ({@link #humanConsole}). */
+    /** Whether a node of {@code spec} has the people's terminal ({@link #humanConsole}). */
     public static boolean hasHumanPort(NodeSpec spec) {
-        return spec.image().has(ImageManifest.HUMAN_CONSOLE) && spec.image().arch() == Arch.X86_64;
+        return spec.image().has(ImageManifest.HUMAN_CONSOLE);
+    }
+
+    /** The guest's device of the people's terminal ({@link #humanConsole}): /dev/ttyS1 on x86_64, /dev/hvc0 on arm64. */
+    public static String humanTty(NodeSpec spec) {
+        return spec.image().arch() == Arch.X86_64 ? "/dev/ttyS1" : "/dev/hvc0";
     }
 
     static List<String> qmp(NodePaths paths) {

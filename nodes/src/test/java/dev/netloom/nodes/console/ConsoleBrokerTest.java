@@ -30,9 +30,9 @@ class ConsoleBrokerTest {
         }
 
         @Override
-        public CompletableFuture<Void> type(byte[] bytes) {
+        public ConsoleBroker.Typed type(byte[] bytes) {
             typed.writeBytes(bytes);
-            return CompletableFuture.completedFuture(null);
+            return ConsoleBroker.Typed.now(CompletableFuture.completedFuture(null));
         }
 
         @Override
@@ -214,6 +214,9 @@ class ConsoleBrokerTest {
 
     @Test
     void sttyCommand_setsThePeoplesTty() {
-        assertThat(HumanTerminal.sttyCommand(new ConsoleBroker.Size(33, 101))).isEqualTo("stty -F /dev/ttyS1 rows 33 cols 101");
+        assertThat(HumanTerminal.sttyCommand("/dev/ttyS1", new ConsoleBroker.Size(33, 101))).isEqualTo("stty -F /dev/ttyS1 rows 33 cols 101");
+        assertThat(HumanTerminal.sttyCommand("/dev/hvc0", new ConsoleBroker.Size(24, 80))).isEqualTo("stty -F /dev/hvc0 rows 24 cols 80");
+        assertThatThrownBy(() -> HumanTerminal.sttyCommand("/dev/ttyS1; reboot", new ConsoleBroker.Size(24, 80)))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -6,10 +6,9 @@ import dev.netloom.nodes.NodeSpec;
 import dev.netloom.nodes.NodeState;
 import dev.netloom.nodes.QemuNode;
 import dev.netloom.nodes.console.ConsoleBroker;
-import dev.netloom.nodes.console.ConsoleMatch;
-import dev.netloom.nodes.console.ConsoleSession;
 import dev.netloom.nodes.console.HumanTerminal;
 import dev.netloom.nodes.image.ImageStore;
+import dev.netloom.nodes.testing.PeoplesShell;
 import dev.netloom.nodes.testing.TinyImage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -23,9 +22,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -88,15 +84,9 @@ class ForkE2ETest {
 
         // a fork's console for people is its own: the template's shell on ttyS1 answers there, with the size netloom sets
         QemuNode first = forks.get(0);
-        assertThat(first.exec(HumanTerminal.sttyCommand(new ConsoleBroker.Size(33, 101))).exitCode()).isZero();
-        ConsoleSession people = ConsoleSession.connect(first.paths().humanSocket(), null, QemuNode.sharedLoops(), Duration.ofSeconds(5))
-                .get(10, TimeUnit.SECONDS);
-        try {
-            CompletableFuture<ConsoleMatch> answer = people.expect(Pattern.compile("people-49\\r\\n33 101\\r\\n"));
-            people.send("echo people-$((7*7)); stty size\r");
-            assertThat(answer).succeedsWithin(Duration.ofSeconds(30));
-        } finally {
-            people.close();
+        assertThat(first.exec(HumanTerminal.sttyCommand("/dev/ttyS1", new ConsoleBroker.Size(33, 101))).exitCode()).isZero();
+        try (PeoplesShell people = PeoplesShell.of(first)) {
+            people.answers("echo people-$((7*7)); stty size", "people-49\r\n33 101\r\n", Duration.ofSeconds(30));
         }
 
         // the guest RAM the forks did not write is one copy, in the page cache: each fork's share of it is a fraction

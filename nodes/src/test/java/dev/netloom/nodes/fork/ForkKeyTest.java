@@ -15,8 +15,12 @@ class ForkKeyTest {
     private static final String QEMU = "QEMU emulator version 7.2.22";
 
     private static ImageManifest image(String fingerprint) {
+        return image(fingerprint, List.of());
+    }
+
+    private static ImageManifest image(String fingerprint, List<String> capabilities) {
         return new ImageManifest("tiny", "tiny", "vmlinuz", "initrd.img", null, null, "console=ttyS0", 96,
-                "boot complete", null, null, null, null, "# $", List.of(), fingerprint);
+                "boot complete", null, null, null, null, "# $", capabilities, fingerprint);
     }
 
     private static NodeSpec spec(String name, String mac, String tap, int slot) {
@@ -32,7 +36,7 @@ class ForkKeyTest {
     }
 
     @Test
-    void anyChangeOfImageMemoryCpusNicsArgsOrQemu_givesAnotherKey() {
+    void anyChangeOfImageMemoryCpusNicsArgsQemuOrDevices_givesAnotherKey() {
         NodeSpec base = spec("a", "52:54:00:00:00:01", "nl-a-0", 3);
         String id = ForkKey.of(base, QEMU).id();
         List<ForkKey> others = List.of(
@@ -43,7 +47,10 @@ class ForkKeyTest {
                 ForkKey.of(base.withNics(List.of(new NodeSpec.Nic("t", "52:54:00:00:00:01", 4))), QEMU),
                 ForkKey.of(base.withExtraArgs(List.of("-rtc", "base=utc")), QEMU),
                 ForkKey.of(base, "QEMU emulator version 8.0.0"),
-                ForkKey.of(NodeSpec.of("a", image("f1"), Path.of("/images/tiny"), Accel.KVM).withNics(base.nics()), QEMU));
+                ForkKey.of(NodeSpec.of("a", image("f1"), Path.of("/images/tiny"), Accel.KVM).withNics(base.nics()), QEMU),
+                // the same files said to have a console for people: the node gets a device more
+                ForkKey.of(NodeSpec.of("a", image("f1", List.of(ImageManifest.HUMAN_CONSOLE)), Path.of("/images/tiny"), Accel.TCG)
+                        .withNics(base.nics()), QEMU));
         assertThat(others).extracting(ForkKey::id).doesNotContain(id).doesNotHaveDuplicates();
     }
 

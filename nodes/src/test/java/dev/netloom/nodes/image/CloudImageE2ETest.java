@@ -3,6 +3,7 @@ package dev.netloom.nodes.image;
 import dev.netloom.nodes.ExecResult;
 import dev.netloom.nodes.NodeSpec;
 import dev.netloom.nodes.QemuNode;
+import dev.netloom.nodes.testing.PeoplesShell;
 import dev.netloom.nodes.testing.TinyImage;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,7 @@ class CloudImageE2ETest {
     static final String KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINetloomTestKeyNotARealOne00000000000000000 netloom@test";
 
     @Test
-    void cloudImage_withOnlyTheSeed_reachesReadyWithRootShellHostnameKeyAndEth0() {
+    void cloudImage_withOnlyTheSeed_reachesReadyWithRootShellHostnameKeyAndEth0_andAShellForPeople() throws Exception {
         ImageStore store = ImageStore.fromEnvironment();
         ImageManifest image = cloudTestImage(store);
         NodeSpec spec = NodeSpec.of("cloud1", image, store.dir(NAME), TinyImage.accel())
@@ -65,13 +66,21 @@ class CloudImageE2ETest {
 
             ExecResult exit = node.exec("false");
             assertThat(exit.exitCode()).isEqualTo(1);
+
+            // the seed logs root in on ttyS1 too, for people (docs/consoles.md): a shell of its own, with echo
+            assertThat(image.has(ImageManifest.HUMAN_CONSOLE)).as("cloud imports have a console for people").isTrue();
+            try (PeoplesShell people = PeoplesShell.of(node)) {
+                people.answers("echo people-$((7*7)); echo $(id -u) $(tty)", "people-49\r\n0 /dev/ttyS1\r\n", Duration.ofSeconds(60));
+            }
+            assertThat(node.exec("echo exact").output()).isEqualTo("exact\n");
         }
     }
 
     /** The cached test image, built when missing or made from another recipe. */
     static synchronized ImageManifest cloudTestImage(ImageStore store) {
         var existing = store.find(NAME);
-        if (existing.isPresent() && "cloud".equals(existing.get().kind()) && KERNEL_ARGS.equals(existing.get().kernelArgs())) {
+        if (existing.isPresent() && "cloud".equals(existing.get().kind()) && KERNEL_ARGS.equals(existing.get().kernelArgs())
+                && existing.get().has(ImageManifest.HUMAN_CONSOLE)) { // imported before cloud images had a console for people: again
             return existing.get();
         }
         long t0 = System.nanoTime();

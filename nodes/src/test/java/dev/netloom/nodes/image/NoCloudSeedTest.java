@@ -32,6 +32,19 @@ class NoCloudSeedTest {
     }
 
     @Test
+    void userData_withAPeoplesTty_logsRootInThereToo_beforeTheMarker() {
+        String userData = NoCloudSeed.forNode("r1", "1", null, List.of(), "ttyS1").userData();
+        assertThat(userData)
+                .contains("  - path: /etc/systemd/system/serial-getty@ttyS0.service.d/netloom-autologin.conf\n")
+                .contains("  - path: /etc/systemd/system/serial-getty@ttyS1.service.d/netloom-autologin.conf\n")
+                .containsSubsequence("  - [systemctl, restart, serial-getty@ttyS0.service]\n",
+                        "  - [systemctl, restart, serial-getty@ttyS1.service]\n", "netloom-cloud: boot complete");
+        assertThat(NoCloudSeed.forNode("r1", "1", null, List.of()).userData()).doesNotContain("ttyS1");
+        assertThatThrownBy(() -> NoCloudSeed.forNode("r1", "1", null, List.of(), "ttyS1.service]\n  - [reboot"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void userData_withSshKey_authorisesItForRoot() {
         String key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIK0 \"lab\" user@host";
         String userData = NoCloudSeed.forNode("r1", "1", key + "\n", List.of()).userData();

@@ -149,6 +149,8 @@ class TinyImageBuilderTest {
         assertThat(arm.promptPattern()).isEqualTo(x86.promptPattern());
         assertThat(arm.capabilities()).isEqualTo(x86.capabilities());
         assertThat(x86.consoleTty()).isNull();
+        assertThat(arm.humanTty()).isEqualTo("hvc0");
+        assertThat(x86.humanTty()).isNull();
     }
 
     @Test
@@ -160,6 +162,7 @@ class TinyImageBuilderTest {
         assertThat(TinyImageBuilder.consoleInit(init, x86)).isSameAs(init);
         String armInit = new String(TinyImageBuilder.consoleInit(init, arm), java.nio.charset.StandardCharsets.UTF_8);
         assertThat(armInit).contains("</dev/ttyAMA0 >/dev/ttyAMA0").doesNotContain("/dev/ttyS0");
+        assertThat(armInit).contains("stty -F /dev/hvc0", "</dev/hvc0 >/dev/hvc0", "-n netloom-hvc0").doesNotContain("/dev/ttyS1");
     }
 
     @Test

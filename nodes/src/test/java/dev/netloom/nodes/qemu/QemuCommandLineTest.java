@@ -200,7 +200,7 @@ class QemuCommandLineTest {
     }
 
     @Test
-    void humanConsole_onlyForImagesWithIt_andOnlyOnX86() {
+    void humanConsole_onlyForImagesWithIt_aSerialPortOnX86_aVirtioConsoleOnArm64() {
         ImageManifest human = new ImageManifest("tiny", "tiny", "vmlinuz", "initrd.img", null, null, "console=ttyS0", 96,
                 "boot complete", null, null, null, null, "# $", List.of(ImageManifest.HUMAN_CONSOLE), "f");
         assertThat(QemuCommandLine.humanConsole(NodeSpec.of("r1", human, IMAGE_DIR, Accel.TCG), PATHS)).containsExactly(
@@ -210,7 +210,13 @@ class QemuCommandLineTest {
         assertThat(QemuCommandLine.humanConsole(NodeSpec.of("r1", kernelImage("console=ttyS0"), IMAGE_DIR, Accel.TCG), PATHS)).isEmpty();
         ImageManifest arm = new ImageManifest("tiny-arm64", "tiny", "vmlinuz", "initrd.img", null, null, "console=ttyAMA0", 96,
                 "boot complete", null, null, null, null, "# $", List.of(ImageManifest.HUMAN_CONSOLE), "f", Arch.ARM64);
-        assertThat(QemuCommandLine.hasHumanPort(NodeSpec.of("r1", arm, IMAGE_DIR, Accel.TCG))).isFalse();
+        NodeSpec armNode = NodeSpec.of("r1", arm, IMAGE_DIR, Accel.TCG);
+        assertThat(QemuCommandLine.hasHumanPort(armNode)).isTrue();
+        assertThat(QemuCommandLine.humanConsole(armNode, PATHS)).containsExactly(
+                "-chardev", "socket,id=human,path=/run/nl/r1/human.sock,server=on,wait=off",
+                "-device", "virtio-serial-pci,max_ports=1,addr=0x1", "-device", "virtconsole,chardev=human");
+        assertThat(QemuCommandLine.humanTty(armNode)).isEqualTo("/dev/hvc0");
+        assertThat(QemuCommandLine.humanTty(NodeSpec.of("r1", human, IMAGE_DIR, Accel.TCG))).isEqualTo("/dev/ttyS1");
     }
 
     private static ImageManifest arm64Image() {
