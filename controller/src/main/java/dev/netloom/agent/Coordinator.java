@@ -229,7 +229,7 @@ public final class Coordinator implements LabOps, AutoCloseable {
                 directionsUp.put(dir, up);
             }
             boolean allUp = directionsUp.values().stream().allMatch(Boolean::booleanValue);
-            out.add(new LinkInfo(s.name(), s.kind() == SegmentPlan.Kind.LINK ? "link" : "lan", members, allUp, imps, engines,
+            out.add(new LinkInfo(s.name(), s.kind().name().toLowerCase(java.util.Locale.ROOT), members, allUp, imps, engines,
                     s.kind() == SegmentPlan.Kind.LINK ? directionsUp : Map.of()));
         }
         return out;

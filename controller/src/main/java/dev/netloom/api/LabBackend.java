@@ -109,6 +109,9 @@ final class LabBackend implements LabOps {
             if (s.kind() == SegmentPlan.Kind.LINK) {
                 Set<String> down = lab.directionsDown(s.name());
                 s.impairments().keySet().forEach(d -> directionsUp.put(d, !down.contains(d)));
+            } else if (s.kind() == SegmentPlan.Kind.MEDIUM) { // its pairs: who hears whom now
+                Set<String> down = lab.directionsDown(s.name());
+                s.pairDirections().forEach(d -> directionsUp.put(d, !down.contains(d)));
             }
             out.add(new LinkInfo(s.name(), s.kind().name().toLowerCase(Locale.ROOT), members, lab.linkUp(s.name()), imps, engs, directionsUp));
         }

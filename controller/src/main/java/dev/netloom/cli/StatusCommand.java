@@ -124,6 +124,10 @@ final class StatusCommand implements Callable<Integer> {
                 });
                 // a link down one way shows which way ("DOWN a->b"); down both ways it is DOWN
                 String state = l.path("up").asBoolean(true) ? "up" : downOneWay.size() == 1 ? "DOWN " + downOneWay.get(0) : "DOWN";
+                if (l.path("kind").asText().equals("medium") && !downOneWay.isEmpty()) {
+                    // a medium is up; its pairs that do not hear each other now ("a->c": c does not hear a)
+                    state = "up, apart " + String.join(" ", downOneWay);
+                }
                 System.out.printf("  link %-15s %-4s%s%n", l.path("name").asText(), state, engines);
             }
         } else {

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.netloom.nodes.BadInputException;
 import dev.netloom.nodes.Json;
 import dev.netloom.scenario.Names;
+import dev.netloom.mobility.LinkModel;
+import dev.netloom.mobility.World;
 import dev.netloom.scenario.Scenario;
 import dev.netloom.scenario.ScenarioLoader;
 import java.util.HashMap;
@@ -90,10 +92,12 @@ public final class MiniWorldImport {
         ObjectNode model = s.putObject("linkModel");
         linkModel(model);
         String mode = keys.choice(List.of("network", "backend", "connection_mode"), List.of("single", "multi"), "single");
-        if (mode.equals("single")) {
-            notes.add("network.backend.connection_mode \"single\": MiniWorld puts one interface of each node on a shared medium (one"
-                    + " bridge, one subnet, ebtables letting neighbours hear each other); netloom connects neighbours with"
-                    + " point-to-point links, one subnet and one interface per pair (\"mode\": \"links\", docs/mobility.md)");
+        if (mode.equals("single") && model.path("kind").asText().equals("range")) {
+            model.put("mode", "lan"); // MiniWorld's shared medium: one interface and one subnet, neighbours hear each other
+        } else if (mode.equals("single")) {
+            notes.add("network.backend.connection_mode \"single\": MiniWorld puts one interface of each node on a shared medium; netloom's"
+                    + " \"lan\" mode cannot shape each pair's own impairment there yet, so the " + model.path("kind").asText()
+                    + " model connects neighbours with point-to-point links, one subnet and one interface per pair (\"mode\": \"links\", docs/mobility.md)");
         }
         steps(s, count, files);
         addressing(s);
@@ -296,7 +300,8 @@ public final class MiniWorldImport {
         s.putObject("addressing").put("pool", base != null ? base : "10.0.0.0/8");
         keys.text("network", "links", "configuration", "ip_provisioner", "name");
         if (keys.has("network", "links", "configuration", "ip_provisioner", "prefixlen") || keys.has("network", "links", "configuration", "ip_provisioner", "name")) {
-            notes.add("network.links.configuration.ip_provisioner name/prefixlen: netloom gives each link its own small subnet from the pool");
+            notes.add("network.links.configuration.ip_provisioner name/prefixlen: netloom gives " + (s.path("linkModel").path("mode").asText().equals("lan")
+                    ? "the shared medium one /24 from the pool" : "each link its own small subnet from the pool"));
         }
         if (keys.flag(List.of("network", "links", "configuration", "connectivity_check", "enabled"), true)) {
             if (connectedAtStart(s)) {
@@ -319,9 +324,11 @@ public final class MiniWorldImport {
         }
         Map<String, String> parent = new HashMap<>();
         loaded.nodes().forEach(n -> parent.put(n.name(), n.name()));
-        for (Scenario.LinkDef l : loaded.links()) {
-            if (!l.startsDown()) {
-                parent.put(root(parent, l.a().node()), root(parent, l.b().node()));
+        Scenario.Mobility m = loaded.mobility();
+        Map<String, LinkModel.Quality> start = World.qualities(m.model(), m.pairs(), m.positions(), m.steps().isEmpty() ? null : m.steps().get(0).connected());
+        for (World.Pair p : m.pairs()) { // links, or neighbours on the medium in lan mode
+            if (start.get(p.link()).up()) {
+                parent.put(root(parent, p.a()), root(parent, p.b()));
             }
         }
         return parent.keySet().stream().map(n -> root(parent, n)).distinct().count() <= 1;

@@ -7,6 +7,7 @@ import dev.netloom.nodes.host.Proc;
 import dev.netloom.nodes.host.Rootless;
 import dev.netloom.nodes.host.UserNetns;
 import dev.netloom.scenario.Names;
+import dev.netloom.scenario.ScenarioLoader;
 import dev.netloom.topology.Plan;
 import dev.netloom.topology.SegmentPlan;
 import org.slf4j.Logger;
@@ -160,7 +161,9 @@ public final class Fabric implements HostShell {
      * through that tap's root qdisc, where the host impairment engines shape it. The u32 key at offset
      * -12 (inside the Ethernet header) with mask 0 matches every frame, even one without payload (at
      * offset 0 it would need 4 bytes of payload); u32 rather than matchall, which some kernels lack
-     * (this project's development hosts among them). LANs need none: their bridge forwards.
+     * (this project's development hosts among them). LANs need none: their bridge forwards. A medium's
+     * taps each mirror to every other member's tap at first ({@link #mediumFilter}); the lab then sets
+     * the pairs that start apart as a state change.
      */
     static String redirects(Plan plan) {
         StringBuilder b = new StringBuilder();
@@ -169,9 +172,36 @@ public final class Fabric implements HostShell {
                 String a = s.members().get(0).tap();
                 String z = s.members().get(1).tap();
                 b.append(redirect(a, z)).append(redirect(z, a));
+            } else if (s.kind() == SegmentPlan.Kind.MEDIUM) {
+                for (SegmentPlan.Member m : s.members()) {
+                    b.append("qdisc add dev ").append(m.tap()).append(" ingress\n").append(mediumFilter(m.tap(),
+                            s.members().stream().filter(o -> o != m).map(SegmentPlan.Member::tap).toList(), true));
+                }
             }
         }
         return b.toString();
+    }
+
+    /**
+     * A medium sender's filter, added (to {@code receivers}, 1 to {@link ScenarioLoader#MAX_MEDIUM_NEIGHBOURS})
+     * or deleted: every frame its guest writes is mirrored to the egress of each receiver's tap but the
+     * last, and redirected to the last, as all of a radio's neighbours hear one transmission. Without a
+     * filter (no neighbours) the frame goes to the namespace's own stack, which drops it.
+     */
+    static String mediumFilter(String from, List<String> receivers, boolean add) {
+        if (!add) {
+            return "filter del dev " + from + " " + REDIRECT + "\n";
+        }
+        if (receivers.isEmpty() || receivers.size() > ScenarioLoader.MAX_MEDIUM_NEIGHBOURS) {
+            throw new IllegalArgumentException(receivers.size() + " receivers for " + from + "; a medium filter takes 1 to "
+                    + ScenarioLoader.MAX_MEDIUM_NEIGHBOURS);
+        }
+        StringBuilder b = new StringBuilder("filter add dev ").append(from).append(' ').append(REDIRECT).append(" u32 match u32 0 0 at -12");
+        for (int i = 0; i < receivers.size(); i++) {
+            boolean last = i == receivers.size() - 1;
+            b.append(" action mirred egress ").append(last ? "redirect" : "mirror").append(" dev ").append(receivers.get(i)).append(last ? "" : " pipe");
+        }
+        return b.append('\n').toString();
     }
 
     /** The {@code tc -batch} lines that send every frame arriving on device {@code from} out of device {@code to}. */
@@ -215,6 +245,9 @@ public final class Fabric implements HostShell {
      * @param after  the directions down after
      */
     static StateChange stateChange(SegmentPlan segment, Set<String> before, Set<String> after) {
+        if (segment.kind() == SegmentPlan.Kind.MEDIUM) {
+            return new StateChange(mediumChange(segment, before, after), "");
+        }
         StringBuilder tc = new StringBuilder();
         if (segment.kind() == SegmentPlan.Kind.LINK) {
             for (String dir : segment.impairments().keySet()) {
@@ -234,7 +267,38 @@ public final class Fabric implements HostShell {
         return new StateChange(tc.toString(), ip.toString());
     }
 
+    /**
+     * A medium's change, from the pairs apart before ("a->b") to those after: the filter of each sender
+     * whose receivers changed is rewritten (deleted, and added again when it still has neighbours);
+     * the other senders' filters and every tap stay as they are.
+     */
+    static String mediumChange(SegmentPlan medium, Set<String> before, Set<String> after) {
+        StringBuilder tc = new StringBuilder();
+        for (SegmentPlan.Member sender : medium.members()) {
+            List<String> was = receivers(medium, sender, before);
+            List<String> now = receivers(medium, sender, after);
+            if (!was.equals(now)) {
+                if (!was.isEmpty()) {
+                    tc.append(mediumFilter(sender.tap(), was, false));
+                }
+                if (!now.isEmpty()) {
+                    tc.append(mediumFilter(sender.tap(), now, true));
+                }
+            }
+        }
+        return tc.toString();
+    }
+
+    /** The taps that hear {@code sender} on a medium with {@code apart} pairs apart, in member order. */
+    private static List<String> receivers(SegmentPlan medium, SegmentPlan.Member sender, Set<String> apart) {
+        return medium.members().stream().filter(m -> m != sender && !apart.contains(SegmentPlan.direction(sender.node(), m.node())))
+                .map(SegmentPlan.Member::tap).toList();
+    }
+
     private static boolean isDown(SegmentPlan segment, Set<String> directionsDown) {
+        if (segment.kind() == SegmentPlan.Kind.MEDIUM) {
+            return false; // its pairs are apart, its taps stay up
+        }
         return !directionsDown.isEmpty() && (segment.kind() == SegmentPlan.Kind.LAN || directionsDown.containsAll(segment.impairments().keySet()));
     }
 

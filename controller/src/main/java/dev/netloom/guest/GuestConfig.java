@@ -83,6 +83,20 @@ public final class GuestConfig {
     }
 
     /**
+     * For an interface on a shared medium (lan mode): no ICMP redirects, sent or taken. A node relays
+     * a non-neighbour's traffic out of the interface it came in on, where Linux would tell the sender
+     * to go direct, to a node it cannot hear. (IPv6 ignores redirects on a forwarding node.)
+     */
+    public static List<String> mediumSettings(InterfacePlan iface) {
+        List<String> out = new ArrayList<>();
+        for (String conf : List.of("all", dev(iface.guestName()))) {
+            out.add("echo 0 > /proc/sys/net/ipv4/conf/" + conf + "/send_redirects");
+            out.add("echo 0 > /proc/sys/net/ipv4/conf/" + conf + "/accept_redirects");
+        }
+        return out;
+    }
+
+    /**
      * {@code ip link set dev ethN up} and {@code ip addr replace CIDR dev ethN} for each of its
      * addresses, IPv4 then IPv6 (replace: safe to run twice). BusyBox's ip applet takes these too, for
      * both families (its usage does not list {@code addr replace}, but it does it); what it lacks is

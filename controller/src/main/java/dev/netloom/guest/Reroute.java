@@ -113,8 +113,8 @@ public final class Reroute {
     /**
      * The next hop from {@code from} towards node {@code target} over what passes its traffic, in one
      * family: the target itself when a segment they share passes from one to the other, else the
-     * gateway of a live route to one of the target's intact subnets; null when the target is
-     * unreachable. The destination of the result is unused.
+     * gateway of a live route to one of the target's intact subnets, else the neighbour one hop closer
+     * to it ({@link StaticRoutes#nextHop}); null when the target is unreachable. The destination of the result is unused.
      */
     private static Route hopTowards(Plan plan, String target, NodePlan from, Map<String, List<Route>> live, Outages down,
                                     Family family) {
@@ -144,6 +144,7 @@ public final class Reroute {
                 return r;
             }
         }
-        return null;
+        // no subnet route leads there (on a medium with pairs apart every node is attached): along the neighbours
+        return StaticRoutes.nextHop(plan, down, from.name(), target, family);
     }
 }

@@ -239,6 +239,9 @@ public final class Lab implements LabActions, AutoCloseable {
                 creating(() -> links.startDown(plan.segment(l.name())));
             }
         }
+        if (mobility != null && scenario.mobility().medium() != null) {
+            creating(() -> links.startApart(plan.segment(scenario.mobility().medium()), mobility.apartAtStart()));
+        }
 
         forks.prepare(specs, spec -> {
             Templates.Template[] t = new Templates.Template[1];
@@ -362,7 +365,8 @@ public final class Lab implements LabActions, AutoCloseable {
 
     /** Whether a link or LAN passes every direction; for status. */
     public boolean linkUp(String segmentName) {
-        return links.directionsDown(segmentName).isEmpty();
+        // a medium's taps stay up; its pairs apart are its directions down
+        return plan.segment(segmentName).kind() == SegmentPlan.Kind.MEDIUM || links.directionsDown(segmentName).isEmpty();
     }
 
     /** The directions of a link or LAN that pass nothing now (all of them when it is down); for status. */
@@ -410,6 +414,11 @@ public final class Lab implements LabActions, AutoCloseable {
     /** Takes several links down or up (both ways), then recomputes the routes once. */
     public void setLinkStates(Map<String, Boolean> upByLink) {
         links.setAll(upByLink);
+    }
+
+    /** Pairs of a medium together or apart ("a->b" directions), then the routes once (lan mode; docs/mobility.md). */
+    void setMediumPairs(String medium, Map<String, Boolean> upByDirection) {
+        links.setPairs(medium, upByDirection);
     }
 
     /**

@@ -48,7 +48,7 @@ final class LabCaptures {
         SegmentPlan s = plan.segment(segmentName);
         List<CaptureTap> taps = new ArrayList<>();
         for (SegmentPlan.Member m : s.members()) {
-            String label = s.kind() == SegmentPlan.Kind.LAN ? m.node()
+            String label = s.kind() != SegmentPlan.Kind.LINK ? m.node()
                     : SegmentPlan.direction(m.node(), s.members().get(0).node().equals(m.node()) ? s.members().get(1).node() : s.members().get(0).node());
             if (direction == null || direction.equals(label)) {
                 taps.add(new CaptureTap(s.name(), m.node(), m.tap(), label));

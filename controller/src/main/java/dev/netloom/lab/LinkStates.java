@@ -60,6 +60,20 @@ final class LinkStates {
         events.accept(LabEvent.of(LabEvent.Kind.LINK, s.name(), "down at the start"));
     }
 
+    /**
+     * Before any node starts: the pairs of a medium that are not neighbours at the start (both
+     * directions of each), from the link model.
+     */
+    void startApart(SegmentPlan medium, Set<String> apart) {
+        if (apart.isEmpty()) {
+            return;
+        }
+        fabric.get().setState(medium, Set.of(), apart);
+        down.put(medium.name(), Set.copyOf(apart));
+        everDown.add(medium.name());
+        events.accept(LabEvent.of(LabEvent.Kind.LINK, medium.name(), pairs(apart) + " apart at the start"));
+    }
+
     /** The directions of a link or LAN that pass nothing now (all of them when it is down). */
     Set<String> directionsDown(String segmentName) {
         return Set.copyOf(down.getOrDefault(plan.segment(segmentName).name(), Set.of()));
@@ -77,6 +91,52 @@ final class LinkStates {
         Outages before = outages();
         upByLink.forEach((link, up) -> change(link, null, up));
         rerouteIfStatic(before);
+    }
+
+    /**
+     * Pairs of a medium together (up) or apart, each by its directions ("a->b"), in one change of the
+     * fabric (only the senders whose neighbours changed); then, with static routing, the routes once.
+     */
+    void setPairs(String medium, Map<String, Boolean> upByDirection) {
+        SegmentPlan s = plan.segment(medium);
+        if (s.kind() != SegmentPlan.Kind.MEDIUM) {
+            throw new IllegalArgumentException(medium + " is not a medium");
+        }
+        Outages outagesBefore = outages();
+        Set<String> before = directionsDown(s.name());
+        Set<String> after = new LinkedHashSet<>(before);
+        upByDirection.forEach((dir, up) -> {
+            if (up) {
+                after.remove(dir);
+            } else {
+                after.add(dir);
+            }
+        });
+        fabric.get().setState(s, before, after);
+        down.put(s.name(), Set.copyOf(after));
+        everDown.add(s.name());
+        Set<String> together = new LinkedHashSet<>(before);
+        together.removeAll(after);
+        Set<String> apart = new LinkedHashSet<>(after);
+        apart.removeAll(before);
+        events.accept(LabEvent.of(LabEvent.Kind.LINK, s.name(), "neighbours " + (together.isEmpty() ? "" : pairs(together) + " up")
+                + (together.isEmpty() || apart.isEmpty() ? "" : ", ") + (apart.isEmpty() ? "" : pairs(apart) + " down")));
+        rerouteIfStatic(outagesBefore);
+    }
+
+    /** Directions as pairs: "a-b" for both ways of a pair, "a->b" for one. */
+    static String pairs(Set<String> directions) {
+        List<String> out = new ArrayList<>();
+        for (String d : directions) {
+            String[] ends = d.split("->", 2);
+            String back = SegmentPlan.direction(ends[1], ends[0]);
+            if (!directions.contains(back)) {
+                out.add(d);
+            } else if (ends[0].compareTo(ends[1]) < 0) {
+                out.add(ends[0] + "-" + ends[1]);
+            }
+        }
+        return String.join(" ", out);
     }
 
     private void change(String segmentName, String direction, boolean up) {
@@ -108,11 +168,18 @@ final class LinkStates {
             }
         }
         events.accept(LabEvent.of(LabEvent.Kind.LINK, s.name(), (direction == null ? "" : direction + " ") + (up ? "up" : "down")
-                + (after.isEmpty() || after.size() == s.impairments().size() || s.kind() == SegmentPlan.Kind.LAN ? "" : " (down " + String.join(", ", after) + ")")));
+                + (after.isEmpty() || after.size() == s.impairments().size() || s.kind() != SegmentPlan.Kind.LINK ? "" : " (down " + String.join(", ", after) + ")")));
     }
 
     /** Both ways: every direction of a link or LAN; else the one direction named, which a link must have. */
     private static List<String> directions(SegmentPlan s, String direction) {
+        if (s.kind() == SegmentPlan.Kind.MEDIUM) {
+            // a medium's state is its pairs: all of them apart (down) or together (up), or one pair's direction
+            if (direction != null && !s.pairDirections().contains(direction)) {
+                throw new BadInputException("medium " + s.name() + " has no pair '" + direction + "'; a direction is \"a->b\" for two of its members");
+            }
+            return direction == null ? s.pairDirections() : List.of(direction);
+        }
         if (direction == null) {
             return List.copyOf(s.impairments().keySet());
         }

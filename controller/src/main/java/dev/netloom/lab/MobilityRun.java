@@ -6,21 +6,27 @@ import dev.netloom.mobility.Position;
 import dev.netloom.mobility.World;
 import dev.netloom.nodes.BadInputException;
 import dev.netloom.scenario.Scenario;
+import dev.netloom.topology.SegmentPlan;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The moving part of a lab with a link model: where the nodes are, which topology step is current,
  * and what each pair link has. A move or a step recomputes every link's quality with the model and
- * applies only the difference (state changes in one batch, then the impairments that changed).
+ * applies only the difference (state changes in one batch, then the impairments that changed). In
+ * lan mode a pair's state is whether its two nodes are neighbours on the medium.
  */
 final class MobilityRun {
 
     /** What a change did: the step now (0-based, -1 without steps) and how many links changed. */
-    record Change(int step, String stepName, int up, int down, int impaired) {
+    /** What a change did: the step now (0-based, -1 without steps), how many links (pairs of neighbours on a medium) changed. */
+    record Change(int step, String stepName, int up, int down, int impaired, boolean medium) {
         String describe() {
-            return (step < 0 ? "" : "step " + (step + 1) + " (" + stepName + "): ") + up + " link(s) up, " + down + " down, "
-                    + impaired + " impairment(s) changed";
+            return (step < 0 ? "" : "step " + (step + 1) + " (" + stepName + "): ")
+                    + (medium ? up + " pair(s) of neighbours together, " + down + " apart"
+                    : up + " link(s) up, " + down + " down, " + impaired + " impairment(s) changed");
         }
     }
 
@@ -58,6 +64,20 @@ final class MobilityRun {
         return apply(lab);
     }
 
+    /** In lan mode, the medium's pairs that are not neighbours at the start, both directions of each; empty in links mode. */
+    synchronized Set<String> apartAtStart() {
+        Set<String> out = new LinkedHashSet<>();
+        if (mobility.medium() != null) {
+            mobility.pairs().forEach(p -> {
+                if (!now.get(p.link()).up()) {
+                    out.add(SegmentPlan.direction(p.a(), p.b()));
+                    out.add(SegmentPlan.direction(p.b(), p.a()));
+                }
+            });
+        }
+        return out;
+    }
+
     synchronized int currentStep() {
         return step;
     }
@@ -79,18 +99,26 @@ final class MobilityRun {
         int impaired = 0;
         for (Map.Entry<String, LinkModel.Quality> e : changed.entrySet()) {
             LinkModel.Quality q = e.getValue();
-            if (q.up() && !q.impairment().equals(applied.get(e.getKey()))) {
+            if (q.up() && !q.impairment().equals(applied.get(e.getKey())) && mobility.medium() == null) { // lan mode: no per-pair impairments (the loader refuses models with them)
                 lab.setImpairment(e.getKey(), null, q.impairment().isNone() ? Impairment.NONE : q.impairment());
                 applied.put(e.getKey(), q.impairment());
                 impaired++;
             }
         }
-        if (!states.isEmpty()) {
+        if (!states.isEmpty() && mobility.medium() != null) {
+            Map<String, Boolean> directions = new LinkedHashMap<>();
+            mobility.pairs().stream().filter(p -> states.containsKey(p.link())).forEach(p -> {
+                directions.put(SegmentPlan.direction(p.a(), p.b()), states.get(p.link()));
+                directions.put(SegmentPlan.direction(p.b(), p.a()), states.get(p.link()));
+            });
+            lab.setMediumPairs(mobility.medium(), directions);
+        } else if (!states.isEmpty()) {
             lab.setLinkStates(states);
         }
         now = next;
         long up = states.values().stream().filter(b -> b).count();
-        Change c = new Change(step, step < 0 ? "" : mobility.steps().get(step).name(), (int) up, states.size() - (int) up, impaired);
+        Change c = new Change(step, step < 0 ? "" : mobility.steps().get(step).name(), (int) up, states.size() - (int) up, impaired,
+                mobility.medium() != null);
         lab.event(LabEvent.Kind.LINK, lab.name(), "mobility: " + c.describe());
         return c;
     }

@@ -10,6 +10,7 @@ import dev.netloom.nodes.NetloomException;
 import dev.netloom.nodes.QemuNode;
 import dev.netloom.topology.NodePlan;
 import dev.netloom.topology.Plan;
+import dev.netloom.topology.SegmentPlan;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -96,6 +97,8 @@ final class NodeSetup {
                     + ", or import it again without --capability guest-netem (then only rates can be shaped, on the host)");
         }
         List<String> commands = new ArrayList<>(GuestConfig.configure(n, found));
+        n.interfaces().stream().filter(i -> plan.segment(i.segment()).kind() == SegmentPlan.Kind.MEDIUM)
+                .forEach(i -> commands.addAll(GuestConfig.mediumSettings(i)));
         commands.addAll(links.guestCommands(n.name()));
         for (String c : GuestBatch.join(commands, false, found)) {
             ExecResult r = node.exec(c, timeoutFor(c));

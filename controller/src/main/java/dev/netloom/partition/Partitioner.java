@@ -112,12 +112,12 @@ public final class Partitioner {
         return plan.node(node).index();
     }
 
-    /** Node index to group: members of one LAN share a group (union-find), every other node is a group of its own. */
+    /** Node index to group: members of one LAN (or medium) share a group (union-find), every other node is a group of its own. */
     static int[] groups(Plan plan) {
         int[] parent = new int[plan.nodes().size()];
         Arrays.setAll(parent, i -> i);
         for (SegmentPlan s : plan.segments()) {
-            if (s.kind() == SegmentPlan.Kind.LAN) {
+            if (s.kind() != SegmentPlan.Kind.LINK) { // a LAN's bridge or a medium's filters stay on one host
                 int first = find(parent, index(plan, s.members().get(0).node()));
                 for (SegmentPlan.Member m : s.members()) {
                     parent[find(parent, index(plan, m.node()))] = first;

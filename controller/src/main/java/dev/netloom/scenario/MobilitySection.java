@@ -25,15 +25,17 @@ import java.util.Set;
 final class MobilitySection {
 
     static final List<String> KINDS = List.of("range", "wifi-exponential", "topology");
-    static final List<String> MODES = List.of("links");
+    static final List<String> MODES = List.of("links", "lan");
+    /** The LAN that is the shared medium in lan mode. */
+    static final String MEDIUM = "medium";
     static final List<String> MODEL_KEYS = List.of("kind", "mode", "range", "bandwidth", "step", "minBandwidth", "jitter");
     static final List<String> STEP_KEYS = List.of("name", "links", "positions");
     static final List<String> WALK_KEYS = List.of("seed", "width", "height", "distance", "interval", "count", "nodes", "from");
     static final int MAX_STEPS = 1000;
     static final int MAX_WALK_MOVES = 10_000;
 
-    /** The model, where it was written, the starting positions and the steps, as read. */
-    record ModelIn(LinkModel model, SourceValue at, Map<String, Position> positions, List<Scenario.Step> steps) {
+    /** The model, where it was written, the starting positions, the steps and whether it is on a shared medium (lan mode), as read. */
+    record ModelIn(LinkModel model, SourceValue at, Map<String, Position> positions, List<Scenario.Step> steps, boolean lan) {
     }
 
     private MobilitySection() {
@@ -57,11 +59,16 @@ final class MobilitySection {
         if (!KINDS.contains(kind)) {
             throw at.get("kind").error("unknown link model \"" + kind + "\"; kinds are " + String.join(", ", KINDS));
         }
+        boolean lan = false;
         if (at.get("mode") != null) {
             String mode = at.get("mode").text("a mode");
             if (!MODES.contains(mode)) {
-                throw at.get("mode").error("unknown mode \"" + mode + "\"; this netloom connects nodes in pairs only: \"mode\": \"links\""
-                        + (mode.equals("lan") ? " (the shared-medium \"lan\" mode is not supported yet; docs/mobility.md says how MiniWorld's maps onto pairs)" : ""));
+                throw at.get("mode").error("unknown mode \"" + mode + "\"; modes are \"links\" (a link per pair) and \"lan\" (one shared medium)");
+            }
+            lan = mode.equals("lan");
+            if (lan && kind.equals("wifi-exponential")) {
+                throw at.get("mode").error("the \"wifi-exponential\" model gives each pair its own impairment, which netloom cannot shape on a shared medium yet;"
+                        + " use \"mode\": \"links\" with it, or the \"range\" or \"topology\" model in lan mode (docs/mobility.md)");
             }
         }
         LinkModel model = switch (kind) {
@@ -98,7 +105,7 @@ final class MobilitySection {
         if (!steps.isEmpty()) {
             start.putAll(steps.get(0).positions());
         }
-        return new ModelIn(model, at, start, steps);
+        return new ModelIn(model, at, start, steps, lan);
     }
 
     private static void only(SourceValue at, String kind, List<String> keys) {
@@ -176,6 +183,35 @@ final class MobilitySection {
                     out.add(new LinkIn(model.at(), null, null, new EndpointIn(nodes.get(i), model.at()), new EndpointIn(nodes.get(j), model.at()),
                             ImpairmentIn.NONE, ImpairmentIn.NONE, ImpairmentIn.NONE, false, null));
                 }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Lan mode: the medium, a LAN of every node (each gets one interface on it, addresses from the pool),
+     * and the model's pairs, named "a|b" ({@link World#key}), which are the medium's neighbours and no
+     * planned link. Listed or generated links are refused: the model decides who hears whom.
+     */
+    static LansSection.LanIn medium(ModelIn model, SourceValue links, List<String> nodes) {
+        if (links != null) {
+            throw links.keyError("in lan mode every node has one interface on the shared medium and the model decides who hears whom;"
+                    + " remove \"links\" (and a generated topology), or use \"mode\": \"links\"");
+        }
+        int most = ScenarioLoader.MAX_MEDIUM_NEIGHBOURS + 1;
+        if (nodes.size() > most) {
+            throw model.at().error("a node on the shared medium reaches at most " + ScenarioLoader.MAX_MEDIUM_NEIGHBOURS + " neighbours (the kernel's actions per tc filter):"
+                    + " lan mode takes at most " + most + " nodes, this scenario has " + nodes.size() + "; use \"mode\": \"links\" or fewer nodes");
+        }
+        return new LansSection.LanIn(model.at(), MEDIUM, model.at(), nodes.stream().map(n -> new EndpointIn(n, model.at())).toList(), ImpairmentIn.NONE);
+    }
+
+    /** Lan mode: every pair of nodes, in node order, named "a|b". */
+    static List<World.Pair> mediumPairs(List<String> nodes) {
+        List<World.Pair> out = new ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            for (int j = i + 1; j < nodes.size(); j++) {
+                out.add(new World.Pair(World.key(nodes.get(i), nodes.get(j)), nodes.get(i), nodes.get(j)));
             }
         }
         return out;

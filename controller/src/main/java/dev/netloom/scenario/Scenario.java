@@ -220,9 +220,11 @@ public record Scenario(
     /**
      * A scenario with a "linkModel": every pair of nodes has a planned link ({@code pairs}), and the
      * model decides from the positions (or the current step's pairs) which are up and with what
-     * impairment. {@code positions} are the nodes' starting positions (step 1's merged in).
+     * impairment. {@code positions} are the nodes' starting positions (step 1's merged in). In lan mode
+     * {@code medium} names the LAN every node is on (one interface each, no bridge), and the pairs are
+     * the model's only: a pair that is up is two neighbours on the medium; null in links mode.
      */
-    public record Mobility(LinkModel model, Map<String, Position> positions, List<World.Pair> pairs, List<Step> steps) {
+    public record Mobility(LinkModel model, Map<String, Position> positions, List<World.Pair> pairs, List<Step> steps, String medium) {
         public Mobility {
             positions = Map.copyOf(positions);
             pairs = List.copyOf(pairs);

@@ -21,6 +21,11 @@ public final class ScenarioLoader {
     public static final int MAX_NODES = 1000;
     /** The most interfaces (link ends and LAN memberships) one node may have: free PCI slots 0x03 to 0x1f. */
     public static final int MAX_INTERFACES = 29;
+    /**
+     * The most neighbours a node on a shared medium (a link model's lan mode) may have: one tc filter
+     * reaches them, and the kernel takes at most 32 actions per filter (TCA_ACT_MAX_PRIO).
+     */
+    public static final int MAX_MEDIUM_NEIGHBOURS = 32;
     /** The largest scenario file: ten times the biggest sensible one, and small enough to refuse before parsing. */
     public static final int MAX_FILE_BYTES = 4 << 20;
 

@@ -55,13 +55,20 @@ final class ScenarioReader {
         MobilitySection.ModelIn model = MobilitySection.read(root, refs);
         if (model != null) {
             if (root.get("lans") != null) {
-                throw root.get("lans").keyError("a scenario with a \"linkModel\" connects nodes in pairs, and the model makes every link; remove \"lans\"");
+                throw root.get("lans").keyError("a scenario with a \"linkModel\" gets its links (or its medium, in lan mode) from the model; remove \"lans\"");
             }
-            links = MobilitySection.allPairs(model, links, refs.nodeNames());
+            if (model.lan()) {
+                lans = List.of(MobilitySection.medium(model, links.isEmpty() ? null : root.get("links") != null ? root.get("links") : root.get("generate"),
+                        refs.nodeNames()));
+            } else {
+                links = MobilitySection.allPairs(model, links, refs.nodeNames());
+            }
         }
         List<String> linkNames = SegmentNaming.linkNames(links, lans);
-        if (model != null) {
+        if (model != null && !model.lan()) {
             links = MobilitySection.atStart(model, links, linkNames);
+        }
+        if (model != null) {
             refs.model = model;
         }
         List<LinkDef> linkDefs = new ArrayList<>();
@@ -88,7 +95,9 @@ final class ScenarioReader {
         refs.checkAddresses(addressing);
         List<NodeDef> nodeDefs = nodes.stream().map(n -> NodesSection.resolve(n, defaults)).toList();
         Scenario.Mobility mobility = model == null ? null
-                : new Scenario.Mobility(model.model(), model.positions(), MobilitySection.pairs(links, linkNames), model.steps());
+                : model.lan() ? new Scenario.Mobility(model.model(), model.positions(), MobilitySection.mediumPairs(refs.nodeNames()), model.steps(),
+                        MobilitySection.MEDIUM)
+                : new Scenario.Mobility(model.model(), model.positions(), MobilitySection.pairs(links, linkNames), model.steps(), null);
         Scenario scenario = new Scenario(name, defaults, nodeDefs, linkDefs, lanDefs, addressing, routing, commands, timeline,
                 checks, duration, ksm, capture, mobility);
         refs.checkPool(scenario, root);

@@ -179,7 +179,7 @@ public final class Planner {
             Scenario.LinkDef link = scenario.links().get(s.index());
             map.put(SegmentPlan.direction(link.a().node(), link.b().node()), orNone(link.aToB()));
             map.put(SegmentPlan.direction(link.b().node(), link.a().node()), orNone(link.bToA()));
-        } else {
+        } else { // a LAN's or a medium's members
             Scenario.LanDef lan = scenario.lans().get(s.index() - scenario.links().size());
             s.members().forEach(m -> map.put(m, orNone(lan.impairment())));
         }

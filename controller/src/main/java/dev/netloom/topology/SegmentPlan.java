@@ -29,7 +29,12 @@ import java.util.Map;
 public record SegmentPlan(String name, int index, Kind kind, String bridge, List<Member> members,
                           Map<String, Impairment> impairments) {
 
-    public enum Kind { LINK, LAN }
+    /**
+     * LINK: two taps joined by redirects; LAN: a bridge; MEDIUM: a link model's shared medium (lan
+     * mode), taps without a bridge, each mirroring what its guest sends to the taps of its sender's
+     * neighbours now (docs/mobility.md).
+     */
+    public enum Kind { LINK, LAN, MEDIUM }
 
     /** One attached interface: the node, its ethN index, its tap and its addresses (CIDRs; each null without that family). */
     public record Member(String node, int interfaceIndex, String tap, String address, String address6) {
@@ -65,7 +70,7 @@ public record SegmentPlan(String name, int index, Kind kind, String bridge, List
     }
 
     public SegmentPlan {
-        if ((bridge == null) != (kind == Kind.LINK)) {
+        if ((bridge == null) == (kind == Kind.LAN)) {
             throw new IllegalArgumentException(kind + " " + name + (bridge == null ? " needs a bridge" : " has no bridge, not " + bridge));
         }
         members = List.copyOf(members);
@@ -102,7 +107,7 @@ public record SegmentPlan(String name, int index, Kind kind, String bridge, List
     public Member guestMember(String direction) {
         return switch (kind) {
             case LINK -> member(endsOf(direction)[0]);
-            case LAN -> member(direction);
+            case LAN, MEDIUM -> member(direction);
         };
     }
 
@@ -114,8 +119,27 @@ public record SegmentPlan(String name, int index, Kind kind, String bridge, List
     public String hostTap(String direction) {
         return switch (kind) {
             case LINK -> member(endsOf(direction)[1]).tap();
-            case LAN -> member(direction).tap();
+            case LAN, MEDIUM -> member(direction).tap();
         };
+    }
+
+    /**
+     * A medium's pairs, both ways ("a->b" for every two members): what its link state is made of (a
+     * pair apart passes nothing between the two; docs/mobility.md). Empty for a link or LAN.
+     */
+    public List<String> pairDirections() {
+        if (kind != Kind.MEDIUM) {
+            return List.of();
+        }
+        List<String> out = new java.util.ArrayList<>();
+        for (Member a : members) {
+            for (Member b : members) {
+                if (a != b) {
+                    out.add(direction(a.node(), b.node()));
+                }
+            }
+        }
+        return out;
     }
 
     /** That direction as the impairment engines shape it: where the guest and where the host would. */

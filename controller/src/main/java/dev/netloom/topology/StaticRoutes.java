@@ -43,17 +43,7 @@ public final class StaticRoutes {
             nodeIndex.put(nodes.get(i), i);
         }
         segments.forEach(s -> byName.put(s.name(), s));
-        List<List<Integer>> neighbours = new ArrayList<>();
-        nodes.forEach(n -> neighbours.add(new ArrayList<>()));
-        for (SegmentPlan s : segments) {
-            for (Member a : s.members()) {
-                for (Member b : s.members()) {
-                    if (a != b && down.passes(s.name(), a.node(), b.node())) {
-                        neighbours.get(nodeIndex.get(a.node())).add(nodeIndex.get(b.node()));
-                    }
-                }
-            }
-        }
+        List<List<Integer>> neighbours = adjacency(nodes.size(), nodeIndex, segments, down, false);
         int families = Cidr.Family.values().length;
         subnets = new String[segments.size()][families];
         ips = new String[segments.size()][][];
@@ -107,6 +97,63 @@ public final class StaticRoutes {
         Map<String, List<Route>> out = new LinkedHashMap<>();
         for (int n = 0; n < names.size(); n++) {
             out.put(names.get(n), routes.get(n));
+        }
+        return out;
+    }
+
+    /**
+     * The next hop from node {@code from} towards node {@code target} over what passes traffic now,
+     * in one family, as a route whose destination is unused: the neighbour one hop closer to the
+     * target (the lowest node index first, then the lowest local interface), its address on the
+     * segment they share and the local interface. Null when the target is unreachable, is
+     * {@code from}, or the shared segment has no address of that family. Host routes on a medium with
+     * pairs apart take it (guest.Reroute): there is no subnet route to follow there, every node is on it.
+     */
+    public static Route nextHop(Plan plan, Outages down, String from, String target, Cidr.Family family) {
+        List<String> names = plan.nodes().stream().map(NodePlan::name).toList();
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            index.put(names.get(i), i);
+        }
+        List<List<Integer>> towards = adjacency(names.size(), index, plan.segments(), down, true);
+        int[] toTarget = hopsFrom(index.get(target), towards);
+        int self = index.get(from);
+        if (toTarget[self] <= 0) {
+            return null;
+        }
+        Route best = null;
+        int bestNode = Integer.MAX_VALUE;
+        for (InterfacePlan local : plan.node(from).interfaces()) {
+            SegmentPlan shared = plan.segment(local.segment());
+            for (Member m : shared.members()) {
+                int v = index.get(m.node());
+                if (v != self && v < bestNode && toTarget[v] == toTarget[self] - 1 && down.passes(shared.name(), from, m.node())
+                        && m.ip(family) != null) {
+                    bestNode = v;
+                    best = new Route(shared.subnet(family), m.ip(family), local.guestName());
+                }
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Per node index, the nodes its frames reach directly over what passes now; {@code reversed}: the
+     * nodes whose frames reach it.
+     */
+    private static List<List<Integer>> adjacency(int count, Map<String, Integer> index, List<SegmentPlan> segments, Outages down, boolean reversed) {
+        List<List<Integer>> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            out.add(new ArrayList<>());
+        }
+        for (SegmentPlan s : segments) {
+            for (Member a : s.members()) {
+                for (Member b : s.members()) {
+                    if (a != b && down.passes(s.name(), a.node(), b.node())) {
+                        out.get(index.get((reversed ? b : a).node())).add(index.get((reversed ? a : b).node()));
+                    }
+                }
+            }
         }
         return out;
     }

@@ -105,7 +105,8 @@ public final class Topology {
             assume(segmentNames.add(lan.name()), "link/LAN name '" + lan.name() + "' is used twice");
             assume(!members.isEmpty() && known.containsAll(members), "LAN " + lan.name() + ": no members or an unknown node in " + members);
             assume(new HashSet<>(members).size() == members.size(), "LAN " + lan.name() + " lists a node twice: " + members);
-            segments.add(new Segment(lan.name(), segments.size(), Kind.LAN, members));
+            boolean medium = scenario.mobility() != null && lan.name().equals(scenario.mobility().medium());
+            segments.add(new Segment(lan.name(), segments.size(), medium ? Kind.MEDIUM : Kind.LAN, members));
         }
         return new Topology(scenario.name(), nodes, segments);
     }

@@ -96,6 +96,24 @@ class MiniWorldImportTest {
     }
 
     @Test
+    void nbBridgedWifi_singleConnectionMode_withTheRangeModel_isTheSharedMedium() throws Exception {
+        CoreImport.Result r = convert(MW.resolve("examples/nb_bridged_wifi.json"), "tiny");
+        assertThat(r.scenario().at("/linkModel/mode").asText()).isEqualTo("lan");
+        Scenario s = CoreImportTest.load(r);
+        assertThat(s.mobility().medium()).isEqualTo("medium");
+        assertThat(s.links()).isEmpty();
+        assertThat(s.lans()).singleElement().satisfies(l -> assertThat(l.members()).hasSize(s.nodes().size()));
+        assertThat(r.notConverted()).noneMatch(n -> n.startsWith("network.backend.connection_mode"));
+    }
+
+    @Test
+    void singleConnectionMode_withTheWifiModel_staysInPairs_andSaysWhy() {
+        CoreImport.Result r = convert(MW.resolve("examples/batman_adv.json"), "tiny");
+        assertThat(r.scenario().at("/linkModel/mode").asText()).isEqualTo("links");
+        assertThat(r.notConverted()).anyMatch(n -> n.startsWith("network.backend.connection_mode \"single\"") && n.contains("cannot shape each pair's own impairment"));
+    }
+
+    @Test
     void wifiCoreMode_placesNodesAtCoresGpsPoints_andSecondsBecomeTimelineSteps(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("wifi.json");
         Files.writeString(f, """

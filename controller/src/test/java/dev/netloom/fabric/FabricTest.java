@@ -168,4 +168,50 @@ class FabricTest {
         }
         return new Plan("lab", List.of(), segments);
     }
+
+    @Test
+    void medium_eachTapMirrorsToEveryOtherAtFirst_theLastByRedirect_andHasNoBridge() {
+        Plan plan = dev.netloom.topology.MediumTest.plan();
+        assertThat(Fabric.wiring(plan)).doesNotContain("type bridge").contains("tuntap add dev t0x0 mode tap\n");
+        assertThat(Fabric.redirects(plan)).startsWith("""
+                qdisc add dev t0x0 ingress
+                filter add dev t0x0 parent ffff: protocol all prio 1 u32 match u32 0 0 at -12 \
+                action mirred egress mirror dev t1x0 pipe action mirred egress mirror dev t2x0 pipe action mirred egress redirect dev t3x0
+                qdisc add dev t1x0 ingress
+                """);
+    }
+
+    @Test
+    void mediumChange_rewritesOnlyTheFiltersOfSendersWhoseNeighboursChanged() {
+        SegmentPlan m = dev.netloom.topology.MediumTest.plan().segments().get(0);
+        String line = Fabric.mediumChange(m, Set.of(), dev.netloom.topology.MediumTest.APART);
+        assertThat(line).isEqualTo("""
+                filter del dev t0x0 parent ffff: protocol all prio 1
+                filter add dev t0x0 parent ffff: protocol all prio 1 u32 match u32 0 0 at -12 action mirred egress redirect dev t1x0
+                filter del dev t1x0 parent ffff: protocol all prio 1
+                filter add dev t1x0 parent ffff: protocol all prio 1 u32 match u32 0 0 at -12 \
+                action mirred egress mirror dev t0x0 pipe action mirred egress redirect dev t2x0
+                filter del dev t2x0 parent ffff: protocol all prio 1
+                filter add dev t2x0 parent ffff: protocol all prio 1 u32 match u32 0 0 at -12 \
+                action mirred egress mirror dev t1x0 pipe action mirred egress redirect dev t3x0
+                filter del dev t3x0 parent ffff: protocol all prio 1
+                filter add dev t3x0 parent ffff: protocol all prio 1 u32 match u32 0 0 at -12 action mirred egress redirect dev t2x0
+                """);
+        // d leaves c: only c's and d's filters change; d has no neighbour left, so no filter
+        Set<String> after = new java.util.HashSet<>(dev.netloom.topology.MediumTest.APART);
+        after.addAll(Set.of("c->d", "d->c"));
+        assertThat(Fabric.mediumChange(m, dev.netloom.topology.MediumTest.APART, after)).isEqualTo("""
+                filter del dev t2x0 parent ffff: protocol all prio 1
+                filter add dev t2x0 parent ffff: protocol all prio 1 u32 match u32 0 0 at -12 action mirred egress redirect dev t1x0
+                filter del dev t3x0 parent ffff: protocol all prio 1
+                """);
+        assertThat(Fabric.stateChange(m, dev.netloom.topology.MediumTest.APART, after).ip()).isEmpty(); // the taps stay up
+    }
+
+    @Test
+    void mediumFilter_refusesMoreReceiversThanTheKernelsActionsPerFilter() {
+        List<String> taps = java.util.stream.IntStream.range(0, 33).mapToObj(i -> "t" + i + "x0").toList();
+        assertThat(Fabric.mediumFilter("t99x0", taps.subList(0, 32), true)).contains("redirect dev t31x0");
+        assertThatThrownBy(() -> Fabric.mediumFilter("t99x0", taps, true)).hasMessageContaining("1 to 32");
+    }
 }

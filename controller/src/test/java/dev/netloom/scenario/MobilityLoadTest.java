@@ -27,6 +27,19 @@ class MobilityLoadTest {
     }
 
     @Test
+    void lanMode_putsEveryNodeOnOneMedium_andThePairsAreTheModels() {
+        Scenario s = load("{\"name\": \"t\", " + THREE + ", \"linkModel\": {\"kind\": \"range\", \"mode\": \"lan\"}}");
+        assertThat(s.links()).isEmpty();
+        assertThat(s.lans()).singleElement().satisfies(l -> {
+            assertThat(l.name()).isEqualTo("medium");
+            assertThat(l.members()).extracting(Scenario.Endpoint::node).containsExactly("a", "b", "c");
+        });
+        assertThat(s.mobility().medium()).isEqualTo("medium");
+        assertThat(s.mobility().pairs()).extracting(dev.netloom.mobility.World.Pair::link).containsExactly("a|b", "a|c", "b|c");
+        assertThat(load("{\"name\": \"t\", " + THREE + ", \"linkModel\": {\"kind\": \"range\"}}").mobility().medium()).isNull();
+    }
+
+    @Test
     void wifiModel_givesLinksTheirImpairment_andListedLinksKeepTheirAddresses() {
         Scenario s = load("{\"name\": \"t\", " + THREE + ", \"linkModel\": {\"kind\": \"wifi-exponential\"},"
                 + " \"links\": [{\"name\": \"ab\", \"endpoints\": [{\"node\": \"a\", \"address\": \"10.9.0.1/24\"}, {\"node\": \"b\", \"address\": \"10.9.0.2/24\"}]}]}");
@@ -103,7 +116,13 @@ class MobilityLoadTest {
     @Test
     void badInput_isNamedWithItsFix() {
         fails("{\"name\": \"t\", " + THREE + ", \"linkModel\": {\"kind\": \"radio\"}}", "/linkModel/kind", "unknown link model \"radio\"");
-        fails("{\"name\": \"t\", " + THREE + ", \"linkModel\": {\"kind\": \"range\", \"mode\": \"lan\"}}", "/linkModel/mode", "not supported yet");
+        fails("{\"name\": \"t\", " + THREE + ", \"linkModel\": {\"kind\": \"range\", \"mode\": \"hub\"}}", "/linkModel/mode", "modes are \"links\"");
+        fails("{\"name\": \"t\", " + THREE + ", \"linkModel\": {\"kind\": \"wifi-exponential\", \"mode\": \"lan\"}}", "/linkModel/mode",
+                "use \"mode\": \"links\" with it, or the \"range\" or \"topology\" model in lan mode");
+        fails("{\"name\": \"t\", " + THREE + ", \"linkModel\": {\"kind\": \"range\", \"mode\": \"lan\"}, \"links\": [{\"between\": [\"a\", \"b\"]}]}",
+                "/links", "remove \"links\"");
+        fails("{\"name\": \"t\", \"generate\": {\"topology\": \"line\", \"nodes\": 3}, \"linkModel\": {\"kind\": \"range\", \"mode\": \"lan\"}}",
+                "/generate", "one interface on the shared medium");
         fails("{\"name\": \"t\", " + THREE + ", \"linkModel\": {\"kind\": \"range\", \"bandwidth\": 3}}", "/linkModel/bandwidth", "not a parameter");
         fails("{\"name\": \"t\", " + THREE + ", \"linkModel\": {\"kind\": \"range\"}, \"links\": [{\"between\": [\"a\", \"b\"], \"delay\": \"5ms\"}]}",
                 "/links/0", "the model sets every link's state");

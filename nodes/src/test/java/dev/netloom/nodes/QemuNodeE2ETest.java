@@ -56,6 +56,43 @@ class QemuNodeE2ETest {
     }
 
     @Test
+    void execAsync_fromManyThreadsAtOnce_eachGetsItsOwnOutput() throws Exception {
+        QemuNode node = start("many1");
+        node.awaitReady();
+        int threads = 8;
+        int each = 10;
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        List<CompletableFuture<List<CompletableFuture<ExecResult>>>> submitted = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            submitted.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                List<CompletableFuture<ExecResult>> mine = new ArrayList<>();
+                for (int i = 0; i < each; i++) {
+                    // plain words run in the console's shell, a pipe in a subshell: both paths, mixed
+                    mine.add(node.execAsync(i % 2 == 0 ? "echo t" + thread + "-" + i : "echo t" + thread + "-" + i + " | tr t T",
+                            Duration.ofSeconds(60)));
+                }
+                return mine;
+            }));
+        }
+        go.countDown();
+        for (int t = 0; t < threads; t++) {
+            List<CompletableFuture<ExecResult>> mine = submitted.get(t).get(60, TimeUnit.SECONDS);
+            for (int i = 0; i < each; i++) {
+                ExecResult r = mine.get(i).get(120, TimeUnit.SECONDS);
+                assertThat(r.exitCode()).isZero();
+                assertThat(r.output()).isEqualTo((i % 2 == 0 ? "t" : "T") + t + "-" + i + "\n");
+            }
+        }
+        assertThat(node.exec("echo done").output()).isEqualTo("done\n");
+    }
+
+    @Test
     void exec_pastItsTimeout_returnsTimeoutAndTheNextExecWorks() {
         QemuNode node = start("slow1");
         node.awaitReady();

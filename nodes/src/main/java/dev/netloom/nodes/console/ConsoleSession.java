@@ -7,6 +7,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -14,12 +15,15 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.channel.unix.UnixChannel;
 import io.netty.handler.codec.bytes.ByteArrayDecoder;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,6 +39,15 @@ import java.util.regex.Pattern;
  * Owns one node's serial console: every inbound byte goes to the transcript file, to a rolling buffer
  * for expectations and error messages, and to any attached readers; one writer types at a time.
  * Works over any Netty channel: a QEMU console socket in production, an EmbeddedChannel in tests.
+ *
+ * <p>Over a socket, bytes are typed by the thread that sends them, straight into the socket (which is
+ * non-blocking), rather than handed to the event loop: a command then costs one thread wake-up, the
+ * answer's, instead of three (issue 13; nodes.md, "Exec framing"). Only what the socket does not take
+ * at once, or what is sent while Netty still writes earlier bytes, goes through the channel. The
+ * descriptor is written only under {@link #writeLock} and only while {@code closing} is false, and
+ * every close of the channel sets {@code closing} first (the channel half-closes on end of input, so
+ * that the session, not Netty, closes it): a closed descriptor, whose number the process may already
+ * have given to another file, is never written.
  */
 public final class ConsoleSession implements AutoCloseable {
 
@@ -48,6 +61,11 @@ public final class ConsoleSession implements AutoCloseable {
     private final ConsoleBuffer buffer = new ConsoleBuffer();
     private final List<ConsoleListener> readers = new CopyOnWriteArrayList<>();
     private final AtomicReference<WriterLease> writer = new AtomicReference<>();
+    private final Object writeLock = new Object();
+    /** The socket, written directly by senders; null over channels without one (tests). */
+    private final DirectWriter direct;
+    private int channelWrites;  // writes handed to the channel and not yet done; guarded by writeLock
+    private boolean closing;    // set before the channel closes, for good; guarded by writeLock
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
     private volatile long lastOutputNanos;
 
@@ -66,16 +84,18 @@ public final class ConsoleSession implements AutoCloseable {
         this.channel = channel;
         this.clock = clock;
         this.lastOutputNanos = clock.getAsLong();
-        initPipeline(channel.pipeline(), transcript, transcriptCap, new Fanout());
+        this.direct = channel instanceof UnixChannel unix ? new DirectWriter(unix) : null;
+        initPipeline(channel.pipeline(), transcript, transcriptCap, new Fanout(), this::closeChannel);
     }
 
     /** The whole console pipeline, in order: bytes out of buffers, transcript, then the session. */
-    static void initPipeline(ChannelPipeline pipeline, Path transcript, long transcriptCap, ConsoleListener session) {
+    static void initPipeline(ChannelPipeline pipeline, Path transcript, long transcriptCap, ConsoleListener session,
+                             Runnable close) {
         pipeline.addLast("decoder", new ByteArrayDecoder());
         if (transcript != null) {
             pipeline.addLast("transcript", new TranscriptHandler(transcript, transcriptCap));
         }
-        pipeline.addLast("console", new ConsoleHandler(session));
+        pipeline.addLast("console", new ConsoleHandler(session, close));
     }
 
     /** An epoll event loop group with daemon threads, fit for {@link #connect}. */
@@ -101,6 +121,8 @@ public final class ConsoleSession implements AutoCloseable {
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
                 .channel(EpollDomainSocketChannel.class)
+                // end of input half-closes: the session closes the socket itself (see the class comment)
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -178,9 +200,42 @@ public final class ConsoleSession implements AutoCloseable {
         writer.compareAndSet(lease, null);
     }
 
+    /**
+     * Types {@code bytes}: straight into the socket from this thread when nothing is queued on the
+     * channel, the rest (what the socket did not take at once) through the channel, in order.
+     */
     CompletableFuture<Void> write(byte[] bytes) {
+        ChannelFuture queued;
+        synchronized (writeLock) {
+            if (closing) {
+                return CompletableFuture.failedFuture(new NetloomException("typing on console " + name()
+                        + " failed: the console is closed"));
+            }
+            int done = 0;
+            if (direct != null && channelWrites == 0) {
+                try {
+                    done = direct.write(bytes);
+                } catch (IOException e) {
+                    closing = true;
+                    channel.close();
+                    return CompletableFuture.failedFuture(new NetloomException("typing on console " + name()
+                            + " failed: " + e, e));
+                }
+            }
+            if (done == bytes.length) {
+                return CompletableFuture.completedFuture(null);
+            }
+            channelWrites++;
+            queued = channel.writeAndFlush(Unpooled.wrappedBuffer(bytes, done, bytes.length - done));
+        }
         CompletableFuture<Void> written = new CompletableFuture<>();
-        channel.writeAndFlush(Unpooled.wrappedBuffer(bytes)).addListener(f -> {
+        queued.addListener(f -> {
+            synchronized (writeLock) {
+                channelWrites--;
+                if (!f.isSuccess()) {
+                    closing = true; // Netty may have closed the socket already
+                }
+            }
             if (f.isSuccess()) {
                 written.complete(null);
             } else {
@@ -189,6 +244,14 @@ public final class ConsoleSession implements AutoCloseable {
             }
         });
         return written;
+    }
+
+    /** Closes the channel, after making sure no sender writes its socket any more. */
+    private void closeChannel() {
+        synchronized (writeLock) {
+            closing = true;
+        }
+        channel.close();
     }
 
     /** Matches {@code pattern} against console bytes that arrive after this call; see {@link ConsoleBuffer}. */
@@ -242,7 +305,7 @@ public final class ConsoleSession implements AutoCloseable {
 
     @Override
     public void close() {
-        channel.close();
+        closeChannel();
     }
 
     /** The socket path, for messages. */
@@ -269,6 +332,9 @@ public final class ConsoleSession implements AutoCloseable {
 
         @Override
         public void onClose() {
+            synchronized (writeLock) {
+                closing = true; // also after a close the session did not start (the event loop shut down)
+            }
             buffer.close("closed");
             for (ConsoleListener reader : readers) {
                 try {

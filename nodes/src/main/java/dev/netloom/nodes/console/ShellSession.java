@@ -23,9 +23,17 @@ import java.util.function.Supplier;
  * through the framing function that {@link #prepare()} and every resync install in the shell (and
  * install again when a command finds the shell without it: the shell was replaced). Output is
  * collected through an attached reader, up to an output cap (the rest is counted and dropped, and the
- * result says so). All state lives on the console's event loop. A person who shares this shell (images
- * without a console of their own, docs/consoles.md) types through {@link #typeBetweenCommands}, which
- * holds their keystrokes while commands run.
+ * result says so). All state lives on the console's event loop, except an exec's start (below). A
+ * person who shares this shell (images without a console of their own, docs/consoles.md) types
+ * through {@link #typeBetweenCommands}, which holds their keystrokes while commands run.
+ *
+ * <p>An exec that finds the queue idle starts on the caller's thread: it types its line into the
+ * console's socket from there ({@link ConsoleSession}) and leaves the event loop asleep until the
+ * answer arrives, so that a command costs one thread wake-up where handing it to the loop cost three
+ * (issue 13). Its timeout is kept by one timer per session that is moved, not replaced, so that such an
+ * exec schedules nothing either. Everything else (queued commands, resyncs, the answer) runs on the
+ * console's event loop; the fields a starting exec and the loop share are volatile, and the queue
+ * keeps two commands from ever starting at once.
  */
 public final class ShellSession implements AutoCloseable {
 
@@ -54,13 +62,16 @@ public final class ShellSession implements AutoCloseable {
     private final long defaultOutputCap;
     /** Ids are this nonce, a dot and a counter, both base 36: short, since each exec types its id. */
     private final String nonce = Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36, 36 * 36 * 36), 36);
-    private long nextId;
-    private Frame current;          // the frame whose markers the console output is fed to; loop only
-    private boolean outOfStep;      // a resync failed: the next command resyncs first; loop only
+    private long nextId;                     // by the command that starts, one at a time (the queue)
+    private volatile Frame current;          // the frame whose markers the console output is fed to
+    private volatile boolean outOfStep;      // a resync failed: the next command resyncs first
+    private volatile Timed timed;            // the exec whose timeout the watchdog keeps
     private CompletableFuture<?> tail = CompletableFuture.completedFuture(null); // guarded by this
     private int queued;                                   // steps enqueued and not yet finished; guarded by this
     private final List<Held> held = new ArrayList<>();   // a person's keystrokes waiting for the queue to empty; guarded by this
     private int heldBytes;                                // guarded by this
+    private ScheduledFuture<?> watchdog;     // guarded by this
+    private long watchdogDue;                // on the console's clock; guarded by this
 
     /** A session whose commands return at most {@link NodeLimits#DEFAULT_EXEC_OUTPUT_CAP} bytes of output. */
     public ShellSession(ConsoleSession console) {
@@ -128,7 +139,7 @@ public final class ShellSession implements AutoCloseable {
         } catch (BadInputException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return enqueue(() -> (outOfStep ? sync(true) : CompletableFuture.<Void>completedFuture(null))
+        return enqueueHere(() -> (outOfStep ? sync(true) : CompletableFuture.<Void>completedFuture(null))
                 .thenCompose(v -> run(command, timeout, outputCap, console.clock().getAsLong(), false)));
     }
 
@@ -193,6 +204,36 @@ public final class ShellSession implements AutoCloseable {
     }
 
     /**
+     * Like {@link #enqueue}, but when nothing is queued or running the step starts at once on this
+     * thread instead of on the event loop, which then need not wake up to start it.
+     */
+    private <T> CompletableFuture<T> enqueueHere(Supplier<CompletableFuture<T>> step) {
+        CompletableFuture<T> turn = new CompletableFuture<>();
+        synchronized (this) {
+            if (!tail.isDone()) {
+                return enqueue(step);
+            }
+            tail = turn; // the queue is ours until the step is done
+            queued++;
+        }
+        turn.whenComplete((r, e) -> stepDone());
+        CompletableFuture<T> done;
+        try {
+            done = step.get();
+        } catch (RuntimeException e) {
+            done = CompletableFuture.failedFuture(e);
+        }
+        done.whenComplete((r, e) -> {
+            if (e != null) {
+                turn.completeExceptionally(e);
+            } else {
+                turn.complete(r);
+            }
+        });
+        return turn;
+    }
+
+    /**
      * Types {@code command} through the framing function. When the shell turns out not to have the
      * function (it was replaced since the last sync), the command has not run: the function is
      * installed again with a sync and the command typed once more ({@code reinstalled}).
@@ -200,13 +241,10 @@ public final class ShellSession implements AutoCloseable {
     private CompletableFuture<ExecResult> run(String command, Duration timeout, long outputCap, long started, boolean reinstalled) {
         Frame frame = begin(outputCap);
         CompletableFuture<ExecResult> result = new CompletableFuture<>();
-        ScheduledFuture<?> timer = loop.schedule(() -> timedOut(frame, started, result),
-                timeout.toNanos(), TimeUnit.NANOSECONDS);
         frame.done.whenComplete((parsed, failure) -> {
             if (failure instanceof CancellationException) {
                 return; // timed out: timedOut() completes the result after the resync
             }
-            timer.cancel(false);
             if (failure != null) {
                 result.completeExceptionally(failure);
             } else if (parsed.functionMissing()) {
@@ -216,8 +254,49 @@ public final class ShellSession implements AutoCloseable {
                         parsed.truncated(), parsed.droppedBytes()));
             }
         });
+        watch(new Timed(frame, started, console.clock().getAsLong() + timeout.toNanos(), result));
         send(frame, frame.framing.line(command).getBytes(StandardCharsets.UTF_8));
         return result;
+    }
+
+    /**
+     * Makes the watchdog keep {@code t}'s timeout. The watchdog's timer stays where it is when it is
+     * due no later than {@code t}: back-to-back commands with like timeouts schedule nothing, and
+     * scheduling from another thread would wake the event loop. Otherwise it is moved earlier.
+     */
+    private void watch(Timed t) {
+        timed = t;
+        synchronized (this) {
+            if (watchdog != null && watchdogDue - t.due <= 0) {
+                return; // it fires first, and then follows the command's own deadline
+            }
+            if (watchdog != null) {
+                watchdog.cancel(false);
+            }
+            arm(t.due);
+        }
+    }
+
+    private void arm(long due) { // holding this
+        watchdogDue = due;
+        watchdog = loop.schedule(this::watchdogFired, Math.max(0, due - console.clock().getAsLong()), TimeUnit.NANOSECONDS);
+    }
+
+    /** On the loop: times the exec out when it is due, follows it when it is not, and stops when none runs. */
+    private void watchdogFired() {
+        Timed t = timed;
+        boolean running = t != null && !t.frame.done.isDone();
+        long now = console.clock().getAsLong();
+        synchronized (this) {
+            if (running && now - t.due < 0) {
+                arm(t.due);
+                return;
+            }
+            watchdog = null;
+        }
+        if (running) {
+            timedOut(t.frame, t.started, t.result);
+        }
     }
 
     private void reinstall(String command, Duration timeout, long outputCap, long started, boolean reinstalled,
@@ -342,6 +421,10 @@ public final class ShellSession implements AutoCloseable {
 
     /** Keystrokes a person typed while commands ran, and the future of their typing. */
     private record Held(byte[] bytes, CompletableFuture<Void> typed) {
+    }
+
+    /** An exec in flight, for the watchdog: its frame, when it started and is due (console clock), its result. */
+    private record Timed(Frame frame, long started, long due, CompletableFuture<ExecResult> result) {
     }
 
     /** One framed line in flight: its parser, completed with it when the end marker arrives. */

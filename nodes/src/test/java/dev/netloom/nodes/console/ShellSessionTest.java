@@ -123,6 +123,44 @@ class ShellSessionTest {
     }
 
     @Test
+    void exec_whenAShortTimeoutFollowsALongOne_timesOutOnItsOwnDeadline() {
+        prepare();
+        CompletableFuture<ExecResult> quick = shell.exec("true", Duration.ofSeconds(60));
+        guest.answer(guest.typed(), "", 0);
+        assertThat(quick.join().ok()).isTrue();
+        CompletableFuture<ExecResult> slow = shell.exec("sleep 30", Duration.ofSeconds(1));
+        guest.typed();
+        node.advance(Duration.ofMillis(999));
+        assertThat(node.typed()).isEmpty();
+        node.advance(Duration.ofMillis(1));
+        FakeShell.Typed resync = guest.typed();
+        assertThat(resync.interrupt()).isTrue();
+        guest.answer(resync, "", 0);
+        assertThat(slow.join().timedOut()).isTrue();
+    }
+
+    @Test
+    void exec_whenALongTimeoutFollowsAShortOne_runsPastTheEarlierDeadline() {
+        prepare();
+        CompletableFuture<ExecResult> quick = shell.exec("true", Duration.ofSeconds(2));
+        guest.answer(guest.typed(), "", 0);
+        assertThat(quick.join().ok()).isTrue();
+        node.advance(Duration.ofSeconds(1));
+        CompletableFuture<ExecResult> slow = shell.exec("sleep 5", Duration.ofSeconds(10));
+        FakeShell.Typed cmd = guest.typed();
+        node.advance(Duration.ofSeconds(9)); // past the first command's deadline, before this one's
+        assertThat(node.typed()).isEmpty();
+        assertThat(slow).isNotDone();
+        node.advance(Duration.ofSeconds(1));
+        FakeShell.Typed resync = guest.typed();
+        assertThat(resync.interrupt()).isTrue();
+        guest.answer(resync, "", 0);
+        assertThat(slow.join().timedOut()).isTrue();
+        assertThat(slow.join().duration()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(cmd.command()).isEqualTo("sleep 5");
+    }
+
+    @Test
     void exec_whenResyncIsNeverAnswered_retriesThenReportsTimeout_andNextExecResyncsFirst() {
         prepare();
         CompletableFuture<ExecResult> stuck = shell.exec("trap '' INT; sleep 999", Duration.ofSeconds(1));
