@@ -71,10 +71,16 @@ public final class HostMemory {
      * What a node started as a fork of a template reserves: QEMU's own, its translation cache, and the
      * part of the template's RAM it writes, which becomes its own (a third, as for a merged guest);
      * the rest of its RAM stays the template's file, shared by every fork and reserved once per
-     * template (measured: a forked tiny node's PSS is 0.48 times a booted one's, docs/fork.md).
+     * template (measured: a forked tiny node's PSS is 0.48 times a booted one's, docs/fork.md). Its
+     * translation cache counts at a booted node's size ({@link QemuCommandLine#tcgCacheMiB}), not at the
+     * twice as large limit a fork is given ({@link QemuCommandLine#forkTcgCacheMiB}): the cache is
+     * resident only as far as it fills, a tiny fork fills about 18 MiB by READY, and its whole PSS was
+     * 35.6 MiB against the 68 reserved. Counting the limit (84 MiB per tiny fork) refused a lab of 256
+     * forks that takes 38 MiB per node (docs/benchmarks.md, scale); the headroom check before each
+     * start still reads what the host really has left.
      */
     public static long forkMiB(NodePlan n) {
-        return guestMiB(n.memoryMiB(), true) + QemuCommandLine.forkTcgCacheMiB(n.memoryMiB()) + QEMU_OVERHEAD_MIB;
+        return guestMiB(n.memoryMiB(), true) + QemuCommandLine.tcgCacheMiB(n.memoryMiB()) + QEMU_OVERHEAD_MIB;
     }
 
     static long guestMiB(int memoryMiB, boolean merged) {
