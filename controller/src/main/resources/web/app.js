@@ -82,6 +82,7 @@ function directions(l) {
     const [a, b] = l.members.map((m) => m.node);
     return [[a + '->' + b, a + '->' + b], [b + '->' + a, b + '->' + a]];
   }
+  if (l.kind === 'medium') return Object.keys(l.impairments).map((d) => [d, d]); // its pairs, "a->b"
   return l.members.map((m) => [m.node, l.name + '->' + m.node]);
 }
 
@@ -108,7 +109,7 @@ function linkRows(l) {
     const input = el('input', { size: 12, placeholder: 'delay=20ms', 'data-impairment': l.name, 'data-direction': dir });
     const upDown = el('button', { 'data-action': 'link-down', 'data-link': l.name, 'data-direction': dir });
     upDown.addEventListener('click', () => act(error, () => rpc.call('link.state', {
-      link: l.name, up: upDown.dataset.action === 'link-up', ...(l.kind === 'link' ? { direction: dir } : {}) }).then(updateLink)));
+      link: l.name, up: upDown.dataset.action === 'link-up', ...(l.kind !== 'lan' ? { direction: dir } : {}) }).then(updateLink)));
     const actions = el('div', { class: 'actions' },
       upDown, input,
       el('button', { onclick: () => act(error, () => rpc.call('link.set', { link: l.name, direction: dir, impairment: parseImpairment(input.value) }).then(updateLink)) }, 'set'),
@@ -145,7 +146,7 @@ function renderLinks() {
   for (const l of lab.links) {
     const made = linkRows(l);
     for (const [dir, { cells, upDown, counterKey }] of made.dirs) {
-      const state = l.kind === 'link' ? (l.state && l.state[dir]) || (l.up ? 'up' : 'down') : (l.up ? 'up' : 'down');
+      const state = l.kind !== 'lan' ? (l.state && l.state[dir]) || (l.up ? 'up' : 'down') : (l.up ? 'up' : 'down');
       cells.state.textContent = state;
       cells.state.className = 'state ' + state;
       cells.imp.textContent = Object.entries(l.impairments[dir] || {}).map(([k, v]) => k + ' ' + v).join(', ') || '—';

@@ -86,8 +86,10 @@ export function drawTopology(svg, nodes, links, counters, positions) {
       for (const m of l.members) {
         const p = at.get(m.node);
         g.append(svgEl('line', { x1: hub.x, y1: hub.y, x2: p.x, y2: p.y, class: 'dir ' + (l.up ? 'up' : 'down'), 'data-direction': m.node }));
-        title.push(describe(m.node, l.up ? 'up' : 'down', l.impairments[m.node], counters.get(l.name + '->' + m.node)));
+        if (l.kind !== 'medium') title.push(describe(m.node, l.up ? 'up' : 'down', l.impairments[m.node], counters.get(l.name + '->' + m.node)));
       }
+      // a medium's directions are its pairs: who hears whom, with what impairment
+      if (l.kind === 'medium') Object.keys(l.impairments).forEach((d) => title.push(describe(d, (l.state && l.state[d]) || 'up', l.impairments[d])));
       g.append(svgEl('rect', { x: hub.x - 9, y: hub.y - 9, width: 18, height: 18, class: 'lan' }));
       g.append(svgEl('text', { x: hub.x, y: hub.y - 14, class: 'link-label' }, l.name));
     }

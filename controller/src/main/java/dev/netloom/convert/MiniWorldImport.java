@@ -92,12 +92,8 @@ public final class MiniWorldImport {
         ObjectNode model = s.putObject("linkModel");
         linkModel(model);
         String mode = keys.choice(List.of("network", "backend", "connection_mode"), List.of("single", "multi"), "single");
-        if (mode.equals("single") && model.path("kind").asText().equals("range")) {
-            model.put("mode", "lan"); // MiniWorld's shared medium: one interface and one subnet, neighbours hear each other
-        } else if (mode.equals("single")) {
-            notes.add("network.backend.connection_mode \"single\": MiniWorld puts one interface of each node on a shared medium; netloom's"
-                    + " \"lan\" mode cannot shape each pair's own impairment there yet, so the " + model.path("kind").asText()
-                    + " model connects neighbours with point-to-point links, one subnet and one interface per pair (\"mode\": \"links\", docs/mobility.md)");
+        if (mode.equals("single")) {
+            model.put("mode", "lan"); // MiniWorld's shared medium: one interface and one subnet, neighbours hear each other (each pair shaped by its sender)
         }
         steps(s, count, files);
         addressing(s);

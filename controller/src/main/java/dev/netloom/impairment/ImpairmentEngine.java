@@ -45,6 +45,22 @@ public interface ImpairmentEngine {
     }
 
     /**
+     * What an interface needs before the first of the directions this engine shapes on it gets an
+     * impairment (a guest's qdisc tree for a medium's pairs); nothing for most engines.
+     */
+    default List<String> prepare(Target target) {
+        return List.of();
+    }
+
+    /**
+     * What takes {@link #prepare}'s work away once no direction this engine shapes on the interface
+     * has an impairment (it also clears the last one); empty when there is nothing to take away.
+     */
+    default List<String> release(Target target) {
+        return List.of();
+    }
+
+    /**
      * The commands that give {@code target} the impairment {@code imp} (replacing what it had;
      * {@link Impairment#NONE} removes it): tc batch lines for {@link Place#HOST}, shell commands for
      * {@link Place#GUEST}.

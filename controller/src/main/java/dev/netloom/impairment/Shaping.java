@@ -3,9 +3,11 @@ package dev.netloom.impairment;
 import dev.netloom.nodes.BadInputException;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
@@ -19,6 +21,8 @@ public final class Shaping {
 
     /** The engines, most preferred first: netem on the host needs nothing from the guest; TBF does rates only. */
     static final List<ImpairmentEngine> ENGINES = List.of(new HostNetem(), new GuestNetem(), new HostTbf());
+    /** A shared medium's pairs: only the sender's guest tells one neighbour's frames from another's. */
+    static final List<ImpairmentEngine> PAIR_ENGINES = List.of(new GuestPairNetem(), new PairUnshaped());
 
     /** Runs shell commands on a node's console, in order; throws, naming the command, when one fails. */
     public interface GuestShell {
@@ -45,6 +49,11 @@ public final class Shaping {
         Map<Target, ImpairmentEngine> engines = new LinkedHashMap<>();
         initial.forEach((target, imp) -> {
             ImpairmentEngine engine = engineFor(probes, target);
+            if (!engine.supports(imp) && target.pair()) {
+                throw new BadInputException("medium " + target.segment() + " (" + target.direction() + "): " + imp.describe() + " needs netem in node "
+                        + target.guestNode() + ", but its image has no guest netem (" + engine.limitation() + "); use an image with tc"
+                        + " and sch_netem (tiny) for node " + target.guestNode() + ", or a model without impairments (range, topology)");
+            }
             if (!engine.supports(imp)) {
                 throw new BadInputException("link " + target.segment() + " (" + target.direction() + "): " + imp.describe() + " needs netem (for "
                         + keys(engine.unsupported(imp)) + "), but the host kernel has no sch_netem and node " + target.guestNode()
@@ -58,7 +67,7 @@ public final class Shaping {
 
     /** The most preferred engine available for a direction (TBF is available everywhere). */
     static ImpairmentEngine engineFor(Probes probes, Target target) {
-        return ENGINES.stream().filter(e -> e.available(probes, target)).findFirst()
+        return (target.pair() ? PAIR_ENGINES : ENGINES).stream().filter(e -> e.available(probes, target)).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no impairment engine at all for " + target));
     }
 
@@ -82,9 +91,13 @@ public final class Shaping {
      */
     public List<String> guestCommands(String node) {
         List<String> out = new ArrayList<>();
+        Set<String> prepared = new HashSet<>();
         engines.forEach((target, engine) -> {
             Impairment imp = current.get(target);
             if (engine.place() == ImpairmentEngine.Place.GUEST && target.guestNode().equals(node) && !imp.isNone()) {
+                if (prepared.add(engine.name() + " " + target.guestDev())) {
+                    out.addAll(engine.prepare(target));
+                }
                 out.addAll(engine.commands(target, imp));
             }
         });
@@ -106,6 +119,10 @@ public final class Shaping {
     public Impairment set(Target target, Impairment change, GuestShell guest) {
         ImpairmentEngine engine = engine(target);
         Impairment merged = change.isNone() ? Impairment.NONE : current.get(target).merge(change);
+        if (!engine.supports(merged) && target.pair()) {
+            throw new BadInputException("medium " + target + ": " + merged.describe() + " cannot be shaped: " + engine.limitation()
+                    + ", and node " + target.guestNode() + "'s image has none; give node " + target.guestNode() + " an image with guest netem (tiny)");
+        }
         if (!engine.supports(merged)) {
             throw new BadInputException("link " + target + ": " + engine.name() + " shapes this direction and cannot apply "
                     + keys(engine.unsupported(merged)) + " (" + merged.describe() + "): " + engine.limitation()
@@ -114,7 +131,7 @@ public final class Shaping {
         merged.needingDelay().ifPresent(f -> {
             throw new BadInputException("link " + target + ": " + Impairment.delayNeeded(f));
         });
-        List<String> commands = engine.commands(target, merged);
+        List<String> commands = commands(target, engine, merged);
         if (engine.place() == ImpairmentEngine.Place.HOST) {
             host.tc(String.join("\n", commands) + "\n");
         } else {
@@ -122,6 +139,26 @@ public final class Shaping {
         }
         current.put(target, merged);
         return merged;
+    }
+
+    /**
+     * What takes a direction to {@code imp}: the engine's commands, after its {@link ImpairmentEngine#prepare}
+     * when no direction it shapes on that interface had an impairment, or its {@link ImpairmentEngine#release}
+     * instead when none will have one.
+     */
+    private List<String> commands(Target target, ImpairmentEngine engine, Impairment imp) {
+        boolean others = engines.entrySet().stream().anyMatch(e -> e.getValue() == engine && !e.getKey().equals(target)
+                && e.getKey().guestNode().equals(target.guestNode()) && e.getKey().guestDev().equals(target.guestDev())
+                && !current(e.getKey()).isNone());
+        if (imp.isNone() && !others && !engine.release(target).isEmpty()) {
+            return current(target).isNone() ? List.of() : engine.release(target);
+        }
+        List<String> out = new ArrayList<>();
+        if (!imp.isNone() && !others && current(target).isNone()) {
+            out.addAll(engine.prepare(target));
+        }
+        out.addAll(engine.commands(target, imp));
+        return out;
     }
 
     /** "corrupt, limit": field keys for messages. */

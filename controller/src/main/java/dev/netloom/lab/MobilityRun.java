@@ -7,27 +7,36 @@ import dev.netloom.mobility.World;
 import dev.netloom.nodes.BadInputException;
 import dev.netloom.scenario.Scenario;
 import dev.netloom.topology.SegmentPlan;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * The moving part of a lab with a link model: where the nodes are, which topology step is current,
  * and what each pair link has. A move or a step recomputes every link's quality with the model and
- * applies only the difference (state changes in one batch, then the impairments that changed). In
- * lan mode a pair's state is whether its two nodes are neighbours on the medium.
+ * applies only the difference (the impairments that changed, then the state changes in one batch). In
+ * lan mode a pair's state is whether its two nodes are neighbours on the medium, and its impairment
+ * is shaped by each of the two in its guest.
  */
 final class MobilityRun {
 
-    /** What a change did: the step now (0-based, -1 without steps) and how many links changed. */
     /** What a change did: the step now (0-based, -1 without steps), how many links (pairs of neighbours on a medium) changed. */
     record Change(int step, String stepName, int up, int down, int impaired, boolean medium) {
         String describe() {
             return (step < 0 ? "" : "step " + (step + 1) + " (" + stepName + "): ")
-                    + (medium ? up + " pair(s) of neighbours together, " + down + " apart"
+                    + (medium ? up + " pair(s) of neighbours together, " + down + " apart" + (impaired == 0 ? "" : ", " + impaired + " pair impairment(s) changed")
                     : up + " link(s) up, " + down + " down, " + impaired + " impairment(s) changed");
         }
+    }
+
+    /**
+     * One impairment a change sets: on a link ({@code direction} null: both ways), or on one direction
+     * of a medium's pair; {@code link} is the model's link or pair it comes from.
+     */
+    record Reshape(String link, String segment, String direction, Impairment impairment) {
     }
 
     private final Scenario.Mobility mobility;
@@ -83,7 +92,29 @@ final class MobilityRun {
     }
 
     private Map<String, LinkModel.Quality> qualities() {
-        return World.qualities(mobility.model(), mobility.pairs(), positions, step < 0 ? null : mobility.steps().get(step).connected());
+        return mobility.qualities(positions, step);
+    }
+
+    /**
+     * The impairments a change sets: for every link (or pair of neighbours on a medium, each way) that
+     * is up after it with an impairment other than the one the model gave it last ({@code applied}),
+     * the model's new one. A link that goes down keeps its impairment until it is up again. Pure.
+     */
+    static List<Reshape> reshapes(Scenario.Mobility mobility, Map<String, LinkModel.Quality> changed, Map<String, Impairment> applied) {
+        List<Reshape> out = new ArrayList<>();
+        for (World.Pair p : mobility.pairs()) {
+            LinkModel.Quality q = changed.get(p.link());
+            if (q == null || !q.up() || q.impairment().equals(applied.get(p.link()))) {
+                continue;
+            }
+            if (mobility.medium() == null) {
+                out.add(new Reshape(p.link(), p.link(), null, q.impairment()));
+            } else { // shaped by each sender, in its guest
+                out.add(new Reshape(p.link(), mobility.medium(), SegmentPlan.direction(p.a(), p.b()), q.impairment()));
+                out.add(new Reshape(p.link(), mobility.medium(), SegmentPlan.direction(p.b(), p.a()), q.impairment()));
+            }
+        }
+        return out;
     }
 
     private Change apply(Lab lab) {
@@ -96,15 +127,12 @@ final class MobilityRun {
             }
         });
         // impairments first for links coming up, so that they come up with their quality
-        int impaired = 0;
-        for (Map.Entry<String, LinkModel.Quality> e : changed.entrySet()) {
-            LinkModel.Quality q = e.getValue();
-            if (q.up() && !q.impairment().equals(applied.get(e.getKey())) && mobility.medium() == null) { // lan mode: no per-pair impairments (the loader refuses models with them)
-                lab.setImpairment(e.getKey(), null, q.impairment().isNone() ? Impairment.NONE : q.impairment());
-                applied.put(e.getKey(), q.impairment());
-                impaired++;
-            }
+        List<Reshape> reshapes = reshapes(mobility, changed, applied);
+        for (Reshape r : reshapes) {
+            lab.setImpairment(r.segment(), r.direction(), r.impairment());
+            applied.put(r.link(), r.impairment());
         }
+        int impaired = (int) reshapes.stream().map(Reshape::link).distinct().count();
         if (!states.isEmpty() && mobility.medium() != null) {
             Map<String, Boolean> directions = new LinkedHashMap<>();
             mobility.pairs().stream().filter(p -> states.containsKey(p.link())).forEach(p -> {

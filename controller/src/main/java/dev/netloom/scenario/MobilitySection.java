@@ -66,10 +66,6 @@ final class MobilitySection {
                 throw at.get("mode").error("unknown mode \"" + mode + "\"; modes are \"links\" (a link per pair) and \"lan\" (one shared medium)");
             }
             lan = mode.equals("lan");
-            if (lan && kind.equals("wifi-exponential")) {
-                throw at.get("mode").error("the \"wifi-exponential\" model gives each pair its own impairment, which netloom cannot shape on a shared medium yet;"
-                        + " use \"mode\": \"links\" with it, or the \"range\" or \"topology\" model in lan mode (docs/mobility.md)");
-            }
         }
         LinkModel model = switch (kind) {
             case "range" -> {

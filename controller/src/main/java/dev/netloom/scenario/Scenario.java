@@ -230,6 +230,16 @@ public record Scenario(
             pairs = List.copyOf(pairs);
             steps = List.copyOf(steps);
         }
+
+        /** Every pair's quality at {@code positions} in step {@code step} (0-based; -1 for a scenario without steps). */
+        public Map<String, LinkModel.Quality> qualities(Map<String, Position> at, int step) {
+            return World.qualities(model, pairs, at, step < 0 ? null : steps.get(step).connected());
+        }
+
+        /** Every pair's quality at the start: the starting positions, in the first step if there are steps. */
+        public Map<String, LinkModel.Quality> atStart() {
+            return qualities(positions, steps.isEmpty() ? -1 : 0);
+        }
     }
 
     /**

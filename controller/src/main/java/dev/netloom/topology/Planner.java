@@ -3,6 +3,8 @@ package dev.netloom.topology;
 import dev.netloom.scenario.AddressPlan;
 import dev.netloom.scenario.Cidr;
 import dev.netloom.impairment.Impairment;
+import dev.netloom.mobility.LinkModel;
+import dev.netloom.mobility.World;
 import dev.netloom.scenario.Scenario;
 import dev.netloom.scenario.ScenarioLoader;
 import dev.netloom.topology.SegmentPlan.Kind;
@@ -13,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -112,7 +115,8 @@ public final class Planner {
             for (int pos = 0; pos < s.members().size(); pos++) {
                 int n = topology.indexOf(s.members().get(pos));
                 int i = interfaceOf[s.index()][pos];
-                members.add(new Member(nodes.get(n), i, tap(n, i), text(cidrs, s.index(), pos), text(cidrs6, s.index(), pos)));
+                members.add(new Member(nodes.get(n), i, tap(n, i), text(cidrs, s.index(), pos), text(cidrs6, s.index(), pos),
+                        interfaces.get(n).get(i).mac()));
             }
             segmentPlans.add(new SegmentPlan(s.name(), s.index(), s.kind(), s.kind() == Kind.LAN ? bridge(s.index()) : null, members,
                     impairments(scenario, s)));
@@ -179,7 +183,18 @@ public final class Planner {
             Scenario.LinkDef link = scenario.links().get(s.index());
             map.put(SegmentPlan.direction(link.a().node(), link.b().node()), orNone(link.aToB()));
             map.put(SegmentPlan.direction(link.b().node(), link.a().node()), orNone(link.bToA()));
-        } else { // a LAN's or a medium's members
+        } else if (s.kind() == Kind.MEDIUM) { // its pairs, both ways, each with the model's impairment for it at the start
+            Map<String, LinkModel.Quality> start = scenario.mobility().atStart();
+            Map<String, Impairment> byPair = new HashMap<>();
+            for (World.Pair p : scenario.mobility().pairs()) {
+                LinkModel.Quality q = start.get(p.link());
+                byPair.put(World.key(p.a(), p.b()), q.up() ? q.impairment() : Impairment.NONE);
+                byPair.put(World.key(p.b(), p.a()), byPair.get(World.key(p.a(), p.b())));
+            }
+            for (String a : s.members()) { // in the order of SegmentPlan.pairDirections
+                s.members().stream().filter(b -> !b.equals(a)).forEach(b -> map.put(SegmentPlan.direction(a, b), byPair.get(World.key(a, b))));
+            }
+        } else { // a LAN's members
             Scenario.LanDef lan = scenario.lans().get(s.index() - scenario.links().size());
             s.members().forEach(m -> map.put(m, orNone(lan.impairment())));
         }

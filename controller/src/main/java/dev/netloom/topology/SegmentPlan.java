@@ -14,7 +14,8 @@ import java.util.Map;
  * by tc mirred redirects (no bridge), a LAN's taps by a bridge of its own.
  *
  * <p>Impairment keys: for a link "A->B" and "B->A" (node names, both always present, NONE when
- * unset); for a LAN the member's node name. Where a direction is shaped depends on the engine:
+ * unset); for a LAN the member's node name; for a medium its pairs, "A->B" for every two members
+ * (what A sends to B, shaped in A's guest by B's MAC). Where a direction is shaped depends on the engine:
  * the guest engine shapes the sender's ethN egress ({@link #guestMember}); the host engine shapes
  * the receiver's tap egress ({@link #hostTap}), because a frame from A to B reaches B through B's
  * tap's egress (redirected there from A's tap on a link, forwarded there by the bridge on a LAN).
@@ -36,8 +37,17 @@ public record SegmentPlan(String name, int index, Kind kind, String bridge, List
      */
     public enum Kind { LINK, LAN, MEDIUM }
 
-    /** One attached interface: the node, its ethN index, its tap and its addresses (CIDRs; each null without that family). */
-    public record Member(String node, int interfaceIndex, String tap, String address, String address6) {
+    /**
+     * One attached interface: the node, its ethN index, its tap, its addresses (CIDRs; each null
+     * without that family) and its MAC (what a medium's sender classifies its pairs by; null in plans
+     * made by hand that need none).
+     */
+    public record Member(String node, int interfaceIndex, String tap, String address, String address6, String mac) {
+
+        /** A member without a MAC. */
+        public Member(String node, int interfaceIndex, String tap, String address, String address6) {
+            this(node, interfaceIndex, tap, address, address6, null);
+        }
 
         /** A member with an IPv4 address only. */
         public Member(String node, int interfaceIndex, String tap, String address) {
@@ -103,11 +113,11 @@ public record SegmentPlan(String name, int index, Kind kind, String bridge, List
                 .orElseThrow(() -> new IllegalArgumentException(node + " is not on " + name));
     }
 
-    /** The member whose ethN egress the guest engine shapes for that direction: a link's sender, or the LAN member named. */
+    /** The member whose ethN egress the guest engine shapes for that direction: a link's or a medium pair's sender, or the LAN member named. */
     public Member guestMember(String direction) {
         return switch (kind) {
-            case LINK -> member(endsOf(direction)[0]);
-            case LAN, MEDIUM -> member(direction);
+            case LINK, MEDIUM -> member(endsOf(direction)[0]);
+            case LAN -> member(direction);
         };
     }
 
@@ -118,8 +128,8 @@ public record SegmentPlan(String name, int index, Kind kind, String bridge, List
      */
     public String hostTap(String direction) {
         return switch (kind) {
-            case LINK -> member(endsOf(direction)[1]).tap();
-            case LAN, MEDIUM -> member(direction).tap();
+            case LINK, MEDIUM -> member(endsOf(direction)[1]).tap();
+            case LAN -> member(direction).tap();
         };
     }
 
@@ -142,10 +152,18 @@ public record SegmentPlan(String name, int index, Kind kind, String bridge, List
         return out;
     }
 
-    /** That direction as the impairment engines shape it: where the guest and where the host would. */
+    /**
+     * That direction as the impairment engines shape it: where the guest and where the host would;
+     * for a medium's pair also the receiver, whose frames the sender's guest picks out by its MAC.
+     */
     public Target target(String direction) {
         Member guest = guestMember(direction);
-        return new Target(name, direction, guest.node(), guest.dev(), hostTap(direction));
+        Target.Peer peer = null;
+        if (kind == Kind.MEDIUM) {
+            Member to = member(endsOf(direction)[1]);
+            peer = new Target.Peer(to.mac(), members.indexOf(to));
+        }
+        return new Target(name, direction, guest.node(), guest.dev(), hostTap(direction), peer);
     }
 
     private String[] endsOf(String direction) {

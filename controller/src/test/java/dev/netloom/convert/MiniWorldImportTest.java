@@ -63,8 +63,9 @@ class MiniWorldImportTest {
                 .anyMatch(n -> n.startsWith("network.links.interfaces"))
                 .anyMatch(n -> n.startsWith("node_details.1.qemu.qemu_user_addition"))
                 .anyMatch(n -> n.contains("--boot-pattern 'procd: - init complete -.*' --prompt '(.*)root@OpenWrt.*[#]?'"))
-                .anyMatch(n -> n.startsWith("network.backend.connection_mode \"single\""))
+                .noneMatch(n -> n.startsWith("network.backend.connection_mode"))
                 .anyMatch(n -> n.startsWith("network.links.configuration.connectivity_check: not converted")); // nodes apart at the start
+        assertThat(s.at("/linkModel/mode").asText()).isEqualTo("lan"); // connection_mode "single" (the default), each pair shaped by its sender
         assertThat(s.has("checks")).isFalse();
     }
 
@@ -107,10 +108,14 @@ class MiniWorldImportTest {
     }
 
     @Test
-    void singleConnectionMode_withTheWifiModel_staysInPairs_andSaysWhy() {
+    void singleConnectionMode_withTheWifiModel_isTheSharedMedium() throws Exception {
         CoreImport.Result r = convert(MW.resolve("examples/batman_adv.json"), "tiny");
-        assertThat(r.scenario().at("/linkModel/mode").asText()).isEqualTo("links");
-        assertThat(r.notConverted()).anyMatch(n -> n.startsWith("network.backend.connection_mode \"single\"") && n.contains("cannot shape each pair's own impairment"));
+        assertThat(r.scenario().at("/linkModel/mode").asText()).isEqualTo("lan");
+        assertThat(r.scenario().at("/linkModel/kind").asText()).isEqualTo("wifi-exponential");
+        Scenario s = CoreImportTest.load(r);
+        assertThat(s.mobility().medium()).isEqualTo("medium");
+        assertThat(s.links()).isEmpty();
+        assertThat(r.notConverted()).noneMatch(n -> n.startsWith("network.backend.connection_mode"));
     }
 
     @Test

@@ -117,8 +117,6 @@ class MobilityLoadTest {
     void badInput_isNamedWithItsFix() {
         fails("{\"name\": \"t\", " + THREE + ", \"linkModel\": {\"kind\": \"radio\"}}", "/linkModel/kind", "unknown link model \"radio\"");
         fails("{\"name\": \"t\", " + THREE + ", \"linkModel\": {\"kind\": \"range\", \"mode\": \"hub\"}}", "/linkModel/mode", "modes are \"links\"");
-        fails("{\"name\": \"t\", " + THREE + ", \"linkModel\": {\"kind\": \"wifi-exponential\", \"mode\": \"lan\"}}", "/linkModel/mode",
-                "use \"mode\": \"links\" with it, or the \"range\" or \"topology\" model in lan mode");
         fails("{\"name\": \"t\", " + THREE + ", \"linkModel\": {\"kind\": \"range\", \"mode\": \"lan\"}, \"links\": [{\"between\": [\"a\", \"b\"]}]}",
                 "/links", "remove \"links\"");
         fails("{\"name\": \"t\", \"generate\": {\"topology\": \"line\", \"nodes\": 3}, \"linkModel\": {\"kind\": \"range\", \"mode\": \"lan\"}}",

@@ -91,6 +91,30 @@ public class MediumTest {
         assertThat(Reroute.commands(plan, Outages.NONE, alone, Set.of("medium")).get("a")).noneMatch(c -> c.startsWith("ip route replace"));
     }
 
+    /** a, b, c on a line under the WiFi model: a-b 12 m (k 3), b-c 8 m (k 2), a-c 20 m (k 5); d 40 m from everyone, apart. */
+    static final String WIFI = """
+            {"name": "wmed", "nodes": [{"name": "a", "position": {"x": 0, "y": 0}}, {"name": "b", "position": {"x": 12, "y": 0}},
+              {"name": "c", "position": {"x": 20, "y": 0}}, {"name": "d", "position": {"x": 60, "y": 0}}],
+             "addressing": {"pool": "10.7.0.0/16"}, "linkModel": {"kind": "wifi-exponential", "mode": "lan"}}""";
+
+    @Test
+    void wifiModel_givesEachPairOfTheMediumItsImpairmentAtTheStart_bothWays_andItsReceiversMac() {
+        Plan plan = Planner.plan(new ScenarioLoader(image -> true).load(WIFI, "wifi"));
+        SegmentPlan m = plan.segment("medium");
+        assertThat(m.impairments().keySet()).containsExactlyElementsOf(m.pairDirections()); // a medium's directions are its pairs
+        assertThat(m.impairments().get("a->b").describe()).isEqualTo("delay 8ms jitter 800us rate 6750kbit");
+        assertThat(m.impairments().get("b->a")).isEqualTo(m.impairments().get("a->b"));
+        assertThat(m.impairments().get("b->c").describe()).isEqualTo("delay 4ms jitter 400us rate 13500kbit");
+        assertThat(m.impairments().get("c->a").describe()).startsWith("delay 32ms jitter 3200us rate 1687");
+        assertThat(m.impairments().get("a->d").isNone()).isTrue(); // apart: nothing to shape
+        dev.netloom.impairment.Target ac = m.target("a->c");
+        assertThat(ac.guestNode()).isEqualTo("a");
+        assertThat(ac.guestDev()).isEqualTo("eth0");
+        assertThat(ac.hostTap()).isEqualTo(m.member("c").tap());
+        assertThat(ac.peer().mac()).isEqualTo(plan.node("c").interfaces().get(0).mac());
+        assertThat(ac.peer().index()).isEqualTo(2);
+    }
+
     @Test
     void dualStack_nonNeighboursGetIpv6HostRoutesToo() {
         Scenario s = new ScenarioLoader(image -> true).load(LINE.replace("\"pool\": \"10.7.0.0/16\"", "\"pool\": \"10.7.0.0/16\", \"pool6\": \"fd00:7::/48\""), "line");
