@@ -112,9 +112,12 @@ final class StatusCommand implements Callable<Integer> {
             }
             for (JsonNode l : m.path("links")) {
                 StringBuilder engines = new StringBuilder();
+                boolean medium = l.path("kind").asText().equals("medium");
                 for (Iterator<Map.Entry<String, JsonNode>> it = l.path("engines").fields(); it.hasNext(); ) {
                     Map.Entry<String, JsonNode> e = it.next();
-                    engines.append(' ').append(e.getKey()).append('=').append(e.getValue().asText());
+                    if (!medium || !e.getValue().asText().equals("none")) { // a medium has a direction per pair: those shaped only
+                        engines.append(' ').append(e.getKey()).append('=').append(e.getValue().asText());
+                    }
                 }
                 List<String> downOneWay = new ArrayList<>();
                 l.path("state").fields().forEachRemaining(e -> {

@@ -183,13 +183,21 @@ final class ChecksSection {
         SourceValue linkAt = f.require("link", "add \"link\": the link whose direction is measured");
         String link = refs.segmentRef(linkAt);
         LinkDef def = refs.link(link);
-        if (def == null) {
-            throw linkAt.error("\"" + link + "\" is a LAN; a fidelity check measures one direction of a link, pick a link");
+        boolean medium = def == null && refs.model != null && refs.model.lan() && link.equals(MobilitySection.MEDIUM);
+        if (def == null && !medium) {
+            throw linkAt.error("\"" + link + "\" is a LAN; a fidelity check measures one direction of a link (or of a pair on a shared medium), pick a link");
         }
-        List<String> both = List.of(def.a().node() + "->" + def.b().node(), def.b().node() + "->" + def.a().node());
-        SourceValue directionAt = f.require("direction", "add \"direction\": one of " + String.join(", ", both));
+        List<String> both = medium ? List.of() : List.of(def.a().node() + "->" + def.b().node(), def.b().node() + "->" + def.a().node());
+        SourceValue directionAt = f.require("direction", medium ? "add \"direction\": \"a->b\" for two nodes on the medium"
+                : "add \"direction\": one of " + String.join(", ", both));
         String direction = directionAt.text("a direction such as \"a->b\"");
-        if (!both.contains(direction)) {
+        if (medium) {
+            String[] ends = direction.split("->", 2);
+            if (ends.length != 2 || ends[0].equals(ends[1]) || !refs.nodeNames().contains(ends[0]) || !refs.nodeNames().contains(ends[1])) {
+                throw directionAt.error("unknown direction \"" + direction + "\" on the medium; a direction is \"a->b\" for two of its nodes ("
+                        + String.join(", ", refs.nodeNames().subList(0, Math.min(10, refs.nodeNames().size()))) + (refs.nodeNames().size() > 10 ? ", ..." : "") + ")");
+            }
+        } else if (!both.contains(direction)) {
             throw directionAt.error("unknown direction \"" + direction + "\" for link \"" + link + "\"; directions are " + String.join(", ", both));
         }
         Impairment expect = Impairment.NONE;

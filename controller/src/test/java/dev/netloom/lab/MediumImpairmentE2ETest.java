@@ -46,13 +46,13 @@ class MediumImpairmentE2ETest {
             // round trips are twice the pair's delay (jitter 10%), plus what the loaded guests take to answer
             double ab = minRtt(lab, "a", "10.7.0.2");
             double ac = minRtt(lab, "a", "10.7.0.3");
-            assertThat(ab).as("a->b->a, 2 x 8 ms").isBetween(14.4, 45.0);
+            assertThat(ab).as("a->b->a, 2 x 8 ms").isBetween(14.4, 55.0);
             assertThat(ac).as("a->c->a, 2 x 32 ms").isBetween(57.6, 120.0);
             assertThat(ac - ab).as("the two pairs differ by 2 x 24 ms").isGreaterThan(25.0);
 
             // a's ARP request is a broadcast, which leaves a unshaped; c's reply is unicast, delayed 32 ms: one way only
             double arp = minArping(lab, "a", "10.7.0.3");
-            assertThat(arp).as("broadcast request, delayed reply").isBetween(28.8, 50.0).isLessThan(ac - 15);
+            assertThat(arp).as("broadcast request, delayed reply").isBetween(28.8, 60.0).isLessThan(ac - 15);
             System.err.printf("medium pairs: least RTT a-b %.1f ms (model 16), a-c %.1f ms (model 64), ARP a-c %.1f ms (model 32)%n", ab, ac, arp);
 
             // c moves to a's other side, 8 m away: a-c 4 ms, b-c 20 m, 32 ms; a-b stays

@@ -40,6 +40,21 @@ class MobilityLoadTest {
     }
 
     @Test
+    void lanMode_takesTheWifiModel_andAFidelityCheckOnAPairOfTheMedium() {
+        Scenario s = load("{\"name\": \"t\", " + THREE + ", \"linkModel\": {\"kind\": \"wifi-exponential\", \"mode\": \"lan\"},"
+                + " \"checks\": [{\"fidelity\": {\"link\": \"medium\", \"direction\": \"b->a\"}}]}");
+        assertThat(s.mobility().medium()).isEqualTo("medium");
+        assertThat(s.mobility().model()).isEqualTo(LinkModel.WifiExponential.DEFAULT);
+        assertThat(s.checks()).singleElement().satisfies(c -> assertThat(((Check.Fidelity) c.spec()).direction()).isEqualTo("b->a"));
+        fails("{\"name\": \"t\", " + THREE + ", \"linkModel\": {\"kind\": \"wifi-exponential\", \"mode\": \"lan\"},"
+                + " \"checks\": [{\"fidelity\": {\"link\": \"medium\", \"direction\": \"a->z\"}}]}", "/checks/0/fidelity/direction",
+                "\"a->b\" for two of its nodes (a, b, c)");
+        fails("{\"name\": \"t\", " + THREE + ", \"linkModel\": {\"kind\": \"wifi-exponential\", \"mode\": \"lan\"},"
+                + " \"checks\": [{\"fidelity\": {\"link\": \"medium\", \"direction\": \"a->a\"}}]}", "/checks/0/fidelity/direction",
+                "unknown direction \"a->a\" on the medium");
+    }
+
+    @Test
     void wifiModel_givesLinksTheirImpairment_andListedLinksKeepTheirAddresses() {
         Scenario s = load("{\"name\": \"t\", " + THREE + ", \"linkModel\": {\"kind\": \"wifi-exponential\"},"
                 + " \"links\": [{\"name\": \"ab\", \"endpoints\": [{\"node\": \"a\", \"address\": \"10.9.0.1/24\"}, {\"node\": \"b\", \"address\": \"10.9.0.2/24\"}]}]}");
