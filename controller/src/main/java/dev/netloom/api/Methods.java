@@ -152,7 +152,7 @@ final class Methods {
             } catch (RuntimeException e) {
                 f = CompletableFuture.failedFuture(e);
             }
-            each.put(n, f.handle((r, e) -> e == null ? execJson(r) : errorJson(RpcHandler.toApiException(e))));
+            each.put(n, f.handle((r, e) -> e == null ? execJson(r) : errorJson(RpcMessages.toApiException(e))));
         }
         return CompletableFuture.allOf(each.values().toArray(CompletableFuture[]::new)).thenApply(v -> {
             ObjectNode out = MAPPER.createObjectNode();
@@ -169,10 +169,10 @@ final class Methods {
                 .thenApply(Function.identity())
                 .orTimeout(guardMillis, TimeUnit.MILLISECONDS)
                 .exceptionallyCompose(e -> CompletableFuture.failedFuture(
-                        RpcHandler.unwrap(e) instanceof java.util.concurrent.TimeoutException
+                        RpcMessages.unwrap(e) instanceof java.util.concurrent.TimeoutException
                                 ? new ApiException(ApiException.TIMEOUT, "node " + node + ": no answer " + guardMillis
                                 + " ms after the command was queued (its timeout was " + timeout.toMillis() + " ms)")
-                                : RpcHandler.unwrap(e)));
+                                : RpcMessages.unwrap(e)));
     }
 
     static ObjectNode execJson(ExecResult r) {
