@@ -44,9 +44,20 @@ final class NodeSetup {
         return CONFIG_TIMEOUT.plus(PER_BYTE.multipliedBy(command.length()));
     }
 
-    /** Why a configuration command failed, "timed out after N s" rather than its exit code -1 when it did not finish. */
+    /** Why a configuration command failed, "did not finish within N s" rather than its exit code -1 when it did not finish. */
     static String failure(ExecResult r, String command) {
         return r.timedOut() ? "did not finish within " + timeoutFor(command).toSeconds() + " s (the host may be overloaded: fewer nodes, or fewer other jobs)"
+                : "exited " + r.exitCode();
+    }
+
+    /**
+     * Why one of the scenario's commands failed: a command that ran out of its time says so (its exit
+     * code is -1 then) and how to wait longer, since waiting for the network is what such commands
+     * tend to do.
+     */
+    static String commandFailure(ExecResult r, Duration timeout) {
+        return r.timedOut() ? "did not finish within " + timeout.toSeconds() + " s, the most a node's command may run (to wait for"
+                + " something that takes longer, such as a routing protocol converging, give a check \"within\")"
                 : "exited " + r.exitCode();
     }
 
@@ -119,9 +130,10 @@ final class NodeSetup {
         }
         for (String c : n.commands()) {
             ExecResult r = node.exec(c, QemuNode.DEFAULT_EXEC_TIMEOUT);
-            events.accept(LabEvent.of(LabEvent.Kind.EXEC, n.name(), "`" + c + "` exited " + r.exitCode()));
+            String how = commandFailure(r, QemuNode.DEFAULT_EXEC_TIMEOUT);
+            events.accept(LabEvent.of(LabEvent.Kind.EXEC, n.name(), "`" + c + "` " + how));
             if (r.exitCode() != 0) {
-                throw new NetloomException("command on node " + n.name() + " failed: `" + c + "` exited " + r.exitCode() + ": " + r.output().strip());
+                throw new NetloomException("command on node " + n.name() + " failed: `" + c + "` " + how + ": " + r.output().strip());
             }
         }
         events.accept(LabEvent.of(LabEvent.Kind.NODE_CONFIGURED, n.name(), "configured (" + found.describe() + "): boot slot after "
