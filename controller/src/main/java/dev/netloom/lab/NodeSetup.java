@@ -46,20 +46,17 @@ final class NodeSetup {
 
     /** Why a configuration command failed, "did not finish within N s" rather than its exit code -1 when it did not finish. */
     static String failure(ExecResult r, String command) {
-        return r.timedOut() ? "did not finish within " + timeoutFor(command).toSeconds() + " s (the host may be overloaded: fewer nodes, or fewer other jobs)"
-                : "exited " + r.exitCode();
+        return failure(r, timeoutFor(command), "the host may be overloaded: fewer nodes, or fewer other jobs");
     }
 
-    /**
-     * Why one of the scenario's commands failed: a command that ran out of its time says so (its exit
-     * code is -1 then) and how to wait longer, since waiting for the network is what such commands
-     * tend to do.
-     */
-    static String commandFailure(ExecResult r, Duration timeout) {
-        return r.timedOut() ? "did not finish within " + timeout.toSeconds() + " s, the most a node's command may run (to wait for"
-                + " something that takes longer, such as a routing protocol converging, give a check \"within\")"
-                : "exited " + r.exitCode();
+    /** Why a command failed: its exit code, or, when it ran out of {@code timeout} (exit code -1 then), that it did, and {@code hint}. */
+    static String failure(ExecResult r, Duration timeout, String hint) {
+        return r.timedOut() ? "did not finish within " + timeout.toSeconds() + " s (" + hint + ")" : "exited " + r.exitCode();
     }
+
+    /** Said when one of the scenario's commands runs out of time: waiting for the network is what such commands tend to do. */
+    static final String COMMAND_HINT = "the most a node's command may run; to wait for something that takes longer, such as a routing"
+            + " protocol converging, give a check \"within\"";
 
     private final Plan plan;
     private final Supplier<Shaping> shaping;
@@ -130,7 +127,7 @@ final class NodeSetup {
         }
         for (String c : n.commands()) {
             ExecResult r = node.exec(c, QemuNode.DEFAULT_EXEC_TIMEOUT);
-            String how = commandFailure(r, QemuNode.DEFAULT_EXEC_TIMEOUT);
+            String how = failure(r, QemuNode.DEFAULT_EXEC_TIMEOUT, COMMAND_HINT);
             events.accept(LabEvent.of(LabEvent.Kind.EXEC, n.name(), "`" + c + "` " + how));
             if (r.exitCode() != 0) {
                 throw new NetloomException("command on node " + n.name() + " failed: `" + c + "` " + how + ": " + r.output().strip());
