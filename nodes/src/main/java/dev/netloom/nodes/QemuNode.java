@@ -201,12 +201,7 @@ public final class QemuNode implements AutoCloseable {
 
     /** Like {@link #exec(String, Duration)}, returning at most {@code outputCap} bytes of output (the result says when it cut). */
     public ExecResult exec(String command, Duration timeout, long outputCap) {
-        CompletableFuture<ExecResult> result = execAsync(command, timeout, outputCap);
-        ConsoleSession c = console();
-        if (c != null) {
-            c.readWhile(result, timeout.plusSeconds(30)); // the answer wakes this thread, not the console's loop
-        }
-        return Futures.await(result, timeout.plusSeconds(30), "running a command on " + name(),
+        return Futures.await(execAsync(command, timeout, outputCap), timeout.plusSeconds(30), "running a command on " + name(),
                 "node " + name() + ": the console did not come back after a command timed out");
     }
 

@@ -54,8 +54,6 @@ public final class ConsoleSession implements AutoCloseable {
     private static final AttributeKey<ConsoleSession> SESSION = AttributeKey.valueOf("netloom.console");
     /** QEMU creates its socket a moment after it starts; retry this often until the budget is spent. */
     private static final long RETRY_MILLIS = 25;
-    /** Which transport {@link #connect} makes: the JDK one ({@link SocketConsole}) unless {@code netloom.consoleTransport=netty}. */
-    private static final boolean SOCKET_TRANSPORT = !"netty".equals(System.getProperty("netloom.consoleTransport"));
 
     private final Channel channel;
     private final LongSupplier clock;
@@ -65,8 +63,6 @@ public final class ConsoleSession implements AutoCloseable {
     private final Object writeLock = new Object();
     /** The socket, written directly by senders; null over channels without one (tests). */
     private final DirectWriter direct;
-    /** The JDK transport instead of {@code channel} ({@link SocketConsole}); null over a Netty channel. */
-    private final SocketConsole socket;
     private int channelWrites;  // writes handed to the channel and not yet done; guarded by writeLock
     private boolean closing;    // set before the channel closes, for good; guarded by writeLock
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
@@ -85,46 +81,10 @@ public final class ConsoleSession implements AutoCloseable {
     /** A session whose transcript is rotated at {@code transcriptCap} bytes (see {@link TranscriptHandler}). */
     public ConsoleSession(Channel channel, Path transcript, long transcriptCap, LongSupplier clock) {
         this.channel = channel;
-        this.socket = null;
         this.clock = clock;
         this.lastOutputNanos = clock.getAsLong();
         this.direct = channel instanceof UnixChannel unix ? new DirectWriter(unix) : null;
         initPipeline(channel.pipeline(), transcript, transcriptCap, new Fanout(), this::closeChannel);
-    }
-
-    /** A session over the JDK transport, whose callers read their own answers ({@link #readWhile}). */
-    private ConsoleSession(SocketConsole socket, Path transcript, long transcriptCap) {
-        this.channel = null;
-        this.socket = socket;
-        this.clock = System::nanoTime;
-        this.lastOutputNanos = clock.getAsLong();
-        this.direct = null;
-        Fanout fanout = new Fanout();
-        Transcript file = transcript == null ? null : new Transcript(transcript, transcriptCap);
-        socket.start(new SocketConsole.Sink() {
-            @Override
-            public void onData(byte[] chunk) {
-                if (file != null) {
-                    file.write(chunk);
-                }
-                fanout.onData(chunk);
-            }
-
-            @Override
-            public void onBatchEnd() {
-                if (file != null) {
-                    file.flush();
-                }
-            }
-
-            @Override
-            public void onClose() {
-                if (file != null) {
-                    file.close();
-                }
-                fanout.onClose();
-            }
-        });
     }
 
     /** The whole console pipeline, in order: bytes out of buffers, transcript, then the session. */
@@ -156,9 +116,6 @@ public final class ConsoleSession implements AutoCloseable {
     /** Like {@link #connect(Path, Path, EventLoopGroup, Duration)}, rotating the transcript at {@code transcriptCap} bytes. */
     public static CompletableFuture<ConsoleSession> connect(Path socket, Path transcript, long transcriptCap, EventLoopGroup group,
                                                             Duration connectBudget) {
-        if (SOCKET_TRANSPORT) {
-            return SocketConsole.connect(socket, connectBudget).thenApply(s -> new ConsoleSession(s, transcript, transcriptCap));
-        }
         requireEpoll();
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
@@ -247,9 +204,6 @@ public final class ConsoleSession implements AutoCloseable {
      * channel, the rest (what the socket did not take at once) through the channel, in order.
      */
     CompletableFuture<Void> write(byte[] bytes) {
-        if (socket != null) {
-            return socket.write(bytes);
-        }
         ChannelFuture queued;
         synchronized (writeLock) {
             if (closing) {
@@ -293,10 +247,6 @@ public final class ConsoleSession implements AutoCloseable {
 
     /** Closes the channel, after making sure no sender writes its socket any more. */
     private void closeChannel() {
-        if (socket != null) {
-            socket.close();
-            return;
-        }
         synchronized (writeLock) {
             closing = true;
         }
@@ -340,27 +290,7 @@ public final class ConsoleSession implements AutoCloseable {
 
     /** The event loop the console's bytes arrive on; timers about this console belong here. */
     public EventLoop eventLoop() {
-        return socket != null ? socket.loop() : channel.eventLoop();
-    }
-
-    /**
-     * Lets the calling thread read the console itself until {@code done} completes (or {@code limit}
-     * passes), so that the answer wakes this thread and no other: on the JDK transport, off the
-     * console's loop, while no other caller reads. Elsewhere it returns at once and the loop reads.
-     */
-    public void readWhile(CompletableFuture<?> done, Duration limit) {
-        if (socket != null) {
-            socket.readWhile(done, System.nanoTime() + limit.toNanos());
-        }
-    }
-
-    /** Runs {@code action} while no thread hands console bytes to the readers (a timer's work on what they feed). */
-    void exclusive(Runnable action) {
-        if (socket != null) {
-            socket.exclusive(action);
-        } else {
-            action.run(); // the loop reads and runs timers on one thread
-        }
+        return channel.eventLoop();
     }
 
     /** Completes when the console has closed and its transcript is flushed. */
@@ -379,9 +309,6 @@ public final class ConsoleSession implements AutoCloseable {
 
     /** The socket path, for messages. */
     public String name() {
-        if (socket != null) {
-            return socket.name();
-        }
         Object address = channel.remoteAddress();
         return address == null ? channel.toString() : address.toString();
     }

@@ -33,9 +33,7 @@ import java.util.function.Supplier;
  * (issue 13). Its timeout is kept by one timer per session that is moved, not replaced, so that such an
  * exec schedules nothing either. Everything else (queued commands, resyncs, the answer) runs on the
  * console's event loop; the fields a starting exec and the loop share are volatile, and the queue
- * keeps two commands from ever starting at once. On the JDK transport a waiting caller may read the
- * answer itself ({@link ConsoleSession#readWhile}); the timers then run {@link ConsoleSession#exclusive}ly
- * of that reading, so that a frame is fed or timed out by one thread at a time.
+ * keeps two commands from ever starting at once.
  */
 public final class ShellSession implements AutoCloseable {
 
@@ -169,7 +167,7 @@ public final class ShellSession implements AutoCloseable {
     @Override
     public void close() {
         attachment.close();
-        loop.execute(() -> console.exclusive(() -> fail(new NetloomException("shell session on console " + console.name() + " closed"))));
+        loop.execute(() -> fail(new NetloomException("shell session on console " + console.name() + " closed")));
         synchronized (this) {
             held.forEach(h -> h.typed().completeExceptionally(new NetloomException("console " + console.name() + " closed")));
             held.clear();
@@ -281,8 +279,7 @@ public final class ShellSession implements AutoCloseable {
 
     private void arm(long due) { // holding this
         watchdogDue = due;
-        watchdog = loop.schedule(() -> console.exclusive(this::watchdogFired), Math.max(0, due - console.clock().getAsLong()),
-                TimeUnit.NANOSECONDS);
+        watchdog = loop.schedule(this::watchdogFired, Math.max(0, due - console.clock().getAsLong()), TimeUnit.NANOSECONDS);
     }
 
     /** On the loop: times the exec out when it is due, follows it when it is not, and stops when none runs. */
@@ -350,12 +347,12 @@ public final class ShellSession implements AutoCloseable {
 
     private void syncAttempt(boolean interrupt, int attempt, Duration wait, CompletableFuture<Void> synced) {
         Frame frame = begin(SYNC_OUTPUT_CAP);
-        ScheduledFuture<?> timer = loop.schedule(() -> console.exclusive(() -> {
+        ScheduledFuture<?> timer = loop.schedule(() -> {
             if (frame.done.cancel(false)) {
                 current = null;
                 nextSyncAttempt(interrupt, attempt, synced);
             }
-        }), wait.toNanos(), TimeUnit.NANOSECONDS);
+        }, wait.toNanos(), TimeUnit.NANOSECONDS);
         frame.done.whenComplete((parsed, failure) -> {
             if (failure instanceof CancellationException) {
                 return; // the timer above took over
