@@ -4,6 +4,7 @@ import dev.netloom.capture.CaptureTap;
 import dev.netloom.capture.LinkCapture;
 import dev.netloom.nodes.Install;
 import dev.netloom.fabric.Fabric;
+import dev.netloom.guest.HostsFile;
 import dev.netloom.impairment.HostNetem;
 import dev.netloom.impairment.Impairment;
 import dev.netloom.impairment.Probes;
@@ -215,6 +216,7 @@ public final class Lab implements LabActions, AutoCloseable {
         boolean merged = MemoryMerging.host().decide(scenario.ksm()).merges();
         HostMemory.requirePossible(here, merged, forks.labMiB(here, merged)); // what this host could never run, refused before anything exists
         claim();
+        creating(() -> HostsFile.write(paths.hosts(), plan.hosts())); // every QEMU of the lab hands it to its guest (specOf)
         for (Arch a : arches) {
             if (a.accel(accel) != accel) {
                 event(LabEvent.Kind.LAB, name(), a + " nodes run under TCG (software emulation): KVM runs only the host's own architecture");
@@ -312,7 +314,8 @@ public final class Lab implements LabActions, AutoCloseable {
      */
     private NodeSpec specOf(NodePlan n, ImageManifest manifest) {
         return new NodeSpec(n.name(), manifest, images.dir(n.image()), manifest.arch().accel(accel), n.cpus(), n.memoryMiB(), n.nics(),
-                fabric == null ? null : fabric.netns(), List.of(), null, null, 1).withMemoryMerging(scenario.ksm()); // KSM unwanted: mem-merge=off
+                fabric == null ? null : fabric.netns(), List.of(), null, null, 1).withMemoryMerging(scenario.ksm()) // KSM unwanted: mem-merge=off
+                .withFirmware(List.of(new NodeSpec.FirmwareFile(HostsFile.FIRMWARE_NAME, paths.hosts())));
     }
 
     private QemuNode startNode(NodePlan n, ImageManifest manifest) {
