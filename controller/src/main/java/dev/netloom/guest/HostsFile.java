@@ -25,12 +25,6 @@ public final class HostsFile {
     public static final String FIRMWARE_NAME = "opt/dev.netloom/hosts";
     /** Where the guest's qemu_fw_cfg driver shows it. */
     static final String RAW = "/sys/firmware/qemu_fw_cfg/by_name/" + FIRMWARE_NAME + "/raw";
-    /**
-     * The driver's directory; binding its device again makes it list QEMU's files again. A fork's guest
-     * listed them in its template, whose QEMU had no hosts file (or another lab's), and the driver keeps
-     * what it listed, sizes included, until then.
-     */
-    static final String DRIVER = "/sys/bus/platform/drivers/fw_cfg";
     /** Keeps each typed /etc/hosts command well below the 4095-character line limit of a serial tty. */
     private static final int CHUNK = 1000;
 
@@ -54,23 +48,19 @@ public final class HostsFile {
     }
 
     /**
-     * What rewrites node {@code self}'s /etc/hosts: with {@code firmware}, one command that binds the
-     * fw_cfg driver again and writes the loopback lines and the lab's file; without, the lines typed
-     * ({@link #typed}).
+     * What rewrites node {@code self}'s /etc/hosts: with {@code firmware}, one command that writes the
+     * loopback lines and copies the lab's file; without, the lines typed ({@link #typed}). (A fork's
+     * guest lists its own QEMU's firmware files once its image kind's fork identity has run: TinyKind.)
      */
     public static List<String> commands(String self, Map<String, List<String>> hosts, boolean firmware) {
         return firmware ? List.of(fromFirmware(self, hosts)) : typed(self, hosts);
     }
 
-    /**
-     * In the fw_cfg driver's directory, each entry that has a driver link (its devices) unbound and bound
-     * again, then the loopback lines echoed and the lab's file copied into /etc/hosts. Terse, since
-     * every byte goes through the emulated UART; names and addresses need no quotes.
-     */
+    /** {@code { echo LOOPBACK-LINE;...;cat RAW;}>/etc/hosts}: terse, since every byte goes through the emulated UART; names and addresses need no quotes. */
     static String fromFirmware(String self, Map<String, List<String>> hosts) {
         StringBuilder own = new StringBuilder();
         loopbackLines(self, hosts).forEach(l -> own.append("echo ").append(l).append(';'));
-        return "(cd " + DRIVER + "&&for d in */driver;do d=${d%/*};echo $d>unbind&&echo $d>bind||exit;done)&&{ " + own + "cat " + RAW + ";}>/etc/hosts";
+        return "{ " + own + "cat " + RAW + ";}>/etc/hosts";
     }
 
     /**
