@@ -175,7 +175,29 @@ final class RunCommand implements Callable<Integer> {
         if (failure != null) {
             throw failure;
         }
-        return runs.size() == o.repeat() && runs.stream().allMatch(RunRecord::ok) ? 0 : 1;
+        boolean passed = runs.size() == o.repeat() && runs.stream().allMatch(RunRecord::ok);
+        if (!passed) {
+            sayFailures(scenario.name(), runs, o.repeat());
+        }
+        return passed ? 0 : 1;
+    }
+
+    /** The most failures said on stderr for one run: a failed `ping all` of many nodes fails a check per pair. */
+    static final int MAX_FAILURES_SAID = 20;
+
+    /**
+     * Says on stderr which checks and timeline events failed and why, so that a failed run explains its
+     * exit code 1 also where only stderr is kept (stdout has the whole table, or the JSON document).
+     */
+    static void sayFailures(String lab, List<RunRecord> runs, int repeat) {
+        for (RunRecord r : runs) {
+            List<String> failed = r.failures();
+            String prefix = lab + ": " + (repeat > 1 ? "run " + r.number() + "/" + repeat + ": " : "");
+            failed.stream().limit(MAX_FAILURES_SAID).forEach(f -> Say.line(prefix + f));
+            if (failed.size() > MAX_FAILURES_SAID) {
+                Say.line(prefix + "and " + (failed.size() - MAX_FAILURES_SAID) + " more failures (the summary lists them all)");
+            }
+        }
     }
 
     /** One run's record, and whether `netloom down` or a signal ended it early. */

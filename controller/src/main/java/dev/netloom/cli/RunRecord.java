@@ -72,6 +72,18 @@ record RunRecord(int number, String error, Instant started, Duration upTime, Lis
         return error == null && checks.stream().allMatch(Checks.Result::ok) && timeline.stream().allMatch(Timeline.Played::ok);
     }
 
+    /**
+     * The checks and timeline events that failed, a line for each, for people: "check ping r1->r3 failed:
+     * no reply", "timeline event at 5 s (link r1-r2 down) failed: ..." ({@link #error} is said where it happens).
+     */
+    List<String> failures() {
+        List<String> out = new ArrayList<>();
+        allChecks().stream().filter(c -> !c.ok()).forEach(c -> out.add("check " + c.name() + " failed: " + c.detail().replaceFirst("^FAIL ", "")));
+        timeline.stream().filter(p -> !p.ok() && p.checks().isEmpty()).forEach(p -> out.add("timeline event at "
+                + Checks.number(p.planned().toMillis() / 1000.0) + " s (" + p.what() + ") failed" + (p.detail().isEmpty() ? "" : ": " + p.detail())));
+        return out;
+    }
+
     /** The results of "checks", then those of the timeline's check events, in the order they ran. */
     List<Checks.Result> allChecks() {
         List<Checks.Result> all = new ArrayList<>(checks);

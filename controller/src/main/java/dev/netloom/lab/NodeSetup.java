@@ -45,11 +45,19 @@ final class NodeSetup {
         return CONFIG_TIMEOUT.plus(PER_BYTE.multipliedBy(command.length()));
     }
 
-    /** Why a configuration command failed, "timed out after N s" rather than its exit code -1 when it did not finish. */
+    /** Why a configuration command failed, "did not finish within N s" rather than its exit code -1 when it did not finish. */
     static String failure(ExecResult r, String command) {
-        return r.timedOut() ? "did not finish within " + timeoutFor(command).toSeconds() + " s (the host may be overloaded: fewer nodes, or fewer other jobs)"
-                : "exited " + r.exitCode();
+        return failure(r, timeoutFor(command), "the host may be overloaded: fewer nodes, or fewer other jobs");
     }
+
+    /** Why a command failed: its exit code, or, when it ran out of {@code timeout} (exit code -1 then), that it did, and {@code hint}. */
+    static String failure(ExecResult r, Duration timeout, String hint) {
+        return r.timedOut() ? "did not finish within " + timeout.toSeconds() + " s (" + hint + ")" : "exited " + r.exitCode();
+    }
+
+    /** Said when one of the scenario's commands runs out of time: waiting for the network is what such commands tend to do. */
+    static final String COMMAND_HINT = "the most a node's command may run; to wait for something that takes longer, such as a routing"
+            + " protocol converging, give a check \"within\"";
 
     private final Plan plan;
     private final Supplier<Shaping> shaping;
@@ -125,9 +133,10 @@ final class NodeSetup {
         }
         for (String c : n.commands()) {
             ExecResult r = exec(node, c, QemuNode.DEFAULT_EXEC_TIMEOUT, typed);
-            events.accept(LabEvent.of(LabEvent.Kind.EXEC, n.name(), "`" + c + "` exited " + r.exitCode()));
+            String how = failure(r, QemuNode.DEFAULT_EXEC_TIMEOUT, COMMAND_HINT);
+            events.accept(LabEvent.of(LabEvent.Kind.EXEC, n.name(), "`" + c + "` " + how));
             if (r.exitCode() != 0) {
-                throw new NetloomException("command on node " + n.name() + " failed: `" + c + "` exited " + r.exitCode() + ": " + r.output().strip());
+                throw new NetloomException("command on node " + n.name() + " failed: `" + c + "` " + how + ": " + r.output().strip());
             }
         }
         events.accept(LabEvent.of(LabEvent.Kind.NODE_CONFIGURED, n.name(), "configured (" + found.describe() + "): boot slot after "

@@ -167,4 +167,36 @@ class ResultsTest {
                 .containsPattern("fidelity a-b a->b\\s+delay\\s+20.1\\s+19.8\\s+20.4\\s+2  ms")
                 .contains("2 of 2 runs, 1 passed, 1 failed");
     }
+
+    @Test
+    void failures_nameEachFailedCheckAndTimelineEvent_andWhy() {
+        Checks.Result noReply = new Checks.Result("ping r1->r3", "ping", false, "FAIL no reply: 0 of 3 received", List.of(), T0, Duration.ZERO, 1);
+        Timeline.Played cut = new Timeline.Played(Duration.ofMillis(5000), Duration.ofMillis(5100), "link r1-r2 down", false, "no such link", List.of());
+        RunRecord r = new RunRecord(1, null, T0, Duration.ofSeconds(1), List.of(), List.of(), List.of(result("ping a->b", "ping", true, T0), noReply),
+                T0, List.of(cut), false, null, null);
+        assertThat(r.failures()).containsExactly("check ping r1->r3 failed: no reply: 0 of 3 received",
+                "timeline event at 5 s (link r1-r2 down) failed: no such link");
+        assertThat(run(1, 20.4, true).failures()).isEmpty();
+    }
+
+    @Test
+    void sayFailures_onStderr_namesTheRunAndStopsAfterTwenty() {
+        List<Checks.Result> many = new ArrayList<>();
+        for (int i = 0; i < RunCommand.MAX_FAILURES_SAID + 5; i++) {
+            many.add(result("ping a->n" + i, "ping", false, T0));
+        }
+        RunRecord r = new RunRecord(2, null, T0, Duration.ofSeconds(1), List.of(), List.of(), many, null, List.of(), false, null, null);
+        PrintStream old = System.err;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try {
+            System.setErr(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+            RunCommand.sayFailures("ckres", List.of(run(1, 20.4, true), r), 3);
+        } finally {
+            System.setErr(old);
+        }
+        List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
+        assertThat(lines).hasSize(RunCommand.MAX_FAILURES_SAID + 1)
+                .startsWith("netloom: ckres: run 2/3: check ping a->n0 failed: it broke")
+                .endsWith("netloom: ckres: run 2/3: and 5 more failures (the summary lists them all)");
+    }
 }
