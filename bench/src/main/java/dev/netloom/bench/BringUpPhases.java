@@ -17,12 +17,12 @@ import java.util.regex.Pattern;
  * A lab's bring-up phase by phase, read from its events as they come: the lab's claim (journal,
  * memory reservation), the fabric (namespace, taps, redirects, bridges, host impairments), and per
  * node the wait for a boot slot, admission (memory headroom, QEMU started), the boot (STARTING to
- * READY) and the configuration over the console (every time from the node's configured event).
+ * READY) and the configuration over the console (every time, and the bytes it typed, from the node's configured event).
  */
 final class BringUpPhases implements Consumer<LabEvent> {
 
     private static final Pattern CONFIGURED = Pattern.compile(
-            "boot slot after (\\d+) ms, admission (\\d+) ms, boot (\\d+) ms, configuration (\\d+) ms");
+            "boot slot after (\\d+) ms, admission (\\d+) ms, boot (\\d+) ms, configuration (\\d+) ms(?:, (\\d+) bytes typed)?");
     /** A fork's READY event: "ready in 1250 ms: console 120, restored 310, shell 900, identity 1250 ms after launch". */
     private static final Pattern STEP = Pattern.compile("(\\w+) (\\d+)(?=,| ms after launch)");
 
@@ -72,7 +72,7 @@ final class BringUpPhases implements Consumer<LabEvent> {
             Matcher m = CONFIGURED.matcher(e.detail());
             if (m.find()) {
                 nodes.put(e.subject(), new long[]{Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)),
-                        Long.parseLong(m.group(4))});
+                        Long.parseLong(m.group(4)), m.group(5) == null ? -1 : Long.parseLong(m.group(5))});
             }
         }
     }
@@ -122,6 +122,13 @@ final class BringUpPhases implements Consumer<LabEvent> {
         return out.toString();
     }
 
+    /** The bytes each node's configuration typed into its console (NaN where the event does not say). */
+    Samples typedBytes() {
+        List<Double> out = new ArrayList<>();
+        nodes.values().forEach(v -> out.add(v[4] < 0 ? Double.NaN : (double) v[4]));
+        return out.isEmpty() ? Samples.of(Double.NaN) : new Samples(out);
+    }
+
     int configured() {
         return nodes.size();
     }
@@ -134,11 +141,13 @@ final class BringUpPhases implements Consumer<LabEvent> {
 
     String describe(int n) {
         return String.format("claim %.0f ms, fabric %.0f ms (%.2f ms per node); per node (median / p90 / max, %d nodes): "
-                        + "admission %.0f / %.0f / %.0f ms, boot %.0f / %.0f / %.0f ms, configuration %.0f / %.0f / %.0f ms, boot slot wait %.0f / %.0f / %.0f ms",
+                        + "admission %.0f / %.0f / %.0f ms, boot %.0f / %.0f / %.0f ms, configuration %.0f / %.0f / %.0f ms (%.0f / %.0f / %.0f bytes typed),"
+                        + " boot slot wait %.0f / %.0f / %.0f ms",
                 claimMs(), fabricMs(), fabricMs() / n, configured(),
                 admission().median(), admission().percentile(90), admission().max(),
                 boot().median(), boot().percentile(90), boot().max(),
                 configuration().median(), configuration().percentile(90), configuration().max(),
+                typedBytes().median(), typedBytes().percentile(90), typedBytes().max(),
                 slotWait().median(), slotWait().percentile(90), slotWait().max())
                 + String.format("; first start to last READY %.0f ms", startsMs())
                 + (forkSteps().isEmpty() ? "" : "; " + forkSteps()) + cpuSummary();

@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * see {@link #pssMiB}) at READY and once KSM has caught up, the memory the host lost per node, what
  * ksmd and the controller cost in CPU during the bring-up, and the controller's heap.
  * Per size also the bring-up phase by phase, per node ({@link BringUpPhases}: admission, boot,
- * configuration, the fabric's share), each against the smallest size's, and up to
+ * configuration and the bytes it typed, the fabric's share), each against the smallest size's, and up to
  * {@link #PING_ALL_UP_TO} nodes the ping-all check's wall time per pair.
  * {@code NETLOOM_SCALE_SIZES=200,256} runs only those sizes.
  */
@@ -119,6 +119,8 @@ final class ScaleBench implements Benchmark {
                         phases.admission(), first.admission(), null, false));
                 figures.add(new Figure(name(), n + " nodes: configuration per node over its console (READY to configured)" + vsFirst, "ms",
                         phases.configuration(), first.configuration(), null, false));
+                figures.add(new Figure(name(), n + " nodes: bytes typed into a node's console by its configuration" + vsFirst, "bytes",
+                        phases.typedBytes(), first.typedBytes(), null, false));
                 figures.add(new Figure(name(), n + " nodes: boot per node (STARTING to READY, " + Math.max(2, 4 * Runtime.getRuntime().availableProcessors())
                         + " booting at once)" + vsFirst, "ms", phases.boot(), first.boot(), null, false));
                 figures.add(new Figure(name(), n + " nodes: fabric (namespace, " + lab.plan().segments().size() + " links) per node" + vsFirst, "ms",

@@ -12,7 +12,6 @@ import inet.ipaddr.IPAddress;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -24,8 +23,6 @@ import java.util.regex.Pattern;
 public final class GuestConfig {
 
     private static final Pattern DEV = Pattern.compile("eth([0-9]|[12][0-9])");
-    /** Keeps each /etc/hosts command well below the 4095-character line limit of a serial tty. */
-    private static final int HOSTS_CHUNK = 1000;
 
     public static final String FORWARDING = "echo 1 > /proc/sys/net/ipv4/ip_forward";
     /** IPv6 forwarding on every interface (which also stops the node from taking router advertisements). */
@@ -38,8 +35,8 @@ public final class GuestConfig {
      * Everything a freshly booted node needs, in order: forwarding on (IPv6 too when it has IPv6
      * addresses), its hostname, the IPv6 settings of each interface, each interface up with its
      * addresses, the routes (merged by {@link RouteAggregation}; after every interface is up, so each
-     * gateway is on-link), /etc/hosts;
-     * written for the guest's {@code ip}.
+     * gateway is on-link), /etc/hosts ({@link HostsFile}: copied from the lab's file where the guest
+     * reads QEMU's firmware configuration, typed otherwise); written for the guest's {@code ip}.
      *
      * @throws NetloomException when the guest has no {@code ip}, or has IPv6 addresses to take but no IPv6
      */
@@ -63,7 +60,7 @@ public final class GuestConfig {
         commands.addAll(loopbackCommands(node));
         node.interfaces().forEach(i -> commands.addAll(interfaceCommands(i)));
         RouteAggregation.of(node, node.routes(), Outages.NONE).forEach(r -> commands.add(routeCommand(r)));
-        commands.addAll(hostsCommands(node.name(), node.hosts()));
+        commands.addAll(HostsFile.commands(node.name(), node.hosts(), tools.fwCfg()));
         return commands;
     }
 
@@ -145,39 +142,6 @@ public final class GuestConfig {
         return "ip route del " + Cidr.parse(destination) + " 2>/dev/null || true";
     }
 
-    /**
-     * Rewrites /etc/hosts: "127.0.0.1 localhost NAME" (as the image's init writes it; and "::1 localhost
-     * NAME" for a node with IPv6), then one line per address of every other node. Split over several
-     * commands (the first truncates, the rest append) when long.
-     */
-    public static List<String> hostsCommands(String self, Map<String, List<String>> hosts) {
-        List<String> lines = new ArrayList<>();
-        lines.add("127.0.0.1 localhost " + hostname(self));
-        if (hosts.getOrDefault(self, List.of()).stream().anyMatch(a -> a.contains(":"))) {
-            lines.add("::1 localhost " + hostname(self));
-        }
-        hosts.forEach((name, addresses) -> {
-            if (!name.equals(self)) {
-                addresses.forEach(address -> lines.add(Cidr.ip(Cidr.parseAddress(address)) + " " + hostname(name)));
-            }
-        });
-        List<String> commands = new ArrayList<>();
-        StringBuilder command = new StringBuilder();
-        for (String line : lines) {
-            if (command.length() > 0 && command.length() + line.length() > HOSTS_CHUNK) {
-                commands.add(finishHosts(command, commands.isEmpty()));
-                command.setLength(0);
-            }
-            command.append(command.length() == 0 ? "printf '%s\\n'" : "").append(" '").append(line).append('\'');
-        }
-        commands.add(finishHosts(command, commands.isEmpty()));
-        return commands;
-    }
-
-    private static String finishHosts(StringBuilder command, boolean first) {
-        return command + (first ? " > /etc/hosts" : " >> /etc/hosts");
-    }
-
     private static String dev(String dev) {
         if (dev == null || !DEV.matcher(dev).matches()) {
             throw new IllegalArgumentException("not a guest interface name (eth0..eth29): '" + dev + "'");
@@ -185,7 +149,8 @@ public final class GuestConfig {
         return dev;
     }
 
-    private static String hostname(String name) {
+    /** {@code name} when it is a valid node name (so, a hostname that needs no quoting). */
+    static String hostname(String name) {
         if (name == null || !Names.NODE.matcher(name).matches()) {
             throw new IllegalArgumentException("not a valid node name: '" + name + "'");
         }

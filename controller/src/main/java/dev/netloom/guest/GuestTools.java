@@ -9,14 +9,21 @@ import java.util.regex.Pattern;
 /**
  * What a guest's tools can do, learned at READY with one command ({@link #PROBE}): which {@code ip}
  * it has (iproute2's, BusyBox's reduced applet, or none), whether it has {@code tc} and a kernel
- * that runs netem, {@code sysctl}, whether its kernel has IPv6, and which shell answers. Configuration is written for what is
- * there ({@link GuestConfig#configure}, {@link GuestBatch#join}).
+ * that runs netem, {@code sysctl}, whether its kernel has IPv6, whether it reads QEMU's firmware
+ * configuration (fwCfg: the qemu_fw_cfg driver has a device, so the lab's /etc/hosts can be copied from
+ * there, {@link HostsFile}), and which shell answers. Configuration is written for what is there
+ * ({@link GuestConfig#configure}, {@link GuestBatch#join}).
  */
-public record GuestTools(Ip ip, boolean tc, boolean netem, boolean sysctl, String shell, boolean ipv6) {
+public record GuestTools(Ip ip, boolean tc, boolean netem, boolean sysctl, String shell, boolean ipv6, boolean fwCfg) {
 
-    /** A guest whose kernel has IPv6. */
+    /** A guest whose kernel has IPv6 and that does not read QEMU's firmware configuration. */
     public GuestTools(Ip ip, boolean tc, boolean netem, boolean sysctl, String shell) {
-        this(ip, tc, netem, sysctl, shell, true);
+        this(ip, tc, netem, sysctl, shell, true, false);
+    }
+
+    /** A guest that does not read QEMU's firmware configuration. */
+    public GuestTools(Ip ip, boolean tc, boolean netem, boolean sysctl, String shell, boolean ipv6) {
+        this(ip, tc, netem, sysctl, shell, ipv6, false);
     }
 
     /** The guest's {@code ip}. */
@@ -30,10 +37,10 @@ public record GuestTools(Ip ip, boolean tc, boolean netem, boolean sysctl, Strin
     }
 
     /** A guest with everything: what images built by netloom have (and what tests assume). */
-    public static final GuestTools FULL = new GuestTools(Ip.IPROUTE2, true, true, true, "sh");
+    public static final GuestTools FULL = new GuestTools(Ip.IPROUTE2, true, true, true, "sh", true, true);
 
     /**
-     * One line, {@code netloom-tools ip=KIND tc=yes|no netem=yes|no sysctl=yes|no ipv6=yes|no shell=PATH}. netem is
+     * One line, {@code netloom-tools ip=KIND tc=yes|no netem=yes|no sysctl=yes|no ipv6=yes|no fwcfg=yes|no shell=PATH}. netem is
      * tried for real on lo (added and removed at once); {@code ip -V} names iproute2, while BusyBox's
      * applet prints its usage. POSIX shell only: it runs in ash, dash and bash alike.
      */
@@ -41,7 +48,8 @@ public record GuestTools(Ip ip, boolean tc, boolean netem, boolean sysctl, Strin
             + " then i=iproute2; else i=busybox; fi; fi; t=no; n=no; if command -v tc >/dev/null 2>&1; then t=yes;"
             + " if tc qdisc add dev lo root netem delay 0ms 2>/dev/null; then n=yes; tc qdisc del dev lo root 2>/dev/null; fi; fi;"
             + " s=no; command -v sysctl >/dev/null 2>&1 && s=yes; v=no; [ -d /proc/sys/net/ipv6 ] && v=yes;"
-            + " echo \"netloom-tools ip=$i tc=$t netem=$n sysctl=$s ipv6=$v shell=$(readlink /proc/$$/exe 2>/dev/null || echo sh)\"";
+            + " f=no; [ -d /sys/firmware/qemu_fw_cfg/by_name ] && f=yes;"
+            + " echo \"netloom-tools ip=$i tc=$t netem=$n sysctl=$s ipv6=$v fwcfg=$f shell=$(readlink /proc/$$/exe 2>/dev/null || echo sh)\"";
 
     private static final Pattern LINE = Pattern.compile("netloom-tools((?: [a-z0-9]+=[^ \\r\\n]*)+)");
 
@@ -67,7 +75,7 @@ public record GuestTools(Ip ip, boolean tc, boolean netem, boolean sysctl, Strin
             default -> Ip.NONE;
         };
         return new GuestTools(ip, yes(fields.get("tc")), yes(fields.get("netem")), yes(fields.get("sysctl")),
-                fields.getOrDefault("shell", "sh"), !"no".equals(fields.get("ipv6")));
+                fields.getOrDefault("shell", "sh"), !"no".equals(fields.get("ipv6")), yes(fields.get("fwcfg")));
     }
 
     private static boolean yes(String value) {
@@ -77,6 +85,6 @@ public record GuestTools(Ip ip, boolean tc, boolean netem, boolean sysctl, Strin
     /** For events and errors: "ip busybox, no tc, shell /bin/busybox". */
     public String describe() {
         return "ip " + ip.name().toLowerCase(Locale.ROOT) + ", " + (tc ? (netem ? "tc with netem" : "tc without netem") : "no tc")
-                + (ipv6 ? "" : ", no IPv6") + ", shell " + shell;
+                + (ipv6 ? "" : ", no IPv6") + (fwCfg ? ", fw_cfg" : "") + ", shell " + shell;
     }
 }

@@ -3,6 +3,7 @@ package dev.netloom.lab;
 import dev.netloom.capture.CaptureTap;
 import dev.netloom.capture.LinkCapture;
 import dev.netloom.fabric.Fabric;
+import dev.netloom.guest.HostsFile;
 import dev.netloom.impairment.Impairment;
 import dev.netloom.impairment.Target;
 import dev.netloom.nodes.ExecResult;
@@ -175,6 +176,7 @@ public final class Lab implements LabActions, AutoCloseable {
         Map<String, ImageManifest> manifests = nodes.manifests(here);
         Map<String, NodeSpec> specs = nodes.chooseForks(here, manifests, forkAllowed, templates);
         claim();
+        creating(() -> HostsFile.write(paths.hosts(), plan.hosts())); // every QEMU of the lab hands it to its guest (LabNodes.specOf)
         nodes.noteEmulated(manifests);
         event(LabEvent.Kind.LAB, name(), "creating namespace " + life.journal.namespace() + " with " + plan.segments().size() + " links and LANs");
         creating(() -> life.fabric = Fabric.create(plan, part.tunnels()));

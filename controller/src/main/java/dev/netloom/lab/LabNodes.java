@@ -1,5 +1,6 @@
 package dev.netloom.lab;
 
+import dev.netloom.guest.HostsFile;
 import dev.netloom.nodes.BadInputException;
 import dev.netloom.nodes.Install;
 import dev.netloom.nodes.NetloomException;
@@ -172,7 +173,8 @@ final class LabNodes {
      */
     NodeSpec specOf(NodePlan n, ImageManifest manifest) {
         return new NodeSpec(n.name(), manifest, images.dir(n.image()), manifest.arch().accel(accel), n.cpus(), n.memoryMiB(), n.nics(),
-                life.fabric == null ? null : life.fabric.netns(), List.of(), null, null, 1).withMemoryMerging(scenario.ksm()); // KSM unwanted: mem-merge=off
+                life.fabric == null ? null : life.fabric.netns(), List.of(), null, null, 1).withMemoryMerging(scenario.ksm()) // KSM unwanted: mem-merge=off
+                .withFirmware(List.of(new NodeSpec.FirmwareFile(HostsFile.FIRMWARE_NAME, paths.hosts()))); // the lab's /etc/hosts (Lab writes it)
     }
 
     private QemuNode startNode(NodePlan n, ImageManifest manifest) {

@@ -11,7 +11,7 @@ import java.util.stream.Stream;
 
 /**
  * The one place that names a lab's files: {@code RUN/labs/LAB/} holds the journal
- * ({@code lab.json}), the event log, the API's socket and token, the flight recorder's rings, and one directory per node (its
+ * ({@code lab.json}), the event log, the hosts file, the API's socket and token, the flight recorder's rings, and one directory per node (its
  * sockets, pidfile, logs); {@code RUN/labs/.lock} is the host lock.
  */
 public record LabPaths(Path dir) {
@@ -61,6 +61,14 @@ public record LabPaths(Path dir) {
         try (Stream<Path> dirs = Files.list(dir)) {
             return dirs.filter(Files::isDirectory).map(NodePaths::new).toList();
         }
+    }
+
+    /**
+     * The lab's hosts file (guest.HostsFile): every node's names and addresses, which each QEMU of the
+     * lab hands its guest as a firmware file; here so that the lab's teardown and cleanup remove it.
+     */
+    public Path hosts() {
+        return dir.resolve("hosts");
     }
 
     /** The lab's event log: every timeline event and state change with the time it happened. */

@@ -8,6 +8,7 @@ import dev.netloom.impairment.Shaping;
 import dev.netloom.nodes.ExecResult;
 import dev.netloom.nodes.NetloomException;
 import dev.netloom.nodes.QemuNode;
+import dev.netloom.nodes.console.ExecFraming;
 import dev.netloom.topology.NodePlan;
 import dev.netloom.topology.Plan;
 import dev.netloom.topology.SegmentPlan;
@@ -93,10 +94,15 @@ final class NodeSetup {
     record Admitted(Duration slotWait, Duration admission) {
     }
 
-    /** Configures a READY node; the NODE_CONFIGURED event it ends with gives every phase's time for this node. */
+    /**
+     * Configures a READY node; the NODE_CONFIGURED event it ends with gives every phase's time for this
+     * node and the bytes its configuration typed into the console (each command as typed, without the
+     * framing's few bytes: the figure that grows with the lab where a guest has its /etc/hosts typed).
+     */
     void configure(NodePlan n, QemuNode node, Admitted admitted) {
         long t0 = System.nanoTime();
-        GuestTools found = node.mode().forked() ? templateTools.get(node.mode().state(), () -> probe(n, node)) : probe(n, node);
+        long[] typed = {0};
+        GuestTools found = node.mode().forked() ? templateTools.get(node.mode().state(), () -> probe(n, node, typed)) : probe(n, node, typed);
         tools.put(n.name(), found);
         Shaping links = shaping.get();
         if (links.shapesInGuest(n.name()) && !(found.tc() && found.netem())) {
@@ -109,24 +115,24 @@ final class NodeSetup {
                 .forEach(i -> commands.addAll(GuestConfig.mediumSettings(i)));
         commands.addAll(links.guestCommands(n.name()));
         for (String c : GuestBatch.join(commands, false, found)) {
-            ExecResult r = node.exec(c, timeoutFor(c));
+            ExecResult r = exec(node, c, timeoutFor(c), typed);
             if (r.exitCode() != 0) {
                 throw new NetloomException("configuring node " + n.name() + " failed: `" + c + "` " + failure(r, c) + ": " + r.output().strip());
             }
         }
         // as in a reroute, each command tolerates a route that is already gone
         for (String c : GuestBatch.join(stateCommands.apply(n.name()), true, found)) {
-            node.exec(c, timeoutFor(c));
+            exec(node, c, timeoutFor(c), typed);
         }
         for (String c : GuestBatch.join(NodeFiles.commands(NodeFiles.render(n, plan)), false, found)) {
-            ExecResult r = node.exec(c, timeoutFor(c));
+            ExecResult r = exec(node, c, timeoutFor(c), typed);
             if (r.exitCode() != 0) {
                 throw new NetloomException("writing the files of node " + n.name() + " failed: `" + (c.length() > 120 ? c.substring(0, 120) + "..." : c) + "` "
                         + failure(r, c) + ": " + r.output().strip());
             }
         }
         for (String c : n.commands()) {
-            ExecResult r = node.exec(c, QemuNode.DEFAULT_EXEC_TIMEOUT);
+            ExecResult r = exec(node, c, QemuNode.DEFAULT_EXEC_TIMEOUT, typed);
             String how = failure(r, QemuNode.DEFAULT_EXEC_TIMEOUT, COMMAND_HINT);
             events.accept(LabEvent.of(LabEvent.Kind.EXEC, n.name(), "`" + c + "` " + how));
             if (r.exitCode() != 0) {
@@ -135,11 +141,17 @@ final class NodeSetup {
         }
         events.accept(LabEvent.of(LabEvent.Kind.NODE_CONFIGURED, n.name(), "configured (" + found.describe() + "): boot slot after "
                 + admitted.slotWait().toMillis() + " ms, admission " + admitted.admission().toMillis() + " ms, boot "
-                + node.bootTime().toMillis() + " ms, configuration " + (System.nanoTime() - t0) / 1_000_000 + " ms"));
+                + node.bootTime().toMillis() + " ms, configuration " + (System.nanoTime() - t0) / 1_000_000 + " ms, " + typed[0] + " bytes typed"));
     }
 
-    private static GuestTools probe(NodePlan n, QemuNode node) {
-        ExecResult r = node.exec(GuestTools.PROBE, timeoutFor(GuestTools.PROBE));
+    /** {@code node.exec}, with the command's bytes as typed added to {@code typed[0]}. */
+    private static ExecResult exec(QemuNode node, String command, Duration timeout, long[] typed) {
+        typed[0] += ExecFraming.typedBytes(command);
+        return node.exec(command, timeout);
+    }
+
+    private static GuestTools probe(NodePlan n, QemuNode node, long[] typed) {
+        ExecResult r = exec(node, GuestTools.PROBE, timeoutFor(GuestTools.PROBE), typed);
         if (r.timedOut()) {
             throw new NetloomException("configuring node " + n.name() + " failed: the guest's shell did not answer netloom's tool probe: it "
                     + failure(r, GuestTools.PROBE));

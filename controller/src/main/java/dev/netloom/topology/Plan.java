@@ -30,6 +30,11 @@ public record Plan(String lab, List<NodePlan> nodes, List<SegmentPlan> segments)
         return segments.stream().filter(s -> s.name().equals(name)).findFirst();
     }
 
+    /** Every node's name to the addresses of its eth0, as each node's {@link NodePlan#hosts()} has it (the same for all). */
+    public java.util.Map<String, List<String>> hosts() {
+        return nodes.isEmpty() ? java.util.Map.of() : nodes.get(0).hosts();
+    }
+
     /** The node of that name; a BadInputException listing the nodes otherwise. */
     public NodePlan node(String name) {
         return findNode(name).orElseThrow(() -> new BadInputException("unknown node '" + name + "' in lab " + lab

@@ -6,9 +6,7 @@ import dev.netloom.topology.Route;
 
 import org.junit.jupiter.api.Test;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import static dev.netloom.topology.TestScenarios.dualStack;
 import static dev.netloom.topology.TestScenarios.ipv6Only;
@@ -19,6 +17,9 @@ import static dev.netloom.topology.TestScenarios.scenario;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class GuestConfigTest {
+
+    /** A full guest that does not read QEMU's firmware configuration: its /etc/hosts is typed. */
+    static final GuestTools NO_FW_CFG = new GuestTools(GuestTools.Ip.IPROUTE2, true, true, true, "sh", true, false);
 
     @Test
     void interface_isBroughtUpAndAddressed() {
@@ -35,30 +36,6 @@ class GuestConfigTest {
     }
 
     @Test
-    void hosts_keepLocalhostAndOwnNameThenListTheOthers() {
-        Map<String, List<String>> hosts = new LinkedHashMap<>();
-        hosts.put("a", List.of("10.0.0.1"));
-        hosts.put("b", List.of("10.0.0.2"));
-        hosts.put("c", List.of("10.0.1.2"));
-        assertThat(GuestConfig.hostsCommands("b", hosts)).containsExactly(
-                "printf '%s\\n' '127.0.0.1 localhost b' '10.0.0.1 a' '10.0.1.2 c' > /etc/hosts");
-    }
-
-    @Test
-    void hosts_manyNodes_areSplitIntoShortCommandsThatAppend() {
-        Map<String, List<String>> hosts = new LinkedHashMap<>();
-        for (int i = 0; i < 300; i++) {
-            hosts.put("node-" + i, List.of("10.1." + (i / 250) + "." + (i % 250 + 1), "fd00:1::" + Integer.toHexString(i + 1)));
-        }
-        List<String> commands = GuestConfig.hostsCommands("node-0", hosts);
-        assertThat(commands).hasSizeGreaterThan(1).allMatch(c -> c.length() < 1100);
-        assertThat(commands.get(0)).endsWith(" > /etc/hosts").contains("'127.0.0.1 localhost node-0'");
-        assertThat(commands.subList(1, commands.size())).allMatch(c -> c.endsWith(" >> /etc/hosts") && c.startsWith("printf '%s\\n' '"));
-        assertThat(String.join("\n", commands)).contains("'10.1.1.50 node-299'", "'fd00:1::12c node-299'", "'::1 localhost node-0'")
-                .doesNotContain("node-0'  ");
-    }
-
-    @Test
     void configure_setsForwardingThenInterfacesThenRoutesThenHosts() {
         Plan plan = plan(scenario(List.of("a", "b", "c"), List.of(link("a", "b"), link("b", "c")), List.of(lan("lan", "a", "c"))));
         assertThat(GuestConfig.configure(plan.node("a"), GuestTools.FULL)).containsExactly(
@@ -69,7 +46,9 @@ class GuestConfigTest {
                 "ip link set dev eth1 up",
                 "ip addr replace 10.0.2.1/24 dev eth1",
                 "ip route replace 10.0.0.0/23 via 10.0.0.2 dev eth0", // b-c via b, merged with a-b (its own)
-                "printf '%s\\n' '127.0.0.1 localhost a' '10.0.0.2 b' '10.0.1.2 c' > /etc/hosts");
+                HostsFile.fromFirmware("a", plan.hosts()));
+        assertThat(GuestConfig.configure(plan.node("a"), NO_FW_CFG)).last()
+                .isEqualTo("printf '%s\\n' '127.0.0.1 localhost a' '10.0.0.2 b' '10.0.1.2 c' > /etc/hosts");
     }
 
     @Test
@@ -113,13 +92,15 @@ class GuestConfigTest {
                 "ip addr replace fd00:0:0:1::1/64 dev eth0",
                 "ip route replace 10.0.0.0/23 via 10.0.0.2 dev eth0", // b-c via b, merged with a-b (its own)
                 "ip route replace fd00:0:0:2::/64 via fd00:0:0:1::2 dev eth0",
+                HostsFile.fromFirmware("a", plan.hosts()));
+        assertThat(GuestConfig.configure(plan.node("a"), NO_FW_CFG)).last().isEqualTo(
                 "printf '%s\\n' '127.0.0.1 localhost a' '::1 localhost a' '10.0.0.2 b' 'fd00:0:0:1::2 b' '10.0.1.2 c' 'fd00:0:0:2::2 c' > /etc/hosts");
     }
 
     @Test
     void configure_ipv6Only_hasNoIpv4AddressesOrRoutes() {
         Plan plan = ipv6Only(scenario(List.of("a", "b", "c"), List.of(link("a", "b"), link("b", "c")), List.of()));
-        List<String> commands = GuestConfig.configure(plan.node("c"), GuestTools.FULL);
+        List<String> commands = GuestConfig.configure(plan.node("c"), NO_FW_CFG);
         assertThat(commands).contains("ip addr replace fd00:0:0:2::2/64 dev eth0", "ip route replace fd00:0:0:1::/64 via fd00:0:0:2::1 dev eth0",
                 "printf '%s\\n' '127.0.0.1 localhost c' '::1 localhost c' 'fd00:0:0:1::1 a' 'fd00:0:0:1::2 b' > /etc/hosts");
         assertThat(commands).noneMatch(c -> c.matches(".*\\b10\\.0\\..*"));

@@ -27,6 +27,10 @@ class GuestToolsTest {
         assertThat(GuestTools.parse("netloom-tools ip=busybox tc=no netem=no sysctl=yes ipv6=yes shell=/bin/sh").ipv6()).isTrue();
         assertThat(GuestTools.parse("netloom-tools ip=iproute2 tc=yes netem=yes sysctl=no shell=/usr/bin/bash").ip())
                 .isEqualTo(GuestTools.Ip.IPROUTE2);
+        GuestTools fwCfg = GuestTools.parse("netloom-tools ip=iproute2 tc=yes netem=yes sysctl=no ipv6=yes fwcfg=yes shell=/bin/sh");
+        assertThat(fwCfg.fwCfg()).isTrue();
+        assertThat(fwCfg.describe()).isEqualTo("ip iproute2, tc with netem, fw_cfg, shell /bin/sh");
+        assertThat(t.fwCfg()).as("a guest that does not say").isFalse();
         assertThatThrownBy(() -> GuestTools.parse("sh: syntax error")).hasMessageContaining("did not answer");
     }
 
@@ -44,6 +48,7 @@ class GuestToolsTest {
                 ? GuestTools.Ip.IPROUTE2 : GuestTools.Ip.NONE);
         assertThat(t.shell()).isNotBlank();
         assertThat(t.ipv6()).isEqualTo(Files.isDirectory(Path.of("/proc/sys/net/ipv6")));
+        assertThat(t.fwCfg()).isEqualTo(Files.isDirectory(Path.of("/sys/firmware/qemu_fw_cfg/by_name")));
     }
 
     @Test

@@ -33,6 +33,8 @@ import java.util.regex.Pattern;
  * @param limits        exec output cap and console transcript rotation size ({@link NodeLimits#defaults()} when null)
  * @param mergeMemory   whether the host's same-page merging (KSM) may merge this guest's memory with other
  *                      guests' (QEMU's {@code mem-merge}); a lab turns it off when its scenario or the CLI says so
+ * @param firmware      files QEMU hands the guest through its firmware configuration device ({@code -fw_cfg}),
+ *                      which the guest reads under /sys/firmware/qemu_fw_cfg/by_name/NAME/raw: a lab's /etc/hosts
  */
 public record NodeSpec(
         String name,
@@ -50,7 +52,8 @@ public record NodeSpec(
         Path seed,
         String sshKey,
         NodeLimits limits,
-        boolean mergeMemory) {
+        boolean mergeMemory,
+        List<FirmwareFile> firmware) {
 
     /** Node names reach hostnames, file names and `ip`: strict. */
     public static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,14}");
@@ -61,6 +64,26 @@ public record NodeSpec(
      * without a host side (a fork template's NICs: forks bring their own taps).
      */
     public record Nic(String tap, String mac, int pciSlot) {
+    }
+
+    /**
+     * A file in the guest's firmware configuration: {@code name} as QEMU's {@code -fw_cfg} takes it,
+     * under {@code opt/} as QEMU asks of users' files, then a reverse domain ("opt/dev.netloom/hosts"),
+     * at most 55 characters (QEMU's limit); {@code file} is read by QEMU when it starts. A fork's own:
+     * no part of its template or its key ({@code ForkKey}).
+     */
+    public record FirmwareFile(String name, Path file) {
+
+        public static final Pattern NAME = Pattern.compile("opt/[a-z0-9][a-z0-9.-]*/[a-z0-9][a-z0-9._-]*");
+
+        public FirmwareFile {
+            if (name == null || name.length() > 55 || !NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("not a firmware file name (opt/DOMAIN/NAME, at most 55 characters): '" + name + "'");
+            }
+            if (file == null) {
+                throw new IllegalArgumentException("firmware file " + name + " has no file");
+            }
+        }
     }
 
     public NodeSpec {
@@ -82,6 +105,7 @@ public record NodeSpec(
         stallTimeout = stallTimeout == null ? Duration.ofSeconds(60) : stallTimeout;
         bootBudget = bootBudget == null ? Duration.ofSeconds(600) : bootBudget;
         limits = limits == null ? NodeLimits.defaults() : limits;
+        firmware = firmware == null ? List.of() : List.copyOf(firmware);
         if (sshKey != null && (sshKey.isBlank() || sshKey.chars().anyMatch(c -> c < 0x20))) {
             throw new BadInputException("node " + name + ": the SSH public key must be one line of text"
                     + " (the contents of a .pub file, e.g. 'ssh-ed25519 AAAA... user@host')");
@@ -91,7 +115,7 @@ public record NodeSpec(
     /** A spec without a seed drive or SSH key (the shape callers used before seeds existed). */
     public NodeSpec(String name, ImageManifest image, Path imageDir, Accel accel, int cpus, int memoryMiB, List<Nic> nics,
                     Netns netns, List<String> extraArgs, Duration stallTimeout, Duration bootBudget, int restartBudget) {
-        this(name, image, imageDir, accel, cpus, memoryMiB, nics, netns, extraArgs, stallTimeout, bootBudget, restartBudget, null, null, null, true);
+        this(name, image, imageDir, accel, cpus, memoryMiB, nics, netns, extraArgs, stallTimeout, bootBudget, restartBudget, null, null, null, true, List.of());
     }
 
     /** A spec with the image's defaults: one CPU, the image's memory, no NICs, no namespace. */
@@ -100,42 +124,47 @@ public record NodeSpec(
     }
 
     public NodeSpec withNics(List<Nic> newNics) {
-        return new NodeSpec(name, image, imageDir, accel, cpus, memoryMiB, newNics, netns, extraArgs, stallTimeout, bootBudget, restartBudget, seed, sshKey, limits, mergeMemory);
+        return new NodeSpec(name, image, imageDir, accel, cpus, memoryMiB, newNics, netns, extraArgs, stallTimeout, bootBudget, restartBudget, seed, sshKey, limits, mergeMemory, firmware);
     }
 
     public NodeSpec withNetns(Netns namespace) {
-        return new NodeSpec(name, image, imageDir, accel, cpus, memoryMiB, nics, namespace, extraArgs, stallTimeout, bootBudget, restartBudget, seed, sshKey, limits, mergeMemory);
+        return new NodeSpec(name, image, imageDir, accel, cpus, memoryMiB, nics, namespace, extraArgs, stallTimeout, bootBudget, restartBudget, seed, sshKey, limits, mergeMemory, firmware);
     }
 
     public NodeSpec withResources(int newCpus, int newMemoryMiB) {
-        return new NodeSpec(name, image, imageDir, accel, newCpus, newMemoryMiB, nics, netns, extraArgs, stallTimeout, bootBudget, restartBudget, seed, sshKey, limits, mergeMemory);
+        return new NodeSpec(name, image, imageDir, accel, newCpus, newMemoryMiB, nics, netns, extraArgs, stallTimeout, bootBudget, restartBudget, seed, sshKey, limits, mergeMemory, firmware);
     }
 
     public NodeSpec withExtraArgs(List<String> args) {
-        return new NodeSpec(name, image, imageDir, accel, cpus, memoryMiB, nics, netns, args, stallTimeout, bootBudget, restartBudget, seed, sshKey, limits, mergeMemory);
+        return new NodeSpec(name, image, imageDir, accel, cpus, memoryMiB, nics, netns, args, stallTimeout, bootBudget, restartBudget, seed, sshKey, limits, mergeMemory, firmware);
     }
 
     public NodeSpec withTimeouts(Duration stall, Duration budget, int restarts) {
-        return new NodeSpec(name, image, imageDir, accel, cpus, memoryMiB, nics, netns, extraArgs, stall, budget, restarts, seed, sshKey, limits, mergeMemory);
+        return new NodeSpec(name, image, imageDir, accel, cpus, memoryMiB, nics, netns, extraArgs, stall, budget, restarts, seed, sshKey, limits, mergeMemory, firmware);
     }
 
     /** The same spec with {@code drive} attached read-only as a second virtio disk (a NoCloud seed). */
     public NodeSpec withSeed(Path drive) {
-        return new NodeSpec(name, image, imageDir, accel, cpus, memoryMiB, nics, netns, extraArgs, stallTimeout, bootBudget, restartBudget, drive, sshKey, limits, mergeMemory);
+        return new NodeSpec(name, image, imageDir, accel, cpus, memoryMiB, nics, netns, extraArgs, stallTimeout, bootBudget, restartBudget, drive, sshKey, limits, mergeMemory, firmware);
     }
 
     /** The same spec with an SSH public key that a cloud image's seed authorises for root. */
     public NodeSpec withSshKey(String publicKey) {
-        return new NodeSpec(name, image, imageDir, accel, cpus, memoryMiB, nics, netns, extraArgs, stallTimeout, bootBudget, restartBudget, seed, publicKey, limits, mergeMemory);
+        return new NodeSpec(name, image, imageDir, accel, cpus, memoryMiB, nics, netns, extraArgs, stallTimeout, bootBudget, restartBudget, seed, publicKey, limits, mergeMemory, firmware);
     }
 
     /** The same spec with the guest's memory open to same-page merging (KSM) or not. */
     public NodeSpec withMemoryMerging(boolean merge) {
-        return new NodeSpec(name, image, imageDir, accel, cpus, memoryMiB, nics, netns, extraArgs, stallTimeout, bootBudget, restartBudget, seed, sshKey, limits, merge);
+        return new NodeSpec(name, image, imageDir, accel, cpus, memoryMiB, nics, netns, extraArgs, stallTimeout, bootBudget, restartBudget, seed, sshKey, limits, merge, firmware);
+    }
+
+    /** The same spec with these files in the guest's firmware configuration (replacing any it had). */
+    public NodeSpec withFirmware(List<FirmwareFile> files) {
+        return new NodeSpec(name, image, imageDir, accel, cpus, memoryMiB, nics, netns, extraArgs, stallTimeout, bootBudget, restartBudget, seed, sshKey, limits, mergeMemory, files);
     }
 
     /** The same spec with other exec output and transcript limits. */
     public NodeSpec withLimits(NodeLimits newLimits) {
-        return new NodeSpec(name, image, imageDir, accel, cpus, memoryMiB, nics, netns, extraArgs, stallTimeout, bootBudget, restartBudget, seed, sshKey, newLimits, mergeMemory);
+        return new NodeSpec(name, image, imageDir, accel, cpus, memoryMiB, nics, netns, extraArgs, stallTimeout, bootBudget, restartBudget, seed, sshKey, newLimits, mergeMemory, firmware);
     }
 }

@@ -17,7 +17,8 @@ import java.util.List;
  * which is the guest the image's fingerprint describes. Two nodes with equal keys fork from one
  * template; any change (image rebuilt, memory, CPUs, NIC count or slots, extra arguments, QEMU
  * upgraded) gives another key and so another template. NIC taps and MACs are not part of it: a
- * fork has its own taps and sets its own MACs.
+ * fork has its own taps and sets its own MACs; nor are firmware files (NodeSpec.firmware), which are
+ * no device and which a fork's guest reads from its own QEMU.
  *
  * @param image       the image's name (for people reading the cache)
  * @param fingerprint the image's fingerprint (its build inputs)

@@ -176,7 +176,9 @@ public final class Templates {
 
     /**
      * The template node: the spec's machine and devices, named "template", its NICs without a host
-     * side (their backends are not part of the saved state) and with fixed MACs, outside any namespace.
+     * side (their backends are not part of the saved state) and with fixed MACs, outside any namespace,
+     * and no firmware files: those are each fork's own (a lab's /etc/hosts), which its guest lists once
+     * its fw_cfg driver is bound again.
      */
     static NodeSpec templateSpec(NodeSpec spec) {
         List<NodeSpec.Nic> nics = spec.nics().stream()

@@ -88,6 +88,7 @@ public final class QemuCommandLine {
         for (int i = 0; i < spec.nics().size(); i++) {
             args.addAll(nic(i, spec.nics().get(i)));
         }
+        args.addAll(firmware(spec));
         args.addAll(List.of("-pidfile", paths.pidfile().toString()));
         args.addAll(checkExtraArgs(spec.extraArgs()));
         if (ram != null && ram.incoming()) {
@@ -285,6 +286,19 @@ public final class QemuCommandLine {
                 : "tap,id=" + id + ",ifname=" + nic.tap() + ",script=no,downscript=no";
         return List.of("-netdev", backend,
                 "-device", "virtio-net-pci,netdev=" + id + ",mac=" + nic.mac() + ",addr=" + String.format("0x%x", nic.pciSlot()) + ",romfile=");
+    }
+
+    /**
+     * The spec's firmware files ({@link NodeSpec.FirmwareFile}), each {@code -fw_cfg name=NAME,file=PATH}
+     * with the path's commas doubled, as QEMU's option syntax escapes them. Not a device: a fork may have
+     * files its template had not (the guest lists them again when its fw_cfg driver is bound again).
+     */
+    static List<String> firmware(NodeSpec spec) {
+        List<String> args = new ArrayList<>();
+        for (NodeSpec.FirmwareFile f : spec.firmware()) {
+            args.addAll(List.of("-fw_cfg", "name=" + f.name() + ",file=" + f.file().toAbsolutePath().toString().replace(",", ",,")));
+        }
+        return args;
     }
 
     /** The user's extra arguments, unless one of them would override what netloom owns. */

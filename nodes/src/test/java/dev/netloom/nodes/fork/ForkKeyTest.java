@@ -55,11 +55,13 @@ class ForkKeyTest {
     }
 
     @Test
-    void templateSpec_keepsTheDevices_dropsTapsNamespaceAndMacs() {
-        NodeSpec spec = spec("a", "52:54:00:00:00:09", "nl-a-0", 5).withNetns(new dev.netloom.nodes.host.Netns.Named("nl-lab"));
+    void templateSpec_keepsTheDevices_dropsTapsNamespaceMacsAndFirmwareFiles() {
+        NodeSpec spec = spec("a", "52:54:00:00:00:09", "nl-a-0", 5).withNetns(new dev.netloom.nodes.host.Netns.Named("nl-lab"))
+                .withFirmware(List.of(new NodeSpec.FirmwareFile("opt/dev.netloom/hosts", Path.of("/run/labs/lab/hosts"))));
         NodeSpec t = Templates.templateSpec(spec);
         assertThat(t.name()).isEqualTo("template");
         assertThat(t.netns()).isNull();
+        assertThat(t.firmware()).as("each fork's own, not the template's").isEmpty();
         assertThat(t.nics()).containsExactly(new NodeSpec.Nic(null, "52:54:00:00:00:05", 5));
         assertThat(ForkKey.of(t, QEMU)).isEqualTo(ForkKey.of(spec, QEMU));
     }

@@ -41,6 +41,17 @@ class ForkIdentityTest {
     }
 
     @Test
+    void tinyFork_withFirmwareFiles_loadsItsFwCfgDriverAgain_soThatItListsItsOwnQemusFiles() {
+        NodeSpec spec = NodeSpec.of("r7", TINY, Path.of("/i"), Accel.TCG);
+        ImageKind tiny = ImageKinds.forBoot("tiny");
+        assertThat(tiny.forkIdentity(spec, "00ff", 0)).isEqualTo(ForkIdentity.linuxCommand(spec, "00ff", 0));
+        String line = tiny.forkIdentity(spec.withFirmware(List.of(new NodeSpec.FirmwareFile("opt/dev.netloom/hosts", Path.of("/run/l/hosts")))), "00ff", 0);
+        assertThat(line).isEqualTo(ForkIdentity.linuxCommand(spec, "00ff", 0)
+                + " && if [ -d /sys/module/qemu_fw_cfg ]; then rmmod qemu_fw_cfg && insmod /lib/modules/qemu_fw_cfg.ko; fi");
+        assertThat(ExecFraming.problem(line)).isNull();
+    }
+
+    @Test
     void freshSeed_isHexAndDiffersEachTime() {
         String a = ForkIdentity.freshSeed();
         assertThat(a).matches("[0-9a-f]{" + 2 * ForkIdentity.SEED_BYTES + "}");

@@ -105,6 +105,18 @@ class QemuCommandLineTest {
     }
 
     @Test
+    void build_firmwareFiles_areHandedOverByName_withTheirPathsCommasDoubled() {
+        NodeSpec spec = NodeSpec.of("r1", kernelImage("console=ttyS0"), IMAGE_DIR, Accel.TCG)
+                .withFirmware(List.of(new NodeSpec.FirmwareFile("opt/dev.netloom/hosts", Path.of("/run/labs/a,b/hosts"))));
+        assertThat(QemuCommandLine.build(spec, PATHS)).containsSequence("-fw_cfg", "name=opt/dev.netloom/hosts,file=/run/labs/a,,b/hosts");
+        assertThat(QemuCommandLine.build(spec.withFirmware(List.of()), PATHS)).doesNotContain("-fw_cfg");
+        for (String bad : List.of("etc/hosts", "opt/hosts", "opt/dev.netloom/a,b", "opt/dev.netloom/" + "x".repeat(40), "opt/Dev/hosts")) {
+            assertThatThrownBy(() -> new NodeSpec.FirmwareFile(bad, Path.of("/f"))).as(bad).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("opt/DOMAIN/NAME");
+        }
+    }
+
+    @Test
     void build_ramFileWithAComma_isRefused() {
         NodeSpec spec = NodeSpec.of("r1", kernelImage("console=ttyS0"), IMAGE_DIR, Accel.TCG);
         assertThatThrownBy(() -> QemuCommandLine.build(spec, PATHS, new QemuCommandLine.RamFile(Path.of("/cache/a,b/ram"), false, true)))
