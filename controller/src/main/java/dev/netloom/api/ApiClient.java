@@ -6,7 +6,6 @@ import dev.netloom.nodes.NetloomException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,14 +13,11 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import javax.net.ssl.SSLContext;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -39,27 +35,20 @@ public final class ApiClient implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ApiClient.class);
 
-    /** Answers longer than this are a broken server, not data. */
-    static final int MAX_LINE_BYTES = 256 << 20;
-
     private final ApiWire wire;
     private final String peer;
     private final Object writeLock = new Object();
     private final AtomicLong ids = new AtomicLong();
-    private final Map<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
-    private volatile Consumer<JsonNode> onEvent;
-    private volatile long consoleId = -1;
-    private volatile OutputStream consoleOut;
-    private volatile String closeCause; // why the reader saw the connection fail, if it did
-    private boolean raw; // reader thread only: the console answer came, the rest is console bytes
+    private final ApiClientReader reader;
 
     private ApiClient(ApiWire wire, String peer) {
         this.wire = wire;
         this.peer = peer;
-        Thread reader = new Thread(this::readLoop, "api-client-reader");
-        reader.setDaemon(true);
-        reader.start();
+        this.reader = new ApiClientReader(wire, peer, closed);
+        Thread thread = new Thread(reader::readLoop, "api-client-reader");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     /**
@@ -141,21 +130,17 @@ public final class ApiClient implements AutoCloseable {
     private CompletableFuture<JsonNode> callAsync(String method, ObjectNode params, OutputStream console) {
         long id = ids.incrementAndGet();
         CompletableFuture<JsonNode> answer = new CompletableFuture<>();
-        pending.put(id, answer);
-        if (console != null) {
-            consoleOut = console;
-            consoleId = id;
-        }
+        reader.expect(id, answer, console);
         ObjectNode request = MAPPER.createObjectNode().put("jsonrpc", "2.0").put("id", id).put("method", method);
         request.set("params", params == null ? MAPPER.createObjectNode() : params);
         try {
             send(MAPPER.writeValueAsBytes(request), true);
         } catch (IOException | RuntimeException e) {
-            pending.remove(id);
+            reader.forget(id);
             answer.completeExceptionally(e instanceof NetloomException ? e : new NetloomException("cannot send " + method + " to " + peer + ": " + e.getMessage(), e));
         }
         if (closed.isDone()) {
-            failPending();
+            reader.failPending();
         }
         return answer;
     }
@@ -165,7 +150,7 @@ public final class ApiClient implements AutoCloseable {
      * each notification's params ({at, kind, subject, detail, state?}) on the client's reader thread.
      */
     public void subscribe(List<String> types, Consumer<JsonNode> onEvent) {
-        this.onEvent = onEvent;
+        reader.onEvent(onEvent);
         ObjectNode params = MAPPER.createObjectNode();
         if (types != null && !types.isEmpty()) {
             params.set("types", MAPPER.valueToTree(types));
@@ -312,113 +297,6 @@ public final class ApiClient implements AutoCloseable {
     public void close() {
         wire.close();
         closed.complete(null);
-        failPending();
-    }
-
-    // ---- reading ----
-
-    private void readLoop() {
-        byte[] a = new byte[64 * 1024];
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        try {
-            while (true) {
-                int n = wire.read(a);
-                if (n < 0) {
-                    break;
-                }
-                int start = 0;
-                for (int i = 0; i < n; i++) {
-                    if (raw) {
-                        break; // switched to console bytes within this chunk
-                    }
-                    if (a[i] == '\n') {
-                        line.write(a, start, i - start);
-                        dispatch(line.toByteArray());
-                        line.reset();
-                        start = i + 1;
-                    }
-                }
-                if (raw) {
-                    if (start < n) {
-                        consoleOut.write(a, start, n - start);
-                    }
-                    consoleOut.flush();
-                    rawLoop(a);
-                    break;
-                }
-                line.write(a, start, n - start);
-                if (line.size() > MAX_LINE_BYTES) {
-                    throw new IOException("an answer longer than " + MAX_LINE_BYTES + " bytes");
-                }
-            }
-        } catch (IOException e) {
-            if (!closed.isDone()) {
-                log.debug("api connection {}: {}", peer, e.toString());
-                closeCause = e.getMessage(); // e.g. a TLS alert: the server refused this side's certificate
-            }
-        } finally {
-            wire.close();
-            closed.complete(null);
-            failPending();
-        }
-    }
-
-    private void rawLoop(byte[] buf) throws IOException {
-        OutputStream out = consoleOut;
-        while (true) {
-            int n = wire.read(buf);
-            if (n < 0) {
-                return;
-            }
-            out.write(buf, 0, n);
-            out.flush();
-        }
-    }
-
-    private void dispatch(byte[] bytes) {
-        JsonNode msg;
-        try {
-            msg = MAPPER.readTree(bytes);
-        } catch (IOException e) {
-            log.warn("api {}: an answer that is not JSON: {}", peer, e.getMessage());
-            return;
-        }
-        JsonNode id = msg.get("id");
-        if (id == null) {
-            Consumer<JsonNode> listener = onEvent;
-            if (listener != null && "event".equals(msg.path("method").asText())) {
-                try {
-                    listener.accept(msg.path("params"));
-                } catch (RuntimeException e) {
-                    log.warn("event listener failed: {}", e.toString());
-                }
-            }
-            return;
-        }
-        CompletableFuture<JsonNode> answer = id.canConvertToLong() ? pending.remove(id.asLong()) : null;
-        if (answer == null) {
-            log.debug("api {}: an answer nobody waits for: {}", peer, msg);
-            return;
-        }
-        JsonNode error = msg.get("error");
-        if (error != null) {
-            answer.completeExceptionally(new ApiException(error.path("code").asInt(ApiException.FAILED),
-                    error.path("message").asText("(no message)"), error.get("data")));
-            return;
-        }
-        if (id.asLong() == consoleId) {
-            raw = true; // from the next byte on, the connection is the console
-        }
-        answer.complete(msg.get("result"));
-    }
-
-    private void failPending() {
-        for (Long id : List.copyOf(pending.keySet())) {
-            CompletableFuture<JsonNode> f = pending.remove(id);
-            if (f != null) {
-                f.completeExceptionally(new NetloomException("the lab API connection " + peer + " closed before the answer came"
-                        + (closeCause == null ? "" : " (" + closeCause + ")")));
-            }
-        }
+        reader.failPending();
     }
 }

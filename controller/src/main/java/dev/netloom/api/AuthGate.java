@@ -117,7 +117,7 @@ final class AuthGate extends ChannelInboundHandlerAdapter {
             refuse(ctx, replyId, ApiException.UNAUTHORIZED, "wrong token; the token is in " + shared.tokenFile());
             return;
         }
-        ctx.writeAndFlush(RpcHandler.response(replyId, MAPPER.createObjectNode().put("authenticated", true)));
+        ctx.writeAndFlush(RpcMessages.response(replyId, MAPPER.createObjectNode().put("authenticated", true)));
         // order matters: the gate goes first, so lines the old framer still holds reach the JSON-RPC handler
         ctx.pipeline().remove(this);
         ctx.pipeline().replace(ApiChannelInitializer.FRAMING, ApiChannelInitializer.FRAMING,
@@ -130,7 +130,7 @@ final class AuthGate extends ChannelInboundHandlerAdapter {
         }
         refused = true;
         stopWaiting();
-        ctx.writeAndFlush(RpcHandler.errorResponse(id, new ApiException(code, message))).addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(RpcMessages.errorResponse(id, new ApiException(code, message))).addListener(ChannelFutureListener.CLOSE);
     }
 
     /** No longer one of the connections waiting to authenticate: authenticated, refused or gone. Idempotent. */

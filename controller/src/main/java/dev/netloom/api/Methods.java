@@ -6,23 +6,22 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.netloom.nodes.ExecResult;
 import dev.netloom.nodes.QemuNode;
 import dev.netloom.capture.LinkCapture;
-import dev.netloom.impairment.Field;
 import dev.netloom.impairment.Impairment;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 import static dev.netloom.api.JsonLineCodec.MAPPER;
+import static dev.netloom.api.LinkJson.impairment;
+import static dev.netloom.api.LinkJson.linkJson;
 
 /**
  * The lab methods of the API: each reads its params, checks names, calls {@link LabOps} and shapes
@@ -41,17 +40,11 @@ final class Methods {
     /** Beyond the command's own timeout: how long the console gets to come back after Ctrl-C before the API gives up (-32003). */
     static final Duration EXEC_GRACE = Duration.ofSeconds(30);
 
-    /** Changes that may wait behind the running one; more are answered -32004. */
-    static final int MAX_QUEUED_CHANGES = 64;
-
-
     private final LabOps ops;
     private final Executor blocking;
     private final String socket;
     private final WebView web;
-    private final Object changes = new Object();
-    private CompletableFuture<?> lastChange = CompletableFuture.completedFuture(null); // guarded by changes
-    private final AtomicInteger queuedChanges = new AtomicInteger();
+    private final LabChanges changes;
 
     Methods(LabOps ops, Executor blocking, String socket) {
         this(ops, blocking, socket, WebView.NONE);
@@ -62,6 +55,7 @@ final class Methods {
         this.blocking = blocking;
         this.socket = socket;
         this.web = web;
+        this.changes = new LabChanges(blocking);
     }
 
     static boolean has(String method) {
@@ -158,7 +152,7 @@ final class Methods {
             } catch (RuntimeException e) {
                 f = CompletableFuture.failedFuture(e);
             }
-            each.put(n, f.handle((r, e) -> e == null ? execJson(r) : errorJson(RpcHandler.toApiException(e))));
+            each.put(n, f.handle((r, e) -> e == null ? execJson(r) : errorJson(RpcMessages.toApiException(e))));
         }
         return CompletableFuture.allOf(each.values().toArray(CompletableFuture[]::new)).thenApply(v -> {
             ObjectNode out = MAPPER.createObjectNode();
@@ -175,10 +169,10 @@ final class Methods {
                 .thenApply(Function.identity())
                 .orTimeout(guardMillis, TimeUnit.MILLISECONDS)
                 .exceptionallyCompose(e -> CompletableFuture.failedFuture(
-                        RpcHandler.unwrap(e) instanceof java.util.concurrent.TimeoutException
+                        RpcMessages.unwrap(e) instanceof java.util.concurrent.TimeoutException
                                 ? new ApiException(ApiException.TIMEOUT, "node " + node + ": no answer " + guardMillis
                                 + " ms after the command was queued (its timeout was " + timeout.toMillis() + " ms)")
-                                : RpcHandler.unwrap(e)));
+                                : RpcMessages.unwrap(e)));
     }
 
     static ObjectNode execJson(ExecResult r) {
@@ -215,36 +209,6 @@ final class Methods {
         return out;
     }
 
-    private static ObjectNode linkJson(LabOps.LinkInfo l) {
-        ObjectNode o = MAPPER.createObjectNode().put("name", l.name()).put("kind", l.kind());
-        ArrayNode members = o.putArray("members");
-        for (LabOps.MemberInfo m : l.members()) {
-            ObjectNode member = members.addObject().put("node", m.node()).put("interface", m.iface()).put("address", m.address());
-            if (m.address6() != null) {
-                member.put("address6", m.address6());
-            }
-        }
-        o.put("up", l.up());
-        if (!l.directionsUp().isEmpty()) {
-            ObjectNode state = o.putObject("state");
-            l.directionsUp().forEach((dir, up) -> state.put(dir, up ? "up" : "down"));
-        }
-        ObjectNode imps = o.putObject("impairments");
-        l.impairments().forEach((dir, imp) -> imps.set(dir, impairmentJson(imp)));
-        ObjectNode engines = o.putObject("engines");
-        l.engines().forEach(engines::put);
-        return o;
-    }
-
-    /** An impairment as scenario files write it: only the fields that are set, e.g. {"delay": "10ms", "loss": "1%"}. */
-    static ObjectNode impairmentJson(Impairment imp) {
-        ObjectNode o = MAPPER.createObjectNode();
-        if (imp != null) {
-            imp.fields().forEach(o::put);
-        }
-        return o;
-    }
-
     private CompletableFuture<JsonNode> linkSet(Params p) {
         LabOps.LinkInfo link = link(p.string("link", "a link or LAN name"));
         String direction = p.optString("direction", "a direction such as \"a->b\" (a LAN member's name for a LAN)");
@@ -278,51 +242,6 @@ final class Methods {
             ops.setImpairment(name, direction, imp);
             return linkJson(link(name));
         });
-    }
-
-    /** The impairment object of link.set: the keys of a scenario file, values as strings with units ("10ms", "1%", "10mbit"). */
-    private static Impairment impairment(Params p, ObjectNode o) {
-        if (o.isEmpty()) {
-            throw p.invalid("param 'impairment' is empty; give some of " + String.join(", ", Field.KEYS)
-                    + ", or 'clear': true to remove the impairment");
-        }
-        for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
-            String key = it.next();
-            if (Field.of(key) == null) {
-                throw p.invalid("impairment has no field '" + key + "'; fields: " + String.join(", ", Field.KEYS));
-            }
-        }
-        Impairment imp = Impairment.NONE;
-        for (Field f : Field.values()) {
-            Object value = quantity(p, o, f);
-            if (value != null) {
-                imp = f.with(imp, value);
-            }
-        }
-        return imp;
-    }
-
-    /** As in scenario files, quantities are strings with units (a bare 0 needs none) and a count (limit) may be an integer. */
-    private static Object quantity(Params p, ObjectNode o, Field f) {
-        JsonNode v = o.get(f.key());
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        String text;
-        if (f.count() && v.isIntegralNumber()) {
-            text = v.asText();
-        } else if (v.isNumber() && v.doubleValue() == 0) {
-            text = "0";
-        } else if (v.isTextual()) {
-            text = v.asText();
-        } else {
-            throw p.invalid("impairment." + f.key() + " should be " + f.example() + (f.count() ? "" : " (a string with a unit)") + ", not " + v);
-        }
-        try {
-            return f.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw p.invalid("impairment." + f.key() + ": " + e.getMessage());
-        }
     }
 
     private CompletableFuture<JsonNode> linkState(Params p) {
@@ -423,22 +342,9 @@ final class Methods {
                 MAPPER.createObjectNode().set("valid", MAPPER.valueToTree(names)));
     }
 
-    /**
-     * Runs a change to the lab (node action, link change) on the blocking executor. Changes run one at
-     * a time, in the order they arrived, from every connection: the lab's reroute after a link change
-     * must not interleave with another. Execs are not changes and run meanwhile.
-     */
+    /** Runs a change to the lab (node action, link change) after the ones before it ({@link LabChanges}). */
     private CompletableFuture<JsonNode> change(Supplier<JsonNode> change) {
-        if (queuedChanges.incrementAndGet() > MAX_QUEUED_CHANGES) {
-            queuedChanges.decrementAndGet();
-            throw new ApiException(ApiException.BUSY, MAX_QUEUED_CHANGES + " changes to the lab are already waiting; try again when some are done");
-        }
-        CompletableFuture<JsonNode> next;
-        synchronized (changes) {
-            next = lastChange.handle((r, e) -> null).thenApplyAsync(v -> change.get(), blocking);
-            lastChange = next;
-        }
-        return next.whenComplete((r, e) -> queuedChanges.decrementAndGet());
+        return changes.submit(change);
     }
 
     private static CompletableFuture<JsonNode> done(JsonNode result) {

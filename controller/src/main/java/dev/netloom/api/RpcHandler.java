@@ -3,8 +3,6 @@ package dev.netloom.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.netloom.nodes.BadInputException;
-import dev.netloom.nodes.NetloomException;
 import dev.netloom.nodes.console.ConsoleBroker;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -23,11 +21,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
 
 import static dev.netloom.api.JsonLineCodec.MAPPER;
+import static dev.netloom.api.RpcMessages.errorResponse;
+import static dev.netloom.api.RpcMessages.response;
+import static dev.netloom.api.RpcMessages.toApiException;
 
 /**
  * JSON-RPC 2.0 for one connection: checks each request, answers it with its id when its work
@@ -370,46 +369,5 @@ final class RpcHandler extends ChannelInboundHandlerAdapter {
         } else {
             write(e);
         }
-    }
-
-    static ObjectNode response(JsonNode id, JsonNode result) {
-        ObjectNode o = MAPPER.createObjectNode().put("jsonrpc", "2.0");
-        o.set("id", id);
-        o.set("result", result);
-        return o;
-    }
-
-    static ObjectNode errorResponse(JsonNode id, ApiException e) {
-        ObjectNode o = MAPPER.createObjectNode().put("jsonrpc", "2.0");
-        o.set("id", id);
-        ObjectNode error = o.putObject("error").put("code", e.code()).put("message", e.getMessage());
-        if (e.data() != null) {
-            error.set("data", e.data());
-        }
-        return o;
-    }
-
-    static Throwable unwrap(Throwable e) {
-        Throwable t = e;
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
-    }
-
-    /** Any failure as the error the client sees: bad input is -32602, other netloom failures -32000. */
-    static ApiException toApiException(Throwable e) {
-        Throwable t = unwrap(e);
-        if (t instanceof ApiException a) {
-            return a;
-        }
-        if (t instanceof BadInputException) {
-            return new ApiException(ApiException.INVALID_PARAMS, t.getMessage());
-        }
-        if (t instanceof NetloomException) {
-            return new ApiException(ApiException.FAILED, t.getMessage());
-        }
-        log.warn("api request failed unexpectedly", t);
-        return new ApiException(ApiException.FAILED, t.getClass().getSimpleName() + ": " + t.getMessage());
     }
 }

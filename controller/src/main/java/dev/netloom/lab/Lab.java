@@ -2,28 +2,20 @@ package dev.netloom.lab;
 
 import dev.netloom.capture.CaptureTap;
 import dev.netloom.capture.LinkCapture;
-import dev.netloom.nodes.Install;
 import dev.netloom.fabric.Fabric;
-import dev.netloom.impairment.HostNetem;
 import dev.netloom.impairment.Impairment;
-import dev.netloom.impairment.Probes;
-import dev.netloom.impairment.Shaping;
 import dev.netloom.impairment.Target;
 import dev.netloom.nodes.ExecResult;
 import dev.netloom.nodes.NetloomException;
 import dev.netloom.nodes.NodeSpec;
 import dev.netloom.nodes.QemuNode;
-import dev.netloom.nodes.StartMode;
 import dev.netloom.nodes.fork.Templates;
 import dev.netloom.nodes.console.ConsoleSession;
 import dev.netloom.nodes.image.ImageManifest;
 import dev.netloom.nodes.image.ImageStore;
-import dev.netloom.nodes.host.Proc;
 import dev.netloom.nodes.qemu.Accel;
-import dev.netloom.nodes.qemu.Arch;
 import dev.netloom.nodes.BadInputException;
 import dev.netloom.scenario.Scenario;
-import dev.netloom.topology.NodePlan;
 import dev.netloom.mobility.Position;
 import dev.netloom.topology.Plan;
 import dev.netloom.topology.Planner;
@@ -31,19 +23,14 @@ import dev.netloom.topology.SegmentPlan;
 import io.netty.channel.EventLoopGroup;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 
 /**
  * A running scenario: its network namespace with taps and LAN bridges, its QEMU nodes, their configuration, and
@@ -55,25 +42,16 @@ public final class Lab implements LabActions, AutoCloseable {
 
     private final Scenario scenario;
     private final Plan plan;
-    private final Accel accel;
     private final LabPaths paths;
-    private final ImageStore images;
     private final boolean forkAllowed;
     private final Templates templates;
-    private volatile LabForks forks; // chosen before the lab claims its memory
     private final EventLoopGroup loops;
     private final EventLog events;
-    private final Map<String, QemuNode> nodes = new ConcurrentHashMap<>();
+    private final LabLifecycle life;
+    private final LabNodes nodes;
     private final LinkStates links;
+    private final LabImpairments impairments;
     private final ExecutorService workers;
-    private final NodeSetup setup;
-    private final Object lifecycle = new Object(); // guards down and every step that creates something
-    private final CompletableFuture<Void> downDone = new CompletableFuture<>();
-    private volatile LabJournal journal; // set once the name is ours: down() removes what is under it
-    private volatile Fabric fabric;
-    private volatile Shaping shaping;
-    private volatile boolean hostNetem;
-    private volatile boolean down;
     private final LabCaptures captures;
     private final MobilityRun mobility; // null without a link model
     private final LabPart part;
@@ -84,8 +62,6 @@ public final class Lab implements LabActions, AutoCloseable {
         this.forkAllowed = forkAllowed;
         this.templates = templates;
         this.plan = plan;
-        this.accel = accel;
-        this.images = images;
         this.paths = LabPaths.of(scenario.name());
         this.mobility = scenario.mobility() == null ? null : new MobilityRun(scenario.mobility());
         this.events = new EventLog(paths.events());
@@ -95,9 +71,12 @@ public final class Lab implements LabActions, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.setup = new NodeSetup(plan, () -> shaping, this::stateCommands, events);
+        this.life = new LabLifecycle(scenario.name());
+        this.impairments = new LabImpairments(plan, part, events, this::node);
+        NodeSetup setup = new NodeSetup(plan, impairments::shaping, this::stateCommands, events);
+        this.nodes = new LabNodes(scenario, plan, images, accel, paths, loops, events, setup, workers, life);
         this.captures = new LabCaptures(plan, paths.captureDir(), events);
-        this.links = new LinkStates(plan, scenario.routing() == Scenario.Routing.STATIC, nodes, setup, workers, () -> fabric, events);
+        this.links = new LinkStates(plan, scenario.routing() == Scenario.Routing.STATIC, nodes.live(), setup, workers, () -> life.fabric, events);
     }
 
     /** The plan a scenario gives (pure: nothing is created). */
@@ -177,108 +156,47 @@ public final class Lab implements LabActions, AutoCloseable {
 
     /** The lab's namespace as programs enter it; null before it exists. */
     public dev.netloom.nodes.host.Netns netns() {
-        Fabric f = fabric;
+        Fabric f = life.fabric;
         return f == null ? null : f.netns();
     }
 
     public Map<String, QemuNode> nodes() {
-        return Map.copyOf(nodes);
+        return Map.copyOf(nodes.live());
     }
 
     public QemuNode node(String name) {
-        plan.node(name); // a BadInputException listing the nodes when unknown
-        QemuNode n = nodes.get(name);
-        if (n == null) {
-            throw new NetloomException("node " + name + " is not running");
-        }
-        return n;
+        return nodes.node(name);
     }
 
     // ---- bring-up ----
 
     private void bringUp() {
-        Map<String, ImageManifest> manifests = new LinkedHashMap<>();
-        for (NodePlan n : part.local(plan).nodes()) {
-            manifests.computeIfAbsent(n.image(), images::require);
-        }
-        Set<Arch> arches = manifests.values().stream().map(ImageManifest::arch).collect(Collectors.toCollection(TreeSet::new));
-        for (Arch a : arches) {
-            if (!Proc.onPath(a.qemu())) {
-                throw new NetloomException("lab " + name() + " has " + a + " nodes, which need " + a.qemu()
-                        + ": install it with apt-get install " + a.qemuPackage() + " (" + Install.cli() + " setup does)");
-            }
-        }
         Plan here = part.local(plan); // what this host runs and reserves: the whole lab unless it is spread over hosts
-        Map<String, NodeSpec> specs = new LinkedHashMap<>();
-        here.nodes().forEach(n -> specs.put(n.name(), specOf(n, manifests.get(n.image()))));
-        forks = LabForks.choose(here, specs, forkAllowed, templates);
-        boolean merged = MemoryMerging.host().decide(scenario.ksm()).merges();
-        HostMemory.requirePossible(here, merged, forks.labMiB(here, merged)); // what this host could never run, refused before anything exists
+        Map<String, ImageManifest> manifests = nodes.manifests(here);
+        Map<String, NodeSpec> specs = nodes.chooseForks(here, manifests, forkAllowed, templates);
         claim();
-        for (Arch a : arches) {
-            if (a.accel(accel) != accel) {
-                event(LabEvent.Kind.LAB, name(), a + " nodes run under TCG (software emulation): KVM runs only the host's own architecture");
-            }
-        }
-        event(LabEvent.Kind.LAB, name(), "creating namespace " + journal.namespace() + " with " + plan.segments().size() + " links and LANs");
-        creating(() -> fabric = Fabric.create(plan, part.tunnels()));
-        Map<Target, Impairment> initial = new LinkedHashMap<>();
-        // each direction is shaped by its sender's host only (docs/scale-out.md), so a crossing link is never shaped twice
-        plan.segments().forEach(s -> s.impairments().forEach((dir, imp) -> initial.put(s.target(dir),
-                part.runsHere(s.guestMember(dir).node()) ? imp : Impairment.NONE)));
-        // a remote sender's direction is shaped by its own host, in its guest (on the sending side)
-        Probes probes = new Probes(HostNetem.probe(fabric), node -> !part.runsHere(node) || manifests.get(plan.node(node).image()).has(ImageManifest.GUEST_NETEM));
-        hostNetem = probes.hostNetem();
-        shaping = Shaping.choose(initial, probes, fabric);
-        creating(shaping::applyHostAtStart);
+        nodes.noteEmulated(manifests);
+        event(LabEvent.Kind.LAB, name(), "creating namespace " + life.journal.namespace() + " with " + plan.segments().size() + " links and LANs");
+        creating(() -> life.fabric = Fabric.create(plan, part.tunnels()));
+        Fabric fabric = life.fabric;
+        impairments.start(fabric, node -> manifests.get(plan.node(node).image()).has(ImageManifest.GUEST_NETEM), this::creating);
         if (scenario.capture().recorder()) {
             creating(() -> captures.startRecorder(fabric.netns(), scenario.capture().ringBytes()));
         }
-        for (Scenario.LinkDef l : scenario.links()) {
-            if (l.startsDown()) {
-                creating(() -> links.startDown(plan.segment(l.name())));
-            }
-        }
-        if (mobility != null && scenario.mobility().medium() != null) {
-            creating(() -> links.startApart(plan.segment(scenario.mobility().medium()), mobility.apartAtStart()));
-        }
+        links.atStart(scenario, mobility, this::creating);
 
-        forks.prepare(specs, spec -> {
-            Templates.Template[] t = new Templates.Template[1];
-            creating(() -> t[0] = templates.ensure(spec, paths.template(), loops, pid -> journal.addProcess("_template", pid)));
-            return t[0];
-        }, (key, line) -> event(LabEvent.Kind.LAB, name(), line));
+        nodes.prepareTemplates(specs, templates);
 
-        StartSlots slots = StartSlots.ofHost();
-        List<CompletableFuture<Void>> configured = new ArrayList<>();
-        for (NodePlan n : part.local(plan).nodes()) {
-            long queued = System.nanoTime();
-            StartSlots.Slot held = slots.acquire(forks.forks(n.name()));
-            long slot = System.nanoTime();
-            QemuNode node;
-            try {
-                node = creatingNode(n, manifests.get(n.image()));
-            } catch (RuntimeException e) {
-                held.release();
-                throw e;
-            }
-            NodeSetup.Admitted admitted = new NodeSetup.Admitted(Duration.ofNanos(slot - queued), Duration.ofNanos(System.nanoTime() - slot));
-            node.ready().whenComplete((r, e) -> held.release());
-            configured.add(node.ready().thenAcceptAsync(r -> setup.configure(n, node, admitted), workers));
-        }
-        try {
-            CompletableFuture.allOf(configured.toArray(CompletableFuture[]::new)).join();
-        } catch (java.util.concurrent.CompletionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw cause instanceof RuntimeException re ? re : new NetloomException(cause.getMessage(), cause);
-        }
-        creating(() -> journal.state(Journal.State.READY));
-        event(LabEvent.Kind.LAB, name(), "READY with " + nodes.size() + " nodes");
+        nodes.startAll(here, manifests);
+        creating(() -> life.journal.state(Journal.State.READY));
+        event(LabEvent.Kind.LAB, name(), "READY with " + nodes.live().size() + " nodes");
     }
 
     private void claim() {
-        creating(() -> journal = LabJournal.claim(part.local(plan), paths, scenario.ksm(), merged -> forks.labMiB(part.local(plan), merged), line -> event(LabEvent.Kind.CLEANUP, name(), line),
+        LabForks forks = life.forks;
+        creating(() -> life.journal = LabJournal.claim(part.local(plan), paths, scenario.ksm(), merged -> forks.labMiB(part.local(plan), merged), line -> event(LabEvent.Kind.CLEANUP, name(), line),
                 line -> event(LabEvent.Kind.LAB, name(), line)));
+        LabJournal journal = life.journal;
         event(LabEvent.Kind.LAB, name(), "memory: " + journal.reservedMiB() + " MiB reserved for " + part.local(plan).nodes().size() + " nodes"
                 + (forks.chosen().isEmpty() ? "" : " (" + forks.chosen().size() + " of them forks, sharing their template's memory)") + "; KSM "
                 + switch (journal.merging()) {
@@ -288,40 +206,9 @@ public final class Lab implements LabActions, AutoCloseable {
                 });
     }
 
-    /** Runs a step that creates something, unless the lab is going down; a step and {@link #down()} never interleave. */
+    /** Runs a step that creates something, unless the lab is going down ({@link LabLifecycle#creating}). */
     private void creating(Runnable step) {
-        synchronized (lifecycle) {
-            if (down) {
-                throw new NetloomException("lab " + name() + " was taken down during its bring-up");
-            }
-            step.run();
-        }
-    }
-
-    private QemuNode creatingNode(NodePlan n, ImageManifest manifest) {
-        // outside the lifecycle lock: it may wait for KSM, and down() must not wait for it
-        HostMemory.awaitHeadroom(name(), n.name(), forks.unmergedMiB(n), journal.merging().merges());
-        QemuNode[] started = new QemuNode[1];
-        creating(() -> started[0] = startNode(n, manifest));
-        return started[0];
-    }
-
-    /**
-     * A node's spec; its fork key is the same before the lab's namespace exists and after. Before, it
-     * names no namespace: fork choice and admission read it then, and a template boots outside any.
-     */
-    private NodeSpec specOf(NodePlan n, ImageManifest manifest) {
-        return new NodeSpec(n.name(), manifest, images.dir(n.image()), manifest.arch().accel(accel), n.cpus(), n.memoryMiB(), n.nics(),
-                fabric == null ? null : fabric.netns(), List.of(), null, null, 1).withMemoryMerging(scenario.ksm()); // KSM unwanted: mem-merge=off
-    }
-
-    private QemuNode startNode(NodePlan n, ImageManifest manifest) {
-        NodeSpec spec = specOf(n, manifest);
-        StartMode mode = forks.modeFor(n.name(), spec);
-        QemuNode node = QemuNode.start(spec, paths.node(n.name()), false, loops, List.of(c -> events.accept(new LabEvent(Instant.now(), LabEvent.Kind.NODE, c.node(), c.to() + " (" + c.detail() + ")", c.to()))),
-                pid -> journal.addProcess(n.name(), pid), mode); // every QEMU, restarts included, is journalled before it can outlive us
-        nodes.put(n.name(), node);
-        return node;
+        life.creating(step);
     }
 
     // ---- runtime operations ----
@@ -342,25 +229,7 @@ public final class Lab implements LabActions, AutoCloseable {
      * the nodes and the fabric (taps, redirects, bridges) are not touched.
      */
     public void setImpairment(String segmentName, String direction, Impairment imp) {
-        SegmentPlan s = plan.segment(segmentName);
-        List<Target> targets = direction == null ? shaping.targets(s.name()) : List.of(shaping.target(s.name(), direction));
-        for (Target t : targets) {
-            if (!part.runsHere(t.guestNode())) {
-                continue; // its sender's host shapes it
-            }
-            Impairment now = shaping.set(t, imp, this::runInGuest);
-            event(LabEvent.Kind.LINK, s.name(), t.direction() + " impairment " + now.describe()
-                    + " (" + (now.isNone() ? "cleared" : shaping.engine(t).name()) + ")");
-        }
-    }
-
-    private void runInGuest(String nodeName, List<String> commands) {
-        for (String c : commands) {
-            ExecResult r = node(nodeName).exec(c, NodeSetup.CONFIG_TIMEOUT);
-            if (r.exitCode() != 0) {
-                throw new NetloomException("`" + c + "` on node " + nodeName + " exited " + r.exitCode() + ": " + r.output().strip());
-            }
-        }
+        impairments.set(segmentName, direction, imp);
     }
 
     /** Whether a link or LAN passes every direction; for status. */
@@ -376,28 +245,22 @@ public final class Lab implements LabActions, AutoCloseable {
 
     /** The impairment one direction of a link or LAN has now; for status. */
     public Impairment impairment(String segmentName, String direction) {
-        Shaping now = shaping;
-        return now == null ? plan.segment(segmentName).impairments().getOrDefault(direction, Impairment.NONE)
-                : now.current(now.target(segmentName, direction));
+        return impairments.impairment(segmentName, direction);
     }
 
     /** The engine shaping one direction of a link or LAN ("host-netem"...), or "none" while it has no impairment; for status. */
     public String engine(String segmentName, String direction) {
-        Shaping now = shaping;
-        return now == null ? "none" : now.engineNow(now.target(segmentName, direction));
+        return impairments.engine(segmentName, direction);
     }
 
     /** Whether the host kernel ran netem when the lab started (its probe); for results. */
     public boolean hostNetem() {
-        return hostNetem;
+        return impairments.hostNetem();
     }
 
     /** Every direction of every link and LAN with the engine it uses now ({@link #engine}); for status. */
     public Map<Target, String> engines() {
-        Map<Target, String> out = new LinkedHashMap<>();
-        Shaping now = shaping;
-        plan.segments().forEach(s -> s.impairments().keySet().forEach(d -> out.put(s.target(d), now == null ? "none" : now.engineNow(s.target(d)))));
-        return out;
+        return impairments.engines();
     }
 
     /**
@@ -453,26 +316,7 @@ public final class Lab implements LabActions, AutoCloseable {
 
     /** stop, start or restart one node; a started node is configured again before this returns. */
     public void nodeAction(String name, String action) {
-        NodePlan n = plan.node(name);
-        switch (action) {
-            case "stop" -> node(name).stop();
-            case "start" -> {
-                QemuNode old = nodes.get(name);
-                if (old != null && !old.state().isFinal()) {
-                    throw new BadInputException("node " + name + " is already running (" + old.state() + ")");
-                }
-                long t0 = System.nanoTime();
-                QemuNode node = creatingNode(n, images.require(n.image()));
-                NodeSetup.Admitted admitted = new NodeSetup.Admitted(Duration.ZERO, Duration.ofNanos(System.nanoTime() - t0));
-                node.awaitReady();
-                setup.configure(n, node, admitted);
-            }
-            case "restart" -> {
-                node(name).stop();
-                nodeAction(name, "start");
-            }
-            default -> throw new BadInputException("unknown node action '" + action + "': use stop, start or restart");
-        }
+        nodes.action(name, action);
     }
 
     // ---- capture ----
@@ -493,7 +337,7 @@ public final class Lab implements LabActions, AutoCloseable {
             throw new NetloomException(segmentName + " is down, and tcpdump cannot open a tap that is down: capture it once it is up"
                     + " (`netloom link up " + segmentName + "`); the flight recorder keeps recording across a link's down and up");
         }
-        return captures.start(fabric.netns(), segmentName, direction, filter, format, count, duration, out, this::creating);
+        return captures.start(life.fabric.netns(), segmentName, direction, filter, format, count, duration, out, this::creating);
     }
 
     /** Whether the flight recorder runs. */
@@ -524,25 +368,22 @@ public final class Lab implements LabActions, AutoCloseable {
      * removes nothing.
      */
     public void down() {
-        synchronized (lifecycle) {
-            if (down) {
-                downDone.join();
-                return;
-            }
-            down = true; // from here no step creates anything
-            events.close();
+        if (!life.beginDown(events::close)) {
+            return;
         }
         try {
+            LabJournal journal = life.journal;
             if (journal != null) {
                 journal.state(Journal.State.STOPPING);
                 List<CompletableFuture<Void>> stops = new ArrayList<>();
-                for (QemuNode n : nodes.values()) {
+                for (QemuNode n : nodes.live().values()) {
                     stops.add(CompletableFuture.runAsync(n::stop, workers));
                 }
                 CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).join();
                 // tcpdumps hold the namespace: it would outlive `ip netns del` while they run
                 captures.close();
                 // the name is ours, so is its namespace, however far the bring-up got
+                Fabric fabric = life.fabric;
                 (fabric != null ? java.util.Optional.of(fabric) : Fabric.attach(name())).ifPresent(Fabric::destroy);
                 event(LabEvent.Kind.LAB, name(), "down");
                 HostLock.run(() -> { // never while a new run of this name claims it
@@ -554,7 +395,7 @@ public final class Lab implements LabActions, AutoCloseable {
         } finally {
             workers.shutdownNow();
             loops.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
-            downDone.complete(null);
+            life.downFinished();
         }
     }
 

@@ -6,6 +6,7 @@ import dev.netloom.guest.Reroute;
 import dev.netloom.nodes.BadInputException;
 import dev.netloom.nodes.NodeState;
 import dev.netloom.nodes.QemuNode;
+import dev.netloom.scenario.Scenario;
 import dev.netloom.topology.Outages;
 import dev.netloom.topology.Plan;
 import dev.netloom.topology.SegmentPlan;
@@ -19,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -50,6 +52,21 @@ final class LinkStates {
         this.workers = workers;
         this.fabric = fabric;
         this.events = events;
+    }
+
+    /**
+     * Before any node starts, each through {@code creating}: the links and LANs the scenario starts
+     * down, and the pairs of its medium that its link model ({@code mobility}, null without one) puts apart.
+     */
+    void atStart(Scenario scenario, MobilityRun mobility, Consumer<Runnable> creating) {
+        for (Scenario.LinkDef l : scenario.links()) {
+            if (l.startsDown()) {
+                creating.accept(() -> startDown(plan.segment(l.name())));
+            }
+        }
+        if (mobility != null && scenario.mobility().medium() != null) {
+            creating.accept(() -> startApart(plan.segment(scenario.mobility().medium()), mobility.apartAtStart()));
+        }
     }
 
     /** Before any node starts: a link or LAN that the scenario starts down, every direction of it. */

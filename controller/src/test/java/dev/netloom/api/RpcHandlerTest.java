@@ -333,7 +333,7 @@ class RpcHandlerTest {
 
     @Test
     void changes_beyondTheQueueLimit_areBusy() {
-        for (int i = 0; i < Methods.MAX_QUEUED_CHANGES; i++) {
+        for (int i = 0; i < LabChanges.MAX_QUEUED_CHANGES; i++) {
             send("{\"jsonrpc\":\"2.0\",\"id\":" + i + ",\"method\":\"node.stop\",\"params\":{\"node\":\"n2\"}}");
         }
         send("{\"jsonrpc\":\"2.0\",\"id\":\"one too many\",\"method\":\"node.stop\",\"params\":{\"node\":\"n2\"}}");

@@ -20,27 +20,21 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
  * Builds the tiny node image from Debian packages without installing anything on the host: the
  * .deb files are fetched with {@code apt-get download} ({@link DebianPackages}) and unpacked with
- * {@code dpkg-deb -x}; the initramfs gets busybox, the node's kernel modules (in modules.dep order),
- * tc, ip, iperf3 and tcpdump with exactly the shared libraries they need. {@code tiny} is the x86_64
+ * {@code dpkg-deb -x}; the initramfs gets busybox, the node's kernel modules (in modules.dep order,
+ * {@link KernelModules}), tc, ip, iperf3 and tcpdump with exactly the shared libraries they need
+ * ({@link SharedLibraries}). {@code tiny} is the x86_64
  * image; other architectures build {@code tiny-ARCH} from the same recipe with the settings of
  * {@code images/tiny/ARCH.json} laid over it. The same builder makes the {@link Flavour#OPENWRT_LIKE}
  * image from {@code images/openwrt-like/}: BusyBox alone, and a console like OpenWrt's.
@@ -65,28 +59,6 @@ public final class TinyImageBuilder {
     record TinyRecipe(String kernelPackage, List<String> packages, List<String> binaries, List<String> modules,
                   String kernelArgs, String memory, String bootPattern, String promptPattern, List<String> capabilities,
                   String consoleTty, String humanTty) {
-    }
-
-    /**
-     * Where an architecture's Debian packages put shared libraries and the dynamic loader: the
-     * multiarch directory, and the loader path its programs ask for (their ELF interpreter).
-     */
-    record Layout(String multiarch, String interpreter) {
-
-        static Layout of(Arch arch) {
-            return switch (arch) {
-                case X86_64 -> new Layout("x86_64-linux-gnu", "lib64/ld-linux-x86-64.so.2");
-                case ARM64 -> new Layout("aarch64-linux-gnu", "lib/ld-linux-aarch64.so.1");
-            };
-        }
-
-        List<String> libDirs() {
-            return List.of("lib/" + multiarch, "usr/lib/" + multiarch, "lib64", "lib", "usr/lib");
-        }
-
-        String loader() {
-            return Path.of(interpreter).getFileName().toString();
-        }
     }
 
     /**
@@ -211,7 +183,7 @@ public final class TinyImageBuilder {
         Path debs = Files.createDirectories(work.resolve("debs"));
         Path root = Files.createDirectories(work.resolve("root"));
         Path initrd = Files.createDirectories(work.resolve("initrd"));
-        Layout layout = Layout.of(arch);
+        SharedLibraries.Layout layout = SharedLibraries.Layout.of(arch);
 
         DebianPackages apt = DebianPackages.of(arch, say);
         String kernelPackage = apt.kernelPackage(recipe.kernelPackage());
@@ -243,7 +215,7 @@ public final class TinyImageBuilder {
         copy(root.resolve("bin/busybox"), initrd.resolve("bin/busybox"));
 
         // kernel modules, flat, with their load order from modules.dep
-        List<String> order = moduleLoadOrder(root, kernelVersion, recipe.modules());
+        List<String> order = KernelModules.loadOrder(root, kernelVersion, recipe.modules());
         Path modulesDir = root.resolve("lib/modules/" + kernelVersion);
         StringBuilder load = new StringBuilder();
         for (String rel : order) {
@@ -261,19 +233,19 @@ public final class TinyImageBuilder {
                 String program = src.getFileName().toString();
                 String dir = program.equals("tc") || program.equals("ip") ? "usr/sbin" : "usr/bin";
                 copy(src, initrd.resolve(dir + "/" + program));
-                needed.addAll(closure(root, src, layout));
+                needed.addAll(SharedLibraries.closure(root, src, layout));
             }
         }
         if (!recipe.binaries().isEmpty()) { // busybox-static needs no libraries; a BusyBox-only image has none
             Path libDir = Files.createDirectories(initrd.resolve("lib/" + layout.multiarch()));
             for (String lib : needed) {
-                copy(findLib(root, lib, layout), libDir.resolve(lib));
+                copy(SharedLibraries.find(root, lib, layout), libDir.resolve(lib));
             }
             Path interpreter = initrd.resolve(layout.interpreter());
             Files.createDirectories(interpreter.getParent());
             Files.createSymbolicLink(interpreter, Path.of("/lib/" + layout.multiarch() + "/" + layout.loader()));
             if (!needed.contains(layout.loader())) {
-                copy(findLib(root, layout.loader(), layout), libDir.resolve(layout.loader()));
+                copy(SharedLibraries.find(root, layout.loader(), layout), libDir.resolve(layout.loader()));
             }
         }
 
@@ -317,95 +289,6 @@ public final class TinyImageBuilder {
             say.accept("kernel: nodes boot the bzImage (its payload is not an ELF with a PVH entry that netloom can unpack)");
         }
         return ImageStore.KERNEL;
-    }
-
-    /** Module files (relative to lib/modules/VERSION) in an order in which each one's dependencies come first. */
-    static List<String> moduleLoadOrder(Path root, String kernelVersion, List<String> modules) throws IOException {
-        Proc.run(List.of("depmod", "-b", root.toString(), kernelVersion), Duration.ofMinutes(2)).orThrow();
-        Map<String, List<String>> deps = parseModulesDep(Files.readString(root.resolve("lib/modules/" + kernelVersion + "/modules.dep")));
-        return loadOrder(deps, modules);
-    }
-
-    static Map<String, List<String>> parseModulesDep(String text) {
-        Map<String, List<String>> deps = new LinkedHashMap<>();
-        for (String line : text.split("\n")) {
-            int colon = line.indexOf(':');
-            if (colon > 0) {
-                String rest = line.substring(colon + 1).strip();
-                deps.put(line.substring(0, colon), rest.isEmpty() ? List.of() : List.of(rest.split("\\s+")));
-            }
-        }
-        return deps;
-    }
-
-    /** Depth-first: a module's dependencies (listed by modules.dep, last one loaded first) before the module. */
-    static List<String> loadOrder(Map<String, List<String>> deps, List<String> modules) {
-        Map<String, String> byName = new LinkedHashMap<>();
-        for (String path : deps.keySet()) {
-            byName.put(moduleName(path), path);
-        }
-        Set<String> order = new LinkedHashSet<>();
-        for (String m : modules) {
-            String path = byName.get(m.replace('-', '_'));
-            if (path == null) {
-                throw new NetloomException("kernel module " + m + " is not in the kernel package (modules.dep has no " + m + ".ko)");
-            }
-            visit(path, deps, order, new ArrayDeque<>());
-        }
-        return new ArrayList<>(order);
-    }
-
-    private static void visit(String path, Map<String, List<String>> deps, Set<String> order, Deque<String> stack) {
-        if (order.contains(path) || stack.contains(path)) {
-            return;
-        }
-        stack.push(path);
-        List<String> ds = new ArrayList<>(deps.getOrDefault(path, List.of()));
-        java.util.Collections.reverse(ds);
-        for (String d : ds) {
-            visit(d, deps, order, stack);
-        }
-        stack.pop();
-        order.add(path);
-    }
-
-    static String moduleName(String path) {
-        String file = path.substring(path.lastIndexOf('/') + 1);
-        return file.replaceFirst("\\.ko(\\.(xz|zst|gz))?$", "").replace('-', '_');
-    }
-
-    /** Sonames that {@code elf} needs, directly and through its libraries. */
-    private static Set<String> closure(Path root, Path elf, Layout layout) {
-        Set<String> seen = new TreeSet<>();
-        Deque<Path> todo = new ArrayDeque<>(List.of(elf));
-        while (!todo.isEmpty()) {
-            for (String lib : needed(todo.pop())) {
-                if (seen.add(lib)) {
-                    todo.push(findLib(root, lib, layout));
-                }
-            }
-        }
-        return seen;
-    }
-
-    private static List<String> needed(Path elf) {
-        Proc.Result r = Proc.run(List.of("readelf", "-d", "-W", elf.toString()), Duration.ofMinutes(1)).orThrow();
-        List<String> libs = new ArrayList<>();
-        Matcher m = Pattern.compile("\\(NEEDED\\)\\s+Shared library: \\[([^\\]]+)]").matcher(r.stdout());
-        while (m.find()) {
-            libs.add(m.group(1));
-        }
-        return libs;
-    }
-
-    private static Path findLib(Path root, String soname, Layout layout) {
-        for (String dir : layout.libDirs()) {
-            Path p = root.resolve(dir).resolve(soname);
-            if (Files.exists(p)) {
-                return p;
-            }
-        }
-        throw new NetloomException("shared library " + soname + " is in none of the downloaded packages; add its package to images/tiny/tiny.json");
     }
 
     /** Copies the file a path names (following symbolic links, since the initramfs gets plain files). */
