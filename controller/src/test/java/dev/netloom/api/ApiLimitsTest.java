@@ -5,6 +5,7 @@ import dev.netloom.lab.LabEvent;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.DefaultChannelId;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,7 +51,16 @@ class ApiLimitsTest {
     private EmbeddedChannel channel(ApiLimits limits, boolean tcp) {
         RpcHandler.Shared shared = new RpcHandler.Shared(new Methods(ops, Runnable::run, "/run/netloom/labs/fake/api.sock"), events, ops,
                 "s3cret".getBytes(StandardCharsets.UTF_8), "/run/netloom/labs/fake/api.token", () -> { }, limits);
-        EmbeddedChannel ch = new EmbeddedChannel(new ApiChannelInitializer(shared, tcp ? unauthenticated : null, null));
+        // the clock is frozen before the channel is active, when the auth timer starts: otherwise the real
+        // time between two lines counts too, and a timer due 1 ms later has fired already on a busy host
+        EmbeddedChannel ch = new EmbeddedChannel(DefaultChannelId.newInstance(), false, false,
+                new ApiChannelInitializer(shared, tcp ? unauthenticated : null, null));
+        ch.freezeTime();
+        try {
+            ch.register();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
         channels.add(ch);
         return ch;
     }
