@@ -51,9 +51,9 @@ class ApiLimitsTest {
     private EmbeddedChannel channel(ApiLimits limits, boolean tcp) {
         RpcHandler.Shared shared = new RpcHandler.Shared(new Methods(ops, Runnable::run, "/run/netloom/labs/fake/api.sock"), events, ops,
                 "s3cret".getBytes(StandardCharsets.UTF_8), "/run/netloom/labs/fake/api.token", () -> { }, limits);
-        // the clock is frozen before the channel is active (when the auth timer starts): otherwise the time a
-        // loaded host takes between two lines counts too, and a timer due in 1 ms fires before it should
-        EmbeddedChannel ch = new EmbeddedChannel(DefaultChannelId.newInstance(), false,
+        // the clock is frozen before the channel is active, when the auth timer starts: otherwise the real
+        // time between two lines counts too, and a timer due 1 ms later has fired already on a busy host
+        EmbeddedChannel ch = new EmbeddedChannel(DefaultChannelId.newInstance(), false, false,
                 new ApiChannelInitializer(shared, tcp ? unauthenticated : null, null));
         ch.freezeTime();
         try {
