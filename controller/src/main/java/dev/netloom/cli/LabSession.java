@@ -91,7 +91,7 @@ final class LabSession implements AutoCloseable {
         session.events = events;
         try {
             lab.up();
-            session.api = serve.apply(lab, () -> downAsked.complete(null));
+            session.api = lab.creatingInRunDir(() -> serve.apply(lab, () -> downAsked.complete(null)));
             String web = observe == null ? null : observe.webAddress();
             if (web != null) {
                 Say.line("web: " + session.api.startWeb(web));

@@ -213,6 +213,17 @@ public final class Lab implements LabActions, AutoCloseable {
         life.creating(step);
     }
 
+    /**
+     * Makes something in the lab's run directory from outside the lab (its API's socket and token),
+     * unless the lab is going down: {@link #down()} waits for it, so it never deletes the directory
+     * while the files are being made (a signal right after READY left the directory behind).
+     */
+    public <T> T creatingInRunDir(java.util.function.Supplier<T> step) {
+        java.util.concurrent.atomic.AtomicReference<T> made = new java.util.concurrent.atomic.AtomicReference<>();
+        life.creating(() -> made.set(step.get()));
+        return made.get();
+    }
+
     // ---- runtime operations ----
 
     @Override
