@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -81,6 +82,9 @@ class ForkE2ETest {
             random.add(bytes.output());
         }
         assertThat(random).hasSize(3);
+        // no RARP frames of QEMU's own after the load: they would show in a link's counters as sent by no guest
+        assertThat(forks.get(0).qmp().execute("query-migrate-parameters").get(30, TimeUnit.SECONDS).path("announce-rounds").asInt(-1))
+                .isZero();
 
         // a fork's console for people is its own: the template's shell on ttyS1 answers there, with the size netloom sets
         QemuNode first = forks.get(0);
