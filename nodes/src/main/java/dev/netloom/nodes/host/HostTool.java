@@ -53,6 +53,7 @@ public record HostTool(String program, String pkg, String neededFor, boolean cor
             new HostTool("setfacl", "acl", "the rootless lab test (lets its user open /dev/net/tun while it runs)", false),
             new HostTool("zsh", "zsh", "the zsh completion test (netloom completion zsh, completed in a real zsh)", false),
             new HostTool("promtool", "prometheus", "the metrics test (promtool check metrics on the --metrics page)", false),
+            new HostTool("busybox", "busybox", "the hosts-file test (the tiny image's shell, BusyBox ash, run on the host)", false),
             new HostTool("tmux", "tmux", "the console tests (netloom console driven in a real terminal)", false),
             new HostTool("chromium", "chromium", "the web view test (headless Chromium drives the page; docs/web.md)", false));
 
