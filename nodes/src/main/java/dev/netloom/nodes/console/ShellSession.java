@@ -65,13 +65,11 @@ public final class ShellSession implements AutoCloseable {
     private long nextId;                     // by the command that starts, one at a time (the queue)
     private volatile Frame current;          // the frame whose markers the console output is fed to
     private volatile boolean outOfStep;      // a resync failed: the next command resyncs first
-    private volatile Timed timed;            // the exec whose timeout the watchdog keeps
     private CompletableFuture<?> tail = CompletableFuture.completedFuture(null); // guarded by this
     private int queued;                                   // steps enqueued and not yet finished; guarded by this
     private final List<Held> held = new ArrayList<>();   // a person's keystrokes waiting for the queue to empty; guarded by this
     private int heldBytes;                                // guarded by this
-    private ScheduledFuture<?> watchdog;     // guarded by this
-    private long watchdogDue;                // on the console's clock; guarded by this
+    private final DeadlineWatchdog<Timed> watchdog; // keeps the running exec's timeout
 
     /** A session whose commands return at most {@link NodeLimits#DEFAULT_EXEC_OUTPUT_CAP} bytes of output. */
     public ShellSession(ConsoleSession console) {
@@ -84,6 +82,8 @@ public final class ShellSession implements AutoCloseable {
         this.console = console;
         this.defaultOutputCap = defaultOutputCap;
         this.loop = console.eventLoop();
+        this.watchdog = new DeadlineWatchdog<>(loop, console.clock(), t -> !t.frame.done.isDone(),
+                t -> timedOut(t.frame, t.started, t.result));
         this.attachment = console.attach(new ConsoleListener() {
             @Override
             public void onData(byte[] chunk) {
@@ -254,49 +254,9 @@ public final class ShellSession implements AutoCloseable {
                         parsed.truncated(), parsed.droppedBytes()));
             }
         });
-        watch(new Timed(frame, started, console.clock().getAsLong() + timeout.toNanos(), result));
+        watchdog.watch(new Timed(frame, started, result), console.clock().getAsLong() + timeout.toNanos());
         send(frame, frame.framing.line(command).getBytes(StandardCharsets.UTF_8));
         return result;
-    }
-
-    /**
-     * Makes the watchdog keep {@code t}'s timeout. The watchdog's timer stays where it is when it is
-     * due no later than {@code t}: back-to-back commands with like timeouts schedule nothing, and
-     * scheduling from another thread would wake the event loop. Otherwise it is moved earlier.
-     */
-    private void watch(Timed t) {
-        timed = t;
-        synchronized (this) {
-            if (watchdog != null && watchdogDue - t.due <= 0) {
-                return; // it fires first, and then follows the command's own deadline
-            }
-            if (watchdog != null) {
-                watchdog.cancel(false);
-            }
-            arm(t.due);
-        }
-    }
-
-    private void arm(long due) { // holding this
-        watchdogDue = due;
-        watchdog = loop.schedule(this::watchdogFired, Math.max(0, due - console.clock().getAsLong()), TimeUnit.NANOSECONDS);
-    }
-
-    /** On the loop: times the exec out when it is due, follows it when it is not, and stops when none runs. */
-    private void watchdogFired() {
-        Timed t = timed;
-        boolean running = t != null && !t.frame.done.isDone();
-        long now = console.clock().getAsLong();
-        synchronized (this) {
-            if (running && now - t.due < 0) {
-                arm(t.due);
-                return;
-            }
-            watchdog = null;
-        }
-        if (running) {
-            timedOut(t.frame, t.started, t.result);
-        }
     }
 
     private void reinstall(String command, Duration timeout, long outputCap, long started, boolean reinstalled,
@@ -423,8 +383,8 @@ public final class ShellSession implements AutoCloseable {
     private record Held(byte[] bytes, CompletableFuture<Void> typed) {
     }
 
-    /** An exec in flight, for the watchdog: its frame, when it started and is due (console clock), its result. */
-    private record Timed(Frame frame, long started, long due, CompletableFuture<ExecResult> result) {
+    /** An exec in flight, for the watchdog: its frame, when it started (console clock), its result. */
+    private record Timed(Frame frame, long started, CompletableFuture<ExecResult> result) {
     }
 
     /** One framed line in flight: its parser, completed with it when the end marker arrives. */
