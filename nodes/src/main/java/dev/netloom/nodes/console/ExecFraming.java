@@ -6,8 +6,6 @@ import dev.netloom.nodes.NodeLimits;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -27,7 +25,7 @@ import java.util.regex.Pattern;
  *
  * <p>The subshell is the most expensive part of the line: a fork costs a guest under software
  * emulation some 3 ms, three times a whole {@code true} typed raw. A command that cannot change the
- * shell it runs in ({@link #runsInShell}: one simple command, no expansions, quotes, operators or
+ * shell it runs in ({@link InShellCommands#runsInShell}: one simple command, no expansions, quotes, operators or
  * redirections, whose program is not a shell builtin or keyword other than {@code true}, {@code false},
  * {@code echo}, {@code test} or {@code pwd}) is typed as {@code $_m ID 'COMMAND'} instead, whose
  * function runs it in the console's shell itself: an external program is then forked once, as at a
@@ -49,7 +47,7 @@ public final class ExecFraming {
     static final String FUNCTION = "_nl";
     /** The variable through which each command calls the function, so that a shell without it says which id it could not run. */
     static final String VARIABLE = "_n";
-    /** The function that frames a command {@link #runsInShell} accepts, run in the shell itself. */
+    /** The function that frames a command {@link InShellCommands#runsInShell} accepts, run in the shell itself. */
     static final String IN_SHELL_FUNCTION = "_nm";
     /** The variable through which such a command calls it. */
     static final String IN_SHELL_VARIABLE = "_m";
@@ -65,26 +63,6 @@ public final class ExecFraming {
             + "printf '" + END + "%s %d\\n' \"$1\" $?;};"
             + IN_SHELL_FUNCTION + "(){ printf '" + START + "%s\\n' \"$1\";eval \"$2\"</dev/null;"
             + "printf '" + END + "%s %d\\n' \"$1\" $?;};" + VARIABLE + "=" + FUNCTION + " " + IN_SHELL_VARIABLE + "=" + IN_SHELL_FUNCTION;
-    /**
-     * One simple command of plain words: no quotes, expansions ({@code $ ` ~ * ? [ {}}), operators,
-     * redirections, comments or assignments before the program.
-     */
-    private static final Pattern SIMPLE_COMMAND = Pattern.compile("([A-Za-z0-9_./-]+)( +[A-Za-z0-9_./:,@%+=-]+)* *");
-    /**
-     * Builtins and reserved words of bash, dash and BusyBox ash, less the few that cannot change the
-     * shell: any of these could (cd, exit, exec, set, read, trap, printf -v, command cd, ...), so a
-     * command starting with one runs in a subshell.
-     */
-    private static final Set<String> SHELL_WORDS = Set.of(
-            ".", ":", "alias", "bg", "bind", "break", "builtin", "caller", "cd", "chdir", "command", "compgen",
-            "complete", "compopt", "continue", "declare", "dirs", "disown", "enable", "eval", "exec", "exit",
-            "export", "fc", "fg", "getopts", "hash", "help", "history", "jobs", "kill", "let", "local", "login",
-            "logout", "mapfile", "newgrp", "popd", "printf", "pushd", "read", "readarray", "readonly", "return",
-            "set", "setvar", "shift", "shopt", "source", "suspend", "times", "trap", "type", "typeset", "ulimit",
-            "umask", "unalias", "unset", "wait",
-            "if", "then", "else", "elif", "fi", "case", "esac", "for", "select", "while", "until", "do", "done",
-            "in", "function", "time", "coproc");
-
     private static final int MAX_ID_LENGTH = 32;
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1," + MAX_ID_LENGTH + "}");
     /** A canonical-mode tty line holds 4095 bytes; stay well below so the shell sees the whole line. */
@@ -146,20 +124,7 @@ public final class ExecFraming {
      * finds fault with.
      */
     public String line(String command) {
-        return "$" + (runsInShell(command) ? IN_SHELL_VARIABLE : VARIABLE) + " " + id + " " + quoted(command) + "\n";
-    }
-
-    /**
-     * True when {@code command} cannot change the shell it runs in, so that it may run in the
-     * console's shell without a subshell: one simple command of plain words (see
-     * {@link #SIMPLE_COMMAND}) whose program is not a shell builtin or reserved word other than
-     * {@code true}, {@code false}, {@code echo}, {@code test} and {@code pwd}. Without quotes or
-     * expansions the words are what the program gets, so nothing can assign a variable, define a
-     * function, redirect the shell or end it; an external program runs in a child either way.
-     */
-    public static boolean runsInShell(String command) {
-        Matcher m = SIMPLE_COMMAND.matcher(command);
-        return m.matches() && !SHELL_WORDS.contains(m.group(1));
+        return "$" + (InShellCommands.runsInShell(command) ? IN_SHELL_VARIABLE : VARIABLE) + " " + id + " " + quoted(command) + "\n";
     }
 
     /**
